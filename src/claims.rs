@@ -1,0 +1,709 @@
+//! Typed claim fields with dotted paths (`account.first_name`), value expressions (`now+5m`,
+//! `uuid`, `md5(email)`), and building a payload from a profile's fields plus the user's values.
+
+use std::fmt;
+use std::str::FromStr;
+
+use md5::Digest as _;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Number, Value};
+
+use crate::time::{parse_duration, parse_rfc3339};
+
+/// The type of a claim field; text typed by a person is converted to it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ClaimType {
+    /// A JSON string.
+    String,
+    /// A string that must look like an email address.
+    Email,
+    /// A whole number.
+    Integer,
+    /// Any JSON number.
+    Number,
+    /// `true` or `false`.
+    Boolean,
+    /// Seconds since 1970 (NumericDate); accepts `now+5m` and RFC 3339 dates as input.
+    #[serde(alias = "unix_time", alias = "unixtime")]
+    UnixTime,
+    /// Any JSON value, typed as JSON.
+    Json,
+}
+
+impl fmt::Display for ClaimType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ClaimType::String => "string",
+            ClaimType::Email => "email",
+            ClaimType::Integer => "integer",
+            ClaimType::Number => "number",
+            ClaimType::Boolean => "boolean",
+            ClaimType::UnixTime => "unix-time",
+            ClaimType::Json => "json",
+        })
+    }
+}
+
+/// Checks that text looks like an email address (`local@domain.tld`, no spaces).
+pub fn is_email(text: &str) -> bool {
+    let Some((local, domain)) = text.split_once('@') else { return false };
+    !local.is_empty()
+        && !domain.contains('@')
+        && !text.chars().any(char::is_whitespace)
+        && domain.split('.').count() >= 2
+        && domain.split('.').all(|part| !part.is_empty())
+}
+
+impl ClaimType {
+    /// Converts text a person typed into a JSON value of this type.
+    pub fn convert(self, text: &str, now: i64) -> Result<Value, String> {
+        match self {
+            ClaimType::String => Ok(Value::String(text.to_string())),
+            ClaimType::Email => {
+                if is_email(text) {
+                    Ok(Value::String(text.to_string()))
+                } else {
+                    Err("is not an email address (name@example.com)".to_string())
+                }
+            }
+            ClaimType::Integer => text
+                .trim()
+                .parse::<i64>()
+                .map(Value::from)
+                .map_err(|_| "is not a whole number".to_string()),
+            ClaimType::Number => text
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .and_then(|f| {
+                    if f.fract() == 0.0 && f.abs() < 9.0e15 {
+                        Some(Value::from(f as i64))
+                    } else {
+                        Number::from_f64(f).map(Value::Number)
+                    }
+                })
+                .ok_or_else(|| "is not a number".to_string()),
+            ClaimType::Boolean => match text.trim().to_ascii_lowercase().as_str() {
+                "true" | "yes" | "1" | "on" => Ok(Value::Bool(true)),
+                "false" | "no" | "0" | "off" => Ok(Value::Bool(false)),
+                _ => Err("is not a boolean (true or false)".to_string()),
+            },
+            ClaimType::UnixTime => {
+                let text = text.trim();
+                if let Ok(secs) = text.parse::<i64>() {
+                    return Ok(Value::from(secs));
+                }
+                if let Some(ValueExpr::Now { offset }) = ValueExpr::parse_expr(text)? {
+                    return Ok(Value::from(now + offset));
+                }
+                parse_rfc3339(text)
+                    .map(Value::from)
+                    .ok_or_else(|| "is not a time: write seconds since 1970, now, now+5m, now-30s or 2026-01-31T12:00:00Z".to_string())
+            }
+            ClaimType::Json => serde_json::from_str(text).map_err(|e| format!("is not JSON ({e})")),
+        }
+    }
+
+    /// Checks a JSON value against this type; the reason says what was found.
+    pub fn check(self, value: &Value) -> Result<(), String> {
+        let found = || match value {
+            Value::String(s) => format!("the string \"{s}\""),
+            Value::Number(n) => format!("the number {n}"),
+            Value::Bool(b) => format!("the boolean {b}"),
+            Value::Null => "null".to_string(),
+            Value::Array(_) => "an array".to_string(),
+            Value::Object(_) => "an object".to_string(),
+        };
+        let ok = match self {
+            ClaimType::String => value.is_string(),
+            ClaimType::Email => value.as_str().is_some_and(is_email),
+            ClaimType::Integer | ClaimType::UnixTime => value.is_i64() || value.is_u64(),
+            ClaimType::Number => value.is_number(),
+            ClaimType::Boolean => value.is_boolean(),
+            ClaimType::Json => true,
+        };
+        if ok { Ok(()) } else { Err(format!("should be {}, found {}", self.article(), found())) }
+    }
+
+    fn article(self) -> &'static str {
+        match self {
+            ClaimType::String => "a string",
+            ClaimType::Email => "an email address string",
+            ClaimType::Integer => "a whole number",
+            ClaimType::Number => "a number",
+            ClaimType::Boolean => "a boolean (true/false, not a string)",
+            ClaimType::UnixTime => "a whole number of seconds since 1970",
+            ClaimType::Json => "JSON",
+        }
+    }
+}
+
+/// A dotted claim path: `account.first_name` is the key `first_name` inside the object
+/// `account`. Keys may contain spaces (`User ID`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct ClaimPath(Vec<String>);
+
+impl ClaimPath {
+    /// The keys from the outermost in.
+    pub fn keys(&self) -> &[String] {
+        &self.0
+    }
+
+    /// True when `self` is a strict prefix of `other` (`a` of `a.b`).
+    pub fn is_prefix_of(&self, other: &ClaimPath) -> bool {
+        self.0.len() < other.0.len() && other.0.starts_with(&self.0)
+    }
+
+    /// Reads the value at this path in a payload.
+    pub fn get<'a>(&self, map: &'a Map<String, Value>) -> Option<&'a Value> {
+        let (last, parents) = self.0.split_last()?;
+        let mut current = map;
+        for key in parents {
+            current = current.get(key)?.as_object()?;
+        }
+        current.get(last)
+    }
+}
+
+impl FromStr for ClaimPath {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s.trim().is_empty() {
+            return Err("the claim name is empty".to_string());
+        }
+        let keys: Vec<String> = s.split('.').map(str::to_string).collect();
+        if keys.iter().any(|k| k.is_empty()) {
+            return Err(format!("'{s}' has an empty part between dots"));
+        }
+        Ok(ClaimPath(keys))
+    }
+}
+
+impl TryFrom<String> for ClaimPath {
+    type Error = String;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        value.parse()
+    }
+}
+
+impl From<ClaimPath> for String {
+    fn from(path: ClaimPath) -> Self {
+        path.to_string()
+    }
+}
+
+impl fmt::Display for ClaimPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0.join("."))
+    }
+}
+
+/// A default value: a literal, or an expression evaluated when the token is built.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ValueExpr {
+    /// A JSON value as it is.
+    Literal(Value),
+    /// The current time plus an offset in seconds (`now`, `now+5m`, `now-30s`).
+    Now {
+        /// Seconds to add (negative to subtract).
+        offset: i64,
+    },
+    /// A random UUID v4.
+    Uuid,
+    /// Hex MD5 of another field's value.
+    Md5(ClaimPath),
+    /// Hex SHA-256 of another field's value.
+    Sha256(ClaimPath),
+}
+
+impl ValueExpr {
+    /// Parses an expression; `Ok(None)` when the text is not one (so it is a literal).
+    pub fn parse_expr(text: &str) -> Result<Option<ValueExpr>, String> {
+        let t = text.trim();
+        if t == "uuid" {
+            return Ok(Some(ValueExpr::Uuid));
+        }
+        if let Some(rest) = t.strip_prefix("now") {
+            let rest = rest.trim();
+            if rest.is_empty() {
+                return Ok(Some(ValueExpr::Now { offset: 0 }));
+            }
+            let (sign, amount) = match rest.chars().next() {
+                Some('+') => (1, &rest[1..]),
+                Some('-') => (-1, &rest[1..]),
+                _ => return Ok(None),
+            };
+            let secs = parse_duration(amount)?;
+            let secs = i64::try_from(secs).map_err(|_| format!("'{t}' is too far away"))?;
+            return Ok(Some(ValueExpr::Now { offset: sign * secs }));
+        }
+        for (name, make) in [("md5(", ValueExpr::Md5 as fn(ClaimPath) -> ValueExpr), ("sha256(", ValueExpr::Sha256)] {
+            if let Some(inner) = t.strip_prefix(name).and_then(|r| r.strip_suffix(')')) {
+                return Ok(Some(make(inner.trim().parse()?)));
+            }
+        }
+        Ok(None)
+    }
+
+    /// A literal string unless the text is an expression.
+    pub fn parse_or_literal(text: &str) -> Result<ValueExpr, String> {
+        Ok(Self::parse_expr(text)?.unwrap_or_else(|| ValueExpr::Literal(Value::String(text.to_string()))))
+    }
+
+    /// The field this expression reads, for hashes.
+    pub fn source(&self) -> Option<&ClaimPath> {
+        match self {
+            ValueExpr::Md5(p) | ValueExpr::Sha256(p) => Some(p),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for ValueExpr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ValueExpr::Literal(Value::String(s)) => f.write_str(s),
+            ValueExpr::Literal(v) => write!(f, "{v}"),
+            ValueExpr::Now { offset: 0 } => f.write_str("now"),
+            ValueExpr::Now { offset } if *offset > 0 => {
+                write!(f, "now+{}", crate::time::human_duration(offset.unsigned_abs()).replace(' ', ""))
+            }
+            ValueExpr::Now { offset } => {
+                write!(f, "now-{}", crate::time::human_duration(offset.unsigned_abs()).replace(' ', ""))
+            }
+            ValueExpr::Uuid => f.write_str("uuid"),
+            ValueExpr::Md5(p) => write!(f, "md5({p})"),
+            ValueExpr::Sha256(p) => write!(f, "sha256({p})"),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ValueExpr {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = Value::deserialize(deserializer)?;
+        match value {
+            Value::String(s) => ValueExpr::parse_or_literal(&s).map_err(serde::de::Error::custom),
+            other => Ok(ValueExpr::Literal(other)),
+        }
+    }
+}
+
+impl Serialize for ValueExpr {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            ValueExpr::Literal(v) => v.serialize(serializer),
+            other => serializer.serialize_str(&other.to_string()),
+        }
+    }
+}
+
+/// One claim a profile declares.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClaimField {
+    /// Where the claim goes in the payload.
+    pub path: ClaimPath,
+    /// Its type.
+    #[serde(rename = "type")]
+    pub ty: ClaimType,
+    /// Whether the vendor requires it.
+    #[serde(default)]
+    pub required: bool,
+    /// What it is, for people.
+    #[serde(default)]
+    pub description: String,
+    /// The value used when none is given; optional fields without one are left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<ValueExpr>,
+}
+
+/// What a person gave for a claim: text (converted to the field's type) or raw JSON.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ClaimInput {
+    /// `PATH=VALUE`: text, converted to the declared type.
+    Text(String),
+    /// `PATH:=JSON`: a JSON value used as it is.
+    Json(Value),
+}
+
+/// One `--claim` argument.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClaimAssignment {
+    /// Where it goes.
+    pub path: ClaimPath,
+    /// What goes there.
+    pub input: ClaimInput,
+}
+
+impl FromStr for ClaimAssignment {
+    type Err = ClaimError;
+
+    /// `PATH=VALUE` or `PATH:=JSON` (as httpie writes them).
+    fn from_str(arg: &str) -> Result<Self, Self::Err> {
+        let Some(eq) = arg.find('=') else {
+            return Err(ClaimError::NoEquals { arg: arg.to_string() });
+        };
+        let (raw, name) = match arg[..eq].strip_suffix(':') {
+            Some(name) => (true, name),
+            None => (false, &arg[..eq]),
+        };
+        let path: ClaimPath = name.parse().map_err(|reason| ClaimError::BadPath { arg: arg.to_string(), reason })?;
+        let value = &arg[eq + 1..];
+        let input = if raw {
+            ClaimInput::Json(serde_json::from_str(value).map_err(|e| ClaimError::BadJson {
+                path: path.to_string(),
+                value: value.to_string(),
+                reason: e.to_string(),
+            })?)
+        } else {
+            ClaimInput::Text(value.to_string())
+        };
+        Ok(ClaimAssignment { path, input })
+    }
+}
+
+/// Why a payload could not be built.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ClaimError {
+    /// `--claim` without `=`.
+    #[error("--claim '{arg}' has no '=': write PATH=VALUE (a string, converted to the claim's type) or PATH:=JSON (a raw JSON value)")]
+    NoEquals {
+        /// The argument.
+        arg: String,
+    },
+    /// A bad path.
+    #[error("--claim '{arg}': {reason}")]
+    BadPath {
+        /// The argument.
+        arg: String,
+        /// What is wrong with the path.
+        reason: String,
+    },
+    /// `PATH:=JSON` with invalid JSON.
+    #[error("claim '{path}': '{value}' is not valid JSON ({reason}); quote strings as '\"text\"' or use PATH=VALUE for text")]
+    BadJson {
+        /// The claim.
+        path: String,
+        /// The text given.
+        value: String,
+        /// The parser's reason.
+        reason: String,
+    },
+    /// A value that does not fit the declared type.
+    #[error("claim '{path}' is {ty}: '{value}' {reason} (use {path}:=JSON to set any raw value)")]
+    BadValue {
+        /// The claim.
+        path: String,
+        /// Its declared type.
+        ty: ClaimType,
+        /// The text given.
+        value: String,
+        /// Why it does not fit.
+        reason: String,
+    },
+    /// The same claim given twice.
+    #[error("claim '{path}' is given twice: keep one --claim for it")]
+    Duplicate {
+        /// The claim.
+        path: String,
+    },
+    /// Two paths that cannot both exist (`a` and `a.b`).
+    #[error("claims '{path}' and '{other}' collide: '{other}' would need '{path}' to be an object; rename one of them")]
+    Collision {
+        /// One path.
+        path: String,
+        /// The other.
+        other: String,
+    },
+    /// A claim the profile does not declare, where extras are not allowed.
+    #[error("profile '{profile}' has no claim '{path}' and takes no extra claims; its claims are: {known}")]
+    UnknownClaim {
+        /// The claim.
+        path: String,
+        /// The profile id.
+        profile: String,
+        /// The claims it declares, comma-separated.
+        known: String,
+    },
+    /// A required claim with no value and no default.
+    #[error("required claim '{path}' has no value: set it with --claim {path}=VALUE{}", if .description.is_empty() { String::new() } else { format!(" ({})", .description) })]
+    MissingRequired {
+        /// The claim.
+        path: String,
+        /// Its description.
+        description: String,
+    },
+    /// A hash default whose source has no value.
+    #[error("claim '{path}' is a hash of '{hashed}', which has no value: set {hashed} or give {path} directly")]
+    HashSource {
+        /// The claim.
+        path: String,
+        /// The claim it hashes.
+        hashed: String,
+    },
+    /// A default expression that could not be evaluated.
+    #[error("claim '{path}': {reason}")]
+    BadDefault {
+        /// The claim.
+        path: String,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// Registered claims (RFC 7519 section 4.1) may always be set, even where a profile takes no
+/// extra claims; the three times among them are typed as unix times.
+pub const REGISTERED: [&str; 7] = ["iss", "sub", "aud", "exp", "nbf", "iat", "jti"];
+
+/// Everything building a payload needs from outside: the time and a UUID source.
+pub struct BuildContext<'a> {
+    /// Unix seconds for `now` expressions.
+    pub now: i64,
+    /// Makes a fresh UUID string for `uuid` expressions.
+    pub uuid: &'a mut dyn FnMut() -> String,
+}
+
+/// The fields and rules a payload is built from.
+pub struct ClaimSchema<'a> {
+    /// Profile id, for messages.
+    pub profile: &'a str,
+    /// Declared fields, in payload order.
+    pub fields: &'a [ClaimField],
+    /// Whether undeclared claims may be added.
+    pub allow_extra: bool,
+}
+
+fn hash_hex(expr: &ValueExpr, value: &Value) -> Option<String> {
+    let bytes = match value {
+        Value::String(s) => s.clone().into_bytes(),
+        other => other.to_string().into_bytes(),
+    };
+    match expr {
+        ValueExpr::Md5(_) => Some(hex::encode(md5::Md5::digest(&bytes))),
+        ValueExpr::Sha256(_) => Some(hex::encode(sha2::Sha256::digest(&bytes))),
+        _ => None,
+    }
+}
+
+/// Evaluates a non-hash expression.
+pub fn evaluate(expr: &ValueExpr, ctx: &mut BuildContext<'_>) -> Option<Value> {
+    match expr {
+        ValueExpr::Literal(v) => Some(v.clone()),
+        ValueExpr::Now { offset } => Some(Value::from(ctx.now + offset)),
+        ValueExpr::Uuid => Some(Value::String((ctx.uuid)())),
+        ValueExpr::Md5(_) | ValueExpr::Sha256(_) => None,
+    }
+}
+
+/// Builds a payload: declared fields in order (given value, else default; optional fields
+/// without either are left out), then extra claims in the order given.
+pub fn build_payload(
+    schema: &ClaimSchema<'_>,
+    assignments: &[ClaimAssignment],
+    ctx: &mut BuildContext<'_>,
+) -> Result<Map<String, Value>, ClaimError> {
+    for (i, a) in assignments.iter().enumerate() {
+        if assignments[..i].iter().any(|b| b.path == a.path) {
+            return Err(ClaimError::Duplicate { path: a.path.to_string() });
+        }
+    }
+    let mut values: Vec<(ClaimPath, Option<Value>)> = Vec::new();
+    let mut pending_hashes: Vec<(usize, &ValueExpr)> = Vec::new();
+    for field in schema.fields {
+        let given = assignments.iter().find(|a| a.path == field.path);
+        let value = match given {
+            Some(a) => Some(typed_value(&field.path, field.ty, &a.input, ctx.now)?),
+            None => match &field.default {
+                Some(expr @ (ValueExpr::Md5(_) | ValueExpr::Sha256(_))) => {
+                    pending_hashes.push((values.len(), expr));
+                    None
+                }
+                // A text literal on a typed field ("true" for a boolean) is read as that type.
+                Some(ValueExpr::Literal(Value::String(text))) if !matches!(field.ty, ClaimType::String | ClaimType::Email) => {
+                    Some(field.ty.convert(text, ctx.now).map_err(|reason| ClaimError::BadDefault {
+                        path: field.path.to_string(),
+                        reason: format!("default '{text}' {reason}"),
+                    })?)
+                }
+                Some(expr) => evaluate(expr, ctx),
+                None => None,
+            },
+        };
+        values.push((field.path.clone(), value));
+    }
+    for a in assignments {
+        if schema.fields.iter().any(|f| f.path == a.path) {
+            continue;
+        }
+        let name = a.path.to_string();
+        let registered = REGISTERED.contains(&name.as_str());
+        if !schema.allow_extra && !registered {
+            return Err(ClaimError::UnknownClaim {
+                path: name,
+                profile: schema.profile.to_string(),
+                known: schema.fields.iter().map(|f| f.path.to_string()).collect::<Vec<_>>().join(", "),
+            });
+        }
+        let ty = if matches!(name.as_str(), "exp" | "nbf" | "iat") { ClaimType::UnixTime } else { ClaimType::String };
+        values.push((a.path.clone(), Some(typed_value(&a.path, ty, &a.input, ctx.now)?)));
+    }
+    for (index, expr) in pending_hashes {
+        let Some(source) = expr.source() else { continue };
+        let source_value = values.iter().find(|(p, _)| p == source).and_then(|(_, v)| v.clone());
+        let path = values[index].0.to_string();
+        let Some(source_value) = source_value else {
+            return Err(ClaimError::HashSource { path, hashed: source.to_string() });
+        };
+        values[index].1 = hash_hex(expr, &source_value).map(Value::String);
+    }
+    for field in schema.fields.iter().filter(|f| f.required) {
+        if values.iter().any(|(p, v)| p == &field.path && v.is_none()) {
+            return Err(ClaimError::MissingRequired {
+                path: field.path.to_string(),
+                description: field.description.clone(),
+            });
+        }
+    }
+    let mut payload = Map::new();
+    let mut placed: Vec<&ClaimPath> = Vec::new();
+    for (path, value) in &values {
+        let Some(value) = value else { continue };
+        if let Some(other) = placed.iter().find(|p| p.is_prefix_of(path) || path.is_prefix_of(p)) {
+            let (short, long) = if other.is_prefix_of(path) { (*other, path) } else { (path, *other) };
+            return Err(ClaimError::Collision { path: short.to_string(), other: long.to_string() });
+        }
+        insert_path(&mut payload, path, value.clone());
+        placed.push(path);
+    }
+    Ok(payload)
+}
+
+fn typed_value(path: &ClaimPath, ty: ClaimType, input: &ClaimInput, now: i64) -> Result<Value, ClaimError> {
+    match input {
+        ClaimInput::Json(v) => Ok(v.clone()),
+        ClaimInput::Text(text) => ty.convert(text, now).map_err(|reason| ClaimError::BadValue {
+            path: path.to_string(),
+            ty,
+            value: text.clone(),
+            reason,
+        }),
+    }
+}
+
+/// Inserts a value at a dotted path, creating objects on the way. Callers check collisions.
+pub fn insert_path(map: &mut Map<String, Value>, path: &ClaimPath, value: Value) {
+    let Some((last, parents)) = path.keys().split_last() else { return };
+    let mut current = map;
+    for key in parents {
+        let entry = current.entry(key.clone()).or_insert_with(|| Value::Object(Map::new()));
+        if !entry.is_object() {
+            *entry = Value::Object(Map::new());
+        }
+        let Value::Object(next) = entry else { return };
+        current = next;
+    }
+    current.insert(last.clone(), value);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field(path: &str, ty: ClaimType, required: bool, default: Option<&str>) -> ClaimField {
+        ClaimField {
+            path: path.parse().expect("path"),
+            ty,
+            required,
+            description: String::new(),
+            default: default.map(|d| ValueExpr::parse_or_literal(d).expect("expr")),
+        }
+    }
+
+    fn build(fields: &[ClaimField], allow_extra: bool, args: &[&str]) -> Result<String, ClaimError> {
+        let assignments: Vec<ClaimAssignment> = args.iter().map(|a| a.parse()).collect::<Result<_, _>>()?;
+        let mut uuid = || "00000000-0000-4000-8000-000000000000".to_string();
+        let mut ctx = BuildContext { now: 1_700_000_000, uuid: &mut uuid };
+        let schema = ClaimSchema { profile: "test", fields, allow_extra };
+        build_payload(&schema, &assignments, &mut ctx).map(|m| Value::Object(m).to_string())
+    }
+
+    #[test]
+    fn dotted_paths_nest_and_defaults_evaluate_in_order() {
+        let fields = [
+            field("exp", ClaimType::UnixTime, true, Some("now+5m")),
+            field("account.first_name", ClaimType::String, true, Some("john")),
+            field("account.email", ClaimType::Email, true, Some("john@example.com")),
+            field("account.uid", ClaimType::String, true, Some("md5(account.email)")),
+            field("jti", ClaimType::String, false, Some("uuid")),
+            field("nickname", ClaimType::String, false, None),
+        ];
+        assert_eq!(
+            build(&fields, false, &[]),
+            Ok(format!(
+                r#"{{"exp":1700000300,"account":{{"first_name":"john","email":"john@example.com","uid":"{}"}},"jti":"00000000-0000-4000-8000-000000000000"}}"#,
+                hex::encode(md5::Md5::digest(b"john@example.com"))
+            ))
+        );
+        // md5 of "ada@example.com" follows the given email
+        let out = build(&fields, false, &["account.email=ada@example.com"]).expect("builds");
+        assert!(out.contains(&hex::encode(md5::Md5::digest(b"ada@example.com"))));
+    }
+
+    #[test]
+    fn text_is_converted_to_the_declared_type_and_raw_json_kept() {
+        let fields = [
+            field("isLoggedIn", ClaimType::Boolean, true, Some("true")),
+            field("age", ClaimType::Integer, false, None),
+            field("iat", ClaimType::UnixTime, false, None),
+        ];
+        assert_eq!(
+            build(&fields, true, &["isLoggedIn=false", "age=42", "iat=now-30s", "User ID:=124", "Telephone=0123"]),
+            Ok(r#"{"isLoggedIn":false,"age":42,"iat":1699999970,"User ID":124,"Telephone":"0123"}"#.to_string())
+        );
+        assert_eq!(
+            build(&fields, true, &["isLoggedIn:=\"true\""]),
+            Ok(r#"{"isLoggedIn":"true"}"#.to_string())
+        );
+        assert_eq!(build(&fields, false, &["iat=2023-11-14T22:13:20Z"]), Ok(r#"{"isLoggedIn":true,"iat":1700000000}"#.to_string()));
+    }
+
+    #[test]
+    fn bad_input_names_the_claim_and_the_fix() {
+        let fields = [field("email", ClaimType::Email, true, None), field("n", ClaimType::Integer, false, None)];
+        assert!(matches!(build(&fields, false, &["email"]), Err(ClaimError::NoEquals { .. })));
+        assert!(matches!(build(&fields, false, &[]), Err(ClaimError::MissingRequired { path, .. }) if path == "email"));
+        let err = build(&fields, false, &["email=nope"]).err().map(|e| e.to_string());
+        assert_eq!(err.as_deref(), Some("claim 'email' is email: 'nope' is not an email address (name@example.com) (use email:=JSON to set any raw value)"));
+        assert!(matches!(build(&fields, false, &["email=a@b.co", "n=x"]), Err(ClaimError::BadValue { .. })));
+        assert!(matches!(build(&fields, false, &["email=a@b.co", "zzz=1"]), Err(ClaimError::UnknownClaim { .. })));
+        assert!(matches!(build(&fields, false, &["email=a@b.co", "n:={oops"]), Err(ClaimError::BadJson { .. })));
+        assert!(matches!(build(&fields, true, &["email=a@b.co", "a=1", "a.b=2"]), Err(ClaimError::Collision { .. })));
+        assert!(matches!(build(&fields, true, &["email=a@b.co", "a.b=2", "a=1"]), Err(ClaimError::Collision { .. })));
+        assert!(matches!(build(&fields, true, &["email=a@b.co", "email=c@d.co"]), Err(ClaimError::Duplicate { .. })));
+        assert!(matches!(build(&fields, true, &["a..b=1"]), Err(ClaimError::BadPath { .. })));
+        // registered claims are always allowed, and typed
+        assert_eq!(build(&fields, false, &["email=a@b.co", "exp=now+1m"]), Ok(r#"{"email":"a@b.co","exp":1700000060}"#.to_string()));
+    }
+
+    #[test]
+    fn type_checks_describe_what_was_found() {
+        assert_eq!(ClaimType::Boolean.check(&Value::String("true".into())), Err("should be a boolean (true/false, not a string), found the string \"true\"".into()));
+        assert!(ClaimType::UnixTime.check(&Value::from(1.5)).is_err());
+        assert!(ClaimType::Email.check(&Value::from("a@b.co")).is_ok());
+        assert!(!is_email("a@b"));
+        assert!(!is_email("a b@c.de"));
+    }
+
+    #[test]
+    fn expressions_parse_and_print_back() {
+        for text in ["now", "now+5m", "now-30s", "uuid", "md5(account.email)", "sha256(email)"] {
+            let expr = ValueExpr::parse_or_literal(text).expect("parses");
+            assert_eq!(expr.to_string(), text);
+            assert!(!matches!(expr, ValueExpr::Literal(_)), "{text}");
+        }
+        assert_eq!(ValueExpr::parse_or_literal("nowhere"), Ok(ValueExpr::Literal(Value::from("nowhere"))));
+        assert!(ValueExpr::parse_or_literal("now+soon").is_err());
+    }
+}

@@ -1,0 +1,11 @@
+//! tokensmith's core: tokens, claims, vendor profiles and paths. No terminal, no clock, no
+//! environment: callers pass `now`, folders and secrets in.
+#![forbid(unsafe_code)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used))]
+
+pub mod claims;
+pub mod paths;
+pub mod profile;
+pub mod secret;
+pub mod time;
+pub mod token;

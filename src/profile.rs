@@ -1,0 +1,454 @@
+//! Vendor profiles: what a vendor's widget expects of a token, kept as data (TOML). Built-in
+//! profiles are embedded from `assets/profiles/`; user profiles in `<config>/profiles/*.toml`
+//! override them by id. A broken user file is reported and skipped; the rest still load.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::claims::{ClaimField, ClaimPath};
+use crate::token::{Alg, Curve, Family};
+
+mod builtin {
+    include!(concat!(env!("OUT_DIR"), "/builtin_profiles.rs"));
+}
+
+/// What kind of key a vendor uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum KeyKind {
+    /// A shared secret (scheme A).
+    HmacSecret,
+    /// An RSA key pair: the customer signs, the vendor holds the public key (scheme B).
+    RsaKeyPair,
+    /// An EC P-256 key pair.
+    EcP256KeyPair,
+    /// An EC P-384 key pair.
+    EcP384KeyPair,
+    /// An Ed25519 key pair.
+    Ed25519KeyPair,
+}
+
+impl KeyKind {
+    /// The key family this kind means.
+    pub fn family(self) -> Family {
+        match self {
+            KeyKind::HmacSecret => Family::Hmac,
+            KeyKind::RsaKeyPair => Family::Rsa,
+            KeyKind::EcP256KeyPair => Family::Ec(Curve::P256),
+            KeyKind::EcP384KeyPair => Family::Ec(Curve::P384),
+            KeyKind::Ed25519KeyPair => Family::Ed25519,
+        }
+    }
+}
+
+impl fmt::Display for KeyKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            KeyKind::HmacSecret => "HMAC secret",
+            KeyKind::RsaKeyPair => "RSA key pair",
+            KeyKind::EcP256KeyPair => "EC P-256 key pair",
+            KeyKind::EcP384KeyPair => "EC P-384 key pair",
+            KeyKind::Ed25519KeyPair => "Ed25519 key pair",
+        })
+    }
+}
+
+/// How the vendor reads an HMAC secret.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SecretEncoding {
+    /// The secret's text, as UTF-8 bytes.
+    #[default]
+    Utf8,
+    /// The secret is base64; its decoded bytes are the key.
+    Base64,
+}
+
+/// Header rules.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HeaderRules {
+    /// The `typ` to write; none to leave it out.
+    #[serde(default = "default_typ")]
+    pub typ: Option<String>,
+    /// Header fields the vendor requires (`kid`).
+    #[serde(default)]
+    pub required: Vec<String>,
+    /// What the `kid` is, for people.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kid_description: Option<String>,
+}
+
+fn default_typ() -> Option<String> {
+    Some("JWT".to_string())
+}
+
+impl Default for HeaderRules {
+    fn default() -> Self {
+        HeaderRules { typ: default_typ(), required: Vec::new(), kid_description: None }
+    }
+}
+
+/// Time rules, in seconds.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimeRules {
+    /// The vendor refuses a token without `exp`.
+    #[serde(default)]
+    pub exp_required: bool,
+    /// The vendor refuses a token without `iat`.
+    #[serde(default)]
+    pub iat_required: bool,
+    /// Largest `exp - iat` the vendor accepts.
+    #[serde(default, with = "opt_duration", skip_serializing_if = "Option::is_none")]
+    pub max_lifetime: Option<u64>,
+    /// The lifetime the vendor recommends.
+    #[serde(default, with = "opt_duration", skip_serializing_if = "Option::is_none")]
+    pub recommended_lifetime: Option<u64>,
+    /// How far in the future `iat` may be (clock skew).
+    #[serde(default, with = "opt_duration", skip_serializing_if = "Option::is_none")]
+    pub iat_skew: Option<u64>,
+}
+
+mod opt_duration {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Secs(u64),
+        Text(String),
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+        match Option::<Raw>::deserialize(d)? {
+            None => Ok(None),
+            Some(Raw::Secs(s)) => Ok(Some(s)),
+            Some(Raw::Text(t)) => crate::time::parse_duration(&t).map(Some).map_err(serde::de::Error::custom),
+        }
+    }
+
+    pub fn serialize<S: Serializer>(value: &Option<u64>, s: S) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(secs) => s.serialize_u64(*secs),
+            None => s.serialize_none(),
+        }
+    }
+}
+
+/// A value the vendor's snippet needs besides the token (app id, widget id, ...).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SnippetParam {
+    /// Its name in templates (`app_id`).
+    pub name: String,
+    /// What it is.
+    #[serde(default)]
+    pub description: String,
+    /// A placeholder value.
+    #[serde(default)]
+    pub default: String,
+}
+
+/// Snippet settings.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SnippetRules {
+    /// What the page must put before the token (`JWT ` for Tiledesk).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_prefix: Option<String>,
+    /// Parameters besides the token.
+    #[serde(default)]
+    pub params: Vec<SnippetParam>,
+}
+
+/// Where a profile came from.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "kind", content = "path")]
+pub enum ProfileSource {
+    /// Embedded in the binary.
+    #[default]
+    BuiltIn,
+    /// A user file.
+    User(PathBuf),
+}
+
+/// A vendor profile.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    /// Stable id (`tiledesk`).
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Title of the vendor's page the rules come from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub docs: Option<String>,
+    /// Address of that page, where known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub docs_url: Option<String>,
+    /// Allowed algorithms, preferred first.
+    pub algorithms: Vec<Alg>,
+    /// The key the vendor uses.
+    pub key_kind: KeyKind,
+    /// How an HMAC secret is read.
+    #[serde(default)]
+    pub secret_encoding: SecretEncoding,
+    /// Header rules.
+    #[serde(default)]
+    pub header: HeaderRules,
+    /// Whether claims beyond the declared ones may be added.
+    #[serde(default)]
+    pub extra_claims: bool,
+    /// Time rules.
+    #[serde(default)]
+    pub time: TimeRules,
+    /// Claim fields, in payload order.
+    #[serde(default)]
+    pub claims: Vec<ClaimField>,
+    /// Snippet settings.
+    #[serde(default)]
+    pub snippet: SnippetRules,
+    /// Facts that are unconfirmed, and other remarks.
+    #[serde(default)]
+    pub notes: Vec<String>,
+    /// Where it was loaded from.
+    #[serde(skip_deserializing)]
+    pub source: ProfileSource,
+}
+
+impl Profile {
+    /// The claim field at a path.
+    pub fn field(&self, path: &ClaimPath) -> Option<&ClaimField> {
+        self.claims.iter().find(|f| &f.path == path)
+    }
+}
+
+/// A profile file that could not be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProfileError {
+    /// TOML that does not parse, or a field of the wrong shape.
+    #[error("{file}:{line}:{column}: {message}")]
+    Parse {
+        /// The file.
+        file: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// The parser's message, naming the field.
+        message: String,
+    },
+    /// Well-formed, but the rules contradict themselves.
+    #[error("{file}{}: field '{field}': {message}", .line.map(|l| format!(":{l}")).unwrap_or_default())]
+    Invalid {
+        /// The file.
+        file: String,
+        /// The line where the field is, when found.
+        line: Option<usize>,
+        /// The field.
+        field: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The file could not be read.
+    #[error("{file}: cannot read: {message}")]
+    Io {
+        /// The file.
+        file: String,
+        /// The OS error.
+        message: String,
+    },
+}
+
+/// An id that matches no profile.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown profile '{id}': known profiles are {known} (`tokensmith profiles` lists them)")]
+pub struct UnknownProfile {
+    /// The id asked for.
+    pub id: String,
+    /// The known ids, comma-separated.
+    pub known: String,
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+fn line_of(text: &str, needle: &str) -> Option<usize> {
+    text.find(needle).map(|offset| line_col(text, offset).0)
+}
+
+/// Parses and checks one profile file.
+pub fn parse(text: &str, file: &str, source: ProfileSource) -> Result<Profile, ProfileError> {
+    let mut profile: Profile = toml::from_str(text).map_err(|e| {
+        let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
+        ProfileError::Parse { file: file.to_string(), line, column, message: e.message().trim().to_string() }
+    })?;
+    profile.source = source;
+    let invalid = |field: &str, needle: &str, message: String| ProfileError::Invalid {
+        file: file.to_string(),
+        line: line_of(text, needle),
+        field: field.to_string(),
+        message,
+    };
+    if profile.id.is_empty() || !profile.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+        return Err(invalid("id", "id", format!("'{}' must be lowercase letters, digits and '-'", profile.id)));
+    }
+    if profile.algorithms.is_empty() {
+        return Err(invalid("algorithms", "algorithms", "list at least one algorithm".to_string()));
+    }
+    let family = profile.key_kind.family();
+    if let Some(alg) = profile.algorithms.iter().find(|a| a.family() != family) {
+        return Err(invalid(
+            "algorithms",
+            "algorithms",
+            format!("{alg} needs {}, but key_kind is {}", alg.family(), profile.key_kind),
+        ));
+    }
+    for (i, field) in profile.claims.iter().enumerate() {
+        let needle = format!("\"{}\"", field.path);
+        for other in &profile.claims[..i] {
+            if other.path == field.path {
+                return Err(invalid("claims.path", &needle, format!("claim '{}' is declared twice", field.path)));
+            }
+            if other.path.is_prefix_of(&field.path) || field.path.is_prefix_of(&other.path) {
+                return Err(invalid(
+                    "claims.path",
+                    &needle,
+                    format!("claims '{}' and '{}' collide (one would have to be an object)", other.path, field.path),
+                ));
+            }
+        }
+        if let Some(source) = field.default.as_ref().and_then(|d| d.source())
+            && !profile.claims.iter().any(|f| &f.path == source)
+        {
+            return Err(invalid(
+                "claims.default",
+                &needle,
+                format!("claim '{}' hashes '{source}', which is not a claim of this profile", field.path),
+            ));
+        }
+    }
+    Ok(profile)
+}
+
+/// All profiles, and the files that could not be loaded.
+#[derive(Clone, Debug, Default)]
+pub struct ProfileSet {
+    /// Built-in profiles, with user files replacing those of the same id, then new user ones.
+    pub profiles: Vec<Profile>,
+    /// User files that were skipped, with why.
+    pub errors: Vec<ProfileError>,
+}
+
+impl ProfileSet {
+    /// Loads the built-in profiles and, when given, the user folder's `*.toml` files.
+    pub fn load(user_dir: Option<&Path>) -> ProfileSet {
+        let mut set = ProfileSet::default();
+        for (name, text) in builtin::BUILT_IN {
+            match parse(text, &format!("assets/profiles/{name}"), ProfileSource::BuiltIn) {
+                Ok(profile) => set.profiles.push(profile),
+                Err(err) => set.errors.push(err),
+            }
+        }
+        let Some(dir) = user_dir else { return set };
+        let mut files: Vec<PathBuf> = match std::fs::read_dir(dir) {
+            Ok(entries) => entries.filter_map(Result::ok).map(|e| e.path()).collect(),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return set,
+            Err(err) => {
+                set.errors.push(ProfileError::Io { file: dir.display().to_string(), message: err.to_string() });
+                return set;
+            }
+        };
+        files.retain(|p| p.extension().is_some_and(|e| e == "toml"));
+        files.sort();
+        for path in files {
+            let file = path.display().to_string();
+            let loaded = std::fs::read_to_string(&path)
+                .map_err(|e| ProfileError::Io { file: file.clone(), message: e.to_string() })
+                .and_then(|text| parse(&text, &file, ProfileSource::User(path.clone())));
+            match loaded {
+                Ok(profile) => match set.profiles.iter_mut().find(|p| p.id == profile.id) {
+                    Some(existing) => *existing = profile,
+                    None => set.profiles.push(profile),
+                },
+                Err(err) => set.errors.push(err),
+            }
+        }
+        set
+    }
+
+    /// The profile with this id.
+    pub fn get(&self, id: &str) -> Result<&Profile, UnknownProfile> {
+        self.profiles.iter().find(|p| p.id == id).ok_or_else(|| UnknownProfile {
+            id: id.to_string(),
+            known: self.profiles.iter().map(|p| p.id.as_str()).collect::<Vec<_>>().join(", "),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = "id = \"acme\"\nname = \"Acme\"\nalgorithms = [\"HS256\"]\nkey_kind = \"hmac-secret\"\n";
+
+    #[test]
+    fn every_built_in_profile_loads() {
+        let set = ProfileSet::load(None);
+        assert_eq!(set.errors, Vec::new());
+        let ids: Vec<&str> = set.profiles.iter().map(|p| p.id.as_str()).collect();
+        for id in ["talla", "viasocket", "orlo", "ticketping", "tiledesk", "generic-hs256", "generic-rs256"] {
+            assert!(ids.contains(&id), "{id} missing from {ids:?}");
+        }
+    }
+
+    #[test]
+    fn parse_errors_name_file_line_and_field() {
+        let text = format!("{MINIMAL}algoritms = [\"HS256\"]\n");
+        match parse(&text, "acme.toml", ProfileSource::BuiltIn) {
+            Err(ProfileError::Parse { file, line: 5, message, .. }) => {
+                assert_eq!(file, "acme.toml");
+                assert!(message.contains("algoritms"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+        let text = format!("{MINIMAL}[[claims]]\npath = \"a\"\ntype = \"strng\"\n");
+        match parse(&text, "acme.toml", ProfileSource::BuiltIn) {
+            Err(ProfileError::Parse { line: 7, message, .. }) => assert!(message.contains("strng"), "{message}"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn contradictions_are_refused() {
+        let text = MINIMAL.replace("HS256", "RS256");
+        assert!(matches!(parse(&text, "f", ProfileSource::BuiltIn), Err(ProfileError::Invalid { field, .. }) if field == "algorithms"));
+        let text = format!("{MINIMAL}[[claims]]\npath = \"a\"\ntype = \"string\"\n[[claims]]\npath = \"a.b\"\ntype = \"string\"\n");
+        assert!(matches!(parse(&text, "f", ProfileSource::BuiltIn), Err(ProfileError::Invalid { line: Some(9), .. })));
+        let text = format!("{MINIMAL}[[claims]]\npath = \"uid\"\ntype = \"string\"\ndefault = \"md5(mail)\"\n");
+        assert!(matches!(parse(&text, "f", ProfileSource::BuiltIn), Err(ProfileError::Invalid { .. })));
+    }
+
+    #[test]
+    fn user_files_override_and_broken_ones_are_skipped() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let override_talla = MINIMAL.replace("acme", "talla").replace("Acme", "My Talla");
+        std::fs::write(dir.path().join("talla.toml"), override_talla).expect("write");
+        std::fs::write(dir.path().join("broken.toml"), "id = \n").expect("write");
+        std::fs::write(dir.path().join("acme.toml"), MINIMAL).expect("write");
+        let set = ProfileSet::load(Some(dir.path()));
+        assert_eq!(set.get("talla").map(|p| p.name.as_str()), Ok("My Talla"));
+        assert!(set.get("acme").is_ok());
+        assert!(set.get("tiledesk").is_ok());
+        assert_eq!(set.errors.len(), 1);
+        assert!(set.errors[0].to_string().contains("broken.toml:1:"), "{}", set.errors[0]);
+        assert!(set.get("nope").is_err());
+    }
+}

@@ -1,0 +1,273 @@
+//! Tokens: signing, decoding and verifying compact JWS.
+
+pub mod alg;
+pub mod decode;
+pub mod key;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+pub use alg::{Alg, Curve, Family};
+pub use decode::{Cleanup, DecodeError, DecodedToken, Segment, decode};
+pub use key::{KeyError, KeyFormat, KeyMaterial, ParsedKey, parse_pem};
+
+/// Why a token could not be signed.
+#[derive(Debug, thiserror::Error)]
+pub enum SignError {
+    /// The key does not fit the algorithm.
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    /// The crypto backend refused the key (e.g. an RSA key under 2048 bits).
+    #[error("the crypto backend could not sign with this key: {0}")]
+    Backend(String),
+    /// Header or payload could not be serialised.
+    #[error("could not serialise the token: {0}")]
+    Json(String),
+}
+
+/// Why no algorithm could be chosen for a key.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AlgChoiceError {
+    /// The profile's algorithms need another kind of key.
+    #[error("{profile} allows {} but the key is {key}: use {}", list(.allowed), .allowed.first().map(|a| a.family().to_string()).unwrap_or_default())]
+    KeyDoesNotFitProfile {
+        /// The profile id, quoted.
+        profile: String,
+        /// The profile's algorithms.
+        allowed: Vec<Alg>,
+        /// The key's description.
+        key: String,
+    },
+    /// The algorithm asked for is not allowed.
+    #[error("{requested} is not allowed here: choose one of {}", list(.allowed))]
+    NotAllowed {
+        /// What was asked for.
+        requested: Alg,
+        /// What is allowed.
+        allowed: Vec<Alg>,
+    },
+}
+
+fn list(algs: &[Alg]) -> String {
+    algs.iter().map(|a| a.name()).collect::<Vec<_>>().join(", ")
+}
+
+/// The algorithms a key may be used with under a profile: the key's family, narrowed to the
+/// profile's list. Never taken from a token's header.
+pub fn allowed_algs(profile: Option<(&str, &[Alg])>, key: &KeyMaterial) -> Result<Vec<Alg>, AlgChoiceError> {
+    let mut allowed = key.algorithms();
+    if let Some((id, profile_algs)) = profile {
+        allowed.retain(|a| profile_algs.contains(a));
+        // Keep the profile's preference order.
+        allowed.sort_by_key(|a| profile_algs.iter().position(|p| p == a));
+        if allowed.is_empty() {
+            return Err(AlgChoiceError::KeyDoesNotFitProfile {
+                profile: format!("profile '{id}'"),
+                allowed: profile_algs.to_vec(),
+                key: key.describe(),
+            });
+        }
+    }
+    Ok(allowed)
+}
+
+/// Picks the signing algorithm: the one requested if allowed, else the first allowed.
+pub fn choose_alg(allowed: &[Alg], requested: Option<Alg>) -> Result<Alg, AlgChoiceError> {
+    match requested {
+        Some(alg) if allowed.contains(&alg) => Ok(alg),
+        Some(alg) => Err(AlgChoiceError::NotAllowed { requested: alg, allowed: allowed.to_vec() }),
+        None => allowed.first().copied().ok_or(AlgChoiceError::NotAllowed {
+            requested: Alg::HS256,
+            allowed: Vec::new(),
+        }),
+    }
+}
+
+/// Signs `header.payload` as given: header fields and claim order are kept; `alg` is set to
+/// the algorithm used.
+pub fn sign(
+    header: &Map<String, Value>,
+    payload: &Map<String, Value>,
+    key: &KeyMaterial,
+    alg: Alg,
+) -> Result<String, SignError> {
+    let encoding_key = key.encoding_key(alg)?;
+    let mut header = header.clone();
+    header.insert("alg".to_string(), Value::String(alg.name().to_string()));
+    let header_json = serde_json::to_vec(&header).map_err(|e| SignError::Json(e.to_string()))?;
+    let payload_json = serde_json::to_vec(payload).map_err(|e| SignError::Json(e.to_string()))?;
+    let mut token = URL_SAFE_NO_PAD.encode(header_json);
+    token.push('.');
+    token.push_str(&URL_SAFE_NO_PAD.encode(payload_json));
+    let signature = jsonwebtoken::crypto::sign(token.as_bytes(), &encoding_key, alg.to_jsonwebtoken())
+        .map_err(|e| SignError::Backend(e.to_string()))?;
+    token.push('.');
+    token.push_str(&signature);
+    Ok(token)
+}
+
+/// How to verify: which algorithms the key may be used with, the leeway on `exp`/`nbf`, and
+/// the time to judge at (unix seconds).
+#[derive(Clone, Debug)]
+pub struct VerifyOptions {
+    /// Algorithms allowed (from [`allowed_algs`]).
+    pub allowed: Vec<Alg>,
+    /// Seconds of leeway on `exp` and `nbf`; 0 unless asked.
+    pub leeway_secs: u64,
+    /// Unix time to judge at.
+    pub now: i64,
+    /// Whether a missing `exp` makes the token invalid.
+    pub require_exp: bool,
+}
+
+/// Why a token is not valid.
+#[derive(Clone, Debug, PartialEq, Serialize, thiserror::Error)]
+#[serde(tag = "problem", rename_all = "kebab-case")]
+pub enum Invalid {
+    /// The header's `alg` is not one the key and profile allow.
+    #[error("the token's alg '{header_alg}' is not allowed: this key and profile allow {}", list(.allowed))]
+    AlgNotAllowed {
+        /// What the header says.
+        header_alg: String,
+        /// What is allowed.
+        allowed: Vec<Alg>,
+    },
+    /// The signature does not match.
+    #[error("the signature does not verify with this key ({alg})")]
+    BadSignature {
+        /// The algorithm used.
+        alg: Alg,
+    },
+    /// `exp` has passed.
+    #[error("expired {} ago (exp {exp}, leeway {leeway_secs}s)", crate::time::human_duration(.seconds_ago.unsigned_abs()))]
+    Expired {
+        /// The `exp` claim.
+        exp: i64,
+        /// How long ago it expired.
+        seconds_ago: i64,
+        /// The leeway used.
+        leeway_secs: u64,
+    },
+    /// `nbf` is in the future.
+    #[error("not valid yet: nbf is in {} (nbf {nbf}, leeway {leeway_secs}s)", crate::time::human_duration(.seconds_until.unsigned_abs()))]
+    NotYetValid {
+        /// The `nbf` claim.
+        nbf: i64,
+        /// Seconds until it becomes valid.
+        seconds_until: i64,
+        /// The leeway used.
+        leeway_secs: u64,
+    },
+    /// `exp` is required but missing.
+    #[error("the token has no exp claim, and this profile requires one")]
+    MissingExp,
+    /// A time claim that is not a number.
+    #[error("the {claim} claim is not a number of seconds: {value}")]
+    NotNumeric {
+        /// `exp`, `nbf` or `iat`.
+        claim: String,
+        /// The value found, as JSON.
+        value: String,
+    },
+}
+
+/// The outcome of verifying a token.
+#[derive(Clone, Debug, Serialize)]
+pub struct Verification {
+    /// True when nothing is wrong.
+    pub valid: bool,
+    /// The algorithm the signature was checked with (none when the header's alg was refused).
+    pub alg: Option<Alg>,
+    /// Whether the signature matched (None when not checked).
+    pub signature_ok: Option<bool>,
+    /// The leeway applied to `exp` and `nbf`.
+    pub leeway_secs: u64,
+    /// The time judged at.
+    pub now: i64,
+    /// What is wrong.
+    pub problems: Vec<Invalid>,
+}
+
+/// A time claim's value in seconds, if it is a JSON number.
+pub fn numeric_time(value: &Value) -> Option<i64> {
+    value.as_i64().or_else(|| value.as_f64().filter(|f| f.is_finite()).map(|f| f.floor() as i64))
+}
+
+/// Verifies signature, `exp` and `nbf`. The algorithm comes from `options.allowed` (the key and
+/// profile), never from the header: a header naming another algorithm is refused.
+pub fn verify(token: &DecodedToken, key: &KeyMaterial, options: &VerifyOptions) -> Verification {
+    let mut problems = Vec::new();
+    let header_alg = token.alg().unwrap_or("(missing)").to_string();
+    let alg = options.allowed.iter().copied().find(|a| a.name() == header_alg);
+    let mut signature_ok = None;
+    match alg {
+        None => problems.push(Invalid::AlgNotAllowed { header_alg, allowed: options.allowed.clone() }),
+        Some(alg) => {
+            let ok = key
+                .decoding_key(alg)
+                .ok()
+                .and_then(|dk| {
+                    jsonwebtoken::crypto::verify(
+                        token.signature_b64(),
+                        token.signing_input().as_bytes(),
+                        &dk,
+                        alg.to_jsonwebtoken(),
+                    )
+                    .ok()
+                })
+                .unwrap_or(false);
+            signature_ok = Some(ok);
+            if !ok {
+                problems.push(Invalid::BadSignature { alg });
+            }
+        }
+    }
+    let leeway = i64::try_from(options.leeway_secs).unwrap_or(i64::MAX);
+    match token.payload.get("exp") {
+        None if options.require_exp => problems.push(Invalid::MissingExp),
+        None => {}
+        Some(value) => match numeric_time(value) {
+            None => problems.push(Invalid::NotNumeric { claim: "exp".into(), value: value.to_string() }),
+            Some(exp) if options.now > exp.saturating_add(leeway) => problems.push(Invalid::Expired {
+                exp,
+                seconds_ago: options.now - exp,
+                leeway_secs: options.leeway_secs,
+            }),
+            Some(_) => {}
+        },
+    }
+    if let Some(value) = token.payload.get("nbf") {
+        match numeric_time(value) {
+            None => problems.push(Invalid::NotNumeric { claim: "nbf".into(), value: value.to_string() }),
+            Some(nbf) if options.now.saturating_add(leeway) < nbf => problems.push(Invalid::NotYetValid {
+                nbf,
+                seconds_until: nbf - options.now,
+                leeway_secs: options.leeway_secs,
+            }),
+            Some(_) => {}
+        }
+    }
+    Verification {
+        valid: problems.is_empty(),
+        alg,
+        signature_ok,
+        leeway_secs: options.leeway_secs,
+        now: options.now,
+        problems,
+    }
+}
+
+/// The usual JOSE header: `alg`, then `typ` and `kid` when given.
+pub fn header(alg: Alg, typ: Option<&str>, kid: Option<&str>) -> Map<String, Value> {
+    let mut header = Map::new();
+    header.insert("alg".into(), Value::String(alg.name().into()));
+    if let Some(typ) = typ {
+        header.insert("typ".into(), Value::String(typ.into()));
+    }
+    if let Some(kid) = kid {
+        header.insert("kid".into(), Value::String(kid.into()));
+    }
+    header
+}
