@@ -12,7 +12,9 @@ fn main() {
         .unwrap_or_default();
     files.retain(|p| p.extension().is_some_and(|e| e == "toml"));
     files.sort();
-    let mut out = String::from("/// Built-in profiles: (file name, TOML text).\npub const BUILT_IN: &[(&str, &str)] = &[\n");
+    let mut out = String::from(
+        "/// Built-in profiles: (file name, TOML text).\npub const BUILT_IN: &[(&str, &str)] = &[\n",
+    );
     for path in &files {
         println!("cargo::rerun-if-changed={}", path.display());
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();

@@ -67,11 +67,9 @@ impl ClaimType {
                     Err("is not an email address (name@example.com)".to_string())
                 }
             }
-            ClaimType::Integer => text
-                .trim()
-                .parse::<i64>()
-                .map(Value::from)
-                .map_err(|_| "is not a whole number".to_string()),
+            ClaimType::Integer => {
+                text.trim().parse::<i64>().map(Value::from).map_err(|_| "is not a whole number".to_string())
+            }
             ClaimType::Number => text
                 .trim()
                 .parse::<f64>()
@@ -239,7 +237,9 @@ impl ValueExpr {
             let secs = i64::try_from(secs).map_err(|_| format!("'{t}' is too far away"))?;
             return Ok(Some(ValueExpr::Now { offset: sign * secs }));
         }
-        for (name, make) in [("md5(", ValueExpr::Md5 as fn(ClaimPath) -> ValueExpr), ("sha256(", ValueExpr::Sha256)] {
+        for (name, make) in
+            [("md5(", ValueExpr::Md5 as fn(ClaimPath) -> ValueExpr), ("sha256(", ValueExpr::Sha256)]
+        {
             if let Some(inner) = t.strip_prefix(name).and_then(|r| r.strip_suffix(')')) {
                 return Ok(Some(make(inner.trim().parse()?)));
             }
@@ -349,7 +349,8 @@ impl FromStr for ClaimAssignment {
             Some(name) => (true, name),
             None => (false, &arg[..eq]),
         };
-        let path: ClaimPath = name.parse().map_err(|reason| ClaimError::BadPath { arg: arg.to_string(), reason })?;
+        let path: ClaimPath =
+            name.parse().map_err(|reason| ClaimError::BadPath { arg: arg.to_string(), reason })?;
         let value = &arg[eq + 1..];
         let input = if raw {
             ClaimInput::Json(serde_json::from_str(value).map_err(|e| ClaimError::BadJson {
@@ -368,7 +369,9 @@ impl FromStr for ClaimAssignment {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ClaimError {
     /// `--claim` without `=`.
-    #[error("--claim '{arg}' has no '=': write PATH=VALUE (a string, converted to the claim's type) or PATH:=JSON (a raw JSON value)")]
+    #[error(
+        "--claim '{arg}' has no '=': write PATH=VALUE (a string, converted to the claim's type) or PATH:=JSON (a raw JSON value)"
+    )]
     NoEquals {
         /// The argument.
         arg: String,
@@ -382,7 +385,9 @@ pub enum ClaimError {
         reason: String,
     },
     /// `PATH:=JSON` with invalid JSON.
-    #[error("claim '{path}': '{value}' is not valid JSON ({reason}); quote strings as '\"text\"' or use PATH=VALUE for text")]
+    #[error(
+        "claim '{path}': '{value}' is not valid JSON ({reason}); quote strings as '\"text\"' or use PATH=VALUE for text"
+    )]
     BadJson {
         /// The claim.
         path: String,
@@ -410,7 +415,9 @@ pub enum ClaimError {
         path: String,
     },
     /// Two paths that cannot both exist (`a` and `a.b`).
-    #[error("claims '{path}' and '{other}' collide: '{other}' would need '{path}' to be an object; rename one of them")]
+    #[error(
+        "claims '{path}' and '{other}' collide: '{other}' would need '{path}' to be an object; rename one of them"
+    )]
     Collision {
         /// One path.
         path: String,
@@ -436,7 +443,9 @@ pub enum ClaimError {
         description: String,
     },
     /// A hash default whose source has no value.
-    #[error("claim '{path}' is a hash of '{hashed}', which has no value: set {hashed} or give {path} directly")]
+    #[error(
+        "claim '{path}' is a hash of '{hashed}', which has no value: set {hashed} or give {path} directly"
+    )]
     HashSource {
         /// The claim.
         path: String,
@@ -521,7 +530,9 @@ pub fn build_payload(
                     None
                 }
                 // A text literal on a typed field ("true" for a boolean) is read as that type.
-                Some(ValueExpr::Literal(Value::String(text))) if !matches!(field.ty, ClaimType::String | ClaimType::Email) => {
+                Some(ValueExpr::Literal(Value::String(text)))
+                    if !matches!(field.ty, ClaimType::String | ClaimType::Email) =>
+                {
                     Some(field.ty.convert(text, ctx.now).map_err(|reason| ClaimError::BadDefault {
                         path: field.path.to_string(),
                         reason: format!("default '{text}' {reason}"),
@@ -546,7 +557,11 @@ pub fn build_payload(
                 known: schema.fields.iter().map(|f| f.path.to_string()).collect::<Vec<_>>().join(", "),
             });
         }
-        let ty = if matches!(name.as_str(), "exp" | "nbf" | "iat") { ClaimType::UnixTime } else { ClaimType::String };
+        let ty = if matches!(name.as_str(), "exp" | "nbf" | "iat") {
+            ClaimType::UnixTime
+        } else {
+            ClaimType::String
+        };
         values.push((a.path.clone(), Some(typed_value(&a.path, ty, &a.input, ctx.now)?)));
     }
     for (index, expr) in pending_hashes {
@@ -659,37 +674,74 @@ mod tests {
             field("iat", ClaimType::UnixTime, false, None),
         ];
         assert_eq!(
-            build(&fields, true, &["isLoggedIn=false", "age=42", "iat=now-30s", "User ID:=124", "Telephone=0123"]),
-            Ok(r#"{"isLoggedIn":false,"age":42,"iat":1699999970,"User ID":124,"Telephone":"0123"}"#.to_string())
+            build(
+                &fields,
+                true,
+                &["isLoggedIn=false", "age=42", "iat=now-30s", "User ID:=124", "Telephone=0123"]
+            ),
+            Ok(r#"{"isLoggedIn":false,"age":42,"iat":1699999970,"User ID":124,"Telephone":"0123"}"#
+                .to_string())
         );
         assert_eq!(
             build(&fields, true, &["isLoggedIn:=\"true\""]),
             Ok(r#"{"isLoggedIn":"true"}"#.to_string())
         );
-        assert_eq!(build(&fields, false, &["iat=2023-11-14T22:13:20Z"]), Ok(r#"{"isLoggedIn":true,"iat":1700000000}"#.to_string()));
+        assert_eq!(
+            build(&fields, false, &["iat=2023-11-14T22:13:20Z"]),
+            Ok(r#"{"isLoggedIn":true,"iat":1700000000}"#.to_string())
+        );
     }
 
     #[test]
     fn bad_input_names_the_claim_and_the_fix() {
-        let fields = [field("email", ClaimType::Email, true, None), field("n", ClaimType::Integer, false, None)];
+        let fields =
+            [field("email", ClaimType::Email, true, None), field("n", ClaimType::Integer, false, None)];
         assert!(matches!(build(&fields, false, &["email"]), Err(ClaimError::NoEquals { .. })));
-        assert!(matches!(build(&fields, false, &[]), Err(ClaimError::MissingRequired { path, .. }) if path == "email"));
+        assert!(
+            matches!(build(&fields, false, &[]), Err(ClaimError::MissingRequired { path, .. }) if path == "email")
+        );
         let err = build(&fields, false, &["email=nope"]).err().map(|e| e.to_string());
-        assert_eq!(err.as_deref(), Some("claim 'email' is email: 'nope' is not an email address (name@example.com) (use email:=JSON to set any raw value)"));
+        assert_eq!(
+            err.as_deref(),
+            Some(
+                "claim 'email' is email: 'nope' is not an email address (name@example.com) (use email:=JSON to set any raw value)"
+            )
+        );
         assert!(matches!(build(&fields, false, &["email=a@b.co", "n=x"]), Err(ClaimError::BadValue { .. })));
-        assert!(matches!(build(&fields, false, &["email=a@b.co", "zzz=1"]), Err(ClaimError::UnknownClaim { .. })));
-        assert!(matches!(build(&fields, false, &["email=a@b.co", "n:={oops"]), Err(ClaimError::BadJson { .. })));
-        assert!(matches!(build(&fields, true, &["email=a@b.co", "a=1", "a.b=2"]), Err(ClaimError::Collision { .. })));
-        assert!(matches!(build(&fields, true, &["email=a@b.co", "a.b=2", "a=1"]), Err(ClaimError::Collision { .. })));
-        assert!(matches!(build(&fields, true, &["email=a@b.co", "email=c@d.co"]), Err(ClaimError::Duplicate { .. })));
+        assert!(matches!(
+            build(&fields, false, &["email=a@b.co", "zzz=1"]),
+            Err(ClaimError::UnknownClaim { .. })
+        ));
+        assert!(matches!(
+            build(&fields, false, &["email=a@b.co", "n:={oops"]),
+            Err(ClaimError::BadJson { .. })
+        ));
+        assert!(matches!(
+            build(&fields, true, &["email=a@b.co", "a=1", "a.b=2"]),
+            Err(ClaimError::Collision { .. })
+        ));
+        assert!(matches!(
+            build(&fields, true, &["email=a@b.co", "a.b=2", "a=1"]),
+            Err(ClaimError::Collision { .. })
+        ));
+        assert!(matches!(
+            build(&fields, true, &["email=a@b.co", "email=c@d.co"]),
+            Err(ClaimError::Duplicate { .. })
+        ));
         assert!(matches!(build(&fields, true, &["a..b=1"]), Err(ClaimError::BadPath { .. })));
         // registered claims are always allowed, and typed
-        assert_eq!(build(&fields, false, &["email=a@b.co", "exp=now+1m"]), Ok(r#"{"email":"a@b.co","exp":1700000060}"#.to_string()));
+        assert_eq!(
+            build(&fields, false, &["email=a@b.co", "exp=now+1m"]),
+            Ok(r#"{"email":"a@b.co","exp":1700000060}"#.to_string())
+        );
     }
 
     #[test]
     fn type_checks_describe_what_was_found() {
-        assert_eq!(ClaimType::Boolean.check(&Value::String("true".into())), Err("should be a boolean (true/false, not a string), found the string \"true\"".into()));
+        assert_eq!(
+            ClaimType::Boolean.check(&Value::String("true".into())),
+            Err("should be a boolean (true/false, not a string), found the string \"true\"".into())
+        );
         assert!(ClaimType::UnixTime.check(&Value::from(1.5)).is_err());
         assert!(ClaimType::Email.check(&Value::from("a@b.co")).is_ok());
         assert!(!is_email("a@b"));

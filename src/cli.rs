@@ -1,1 +1,272 @@
-pub fn main() -> std::process::ExitCode { std::process::ExitCode::SUCCESS }
+//! The command line: clap definitions, and one function per verb. Data goes to stdout,
+//! messages to stderr; exit 0 ok, 1 invalid token, 2 usage or configuration error.
+
+mod input;
+mod output;
+mod verbs;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use tokensmith::claims::ClaimError;
+use tokensmith::paths::Paths;
+use tokensmith::profile::UnknownProfile;
+use tokensmith::token::{AlgChoiceError, DecodeError, KeyError, SignError};
+
+const AFTER_HELP: &str = "\
+Examples:
+  tokensmith profiles
+  export TILEDESK_SECRET=...   # the vendor's shared secret
+  tokensmith sign --profile tiledesk --secret-env TILEDESK_SECRET --claim email=ada@example.com
+  tokensmith decode 'eyJhbGciOi...'
+  pbpaste | tokensmith verify - --profile tiledesk --secret-env TILEDESK_SECRET
+
+Exit codes: 0 ok, 1 the token is invalid (bad signature, expired, malformed), 2 usage error.";
+
+/// A terminal workbench for the JWTs that embedded chat and support widgets use to identify
+/// a site's logged-in users: sign, decode and verify them per vendor profile.
+#[derive(Debug, Parser)]
+#[command(name = "tokensmith", version, after_help = AFTER_HELP, arg_required_else_help = true)]
+pub struct Cli {
+    /// Keep config and data under DIR (DIR/config, DIR/data) instead of the platform's folders
+    #[arg(long, global = true, value_name = "DIR", env = "TOKENSMITH_HOME")]
+    pub home: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the vendor profiles (built-in and yours)
+    #[command(after_help = "Examples:\n  tokensmith profiles\n  tokensmith profiles --json | jq '.[].id'")]
+    Profiles {
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one vendor profile
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  tokensmith profile show tiledesk\n  tokensmith profile show orlo --json"
+    )]
+    Profile(ProfileCommand),
+    /// Sign a token for a vendor profile
+    #[command(after_help = "\
+Examples:
+  tokensmith sign --profile tiledesk --secret-env TILEDESK_SECRET \\
+      --claim name='Ada Lovelace' --claim email=ada@example.com --claim external_id=u42
+  tokensmith sign --profile orlo --key-file private.pem --claim 'User ID:=124' --claim Telephone=0123
+  tokensmith sign --profile ticketping --secret-file secret.txt --ttl 2m --json
+
+PATH=VALUE sets text, converted to the claim's declared type (time claims accept now+5m,
+now-30s, unix seconds or 2026-01-31T12:00:00Z); PATH:=JSON sets a raw JSON value.
+Dotted paths nest: account.first_name=Ada makes {\"account\":{\"first_name\":\"Ada\"}}.
+Claims left unset get the profile's default.")]
+    Sign(SignArgs),
+    /// Decode a token without verifying it: header, payload, signature and times
+    #[command(after_help = "\
+Examples:
+  tokensmith decode eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln
+  echo 'Bearer eyJ...' | tokensmith decode
+  tokensmith decode - --json < token.txt
+
+Works on any well-formed token, including alg none and algorithms tokensmith cannot verify.
+Quotes, whitespace and 'Bearer '/'JWT ' prefixes around the token are removed and reported.")]
+    Decode(DecodeArgs),
+    /// Verify a token's signature and expiry; exit 0 valid, 1 invalid
+    #[command(after_help = "\
+Examples:
+  tokensmith verify \"$TOKEN\" --profile tiledesk --secret-env TILEDESK_SECRET
+  tokensmith verify - --key-file public.pem --leeway 30s < token.txt
+  tokensmith verify \"$TOKEN\" --secret-file secret.txt --at 2026-01-31T12:00:00Z --json
+
+The algorithm comes from the key and the profile, never from the token's header: an HS256
+token checked against an RSA key is refused, not verified with the key's text.")]
+    Verify(VerifyArgs),
+    /// Print the config and data folders
+    #[command(after_help = "Examples:\n  tokensmith paths\n  tokensmith --home /tmp/ts paths --json")]
+    Paths {
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProfileCommand {
+    /// Show a profile's rules, claims and notes
+    #[command(
+        after_help = "Examples:\n  tokensmith profile show tiledesk\n  tokensmith profile show orlo --json"
+    )]
+    Show {
+        /// The profile id (see `tokensmith profiles`)
+        id: String,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Where the key comes from. Exactly one source.
+#[derive(Debug, Default, Args)]
+#[group(id = "key-source", multiple = false)]
+pub struct KeySource {
+    /// Read the HMAC secret from environment variable VAR
+    #[arg(long, value_name = "VAR")]
+    pub secret_env: Option<String>,
+    /// Read the HMAC secret from a file (one trailing newline is ignored)
+    #[arg(long, value_name = "PATH")]
+    pub secret_file: Option<PathBuf>,
+    /// Read the HMAC secret from standard input
+    #[arg(long)]
+    pub secret_stdin: bool,
+    /// The HMAC secret itself (visible to other users in `ps` and kept in shell history: prefer the others)
+    #[arg(long, value_name = "SECRET")]
+    pub secret: Option<String>,
+    /// Read a PEM key: private to sign, public or private to verify (PKCS#1, PKCS#8, SPKI, SEC1)
+    #[arg(long, value_name = "PEM")]
+    pub key_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct SecretEncodingArg {
+    /// The secret is base64: use its decoded bytes as the HMAC key
+    #[arg(long)]
+    pub secret_base64: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SignArgs {
+    /// The vendor profile (see `tokensmith profiles`)
+    #[arg(long, short = 'p', value_name = "ID")]
+    pub profile: String,
+    #[command(flatten)]
+    pub key: KeySource,
+    #[command(flatten)]
+    pub encoding: SecretEncodingArg,
+    /// Set a claim: PATH=VALUE (text, typed by the profile) or PATH:=JSON (raw JSON)
+    #[arg(long = "claim", short = 'c', value_name = "PATH=VALUE")]
+    pub claims: Vec<String>,
+    /// Lifetime: sets exp to the issue time plus this (30s, 5m, 1h)
+    #[arg(long, value_name = "DURATION")]
+    pub ttl: Option<String>,
+    /// Key id for the header's kid
+    #[arg(long, value_name = "KID")]
+    pub kid: Option<String>,
+    /// Add a header field: NAME=VALUE or NAME:=JSON
+    #[arg(long = "header", value_name = "NAME=VALUE")]
+    pub headers: Vec<String>,
+    /// Algorithm, when the profile allows several (default: the profile's first that fits the key)
+    #[arg(long, value_name = "ALG")]
+    pub alg: Option<String>,
+    /// Issue the token as of this time (unix seconds or RFC 3339) instead of now
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+    /// Print JSON with the token, header and payload
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DecodeArgs {
+    /// The token, or - (or nothing) to read it from standard input
+    pub token: Option<String>,
+    /// Judge times as of this time (unix seconds or RFC 3339) instead of now
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+    /// Print JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The token, or - (or nothing) to read it from standard input
+    pub token: Option<String>,
+    #[command(flatten)]
+    pub key: KeySource,
+    #[command(flatten)]
+    pub encoding: SecretEncodingArg,
+    /// Restrict algorithms (and exp rules) to this vendor profile's
+    #[arg(long, short = 'p', value_name = "ID")]
+    pub profile: Option<String>,
+    /// Tolerance on exp and nbf (e.g. 30s); none unless given
+    #[arg(long, value_name = "DURATION", default_value = "0s")]
+    pub leeway: String,
+    /// Judge the token as of this time (unix seconds or RFC 3339) instead of now
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+    /// Print JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// A failure with its exit code: 1 for an invalid token, 2 for usage and configuration.
+#[derive(Debug)]
+pub struct CliError {
+    pub code: u8,
+    pub message: String,
+}
+
+impl CliError {
+    pub fn usage(message: impl Into<String>) -> Self {
+        CliError { code: 2, message: message.into() }
+    }
+    pub fn invalid(message: impl Into<String>) -> Self {
+        CliError { code: 1, message: message.into() }
+    }
+}
+
+macro_rules! usage_errors {
+    ($($ty:ty),*) => {$(
+        impl From<$ty> for CliError {
+            fn from(err: $ty) -> Self {
+                CliError::usage(err.to_string())
+            }
+        }
+    )*};
+}
+usage_errors!(KeyError, ClaimError, UnknownProfile, SignError, AlgChoiceError, tokensmith::paths::NoHome);
+
+impl From<DecodeError> for CliError {
+    fn from(err: DecodeError) -> Self {
+        CliError::invalid(format!("not a valid token: {err}"))
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(err) => {
+            eprintln!("error: {}", err.message);
+            ExitCode::from(err.code)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<u8, CliError> {
+    let paths = Paths::resolve(cli.home.as_deref())?;
+    let mut io = input::Io::real();
+    match cli.command {
+        Command::Profiles { json } => verbs::profiles(&paths, json),
+        Command::Profile(ProfileCommand::Show { id, json }) => verbs::profile_show(&paths, &id, json),
+        Command::Sign(args) => verbs::sign(&paths, &args, &mut io),
+        Command::Decode(args) => verbs::decode(&args, &mut io),
+        Command::Verify(args) => verbs::verify(&paths, &args, &mut io),
+        Command::Paths { json } => verbs::paths(&paths, json),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
+}

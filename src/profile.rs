@@ -230,7 +230,7 @@ impl Profile {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ProfileError {
     /// TOML that does not parse, or a field of the wrong shape.
-    #[error("{file}:{line}:{column}: {message}")]
+    #[error("{file}:{line}:{column}: {}{message}", .field.as_ref().map(|f| format!("field '{f}': ")).unwrap_or_default())]
     Parse {
         /// The file.
         file: String,
@@ -238,7 +238,9 @@ pub enum ProfileError {
         line: usize,
         /// 1-based column.
         column: usize,
-        /// The parser's message, naming the field.
+        /// The key on that line, when there is one.
+        field: Option<String>,
+        /// The parser's message.
         message: String,
     },
     /// Well-formed, but the rules contradict themselves.
@@ -288,7 +290,19 @@ fn line_of(text: &str, needle: &str) -> Option<usize> {
 pub fn parse(text: &str, file: &str, source: ProfileSource) -> Result<Profile, ProfileError> {
     let mut profile: Profile = toml::from_str(text).map_err(|e| {
         let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
-        ProfileError::Parse { file: file.to_string(), line, column, message: e.message().trim().to_string() }
+        let field = text
+            .lines()
+            .nth(line - 1)
+            .and_then(|l| l.split_once('='))
+            .map(|(key, _)| key.trim().trim_matches('"').to_string())
+            .filter(|key| !key.is_empty() && !e.message().contains(&format!("`{key}`")));
+        ProfileError::Parse {
+            file: file.to_string(),
+            line,
+            column,
+            field,
+            message: e.message().trim().to_string(),
+        }
     })?;
     profile.source = source;
     let invalid = |field: &str, needle: &str, message: String| ProfileError::Invalid {
@@ -297,8 +311,14 @@ pub fn parse(text: &str, file: &str, source: ProfileSource) -> Result<Profile, P
         field: field.to_string(),
         message,
     };
-    if profile.id.is_empty() || !profile.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
-        return Err(invalid("id", "id", format!("'{}' must be lowercase letters, digits and '-'", profile.id)));
+    if profile.id.is_empty()
+        || !profile.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
+        return Err(invalid(
+            "id",
+            "id",
+            format!("'{}' must be lowercase letters, digits and '-'", profile.id),
+        ));
     }
     if profile.algorithms.is_empty() {
         return Err(invalid("algorithms", "algorithms", "list at least one algorithm".to_string()));
@@ -315,13 +335,20 @@ pub fn parse(text: &str, file: &str, source: ProfileSource) -> Result<Profile, P
         let needle = format!("\"{}\"", field.path);
         for other in &profile.claims[..i] {
             if other.path == field.path {
-                return Err(invalid("claims.path", &needle, format!("claim '{}' is declared twice", field.path)));
+                return Err(invalid(
+                    "claims.path",
+                    &needle,
+                    format!("claim '{}' is declared twice", field.path),
+                ));
             }
             if other.path.is_prefix_of(&field.path) || field.path.is_prefix_of(&other.path) {
                 return Err(invalid(
                     "claims.path",
                     &needle,
-                    format!("claims '{}' and '{}' collide (one would have to be an object)", other.path, field.path),
+                    format!(
+                        "claims '{}' and '{}' collide (one would have to be an object)",
+                        other.path, field.path
+                    ),
                 ));
             }
         }
@@ -362,7 +389,8 @@ impl ProfileSet {
             Ok(entries) => entries.filter_map(Result::ok).map(|e| e.path()).collect(),
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => return set,
             Err(err) => {
-                set.errors.push(ProfileError::Io { file: dir.display().to_string(), message: err.to_string() });
+                set.errors
+                    .push(ProfileError::Io { file: dir.display().to_string(), message: err.to_string() });
                 return set;
             }
         };
@@ -397,7 +425,8 @@ impl ProfileSet {
 mod tests {
     use super::*;
 
-    const MINIMAL: &str = "id = \"acme\"\nname = \"Acme\"\nalgorithms = [\"HS256\"]\nkey_kind = \"hmac-secret\"\n";
+    const MINIMAL: &str =
+        "id = \"acme\"\nname = \"Acme\"\nalgorithms = [\"HS256\"]\nkey_kind = \"hmac-secret\"\n";
 
     #[test]
     fn every_built_in_profile_loads() {
@@ -421,7 +450,9 @@ mod tests {
         }
         let text = format!("{MINIMAL}[[claims]]\npath = \"a\"\ntype = \"strng\"\n");
         match parse(&text, "acme.toml", ProfileSource::BuiltIn) {
-            Err(ProfileError::Parse { line: 7, message, .. }) => assert!(message.contains("strng"), "{message}"),
+            Err(ProfileError::Parse { line: 7, message, .. }) => {
+                assert!(message.contains("strng"), "{message}")
+            }
             other => panic!("{other:?}"),
         }
     }
@@ -429,10 +460,18 @@ mod tests {
     #[test]
     fn contradictions_are_refused() {
         let text = MINIMAL.replace("HS256", "RS256");
-        assert!(matches!(parse(&text, "f", ProfileSource::BuiltIn), Err(ProfileError::Invalid { field, .. }) if field == "algorithms"));
-        let text = format!("{MINIMAL}[[claims]]\npath = \"a\"\ntype = \"string\"\n[[claims]]\npath = \"a.b\"\ntype = \"string\"\n");
-        assert!(matches!(parse(&text, "f", ProfileSource::BuiltIn), Err(ProfileError::Invalid { line: Some(9), .. })));
-        let text = format!("{MINIMAL}[[claims]]\npath = \"uid\"\ntype = \"string\"\ndefault = \"md5(mail)\"\n");
+        assert!(
+            matches!(parse(&text, "f", ProfileSource::BuiltIn), Err(ProfileError::Invalid { field, .. }) if field == "algorithms")
+        );
+        let text = format!(
+            "{MINIMAL}[[claims]]\npath = \"a\"\ntype = \"string\"\n[[claims]]\npath = \"a.b\"\ntype = \"string\"\n"
+        );
+        assert!(matches!(
+            parse(&text, "f", ProfileSource::BuiltIn),
+            Err(ProfileError::Invalid { line: Some(9), .. })
+        ));
+        let text =
+            format!("{MINIMAL}[[claims]]\npath = \"uid\"\ntype = \"string\"\ndefault = \"md5(mail)\"\n");
         assert!(matches!(parse(&text, "f", ProfileSource::BuiltIn), Err(ProfileError::Invalid { .. })));
     }
 

@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 
 pub use alg::{Alg, Curve, Family};
 pub use decode::{Cleanup, DecodeError, DecodedToken, Segment, decode};
-pub use key::{KeyError, KeyFormat, KeyMaterial, ParsedKey, parse_pem};
+pub use key::{KeyError, KeyFormat, KeyMaterial, ParsedKey, parse_jwk, parse_key, parse_pem};
 
 /// Why a token could not be signed.
 #[derive(Debug, thiserror::Error)]
@@ -78,10 +78,10 @@ pub fn choose_alg(allowed: &[Alg], requested: Option<Alg>) -> Result<Alg, AlgCho
     match requested {
         Some(alg) if allowed.contains(&alg) => Ok(alg),
         Some(alg) => Err(AlgChoiceError::NotAllowed { requested: alg, allowed: allowed.to_vec() }),
-        None => allowed.first().copied().ok_or(AlgChoiceError::NotAllowed {
-            requested: Alg::HS256,
-            allowed: Vec::new(),
-        }),
+        None => allowed
+            .first()
+            .copied()
+            .ok_or(AlgChoiceError::NotAllowed { requested: Alg::HS256, allowed: Vec::new() }),
     }
 }
 
@@ -93,7 +93,6 @@ pub fn sign(
     key: &KeyMaterial,
     alg: Alg,
 ) -> Result<String, SignError> {
-    let encoding_key = key.encoding_key(alg)?;
     let mut header = header.clone();
     header.insert("alg".to_string(), Value::String(alg.name().to_string()));
     let header_json = serde_json::to_vec(&header).map_err(|e| SignError::Json(e.to_string()))?;
@@ -101,11 +100,30 @@ pub fn sign(
     let mut token = URL_SAFE_NO_PAD.encode(header_json);
     token.push('.');
     token.push_str(&URL_SAFE_NO_PAD.encode(payload_json));
-    let signature = jsonwebtoken::crypto::sign(token.as_bytes(), &encoding_key, alg.to_jsonwebtoken())
-        .map_err(|e| SignError::Backend(e.to_string()))?;
+    let signature = sign_input(&token, key, alg)?;
     token.push('.');
     token.push_str(&signature);
     Ok(token)
+}
+
+/// Signs a JWS signing input (`base64url(header).base64url(payload)`) as it is, returning the
+/// base64url signature. For known-answer tests and tokens whose segments must stay byte-exact.
+pub fn sign_input(signing_input: &str, key: &KeyMaterial, alg: Alg) -> Result<String, SignError> {
+    let encoding_key = key.encoding_key(alg)?;
+    jsonwebtoken::crypto::sign(signing_input.as_bytes(), &encoding_key, alg.to_jsonwebtoken())
+        .map_err(|e| SignError::Backend(e.to_string()))
+}
+
+/// Checks a base64url signature over a signing input with `alg`; false for a key of the wrong
+/// kind or a malformed signature.
+pub fn verify_input(signing_input: &str, signature_b64: &str, key: &KeyMaterial, alg: Alg) -> bool {
+    key.decoding_key(alg)
+        .ok()
+        .and_then(|dk| {
+            jsonwebtoken::crypto::verify(signature_b64, signing_input.as_bytes(), &dk, alg.to_jsonwebtoken())
+                .ok()
+        })
+        .unwrap_or(false)
 }
 
 /// How to verify: which algorithms the key may be used with, the leeway on `exp`/`nbf`, and
@@ -205,19 +223,7 @@ pub fn verify(token: &DecodedToken, key: &KeyMaterial, options: &VerifyOptions) 
     match alg {
         None => problems.push(Invalid::AlgNotAllowed { header_alg, allowed: options.allowed.clone() }),
         Some(alg) => {
-            let ok = key
-                .decoding_key(alg)
-                .ok()
-                .and_then(|dk| {
-                    jsonwebtoken::crypto::verify(
-                        token.signature_b64(),
-                        token.signing_input().as_bytes(),
-                        &dk,
-                        alg.to_jsonwebtoken(),
-                    )
-                    .ok()
-                })
-                .unwrap_or(false);
+            let ok = verify_input(token.signing_input(), token.signature_b64(), key, alg);
             signature_ok = Some(ok);
             if !ok {
                 problems.push(Invalid::BadSignature { alg });

@@ -118,9 +118,7 @@ impl Alg {
     pub fn family(self) -> Family {
         match self {
             Alg::HS256 | Alg::HS384 | Alg::HS512 => Family::Hmac,
-            Alg::RS256 | Alg::RS384 | Alg::RS512 | Alg::PS256 | Alg::PS384 | Alg::PS512 => {
-                Family::Rsa
-            }
+            Alg::RS256 | Alg::RS384 | Alg::RS512 | Alg::PS256 | Alg::PS384 | Alg::PS512 => Family::Rsa,
             Alg::ES256 => Family::Ec(Curve::P256),
             Alg::ES384 => Family::Ec(Curve::P384),
             Alg::EdDSA => Family::Ed25519,
@@ -169,7 +167,9 @@ impl fmt::Display for Alg {
 
 /// An `alg` name tokensmith does not support.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown algorithm '{0}': use one of HS256, HS384, HS512, RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, EdDSA")]
+#[error(
+    "unknown algorithm '{0}': use one of HS256, HS384, HS512, RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, EdDSA"
+)]
 pub struct UnknownAlg(pub String);
 
 impl FromStr for Alg {
@@ -177,10 +177,7 @@ impl FromStr for Alg {
 
     /// Exact names, as in a token header.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Alg::ALL
-            .into_iter()
-            .find(|alg| alg.name() == s)
-            .ok_or_else(|| UnknownAlg(s.to_string()))
+        Alg::ALL.into_iter().find(|alg| alg.name() == s).ok_or_else(|| UnknownAlg(s.to_string()))
     }
 }
 

@@ -81,7 +81,9 @@ pub enum DecodeError {
         reason: String,
     },
     /// A segment is not JSON.
-    #[error("{segment} segment is not JSON: {reason} (line {line}, column {column} of the decoded {segment})")]
+    #[error(
+        "{segment} segment is not JSON: {reason} (line {line}, column {column} of the decoded {segment})"
+    )]
     Json {
         /// Which segment.
         segment: Segment,
@@ -192,12 +194,13 @@ pub fn clean(input: &str) -> (String, Vec<Cleanup>) {
 }
 
 fn decode_segment(segment: Segment, text: &str) -> Result<Vec<u8>, DecodeError> {
-    if let Some((position, c)) = text
-        .char_indices()
-        .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
+    if let Some((position, c)) =
+        text.char_indices().find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
     {
         let reason = match c {
-            '+' | '/' => format!("'{c}' is standard base64, JWTs use base64url ('-' and '_' instead of '+' and '/')"),
+            '+' | '/' => {
+                format!("'{c}' is standard base64, JWTs use base64url ('-' and '_' instead of '+' and '/')")
+            }
             c => format!("character '{}' is not allowed", c.escape_default()),
         };
         return Err(DecodeError::Base64 { segment, position, reason });
@@ -206,7 +209,8 @@ fn decode_segment(segment: Segment, text: &str) -> Result<Vec<u8>, DecodeError> 
         return Err(DecodeError::Base64 {
             segment,
             position: text.len().saturating_sub(1),
-            reason: "the segment has a length no base64 text can have (cut short or one character too many)".to_string(),
+            reason: "the segment has a length no base64 text can have (cut short or one character too many)"
+                .to_string(),
         });
     }
     URL_SAFE_NO_PAD.decode(text).map_err(|e| DecodeError::Base64 {

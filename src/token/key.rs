@@ -172,6 +172,9 @@ pub enum KeyError {
         "the secret looks like a PEM key ('{0}'): pass it with --key-file so it is used as a key, not as HMAC secret text"
     )]
     PemAsSecret(String),
+    /// A JWK that is not usable.
+    #[error("the JWK is not usable: {0}")]
+    BadJwk(String),
     /// The key cannot be used with the algorithm.
     #[error("{alg} needs {need}, but the key is {have}")]
     WrongKind {
@@ -191,6 +194,8 @@ pub struct ParsedKey {
     pub material: KeyMaterial,
     /// How it was encoded.
     pub format: KeyFormat,
+    /// The key id, when the format carries one (JWK `kid`).
+    pub kid: Option<String>,
 }
 
 impl ParsedKey {
@@ -230,9 +235,7 @@ impl KeyMaterial {
         match self {
             KeyMaterial::Hmac(_) => Family::Hmac,
             KeyMaterial::RsaPrivate { .. } | KeyMaterial::RsaPublic { .. } => Family::Rsa,
-            KeyMaterial::EcPrivate { curve, .. } | KeyMaterial::EcPublic { curve, .. } => {
-                Family::Ec(*curve)
-            }
+            KeyMaterial::EcPrivate { curve, .. } | KeyMaterial::EcPublic { curve, .. } => Family::Ec(*curve),
             KeyMaterial::EdPrivate { .. } | KeyMaterial::EdPublic { .. } => Family::Ed25519,
         }
     }
@@ -253,9 +256,7 @@ impl KeyMaterial {
     /// RSA modulus size in bits.
     pub fn rsa_bits(&self) -> Option<usize> {
         match self {
-            KeyMaterial::RsaPrivate { n, .. } | KeyMaterial::RsaPublic { n, .. } => {
-                Some(bit_length(n))
-            }
+            KeyMaterial::RsaPrivate { n, .. } | KeyMaterial::RsaPublic { n, .. } => Some(bit_length(n)),
             _ => None,
         }
     }
@@ -277,10 +278,9 @@ impl KeyMaterial {
     pub fn public(&self) -> KeyMaterial {
         match self {
             KeyMaterial::RsaPrivate { n, e, .. } => KeyMaterial::RsaPublic { n: n.clone(), e: e.clone() },
-            KeyMaterial::EcPrivate { curve, point, .. } => KeyMaterial::EcPublic {
-                curve: *curve,
-                point: point.clone(),
-            },
+            KeyMaterial::EcPrivate { curve, point, .. } => {
+                KeyMaterial::EcPublic { curve: *curve, point: point.clone() }
+            }
             KeyMaterial::EdPrivate { public, .. } => KeyMaterial::EdPublic { public: public.clone() },
             other => other.clone(),
         }
@@ -290,11 +290,7 @@ impl KeyMaterial {
         if self.family() == alg.family() {
             Ok(())
         } else {
-            Err(KeyError::WrongKind {
-                alg,
-                need: alg.family().to_string(),
-                have: article(&self.describe()),
-            })
+            Err(KeyError::WrongKind { alg, need: alg.family().to_string(), have: article(&self.describe()) })
         }
     }
 
@@ -322,7 +318,9 @@ impl KeyMaterial {
             KeyMaterial::RsaPublic { n, e } => DecodingKey::from_rsa_raw_components(&n, &e),
             KeyMaterial::EcPublic { point, .. } => DecodingKey::from_ec_der(&point),
             KeyMaterial::EdPublic { public } => DecodingKey::from_ed_der(&public),
-            KeyMaterial::RsaPrivate { .. } | KeyMaterial::EcPrivate { .. } | KeyMaterial::EdPrivate { .. } => {
+            KeyMaterial::RsaPrivate { .. }
+            | KeyMaterial::EcPrivate { .. }
+            | KeyMaterial::EdPrivate { .. } => {
                 unreachable!("public() never returns a private key")
             }
         })
@@ -394,7 +392,10 @@ fn pem_blocks(text: &str) -> Result<Vec<PemBlock>, KeyError> {
                 return Err(KeyError::Truncated { label, detail: format!("base64 ends mid-way: {err}") });
             }
             Err(err) => {
-                return Err(KeyError::Invalid { format: KeyFormat::Pkcs8, reason: format!("bad base64: {err}") });
+                return Err(KeyError::Invalid {
+                    format: KeyFormat::Pkcs8,
+                    reason: format!("bad base64: {err}"),
+                });
             }
         };
         blocks.push(PemBlock { label, headers, der });
@@ -432,14 +433,16 @@ pub fn parse_pem(text: &str) -> Result<ParsedKey, KeyError> {
         "RSA PRIVATE KEY" => rsa_private_from_pkcs1(&der, label).map(|material| ParsedKey {
             material,
             format: KeyFormat::Pkcs1,
+            kid: None,
         }),
         "RSA PUBLIC KEY" => rsa_public_from_pkcs1(&der, label).map(|material| ParsedKey {
             material,
             format: KeyFormat::Pkcs1,
+            kid: None,
         }),
-        "PRIVATE KEY" => from_pkcs8(&der, label).map(|material| ParsedKey { material, format: KeyFormat::Pkcs8 }),
-        "PUBLIC KEY" => from_spki(&der, label).map(|material| ParsedKey { material, format: KeyFormat::Spki }),
-        "EC PRIVATE KEY" => from_sec1(&der, label).map(|material| ParsedKey { material, format: KeyFormat::Sec1 }),
+        "PRIVATE KEY" => from_pkcs8(&der, label).map(|material| ParsedKey { material, format: KeyFormat::Pkcs8, kid: None }),
+        "PUBLIC KEY" => from_spki(&der, label).map(|material| ParsedKey { material, format: KeyFormat::Spki, kid: None }),
+        "EC PRIVATE KEY" => from_sec1(&der, label).map(|material| ParsedKey { material, format: KeyFormat::Sec1, kid: None }),
         "ENCRYPTED PRIVATE KEY" => Err(KeyError::Encrypted { label: label.to_string() }),
         "CERTIFICATE" | "TRUSTED CERTIFICATE" | "X509 CERTIFICATE" => Err(KeyError::Certificate),
         "OPENSSH PRIVATE KEY" => Err(KeyError::Unsupported(
@@ -468,7 +471,8 @@ fn rsa_public_from_pkcs1(der: &[u8], label: &str) -> Result<KeyMaterial, KeyErro
 
 fn unsupported_oid(oid: ObjectIdentifier, curve: Option<ObjectIdentifier>) -> KeyError {
     KeyError::Unsupported(if oid == OID_ED448 {
-        "Ed448 (JWT libraries here support Ed25519 only; make one with `openssl genpkey -algorithm ed25519`)".to_string()
+        "Ed448 (JWT libraries here support Ed25519 only; make one with `openssl genpkey -algorithm ed25519`)"
+            .to_string()
     } else if oid == OID_RSA_PSS {
         "an RSA-PSS-only key (OID 1.2.840.113549.1.1.10): make a plain RSA key with `openssl genpkey -algorithm rsa`; it signs PS256 too".to_string()
     } else if oid == OID_DSA {
@@ -504,7 +508,8 @@ fn from_pkcs8(der: &[u8], label: &str) -> Result<KeyMaterial, KeyError> {
         };
     }
     if oid == OID_ED25519 {
-        let key = ed25519_dalek::SigningKey::from_pkcs8_der(der).map_err(|e| der_error(label, KeyFormat::Pkcs8, e))?;
+        let key = ed25519_dalek::SigningKey::from_pkcs8_der(der)
+            .map_err(|e| der_error(label, KeyFormat::Pkcs8, e))?;
         return Ok(KeyMaterial::EdPrivate {
             public: key.verifying_key().to_bytes().to_vec(),
             pkcs8_der: Secret::new(der.to_vec()),
@@ -576,6 +581,155 @@ fn from_spki(der: &[u8], label: &str) -> Result<KeyMaterial, KeyError> {
     Err(unsupported_oid(oid, None))
 }
 
+fn jwk_field(
+    jwk: &serde_json::Map<String, serde_json::Value>,
+    name: &str,
+) -> Result<Option<Vec<u8>>, KeyError> {
+    match jwk.get(name) {
+        None => Ok(None),
+        Some(serde_json::Value::String(text)) => base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(text.trim_end_matches('='))
+            .map(Some)
+            .map_err(|e| KeyError::BadJwk(format!("'{name}' is not base64url: {e}"))),
+        Some(_) => Err(KeyError::BadJwk(format!("'{name}' must be a base64url string"))),
+    }
+}
+
+fn jwk_required(
+    jwk: &serde_json::Map<String, serde_json::Value>,
+    name: &str,
+    kty: &str,
+) -> Result<Vec<u8>, KeyError> {
+    jwk_field(jwk, name)?.ok_or_else(|| KeyError::BadJwk(format!("a {kty} JWK needs '{name}'")))
+}
+
+/// Reads a JSON Web Key (RFC 7517): `oct`, `RSA`, `EC` (P-256, P-384) or `OKP` (Ed25519),
+/// public or private. A JWKS holding exactly one key is read as that key.
+pub fn parse_jwk(text: &str) -> Result<ParsedKey, KeyError> {
+    use rsa::pkcs1::EncodeRsaPrivateKey as _;
+    use rsa::traits::PublicKeyParts as _;
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| KeyError::BadJwk(format!("not JSON: {e}")))?;
+    let mut jwk = match value {
+        serde_json::Value::Object(map) => map,
+        _ => return Err(KeyError::BadJwk("a JWK is a JSON object".to_string())),
+    };
+    if let Some(keys) = jwk.get("keys").and_then(|k| k.as_array()) {
+        match keys.as_slice() {
+            [serde_json::Value::Object(only)] => jwk = only.clone(),
+            other => {
+                return Err(KeyError::BadJwk(format!(
+                    "this JWKS holds {} keys: save the one you need on its own",
+                    other.len()
+                )));
+            }
+        }
+    }
+    let kid = jwk.get("kid").and_then(|k| k.as_str()).map(str::to_string);
+    let kty = jwk.get("kty").and_then(|k| k.as_str()).unwrap_or_default().to_string();
+    let material = match kty.as_str() {
+        "oct" => KeyMaterial::hmac(Secret::new(jwk_required(&jwk, "k", "oct")?))?,
+        "RSA" => {
+            let n = jwk_required(&jwk, "n", "RSA")?;
+            let e = jwk_required(&jwk, "e", "RSA")?;
+            match jwk_field(&jwk, "d")? {
+                None => KeyMaterial::RsaPublic { n: strip_zeros(n), e: strip_zeros(e) },
+                Some(d) => {
+                    let big = rsa::BigUint::from_bytes_be;
+                    let primes: Vec<rsa::BigUint> = [jwk_field(&jwk, "p")?, jwk_field(&jwk, "q")?]
+                        .into_iter()
+                        .flatten()
+                        .map(|b| big(&b))
+                        .collect();
+                    let key = rsa::RsaPrivateKey::from_components(big(&n), big(&e), big(&d), primes)
+                        .map_err(|err| {
+                            KeyError::BadJwk(format!("the RSA parameters do not form a key: {err}"))
+                        })?;
+                    let der = key
+                        .to_pkcs1_der()
+                        .map_err(|err| KeyError::BadJwk(format!("cannot encode the RSA key: {err}")))?;
+                    KeyMaterial::RsaPrivate {
+                        pkcs1_der: Secret::new(der.as_bytes().to_vec()),
+                        n: key.n().to_bytes_be(),
+                        e: key.e().to_bytes_be(),
+                    }
+                }
+            }
+        }
+        "EC" => {
+            let curve = match jwk.get("crv").and_then(|c| c.as_str()) {
+                Some("P-256") => Curve::P256,
+                Some("P-384") => Curve::P384,
+                other => {
+                    return Err(KeyError::Unsupported(format!(
+                        "EC curve {}: use P-256 (ES256) or P-384 (ES384)",
+                        other.unwrap_or("(missing crv)")
+                    )));
+                }
+            };
+            match jwk_field(&jwk, "d")? {
+                Some(d) => {
+                    let invalid = |e: &dyn fmt::Display| {
+                        KeyError::BadJwk(format!("'d' is not a {curve} private key: {e}"))
+                    };
+                    let pkcs8 = match curve {
+                        Curve::P256 => {
+                            p256::SecretKey::from_slice(&d).map_err(|e| invalid(&e))?.to_pkcs8_der()
+                        }
+                        Curve::P384 => {
+                            p384::SecretKey::from_slice(&d).map_err(|e| invalid(&e))?.to_pkcs8_der()
+                        }
+                    }
+                    .map_err(|e| invalid(&e))?;
+                    ec_private_from_pkcs8(curve, pkcs8.as_bytes(), "JWK")?
+                }
+                None => {
+                    let mut point = vec![0x04];
+                    point.extend(jwk_required(&jwk, "x", "EC")?);
+                    point.extend(jwk_required(&jwk, "y", "EC")?);
+                    KeyMaterial::EcPublic { curve, point }
+                }
+            }
+        }
+        "OKP" => {
+            if jwk.get("crv").and_then(|c| c.as_str()) != Some("Ed25519") {
+                return Err(KeyError::Unsupported("OKP keys other than Ed25519".to_string()));
+            }
+            let x = jwk_required(&jwk, "x", "OKP")?;
+            match jwk_field(&jwk, "d")? {
+                Some(d) => {
+                    let bytes: [u8; 32] = d.as_slice().try_into().map_err(|_| {
+                        KeyError::BadJwk(format!("an Ed25519 'd' has 32 bytes, this one {}", d.len()))
+                    })?;
+                    let key = ed25519_dalek::SigningKey::from_bytes(&bytes);
+                    if key.verifying_key().to_bytes().as_slice() != x.as_slice() {
+                        return Err(KeyError::BadJwk("'x' is not the public key of 'd'".to_string()));
+                    }
+                    let der = key
+                        .to_pkcs8_der()
+                        .map_err(|e| KeyError::BadJwk(format!("cannot encode the Ed25519 key: {e}")))?;
+                    KeyMaterial::EdPrivate { pkcs8_der: Secret::new(der.as_bytes().to_vec()), public: x }
+                }
+                None => KeyMaterial::EdPublic { public: x },
+            }
+        }
+        "" => return Err(KeyError::BadJwk("it has no 'kty'".to_string())),
+        other => return Err(KeyError::Unsupported(format!("JWK kty '{other}'"))),
+    };
+    Ok(ParsedKey { material, format: KeyFormat::Jwk, kid })
+}
+
+fn strip_zeros(mut bytes: Vec<u8>) -> Vec<u8> {
+    let zeros = bytes.iter().take_while(|b| **b == 0).count();
+    bytes.drain(..zeros.min(bytes.len().saturating_sub(1)));
+    bytes
+}
+
+/// Reads a key in any supported text form: PEM, or a JWK / JWKS in JSON.
+pub fn parse_key(text: &str) -> Result<ParsedKey, KeyError> {
+    if text.trim_start().starts_with('{') { parse_jwk(text) } else { parse_pem(text) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -638,7 +792,11 @@ mod tests {
         let err = |name: &str| parse_pem(&fixture(name)).err();
         assert!(matches!(err("rsa2048-encrypted-pkcs8.pem"), Some(KeyError::Encrypted { .. })));
         assert_eq!(err("cert.pem"), Some(KeyError::Certificate));
-        assert!(matches!(err("rsa2048-truncated.pem"), Some(KeyError::Truncated { .. })), "{:?}", err("rsa2048-truncated.pem"));
+        assert!(
+            matches!(err("rsa2048-truncated.pem"), Some(KeyError::Truncated { .. })),
+            "{:?}",
+            err("rsa2048-truncated.pem")
+        );
         assert!(matches!(err("rsa2048-oneline.pem"), Some(KeyError::OneLine { .. })));
         assert_eq!(parse_pem("not a key").err(), Some(KeyError::NotPem));
         let cut = fixture("rsa2048-pkcs8.pem");
@@ -653,10 +811,15 @@ mod tests {
         let err = public.encoding_key(Alg::RS256).err().map(|e| e.to_string());
         assert_eq!(
             err.as_deref(),
-            Some("RS256 needs a private key to sign (RSA 2048-bit public key can only verify), but the key is an RSA 2048-bit public key")
+            Some(
+                "RS256 needs a private key to sign (RSA 2048-bit public key can only verify), but the key is an RSA 2048-bit public key"
+            )
         );
         let err = public.decoding_key(Alg::HS256).err().map(|e| e.to_string());
-        assert_eq!(err.as_deref(), Some("HS256 needs an HMAC secret, but the key is an RSA 2048-bit public key"));
+        assert_eq!(
+            err.as_deref(),
+            Some("HS256 needs an HMAC secret, but the key is an RSA 2048-bit public key")
+        );
         assert!(public.decoding_key(Alg::PS512).is_ok());
     }
 

@@ -1,0 +1,141 @@
+//! Reading what the user gives: tokens, secrets and keys from arguments, files, environment
+//! variables or standard input; times. The clock and environment are read here, not in the core.
+
+use std::io::{IsTerminal as _, Read as _};
+
+use tokensmith::profile::{Profile, SecretEncoding};
+use tokensmith::secret::Secret;
+use tokensmith::token::{KeyMaterial, parse_pem};
+
+use super::{CliError, KeySource};
+
+/// The process's outside world, read once.
+pub struct Io {
+    /// Unix seconds at start.
+    pub now: i64,
+    stdin_taken: Option<&'static str>,
+}
+
+impl Io {
+    pub fn real() -> Io {
+        Io { now: chrono::Utc::now().timestamp(), stdin_taken: None }
+    }
+
+    /// Reads all of standard input, once; `what` names it for messages.
+    pub fn stdin(&mut self, what: &'static str) -> Result<Vec<u8>, CliError> {
+        if let Some(first) = self.stdin_taken {
+            return Err(CliError::usage(format!(
+                "standard input is already used for the {first}: give the {what} another way"
+            )));
+        }
+        self.stdin_taken = Some(what);
+        let mut stdin = std::io::stdin();
+        if stdin.is_terminal() {
+            eprintln!("Paste the {what}, then press Enter and Ctrl-D:");
+        }
+        let mut bytes = Vec::new();
+        stdin
+            .read_to_end(&mut bytes)
+            .map_err(|e| CliError::usage(format!("cannot read the {what} from standard input: {e}")))?;
+        Ok(bytes)
+    }
+
+    /// The token from the argument, or from standard input for `-` or no argument.
+    pub fn token(&mut self, arg: Option<&str>) -> Result<String, CliError> {
+        match arg {
+            Some(token) if token != "-" => Ok(token.to_string()),
+            _ => {
+                if arg.is_none() && std::io::stdin().is_terminal() {
+                    return Err(CliError::usage(
+                        "no token given: pass it as an argument, or pipe it in (`pbpaste | tokensmith decode`)",
+                    ));
+                }
+                let bytes = self.stdin("token")?;
+                String::from_utf8(bytes)
+                    .map_err(|_| CliError::invalid("the token on standard input is not UTF-8 text"))
+            }
+        }
+    }
+
+    /// The key from whichever source was given; None when no source was given.
+    pub fn key(
+        &mut self,
+        source: &KeySource,
+        secret_base64: bool,
+        profile: Option<&Profile>,
+    ) -> Result<Option<(KeyMaterial, String)>, CliError> {
+        let base64 = secret_base64 || profile.is_some_and(|p| p.secret_encoding == SecretEncoding::Base64);
+        let (bytes, origin) = if let Some(var) = &source.secret_env {
+            let value = std::env::var_os(var).ok_or_else(|| {
+                CliError::usage(format!(
+                    "environment variable '{var}' is not set: export it, or use --secret-file"
+                ))
+            })?;
+            (os_bytes(value), format!("${var}"))
+        } else if let Some(path) = &source.secret_file {
+            let bytes = std::fs::read(path)
+                .map_err(|e| CliError::usage(format!("cannot read secret file '{}': {e}", path.display())))?;
+            (strip_newline(bytes), format!("--secret-file {}", path.display()))
+        } else if source.secret_stdin {
+            (strip_newline(self.stdin("secret")?), "standard input".to_string())
+        } else if let Some(secret) = &source.secret {
+            eprintln!(
+                "warning: a secret on the command line is visible to other users in `ps` and stays in shell history; prefer --secret-env, --secret-file or --secret-stdin"
+            );
+            (secret.clone().into_bytes(), "--secret".to_string())
+        } else if let Some(path) = &source.key_file {
+            if secret_base64 {
+                return Err(CliError::usage("--secret-base64 applies to HMAC secrets, not to --key-file"));
+            }
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| CliError::usage(format!("cannot read key file '{}': {e}", path.display())))?;
+            let key = parse_pem(&text)
+                .map_err(|e| CliError::usage(format!("key file '{}': {e}", path.display())))?;
+            let origin = format!("{} from {}", key.describe(), path.display());
+            return Ok(Some((key.material, origin)));
+        } else {
+            return Ok(None);
+        };
+        let secret = Secret::new(bytes);
+        let material = if base64 {
+            let text = String::from_utf8(secret.expose().to_vec())
+                .map_err(|_| CliError::usage("the secret is not base64 text: drop --secret-base64"))?;
+            KeyMaterial::hmac_base64(&text)?
+        } else {
+            KeyMaterial::hmac(secret)?
+        };
+        let origin =
+            format!("{}{} from {origin}", material.describe(), if base64 { ", base64-decoded" } else { "" });
+        Ok(Some((material, origin)))
+    }
+}
+
+#[cfg(unix)]
+fn os_bytes(value: std::ffi::OsString) -> Vec<u8> {
+    use std::os::unix::ffi::OsStringExt as _;
+    value.into_vec()
+}
+
+#[cfg(not(unix))]
+fn os_bytes(value: std::ffi::OsString) -> Vec<u8> {
+    value.to_string_lossy().into_owned().into_bytes()
+}
+
+/// Files made with `echo` end in a newline that is not part of the secret.
+fn strip_newline(mut bytes: Vec<u8>) -> Vec<u8> {
+    if bytes.ends_with(b"\r\n") {
+        bytes.truncate(bytes.len() - 2);
+    } else if bytes.ends_with(b"\n") {
+        bytes.truncate(bytes.len() - 1);
+    }
+    bytes
+}
+
+/// A time given as unix seconds or RFC 3339.
+pub fn parse_time(text: &str) -> Result<i64, CliError> {
+    text.trim().parse::<i64>().ok().or_else(|| tokensmith::time::parse_rfc3339(text)).ok_or_else(|| {
+        CliError::usage(format!(
+            "'{text}' is not a time: give unix seconds (1767225600) or RFC 3339 (2026-01-01T00:00:00Z)"
+        ))
+    })
+}

@@ -1,0 +1,384 @@
+//! One function per verb. Each returns the exit code, or an error for main to print.
+
+use serde_json::{Map, Value, json};
+
+use tokensmith::claims::{BuildContext, ClaimAssignment, ClaimInput, ClaimSchema, build_payload};
+use tokensmith::paths::Paths;
+use tokensmith::profile::{Profile, ProfileSet, ProfileSource};
+use tokensmith::time::{human_duration, parse_duration};
+use tokensmith::token::{self, Alg, VerifyOptions, allowed_algs, choose_alg};
+
+use super::input::{Io, parse_time};
+use super::output::{pretty, print_json, time_lines, times};
+use super::{CliError, DecodeArgs, SignArgs, VerifyArgs};
+
+fn load_profiles(paths: &Paths) -> ProfileSet {
+    let set = ProfileSet::load(Some(&paths.profiles()));
+    for err in &set.errors {
+        eprintln!("warning: skipped profile file {err}");
+    }
+    set
+}
+
+pub fn profiles(paths: &Paths, json: bool) -> Result<u8, CliError> {
+    let set = load_profiles(paths);
+    if json {
+        print_json(&set.profiles)?;
+        return Ok(0);
+    }
+    let width = set.profiles.iter().map(|p| p.id.len()).max().unwrap_or(2).max(2);
+    println!("{:<width$}  {:<14}  {:<18}  NAME", "ID", "ALGORITHMS", "KEY");
+    for p in &set.profiles {
+        let algs = match p.algorithms.as_slice() {
+            [one] => one.to_string(),
+            [first, rest @ ..] => format!("{first} (+{} more)", rest.len()),
+            [] => "-".to_string(),
+        };
+        let user = if matches!(p.source, ProfileSource::User(_)) { "  (yours)" } else { "" };
+        println!("{:<width$}  {:<14}  {:<18}  {}{user}", p.id, algs, p.key_kind.to_string(), p.name);
+    }
+    Ok(0)
+}
+
+pub fn profile_show(paths: &Paths, id: &str, json: bool) -> Result<u8, CliError> {
+    let set = load_profiles(paths);
+    let p = set.get(id)?;
+    if json {
+        print_json(p)?;
+        return Ok(0);
+    }
+    println!("{} ({})", p.name, p.id);
+    if let Some(docs) = &p.docs {
+        println!("docs:        {docs}{}", p.docs_url.as_ref().map(|u| format!(" <{u}>")).unwrap_or_default());
+    }
+    if let ProfileSource::User(path) = &p.source {
+        println!("file:        {}", path.display());
+    }
+    let algs: Vec<&str> = p.algorithms.iter().map(|a| a.name()).collect();
+    println!("algorithms:  {}", algs.join(", "));
+    println!(
+        "key:         {} ({} secret text)",
+        p.key_kind,
+        match p.secret_encoding {
+            tokensmith::profile::SecretEncoding::Utf8 => "UTF-8",
+            tokensmith::profile::SecretEncoding::Base64 => "base64",
+        }
+    );
+    let mut header = Vec::new();
+    if let Some(typ) = &p.header.typ {
+        header.push(format!("typ {typ}"));
+    }
+    for required in &p.header.required {
+        header.push(format!("{required} required"));
+    }
+    println!("header:      {}", if header.is_empty() { "-".to_string() } else { header.join(", ") });
+    let t = &p.time;
+    let mut rules = Vec::new();
+    if t.exp_required {
+        rules.push("exp required".to_string());
+    }
+    if t.iat_required {
+        rules.push("iat required".to_string());
+    }
+    if let Some(max) = t.max_lifetime {
+        rules.push(format!("exp - iat at most {} ({max}s)", human_duration(max)));
+    }
+    if let Some(rec) = t.recommended_lifetime {
+        rules.push(format!("recommended lifetime {}", human_duration(rec)));
+    }
+    if let Some(skew) = t.iat_skew {
+        rules.push(format!("iat may be {} in the future", human_duration(skew)));
+    }
+    println!("time:        {}", if rules.is_empty() { "no rules".to_string() } else { rules.join("; ") });
+    println!(
+        "claims:      {}",
+        if p.extra_claims {
+            "declared below, plus any extra claims"
+        } else {
+            "declared below only (and registered claims)"
+        }
+    );
+    let width = p.claims.iter().map(|c| c.path.to_string().len()).max().unwrap_or(4);
+    for c in &p.claims {
+        let default = c.default.as_ref().map(|d| format!(" = {d}")).unwrap_or_default();
+        println!(
+            "  {}{:<width$}  {:<9}  {}{default}",
+            if c.required { "*" } else { " " },
+            c.path.to_string(),
+            c.ty.to_string(),
+            c.description
+        );
+    }
+    if !p.claims.is_empty() {
+        println!("  (* required)");
+    }
+    if let Some(prefix) = &p.snippet.token_prefix {
+        println!("token prefix: {prefix:?} before the token in the page");
+    }
+    if !p.snippet.params.is_empty() {
+        println!("snippet parameters:");
+        for param in &p.snippet.params {
+            println!("  {} = {:?}  {}", param.name, param.default, param.description);
+        }
+    }
+    if !p.notes.is_empty() {
+        println!("notes:");
+        for note in &p.notes {
+            println!("  - {note}");
+        }
+    }
+    Ok(0)
+}
+
+fn parse_headers(args: &[String]) -> Result<Vec<(String, Value)>, CliError> {
+    args.iter()
+        .map(|arg| {
+            let a: ClaimAssignment = arg.parse().map_err(|e: tokensmith::claims::ClaimError| {
+                CliError::usage(e.to_string().replace("--claim", "--header"))
+            })?;
+            let value = match a.input {
+                ClaimInput::Text(text) => Value::String(text),
+                ClaimInput::Json(v) => v,
+            };
+            Ok((a.path.to_string(), value))
+        })
+        .collect()
+}
+
+pub fn sign(paths: &Paths, args: &SignArgs, io: &mut Io) -> Result<u8, CliError> {
+    let set = load_profiles(paths);
+    let profile = set.get(&args.profile)?;
+    let now = match &args.at {
+        Some(at) => parse_time(at)?,
+        None => io.now,
+    };
+    let requested =
+        args.alg.as_deref().map(Alg::parse_loose).transpose().map_err(|e| CliError::usage(e.to_string()))?;
+    let Some((key, origin)) = io.key(&args.key, args.encoding.secret_base64, Some(profile))? else {
+        return Err(CliError::usage(format!(
+            "no key given: profile '{}' needs {} ({}); pass --secret-env VAR, --secret-file PATH, --secret-stdin or --key-file PEM",
+            profile.id,
+            profile.key_kind,
+            profile.algorithms.iter().map(|a| a.name()).collect::<Vec<_>>().join(", ")
+        )));
+    };
+    if !key.can_sign() {
+        return Err(CliError::usage(format!(
+            "{origin} is a public key, which can only verify: signing needs the private key"
+        )));
+    }
+    let allowed = allowed_algs(Some((&profile.id, &profile.algorithms)), &key)?;
+    let alg = choose_alg(&allowed, requested)?;
+    let mut assignments: Vec<ClaimAssignment> =
+        args.claims.iter().map(|c| c.parse()).collect::<Result<_, _>>()?;
+    if let Some(ttl) = &args.ttl {
+        let secs = parse_duration(ttl).map_err(|e| CliError::usage(format!("--ttl: {e}")))?;
+        if assignments.iter().any(|a| a.path.to_string() == "exp") {
+            return Err(CliError::usage("give either --ttl or --claim exp=..., not both"));
+        }
+        assignments.push(ClaimAssignment {
+            path: "exp".parse().map_err(CliError::usage)?,
+            input: ClaimInput::Json(json!(now + secs as i64)),
+        });
+    }
+    let mut uuid = || uuid::Uuid::new_v4().to_string();
+    let mut ctx = BuildContext { now, uuid: &mut uuid };
+    let schema =
+        ClaimSchema { profile: &profile.id, fields: &profile.claims, allow_extra: profile.extra_claims };
+    let payload = build_payload(&schema, &assignments, &mut ctx)?;
+    let header = build_header(profile, alg, args)?;
+    let token = token::sign(&header, &payload, &key, alg)?;
+    if args.json {
+        let mut header = header;
+        header.insert("alg".into(), json!(alg.name()));
+        print_json(
+            &json!({ "token": token, "profile": profile.id, "alg": alg.name(), "header": header, "payload": payload }),
+        )?;
+    } else {
+        println!("{token}");
+    }
+    eprintln!("signed with {alg}, {origin}");
+    Ok(0)
+}
+
+fn build_header(profile: &Profile, alg: Alg, args: &SignArgs) -> Result<Map<String, Value>, CliError> {
+    let mut header = token::header(alg, profile.header.typ.as_deref(), args.kid.as_deref());
+    for (name, value) in parse_headers(&args.headers)? {
+        if name == "alg" {
+            return Err(CliError::usage("--header cannot set alg: use --alg"));
+        }
+        header.insert(name, value);
+    }
+    for required in &profile.header.required {
+        if !header.contains_key(required) {
+            let hint = if required == "kid" {
+                "--kid KID".to_string()
+            } else {
+                format!("--header {required}=VALUE")
+            };
+            return Err(CliError::usage(format!(
+                "profile '{}' requires the header field '{required}'{}: pass {hint}",
+                profile.id,
+                profile
+                    .header
+                    .kid_description
+                    .as_ref()
+                    .filter(|_| required == "kid")
+                    .map(|d| format!(" ({d})"))
+                    .unwrap_or_default()
+            )));
+        }
+    }
+    Ok(header)
+}
+
+fn report_cleanup(cleaned: &[token::Cleanup]) {
+    if !cleaned.is_empty() {
+        let what: Vec<String> = cleaned.iter().map(ToString::to_string).collect();
+        eprintln!("note: removed {} before decoding", what.join(", "));
+    }
+}
+
+pub fn decode(args: &DecodeArgs, io: &mut Io) -> Result<u8, CliError> {
+    let now = match &args.at {
+        Some(at) => parse_time(at)?,
+        None => io.now,
+    };
+    let text = io.token(args.token.as_deref())?;
+    let decoded = token::decode(&text)?;
+    report_cleanup(&decoded.cleaned);
+    let alg = decoded.alg().map(str::to_string);
+    let supported = alg.as_deref().and_then(|a| a.parse::<Alg>().ok());
+    if args.json {
+        let times: Map<String, Value> = times(&decoded.payload, now).into_iter().collect();
+        print_json(&json!({
+            "token": decoded.token,
+            "cleaned": decoded.cleaned,
+            "header": decoded.header,
+            "payload": decoded.payload,
+            "signature": {
+                "base64url": decoded.signature_b64(),
+                "bytes": decoded.signature.len(),
+                "alg": alg,
+                "alg_supported": supported.is_some(),
+            },
+            "times": times,
+            "now": now,
+        }))?;
+        return Ok(0);
+    }
+    println!("Header\n{}\n", pretty(&decoded.header));
+    println!("Payload\n{}\n", pretty(&decoded.payload));
+    let lines = time_lines(&decoded.payload, now);
+    if !lines.is_empty() {
+        println!("Times (now {})", tokensmith::time::utc(now).unwrap_or_default());
+        for line in lines {
+            println!("{line}");
+        }
+        println!();
+    }
+    println!("Signature");
+    match (alg.as_deref(), supported) {
+        (Some(a), _) if a.eq_ignore_ascii_case("none") => {
+            println!(
+                "  alg '{a}': unsecured token, no signature ({} bytes present)",
+                decoded.signature.len()
+            );
+        }
+        (Some(_), Some(alg)) => {
+            println!("  {alg}, {} bytes: {}", decoded.signature.len(), decoded.signature_b64())
+        }
+        (Some(a), None) => println!(
+            "  alg '{a}' (tokensmith cannot verify it), {} bytes: {}",
+            decoded.signature.len(),
+            decoded.signature_b64()
+        ),
+        (None, _) => {
+            println!("  no alg in the header, {} bytes: {}", decoded.signature.len(), decoded.signature_b64())
+        }
+    }
+    println!("  not verified: use `tokensmith verify` with the key");
+    Ok(0)
+}
+
+pub fn verify(paths: &Paths, args: &VerifyArgs, io: &mut Io) -> Result<u8, CliError> {
+    let now = match &args.at {
+        Some(at) => parse_time(at)?,
+        None => io.now,
+    };
+    let leeway_secs = parse_duration(&args.leeway).map_err(|e| CliError::usage(format!("--leeway: {e}")))?;
+    let set = load_profiles(paths);
+    let profile = args.profile.as_deref().map(|id| set.get(id)).transpose()?;
+    let text = io.token(args.token.as_deref())?;
+    let Some((key, origin)) = io.key(&args.key, args.encoding.secret_base64, profile)? else {
+        return Err(CliError::usage(
+            "no key given: pass --secret-env VAR, --secret-file PATH, --secret-stdin or --key-file PEM",
+        ));
+    };
+    let decoded = token::decode(&text)?;
+    report_cleanup(&decoded.cleaned);
+    let allowed = allowed_algs(profile.map(|p| (p.id.as_str(), p.algorithms.as_slice())), &key)?;
+    let options = VerifyOptions {
+        allowed: allowed.clone(),
+        leeway_secs,
+        now,
+        require_exp: profile.is_some_and(|p| p.time.exp_required),
+    };
+    let verification = token::verify(&decoded, &key, &options);
+    let code = if verification.valid { 0 } else { 1 };
+    if args.json {
+        print_json(&json!({
+            "valid": verification.valid,
+            "alg": verification.alg,
+            "header_alg": decoded.alg(),
+            "allowed_algs": allowed,
+            "key": origin,
+            "profile": profile.map(|p| p.id.as_str()),
+            "signature_ok": verification.signature_ok,
+            "leeway_secs": leeway_secs,
+            "now": now,
+            "problems": verification.problems.iter().map(|p| json!({ "message": p.to_string(), "detail": p })).collect::<Vec<_>>(),
+            "payload": decoded.payload,
+        }))?;
+        return Ok(code);
+    }
+    println!("result:     {}", if verification.valid { "valid" } else { "INVALID" });
+    for problem in &verification.problems {
+        println!("problem:    {problem}");
+    }
+    let allowed_names: Vec<&str> = allowed.iter().map(|a| a.name()).collect();
+    match verification.alg {
+        Some(alg) => println!(
+            "algorithm:  {alg} (allowed by the key{}: {})",
+            if profile.is_some() { " and profile" } else { "" },
+            allowed_names.join(", ")
+        ),
+        None => println!(
+            "algorithm:  none used: the header's '{}' is not among {}",
+            decoded.alg().unwrap_or("(missing)"),
+            allowed_names.join(", ")
+        ),
+    }
+    println!("key:        {origin}");
+    match verification.signature_ok {
+        Some(true) => println!("signature:  verified"),
+        Some(false) => println!("signature:  does NOT verify"),
+        None => println!("signature:  not checked"),
+    }
+    for line in time_lines(&decoded.payload, now) {
+        println!("time:     {line}");
+    }
+    println!("leeway:     {}", human_duration(leeway_secs));
+    Ok(code)
+}
+
+pub fn paths(paths: &Paths, json: bool) -> Result<u8, CliError> {
+    if json {
+        print_json(&json!({ "config": paths.config, "data": paths.data, "profiles": paths.profiles() }))?;
+    } else {
+        println!("config:   {}", paths.config.display());
+        println!("data:     {}", paths.data.display());
+        println!("profiles: {}", paths.profiles().display());
+    }
+    Ok(0)
+}

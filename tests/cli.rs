@@ -1,0 +1,452 @@
+//! The binary, driven as a user would: every verb, exit codes (0 ok, 1 invalid, 2 usage) and
+//! the error messages for bad input.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use predicates::str::contains;
+use serde_json::Value;
+
+const SECRET: &str = "tokensmith-fixture-secret-0123456789abcdef";
+
+fn fixture(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(rel)
+}
+
+struct Env {
+    home: tempfile::TempDir,
+}
+
+impl Env {
+    fn new() -> Env {
+        Env { home: tempfile::tempdir().expect("tempdir") }
+    }
+
+    fn cmd(&self) -> Command {
+        let mut cmd = Command::cargo_bin("tokensmith").expect("binary");
+        cmd.env_clear()
+            .env("TOKENSMITH_HOME", self.home.path())
+            .env("NO_COLOR", "1")
+            .env("TZ", "UTC")
+            .env("SECRET", SECRET);
+        cmd
+    }
+
+    fn profiles_dir(&self) -> PathBuf {
+        let dir = self.home.path().join("config/profiles");
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        dir
+    }
+}
+
+fn stdout_json(output: &std::process::Output) -> Value {
+    serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", String::from_utf8_lossy(&output.stdout)))
+}
+
+fn sign(env: &Env, args: &[&str]) -> String {
+    let out = env.cmd().arg("sign").args(args).output().expect("runs");
+    assert!(out.status.success(), "sign {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).expect("utf8").trim().to_string()
+}
+
+#[test]
+fn help_is_useful_for_every_verb() {
+    let env = Env::new();
+    env.cmd().assert().code(2).stderr(contains("Usage: tokensmith"));
+    for verb in ["profiles", "profile", "sign", "decode", "verify", "paths"] {
+        env.cmd().args([verb, "--help"]).assert().success().stdout(contains("Example"));
+    }
+    env.cmd()
+        .args(["profile", "show", "--help"])
+        .assert()
+        .success()
+        .stdout(contains("tokensmith profile show tiledesk"));
+}
+
+#[test]
+fn profiles_lists_the_built_ins_and_user_files() {
+    let env = Env::new();
+    env.cmd()
+        .arg("profiles")
+        .assert()
+        .success()
+        .stdout(contains("tiledesk").and(contains("orlo")).and(contains("generic-rs256")));
+    std::fs::write(
+        env.profiles_dir().join("acme.toml"),
+        "id = \"acme\"\nname = \"Acme Chat\"\nalgorithms = [\"HS512\"]\nkey_kind = \"hmac-secret\"\n",
+    )
+    .expect("write");
+    std::fs::write(env.profiles_dir().join("broken.toml"), "id = \"broken\"\nname = 3\n").expect("write");
+    let out = env.cmd().args(["profiles", "--json"]).output().expect("runs");
+    assert!(out.status.success());
+    let ids: Vec<String> = stdout_json(&out)
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|p| p["id"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert!(ids.contains(&"acme".to_string()) && ids.contains(&"talla".to_string()), "{ids:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("broken.toml:2:8: field 'name': invalid type"), "{stderr}");
+}
+
+#[test]
+fn profile_show_prints_rules_and_refuses_unknown_ids() {
+    let env = Env::new();
+    env.cmd().args(["profile", "show", "tiledesk"]).assert().success().stdout(
+        contains("exp - iat at most 10m (600s)").and(contains("*external_id")).and(contains("\"JWT \"")),
+    );
+    let out = env.cmd().args(["profile", "show", "orlo", "--json"]).output().expect("runs");
+    assert_eq!(stdout_json(&out)["algorithms"], serde_json::json!(["RS256"]));
+    env.cmd()
+        .args(["profile", "show", "tiledsk"])
+        .assert()
+        .code(2)
+        .stderr(contains("unknown profile 'tiledsk'").and(contains("tiledesk")));
+}
+
+#[test]
+fn sign_makes_a_token_that_verify_accepts() {
+    let env = Env::new();
+    let token =
+        sign(&env, &["--profile", "tiledesk", "--secret-env", "SECRET", "--claim", "email=ada@example.com"]);
+    assert_eq!(token.split('.').count(), 3);
+    env.cmd()
+        .args(["verify", &token, "--profile", "tiledesk", "--secret-env", "SECRET"])
+        .assert()
+        .code(0)
+        .stdout(contains("result:     valid").and(contains("leeway:     0s")).and(contains("HS256")));
+    // the same secret from a file with a trailing newline, and from stdin
+    env.cmd().args(["verify", &token, "--secret-file"]).arg(fixture("keys/hmac-secret.txt")).assert().code(0);
+    env.cmd().args(["verify", &token, "--secret-stdin"]).write_stdin(format!("{SECRET}\n")).assert().code(0);
+}
+
+#[test]
+fn sign_json_shows_claims_typed_nested_and_in_order() {
+    let env = Env::new();
+    let out = env
+        .cmd()
+        .args(["sign", "-p", "orlo", "--key-file"])
+        .arg(fixture("keys/rsa2048-pkcs1.pem"))
+        .args(["--claim", "name=Ada", "--claim", "isLoggedIn=true", "--claim", "User ID:=124"])
+        .args(["--claim", "Telephone=01234567890", "--claim", "address.city=Leeds", "--kid", "k1"])
+        .args(["--header", "x-trace:=7", "--at", "1700000000", "--json"])
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json = stdout_json(&out);
+    assert_eq!(
+        json["payload"].to_string(),
+        r#"{"name":"Ada","isLoggedIn":true,"User ID":124,"Telephone":"01234567890","address":{"city":"Leeds"}}"#
+    );
+    assert_eq!(json["header"].to_string(), r#"{"alg":"RS256","typ":"JWT","kid":"k1","x-trace":7}"#);
+    let token = json["token"].as_str().expect("token");
+    env.cmd()
+        .args(["verify", token, "-p", "orlo", "--key-file"])
+        .arg(fixture("keys/rsa2048-pub-spki.pem"))
+        .assert()
+        .code(0);
+    // the decoded header keeps the custom field
+    env.cmd().args(["decode", token]).assert().success().stdout(contains("\"x-trace\": 7"));
+}
+
+#[test]
+fn ttl_and_time_expressions_set_exp() {
+    let env = Env::new();
+    let out = env
+        .cmd()
+        .args([
+            "sign",
+            "-p",
+            "ticketping",
+            "--secret-env",
+            "SECRET",
+            "--ttl",
+            "2m",
+            "--at",
+            "1700000000",
+            "--json",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(stdout_json(&out)["payload"]["exp"], 1_700_000_120);
+    let out = env
+        .cmd()
+        .args([
+            "sign",
+            "-p",
+            "ticketping",
+            "--secret-env",
+            "SECRET",
+            "-c",
+            "exp=now+1h",
+            "--at",
+            "1700000000",
+            "--json",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(stdout_json(&out)["payload"]["exp"], 1_700_003_600);
+}
+
+#[test]
+fn decode_shows_parts_and_readable_times() {
+    let env = Env::new();
+    let token = std::fs::read_to_string(fixture("foreign/pyjwt-HS256-kid.jwt")).expect("fixture");
+    env.cmd()
+        .args(["decode", &format!("  \"Bearer {token}\" "), "--at", "4102444500"])
+        .assert()
+        .success()
+        .stdout(
+            contains("\"x-custom\": \"keep-me\"")
+                .and(contains("\"User ID\": 124"))
+                .and(contains("2100-01-01 00:00:00 UTC"))
+                .and(contains("expires in 5m"))
+                .and(contains("HS256, 32 bytes")),
+        )
+        .stderr(contains("surrounding quotes").and(contains("'Bearer ' prefix")));
+    let out = env
+        .cmd()
+        .args(["decode", "-", "--json", "--at", "4102444860"])
+        .write_stdin(token)
+        .output()
+        .expect("runs");
+    let json = stdout_json(&out);
+    assert_eq!(json["times"]["exp"]["relative"], "expired 1m ago");
+    assert_eq!(json["header"]["kid"], "app_123");
+    // alg none decodes
+    env.cmd()
+        .args(["decode", "eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0."])
+        .assert()
+        .success()
+        .stdout(contains("unsecured token"));
+}
+
+#[test]
+fn decode_flags_millisecond_times() {
+    let env = Env::new();
+    // {"alg":"HS256"} . {"exp":1700000000000}
+    env.cmd()
+        .args(["decode", "eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjE3MDAwMDAwMDAwMDB9.c2ln"])
+        .assert()
+        .success()
+        .stdout(contains("looks like milliseconds").and(contains("2023-11-14 22:13:20 UTC")));
+}
+
+#[test]
+fn malformed_tokens_exit_1_naming_the_segment() {
+    let env = Env::new();
+    let cases = [
+        ("abc.def", "has 2 parts"),
+        ("a.b.c.d.e", "encrypted JWE"),
+        ("eyJhbGciOiJIUzI1NiJ9.ab+c.sig", "payload segment is not base64url"),
+        ("bm90IGpzb24.e30.", "header segment is not JSON"),
+        ("WzEsMl0.e30.", "must be a JSON object"),
+    ];
+    for (token, message) in cases {
+        env.cmd()
+            .args(["decode", token])
+            .assert()
+            .code(1)
+            .stdout(predicate::str::is_empty())
+            .stderr(contains(message));
+    }
+}
+
+#[test]
+fn verify_reports_invalid_tokens_with_exit_1() {
+    let env = Env::new();
+    let token = sign(&env, &["-p", "generic-hs256", "--secret-env", "SECRET", "--at", "1700000000"]);
+    // expired (generic: exp = iat + 15m)
+    env.cmd()
+        .args(["verify", &token, "--secret-env", "SECRET"])
+        .assert()
+        .code(1)
+        .stdout(contains("INVALID").and(contains("expired")));
+    // leeway is applied only when asked, and reported
+    env.cmd()
+        .args(["verify", &token, "--secret-env", "SECRET", "--at", "1700000910", "--leeway", "30s"])
+        .assert()
+        .code(0)
+        .stdout(contains("leeway:     30s"));
+    // wrong secret
+    env.cmd()
+        .args(["verify", &token, "--secret", "wrong", "--at", "1700000001"])
+        .assert()
+        .code(1)
+        .stdout(contains("signature does not verify"))
+        .stderr(contains("visible to other users"));
+    // not yet valid
+    let future = sign(
+        &env,
+        &["-p", "generic-hs256", "--secret-env", "SECRET", "-c", "nbf=now+1h", "--at", "1700000000"],
+    );
+    env.cmd()
+        .args(["verify", &future, "--secret-env", "SECRET", "--at", "1700000001"])
+        .assert()
+        .code(1)
+        .stdout(contains("not valid yet"));
+    // json form
+    let out = env.cmd().args(["verify", &token, "--secret-env", "SECRET", "--json"]).output().expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let json = stdout_json(&out);
+    assert_eq!(json["valid"], false);
+    assert_eq!(json["problems"][0]["detail"]["problem"], "expired");
+}
+
+#[test]
+fn verify_refuses_hs256_made_with_the_rsa_public_key_text() {
+    let env = Env::new();
+    let public = fixture("keys/rsa2048-pub-spki.pem");
+    // The classic confusion attack: sign HS256 with the public key's PEM text...
+    env.cmd()
+        .args(["sign", "-p", "generic-hs256", "--secret-file"])
+        .arg(&public)
+        .assert()
+        .code(2)
+        .stderr(contains("looks like a PEM key"));
+    let forged = {
+        let pem = std::fs::read(&public).expect("pem");
+        let key = tokensmith::token::KeyMaterial::Hmac(tokensmith::secret::Secret::new(pem));
+        let header = tokensmith::token::header(tokensmith::token::Alg::HS256, Some("JWT"), None);
+        let mut payload = serde_json::Map::new();
+        payload.insert("sub".into(), "admin".into());
+        tokensmith::token::sign(&header, &payload, &key, tokensmith::token::Alg::HS256).expect("forged")
+    };
+    // ...and the verifier, given the RSA public key, refuses it instead of using its text.
+    env.cmd()
+        .args(["verify", &forged, "--key-file"])
+        .arg(&public)
+        .assert()
+        .code(1)
+        .stdout(contains("alg 'HS256' is not allowed"));
+}
+
+#[test]
+fn wrong_algorithm_for_a_profile_is_invalid() {
+    let env = Env::new();
+    let token = sign(&env, &["-p", "generic-hs256", "--secret-env", "SECRET", "--alg", "hs512"]);
+    env.cmd()
+        .args(["verify", &token, "-p", "tiledesk", "--secret-env", "SECRET"])
+        .assert()
+        .code(1)
+        .stdout(contains("'HS512' is not allowed"));
+}
+
+#[test]
+fn keys_of_the_wrong_kind_say_what_they_are_and_what_is_needed() {
+    let env = Env::new();
+    let run = |args: &[&str], key: &Path| env.cmd().args(args).arg(key).assert().code(2);
+    run(&["sign", "-p", "orlo", "--key-file"], &fixture("keys/rsa2048-pub-spki.pem"))
+        .stderr(contains("is a public key, which can only verify"));
+    run(&["sign", "-p", "orlo", "--key-file"], &fixture("keys/ec-p256-pkcs8.pem"))
+        .stderr(contains("profile 'orlo' allows RS256 but the key is EC P-256 private key"));
+    run(&["sign", "-p", "tiledesk", "--key-file"], &fixture("keys/rsa2048-pkcs8.pem"))
+        .stderr(contains("allows HS256 but the key is RSA 2048-bit private key"));
+    run(&["sign", "-p", "orlo", "--key-file"], &fixture("keys/rsa2048-truncated.pem"))
+        .stderr(contains("cut short"));
+    run(&["sign", "-p", "orlo", "--key-file"], &fixture("keys/rsa2048-oneline.pem"))
+        .stderr(contains("on one line"));
+    run(&["sign", "-p", "orlo", "--key-file"], &fixture("keys/cert.pem")).stderr(contains("openssl x509"));
+    run(&["sign", "-p", "orlo", "--key-file"], &fixture("keys/rsa2048-encrypted-pkcs8.pem"))
+        .stderr(contains("encrypted"));
+    run(&["sign", "-p", "orlo", "--key-file"], &fixture("keys/hmac-secret.txt"))
+        .stderr(contains("not a PEM key"));
+    run(&["sign", "-p", "orlo", "--key-file"], &fixture("keys/missing.pem"))
+        .stderr(contains("cannot read key file"));
+    // every PEM form openssl writes is accepted where it fits
+    for (key, profile) in [
+        ("keys/rsa2048-pkcs1.pem", "orlo"),
+        ("keys/rsa2048-pkcs8.pem", "orlo"),
+        ("keys/ec-p256-sec1.pem", "generic-es256"),
+        ("keys/ec-p256-params-and-key.pem", "generic-es256"),
+        ("keys/ec-p384-sec1.pem", "generic-es384"),
+        ("keys/ed25519-pkcs8.pem", "generic-eddsa"),
+    ] {
+        env.cmd().args(["sign", "-p", profile, "--key-file"]).arg(fixture(key)).assert().success();
+    }
+}
+
+#[test]
+fn bad_claims_and_secrets_get_one_line_errors_with_exit_2() {
+    let env = Env::new();
+    env.cmd()
+        .args(["sign", "-p", "generic-hs256", "--secret-env", "SECRET", "-c", "a=1", "-c", "a.b=2"])
+        .assert()
+        .code(2)
+        .stderr(contains("claims 'a' and 'a.b' collide"));
+    let cases: [(&[&str], &str); 9] = [
+        (&["-c", "email"], "has no '='"),
+        (&["-c", "email=nope"], "is not an email address"),
+        (&["-c", "emial=a@b.co"], "has no claim 'emial'"),
+        (&["-c", "iat=yesterday"], "is not a time"),
+        (&["-c", "name:={bad"], "is not valid JSON"),
+        (&["--ttl", "soon"], "--ttl"),
+        (&["--alg", "RS256"], "RS256 is not allowed"),
+        (&["--at", "whenever"], "is not a time"),
+        (&["--header", "alg=none"], "cannot set alg"),
+    ];
+    for (args, message) in cases {
+        env.cmd()
+            .args(["sign", "-p", "tiledesk", "--secret-env", "SECRET"])
+            .args(args)
+            .assert()
+            .code(2)
+            .stdout(predicate::str::is_empty())
+            .stderr(contains(message).and(contains("\n").count(1)));
+    }
+    env.cmd()
+        .args(["sign", "-p", "tiledesk", "--secret-env", "NOPE"])
+        .assert()
+        .code(2)
+        .stderr(contains("environment variable 'NOPE' is not set"));
+    env.cmd()
+        .args(["sign", "-p", "tiledesk", "--secret-stdin"])
+        .write_stdin("")
+        .assert()
+        .code(2)
+        .stderr(contains("the secret is empty"));
+    env.cmd()
+        .args(["sign", "-p", "tiledesk"])
+        .assert()
+        .code(2)
+        .stderr(contains("no key given").and(contains("--secret-env")));
+    env.cmd()
+        .args(["sign", "-p", "tiledesk", "--secret-env", "SECRET", "--secret-file", "x"])
+        .assert()
+        .code(2)
+        .stderr(contains("cannot be used with"));
+    env.cmd()
+        .args(["sign", "-p", "tiledesk", "--secret-env", "SECRET", "--secret-base64"])
+        .assert()
+        .code(2)
+        .stderr(contains("not valid base64"));
+}
+
+#[test]
+fn a_base64_secret_is_read_as_bytes_with_secret_base64() {
+    let env = Env::new();
+    let token = std::fs::read_to_string(fixture("foreign/pyjwt-HS256-b64secret.jwt")).expect("fixture");
+    let secret = fixture("keys/hmac-secret-b64.txt");
+    env.cmd().args(["verify", &token, "--secret-base64", "--secret-file"]).arg(&secret).assert().code(0);
+    env.cmd().args(["verify", &token, "--secret-file"]).arg(&secret).assert().code(1);
+}
+
+#[test]
+fn paths_follow_home() {
+    let env = Env::new();
+    let out = env.cmd().args(["paths", "--json"]).output().expect("runs");
+    let json = stdout_json(&out);
+    assert_eq!(json["config"], env.home.path().join("config").display().to_string());
+    assert_eq!(json["data"], env.home.path().join("data").display().to_string());
+    let other = tempfile::tempdir().expect("tempdir");
+    env.cmd()
+        .arg("--home")
+        .arg(other.path())
+        .arg("paths")
+        .assert()
+        .success()
+        .stdout(contains(other.path().join("config/profiles").display().to_string()));
+}
