@@ -28,14 +28,14 @@ Exit codes: 0 ok, 1 the token is invalid (bad signature, expired, malformed), 2 
 /// A terminal workbench for the JWTs that embedded chat and support widgets use to identify
 /// a site's logged-in users: sign, decode and verify them per vendor profile.
 #[derive(Debug, Parser)]
-#[command(name = "tokensmith", version, after_help = AFTER_HELP, arg_required_else_help = true)]
+#[command(name = "tokensmith", version, after_help = AFTER_HELP)]
 pub struct Cli {
     /// Keep config and data under DIR (DIR/config, DIR/data) instead of the platform's folders
     #[arg(long, global = true, value_name = "DIR", env = "TOKENSMITH_HOME")]
     pub home: Option<PathBuf>,
 
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -251,7 +251,14 @@ pub fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<u8, CliError> {
     let paths = Paths::resolve(cli.home.as_deref())?;
     let mut io = input::Io::real();
-    match cli.command {
+    let Some(command) = cli.command else {
+        // The interactive workbench will open here; until then, say what there is.
+        use clap::CommandFactory as _;
+        let mut help = Cli::command();
+        println!("{}", help.render_long_help());
+        return Ok(0);
+    };
+    match command {
         Command::Profiles { json } => verbs::profiles(&paths, json),
         Command::Profile(ProfileCommand::Show { id, json }) => verbs::profile_show(&paths, &id, json),
         Command::Sign(args) => verbs::sign(&paths, &args, &mut io),
