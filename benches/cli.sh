@@ -24,7 +24,8 @@ HS=$("$TS" sign -p generic-hs256 --secret-env BENCH_SECRET 2>/dev/null)
 RS=$("$TS" sign -p generic-rs256 --key-file "$KEYS/rsa2048-pkcs8.pem" 2>/dev/null)
 PAYLOAD='{"sub":"user-123"}'
 
-args=(--warmup 20 --runs "$RUNS" -N --export-markdown "${OUT:-/dev/stdout}")
+MD=$(mktemp); trap 'rm -rf "$HOME_DIR" "$MD"' EXIT
+args=(--warmup 20 --runs "$RUNS" -N --style basic --export-markdown "$MD")
 cmds=(
   -n "tokensmith sign HS256" "$TS sign -p generic-hs256 --secret-env BENCH_SECRET"
   -n "tokensmith sign RS256" "$TS sign -p generic-rs256 --key-file $KEYS/rsa2048-pkcs8.pem"
@@ -33,8 +34,8 @@ cmds=(
 )
 if [ -n "$JWT" ]; then
   cmds+=(
-    -n "jwt-cli encode HS256" "$JWT encode -S $BENCH_SECRET $PAYLOAD"
-    -n "jwt-cli encode RS256" "$JWT encode -A RS256 -S @$KEYS/rsa2048-pkcs8.pem $PAYLOAD"
+    -n "jwt-cli encode HS256" "$JWT encode -S $BENCH_SECRET '$PAYLOAD'"
+    -n "jwt-cli encode RS256" "$JWT encode -A RS256 -S @$KEYS/rsa2048-pkcs8.pem '$PAYLOAD'"
     -n "jwt-cli decode -S HS256" "$JWT decode -S $BENCH_SECRET $HS"
     -n "jwt-cli decode -S RS256" "$JWT decode -A RS256 -S @$KEYS/rsa2048-pub-spki.pem $RS"
   )
@@ -42,4 +43,5 @@ else
   echo "(jwt-cli not found: timing tokensmith alone)" >&2
 fi
 cmds+=(-n "process start (true)" "true")
-hyperfine "${args[@]}" "${cmds[@]}" 2>/dev/null
+hyperfine "${args[@]}" "${cmds[@]}" >&2
+cat "$MD"

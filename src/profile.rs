@@ -377,8 +377,19 @@ pub struct ProfileSet {
 impl ProfileSet {
     /// Loads the built-in profiles and, when given, the user folder's `*.toml` files.
     pub fn load(user_dir: Option<&Path>) -> ProfileSet {
+        Self::load_matching(user_dir, |_| true)
+    }
+
+    /// Like [`ProfileSet::load`], but parses only the built-in profile `id` (built-in files are
+    /// named `<id>.toml`): a command that needs one profile does not parse them all.
+    pub fn load_for(user_dir: Option<&Path>, id: &str) -> ProfileSet {
+        let file = format!("{id}.toml");
+        Self::load_matching(user_dir, |name| name == file)
+    }
+
+    fn load_matching(user_dir: Option<&Path>, wanted: impl Fn(&str) -> bool) -> ProfileSet {
         let mut set = ProfileSet::default();
-        for (name, text) in builtin::BUILT_IN {
+        for (name, text) in builtin::BUILT_IN.iter().filter(|(name, _)| wanted(name)) {
             match parse(text, &format!("assets/profiles/{name}"), ProfileSource::BuiltIn) {
                 Ok(profile) => set.profiles.push(profile),
                 Err(err) => set.errors.push(err),
@@ -414,9 +425,16 @@ impl ProfileSet {
 
     /// The profile with this id.
     pub fn get(&self, id: &str) -> Result<&Profile, UnknownProfile> {
-        self.profiles.iter().find(|p| p.id == id).ok_or_else(|| UnknownProfile {
-            id: id.to_string(),
-            known: self.profiles.iter().map(|p| p.id.as_str()).collect::<Vec<_>>().join(", "),
+        self.profiles.iter().find(|p| p.id == id).ok_or_else(|| {
+            let mut known: Vec<String> = builtin::BUILT_IN
+                .iter()
+                .filter_map(|(name, _)| name.strip_suffix(".toml"))
+                .map(str::to_string)
+                .chain(self.profiles.iter().map(|p| p.id.clone()))
+                .collect();
+            known.sort();
+            known.dedup();
+            UnknownProfile { id: id.to_string(), known: known.join(", ") }
         })
     }
 }
@@ -436,6 +454,18 @@ mod tests {
         for id in ["talla", "viasocket", "orlo", "ticketping", "tiledesk", "generic-hs256", "generic-rs256"] {
             assert!(ids.contains(&id), "{id} missing from {ids:?}");
         }
+    }
+
+    #[test]
+    fn built_in_files_are_named_after_their_id() {
+        for (name, text) in builtin::BUILT_IN {
+            let profile = parse(text, name, ProfileSource::BuiltIn).expect("parses");
+            assert_eq!(format!("{}.toml", profile.id), *name);
+        }
+        let one = ProfileSet::load_for(None, "orlo");
+        assert_eq!(one.profiles.len(), 1);
+        assert!(one.get("orlo").is_ok());
+        assert!(one.get("nope").err().is_some_and(|e| e.known.contains("tiledesk")));
     }
 
     #[test]

@@ -13,7 +13,15 @@ use super::output::{pretty, print_json, time_lines, times};
 use super::{CliError, DecodeArgs, SignArgs, VerifyArgs};
 
 fn load_profiles(paths: &Paths) -> ProfileSet {
-    let set = ProfileSet::load(Some(&paths.profiles()));
+    report(ProfileSet::load(Some(&paths.profiles())))
+}
+
+/// Loads only what one profile id needs (startup time matters for scripted signing).
+fn load_profile(paths: &Paths, id: &str) -> ProfileSet {
+    report(ProfileSet::load_for(Some(&paths.profiles()), id))
+}
+
+fn report(set: ProfileSet) -> ProfileSet {
     for err in &set.errors {
         eprintln!("warning: skipped profile file {err}");
     }
@@ -41,7 +49,7 @@ pub fn profiles(paths: &Paths, json: bool) -> Result<u8, CliError> {
 }
 
 pub fn profile_show(paths: &Paths, id: &str, json: bool) -> Result<u8, CliError> {
-    let set = load_profiles(paths);
+    let set = load_profile(paths, id);
     let p = set.get(id)?;
     if json {
         print_json(p)?;
@@ -146,7 +154,7 @@ fn parse_headers(args: &[String]) -> Result<Vec<(String, Value)>, CliError> {
 }
 
 pub fn sign(paths: &Paths, args: &SignArgs, io: &mut Io) -> Result<u8, CliError> {
-    let set = load_profiles(paths);
+    let set = load_profile(paths, &args.profile);
     let profile = set.get(&args.profile)?;
     let now = match &args.at {
         Some(at) => parse_time(at)?,
@@ -307,7 +315,10 @@ pub fn verify(paths: &Paths, args: &VerifyArgs, io: &mut Io) -> Result<u8, CliEr
         None => io.now,
     };
     let leeway_secs = parse_duration(&args.leeway).map_err(|e| CliError::usage(format!("--leeway: {e}")))?;
-    let set = load_profiles(paths);
+    let set = match args.profile.as_deref() {
+        Some(id) => load_profile(paths, id),
+        None => ProfileSet::default(),
+    };
     let profile = args.profile.as_deref().map(|id| set.get(id)).transpose()?;
     let text = io.token(args.token.as_deref())?;
     let Some((key, origin)) = io.key(&args.key, args.encoding.secret_base64, profile)? else {

@@ -388,7 +388,7 @@ fn pem_blocks(text: &str) -> Result<Vec<PemBlock>, KeyError> {
         }
         let der = match STANDARD.decode(&b64) {
             Ok(der) => der,
-            Err(err) if b64.len() % 4 != 0 => {
+            Err(err) if !b64.len().is_multiple_of(4) => {
                 return Err(KeyError::Truncated { label, detail: format!("base64 ends mid-way: {err}") });
             }
             Err(err) => {
