@@ -7,5 +7,6 @@ pub mod claims;
 pub mod paths;
 pub mod profile;
 pub mod secret;
+pub mod store;
 pub mod time;
 pub mod token;

@@ -1,0 +1,143 @@
+//! Private folders, atomic writes and the writers' lock.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use super::StoreError;
+
+fn io<'a>(action: &'static str, path: &'a Path) -> impl FnOnce(std::io::Error) -> StoreError + 'a {
+    move |source| StoreError::Io { action, path: path.to_path_buf(), source }
+}
+
+/// Creates the folder (and parents) with mode 0700 when missing.
+pub fn ensure_private_dir(dir: &Path) -> Result<(), StoreError> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt as _;
+        builder.mode(0o700);
+    }
+    builder.create(dir).map_err(io("cannot create", dir))
+}
+
+fn temp_prefix(name: &str) -> String {
+    format!(".{name}.")
+}
+
+/// Temp files a crashed writer left: `.keys.json.<pid>.<n>.tmp`.
+fn leftovers(dir: &Path, name: &str) -> Vec<PathBuf> {
+    let prefix = temp_prefix(name);
+    fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| {
+                    p.file_name()
+                        .and_then(|n| n.to_str())
+                        .is_some_and(|n| n.starts_with(&prefix) && n.ends_with(".tmp"))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Warnings for temp files left by an interrupted write (the store itself is whole).
+pub fn leftover_warnings(dir: &Path, name: &str) -> Vec<String> {
+    leftovers(dir, name)
+        .into_iter()
+        .map(|p| {
+            format!(
+                "{} was left by an interrupted write; the store is whole and the next change removes it",
+                p.display()
+            )
+        })
+        .collect()
+}
+
+/// Removes leftovers; called with the writers' lock held, so no live writer owns them.
+pub fn remove_leftovers(dir: &Path, name: &str) {
+    for path in leftovers(dir, name) {
+        let _ = fs::remove_file(path);
+    }
+}
+
+/// Warnings for a folder or file others can read.
+pub fn permission_warnings(dir: &Path, file: &Path) -> Vec<String> {
+    let mut warnings = Vec::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        for (path, want, fix) in [(dir, 0o700, "700"), (file, 0o600, "600")] {
+            if let Ok(meta) = fs::metadata(path) {
+                let mode = meta.permissions().mode() & 0o777;
+                if mode & 0o077 != 0 {
+                    warnings.push(format!(
+                        "{} has mode {mode:03o}, so other users can read it: run `chmod {fix} {}` (want {want:03o})",
+                        path.display(),
+                        path.display()
+                    ));
+                }
+            }
+        }
+    }
+    warnings
+}
+
+/// Writes `bytes` as `dir/name` atomically: temp file (mode 0600) in the same folder, fsync,
+/// rename over the old file, fsync the folder.
+pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), StoreError> {
+    static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let temp = dir.join(format!("{}{}.{n}.tmp", temp_prefix(name), std::process::id()));
+    let target = dir.join(name);
+    let result = (|| {
+        let mut options = OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt as _;
+            options.mode(0o600);
+        }
+        let mut file = options.open(&temp).map_err(io("cannot create", &temp))?;
+        file.write_all(bytes).map_err(io("cannot write", &temp))?;
+        file.sync_all().map_err(io("cannot flush", &temp))?;
+        drop(file);
+        fs::rename(&temp, &target).map_err(io("cannot replace", &target))?;
+        File::open(dir).and_then(|d| d.sync_all()).map_err(io("cannot flush folder", dir))
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    result
+}
+
+/// An exclusive lock on the lock file, released on drop.
+pub struct Lock(File);
+
+impl Lock {
+    /// Blocks until no other tokensmith holds the lock.
+    pub fn exclusive(path: &Path) -> Result<Lock, StoreError> {
+        let mut options = OpenOptions::new();
+        options.read(true).write(true).create(true).truncate(false);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt as _;
+            options.mode(0o600);
+        }
+        let file = options.open(path).map_err(io("cannot open lock file", path))?;
+        file.lock().map_err(io("cannot lock", path))?;
+        Ok(Lock(file))
+    }
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        let _ = self.0.unlock();
+    }
+}
