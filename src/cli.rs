@@ -2,6 +2,7 @@
 //! messages to stderr; exit 0 ok, 1 invalid token, 2 usage or configuration error.
 
 mod input;
+mod keys;
 mod output;
 mod verbs;
 
@@ -86,6 +87,12 @@ Examples:
 The algorithm comes from the key and the profile, never from the token's header: an HS256
 token checked against an RSA key is refused, not verified with the key's text.")]
     Verify(VerifyArgs),
+    /// Manage the key store: secrets and key pairs, masked unless asked
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  tokensmith keys gen demo --kind hmac --profile tiledesk\n  tokensmith keys list\n  tokensmith sign --profile tiledesk --key demo"
+    )]
+    Keys(keys::KeysCommand),
     /// Print the config and data folders
     #[command(after_help = "Examples:\n  tokensmith paths\n  tokensmith --home /tmp/ts paths --json")]
     Paths {
@@ -129,6 +136,10 @@ pub struct KeySource {
     /// Read a PEM key: private to sign, public or private to verify (PKCS#1, PKCS#8, SPKI, SEC1)
     #[arg(long, value_name = "PEM")]
     pub key_file: Option<PathBuf>,
+    /// Use a key from the store (`tokensmith keys list`); with --profile and no key option,
+    /// the store's one key for that profile is used
+    #[arg(long, value_name = "NAME")]
+    pub key: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -229,7 +240,15 @@ macro_rules! usage_errors {
         }
     )*};
 }
-usage_errors!(KeyError, ClaimError, UnknownProfile, SignError, AlgChoiceError, tokensmith::paths::NoHome);
+usage_errors!(
+    KeyError,
+    ClaimError,
+    UnknownProfile,
+    SignError,
+    AlgChoiceError,
+    tokensmith::paths::NoHome,
+    tokensmith::store::StoreError
+);
 
 impl From<DecodeError> for CliError {
     fn from(err: DecodeError) -> Self {
@@ -250,7 +269,7 @@ pub fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<u8, CliError> {
     let paths = Paths::resolve(cli.home.as_deref())?;
-    let mut io = input::Io::real();
+    let mut io = input::Io::real(&paths.data);
     let Some(command) = cli.command else {
         // The interactive workbench will open here; until then, say what there is.
         use clap::CommandFactory as _;
@@ -264,6 +283,7 @@ fn run(cli: Cli) -> Result<u8, CliError> {
         Command::Sign(args) => verbs::sign(&paths, &args, &mut io),
         Command::Decode(args) => verbs::decode(&args, &mut io),
         Command::Verify(args) => verbs::verify(&paths, &args, &mut io),
+        Command::Keys(command) => keys::run(&command, &mut io),
         Command::Paths { json } => verbs::paths(&paths, json),
     }
 }

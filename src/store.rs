@@ -613,6 +613,15 @@ pub fn secret_entry(name: &str, bytes: Vec<u8>, base64: bool, now: i64) -> Resul
 /// form is PEM (PKCS#8 for private keys that came as SEC1 or JWK, SPKI for public JWKs).
 pub fn import_entry(name: &str, text: &str, now: i64) -> Result<KeyEntry, StoreError> {
     let parsed = parse_key(text)?;
+    if let KeyMaterial::Hmac(secret) = &parsed.material {
+        // A JWK 'oct' key: keep its bytes as base64 text, read as base64.
+        use base64::Engine as _;
+        let text = Zeroizing::new(base64::engine::general_purpose::STANDARD.encode(secret.expose()));
+        let mut entry =
+            KeyEntry::new(name, &parsed, Secret::new(text.as_bytes().to_vec()), SecretReading::Base64, now);
+        entry.description = format!("{}, JWK", parsed.material.describe());
+        return Ok(entry);
+    }
     let stored = match (&parsed.format, &parsed.material) {
         (KeyFormat::Pkcs1 | KeyFormat::Pkcs8 | KeyFormat::Spki, _) => {
             Zeroizing::new(text.trim().to_string() + "\n")

@@ -38,7 +38,7 @@ pub fn human_duration(secs: u64) -> String {
 pub fn relative(t: i64, now: i64) -> String {
     let diff = t - now;
     if diff == 0 {
-        "now".to_string()
+        "just now".to_string()
     } else if diff > 0 {
         format!("in {}", human_duration(diff.unsigned_abs()))
     } else {

@@ -5,7 +5,8 @@ use std::io::{IsTerminal as _, Read as _};
 
 use tokensmith::profile::{Profile, SecretEncoding};
 use tokensmith::secret::Secret;
-use tokensmith::token::{KeyMaterial, parse_pem};
+use tokensmith::store::{StoreDir, StoreState};
+use tokensmith::token::{KeyMaterial, parse_key};
 
 use super::{CliError, KeySource};
 
@@ -13,12 +14,49 @@ use super::{CliError, KeySource};
 pub struct Io {
     /// Unix seconds at start.
     pub now: i64,
+    /// The key store.
+    pub store: StoreDir,
     stdin_taken: Option<&'static str>,
 }
 
+/// A key ready to use, with where it came from.
+pub struct LoadedKey {
+    pub material: KeyMaterial,
+    /// "HMAC secret (42 bytes) from $VAR", for messages.
+    pub origin: String,
+    /// The stored entry's kid, used when no --kid is given.
+    pub kid: Option<String>,
+    /// The store entry's name, to record its use.
+    pub entry: Option<String>,
+}
+
+/// The store's passphrase: `TOKENSMITH_PASSPHRASE`, else a prompt without echo on a terminal.
+pub fn passphrase(store: &StoreDir) -> Result<Option<Secret>, CliError> {
+    if store.state().map_err(CliError::from)? != StoreState::Encrypted {
+        return Ok(None);
+    }
+    ask_passphrase(Some("TOKENSMITH_PASSPHRASE"), "Passphrase for the key store: ").map(Some)
+}
+
+/// A passphrase from an environment variable, else a prompt (no echo) when on a terminal.
+pub fn ask_passphrase(var: Option<&str>, prompt: &str) -> Result<Secret, CliError> {
+    if let Some(value) = var.and_then(std::env::var_os) {
+        return Ok(Secret::new(os_bytes(value)));
+    }
+    let var = var.unwrap_or("TOKENSMITH_PASSPHRASE");
+    if !std::io::stdin().is_terminal() {
+        return Err(CliError::usage(format!(
+            "the key store is locked with a passphrase: set {var} (no terminal to ask on)"
+        )));
+    }
+    rpassword::prompt_password(prompt)
+        .map(|p| Secret::new(p.into_bytes()))
+        .map_err(|e| CliError::usage(format!("cannot read the passphrase: {e}")))
+}
+
 impl Io {
-    pub fn real() -> Io {
-        Io { now: chrono::Utc::now().timestamp(), stdin_taken: None }
+    pub fn real(data_dir: &std::path::Path) -> Io {
+        Io { now: chrono::Utc::now().timestamp(), store: StoreDir::new(data_dir), stdin_taken: None }
     }
 
     /// Reads all of standard input, once; `what` names it for messages.
@@ -57,13 +95,54 @@ impl Io {
         }
     }
 
-    /// The key from whichever source was given; None when no source was given.
+    /// A stored key by name, or the one stored key for the profile when no source was given.
+    fn stored_key(
+        &mut self,
+        name: Option<&str>,
+        profile: Option<&Profile>,
+    ) -> Result<Option<LoadedKey>, CliError> {
+        if name.is_none() && (profile.is_none() || self.store.state()? == StoreState::Missing) {
+            return Ok(None);
+        }
+        let pass = passphrase(&self.store)?;
+        let store = self.store.open(pass.as_ref())?;
+        for warning in &store.warnings {
+            eprintln!("warning: {warning}");
+        }
+        let entry = match (name, profile) {
+            (Some(name), _) => store.get(name)?,
+            (None, Some(p)) => match store.for_profile(&p.id, p.key_kind.family()) {
+                Some(entry) => entry,
+                None => return Ok(None),
+            },
+            (None, None) => return Ok(None),
+        };
+        let material =
+            entry.key().map_err(|e| CliError::usage(format!("stored key '{}': {e}", entry.name)))?;
+        Ok(Some(LoadedKey {
+            origin: format!("key '{}' from the store ({})", entry.name, material.describe()),
+            material,
+            kid: entry.kid.clone(),
+            entry: Some(entry.name.clone()),
+        }))
+    }
+
+    /// Records that a stored key was used; a store that cannot be written is left alone.
+    pub fn touch(&self, key: &LoadedKey) {
+        if let Some(name) = &key.entry {
+            let pass = passphrase(&self.store).ok().flatten();
+            let _ = self.store.touch(pass.as_ref(), name, self.now);
+        }
+    }
+
+    /// The key from whichever source was given; None when no source was given and the store
+    /// holds no single key for the profile.
     pub fn key(
         &mut self,
         source: &KeySource,
         secret_base64: bool,
         profile: Option<&Profile>,
-    ) -> Result<Option<(KeyMaterial, String)>, CliError> {
+    ) -> Result<Option<LoadedKey>, CliError> {
         let base64 = secret_base64 || profile.is_some_and(|p| p.secret_encoding == SecretEncoding::Base64);
         let (bytes, origin) = if let Some(var) = &source.secret_env {
             let value = std::env::var_os(var).ok_or_else(|| {
@@ -89,12 +168,15 @@ impl Io {
             }
             let text = std::fs::read_to_string(path)
                 .map_err(|e| CliError::usage(format!("cannot read key file '{}': {e}", path.display())))?;
-            let key = parse_pem(&text)
+            let key = parse_key(&text)
                 .map_err(|e| CliError::usage(format!("key file '{}': {e}", path.display())))?;
             let origin = format!("{} from {}", key.describe(), path.display());
-            return Ok(Some((key.material, origin)));
+            return Ok(Some(LoadedKey { material: key.material, origin, kid: key.kid, entry: None }));
         } else {
-            return Ok(None);
+            if secret_base64 {
+                return Err(CliError::usage("--secret-base64 applies to a secret given with --secret-*"));
+            }
+            return self.stored_key(source.key.as_deref(), profile);
         };
         let secret = Secret::new(bytes);
         let material = if base64 {
@@ -106,23 +188,23 @@ impl Io {
         };
         let origin =
             format!("{}{} from {origin}", material.describe(), if base64 { ", base64-decoded" } else { "" });
-        Ok(Some((material, origin)))
+        Ok(Some(LoadedKey { material, origin, kid: None, entry: None }))
     }
 }
 
 #[cfg(unix)]
-fn os_bytes(value: std::ffi::OsString) -> Vec<u8> {
+pub fn os_bytes(value: std::ffi::OsString) -> Vec<u8> {
     use std::os::unix::ffi::OsStringExt as _;
     value.into_vec()
 }
 
 #[cfg(not(unix))]
-fn os_bytes(value: std::ffi::OsString) -> Vec<u8> {
+pub fn os_bytes(value: std::ffi::OsString) -> Vec<u8> {
     value.to_string_lossy().into_owned().into_bytes()
 }
 
 /// Files made with `echo` end in a newline that is not part of the secret.
-fn strip_newline(mut bytes: Vec<u8>) -> Vec<u8> {
+pub fn strip_newline(mut bytes: Vec<u8>) -> Vec<u8> {
     if bytes.ends_with(b"\r\n") {
         bytes.truncate(bytes.len() - 2);
     } else if bytes.ends_with(b"\n") {

@@ -162,20 +162,21 @@ pub fn sign(paths: &Paths, args: &SignArgs, io: &mut Io) -> Result<u8, CliError>
     };
     let requested =
         args.alg.as_deref().map(Alg::parse_loose).transpose().map_err(|e| CliError::usage(e.to_string()))?;
-    let Some((key, origin)) = io.key(&args.key, args.encoding.secret_base64, Some(profile))? else {
+    let Some(loaded) = io.key(&args.key, args.encoding.secret_base64, Some(profile))? else {
         return Err(CliError::usage(format!(
-            "no key given: profile '{}' needs {} ({}); pass --secret-env VAR, --secret-file PATH, --secret-stdin or --key-file PEM",
+            "no key given: profile '{}' needs {} ({}); pass --key NAME (a stored key), --secret-env VAR, --secret-file PATH, --secret-stdin or --key-file PEM, or store one for the profile with `tokensmith keys add NAME --profile ID`",
             profile.id,
             profile.key_kind,
             profile.algorithms.iter().map(|a| a.name()).collect::<Vec<_>>().join(", ")
         )));
     };
+    let (key, origin) = (&loaded.material, &loaded.origin);
     if !key.can_sign() {
         return Err(CliError::usage(format!(
             "{origin} is a public key, which can only verify: signing needs the private key"
         )));
     }
-    let allowed = allowed_algs(Some((&profile.id, &profile.algorithms)), &key)?;
+    let allowed = allowed_algs(Some((&profile.id, &profile.algorithms)), key)?;
     let alg = choose_alg(&allowed, requested)?;
     let mut assignments: Vec<ClaimAssignment> =
         args.claims.iter().map(|c| c.parse()).collect::<Result<_, _>>()?;
@@ -194,8 +195,9 @@ pub fn sign(paths: &Paths, args: &SignArgs, io: &mut Io) -> Result<u8, CliError>
     let schema =
         ClaimSchema { profile: &profile.id, fields: &profile.claims, allow_extra: profile.extra_claims };
     let payload = build_payload(&schema, &assignments, &mut ctx)?;
-    let header = build_header(profile, alg, args)?;
-    let token = token::sign(&header, &payload, &key, alg)?;
+    let header = build_header(profile, alg, args, loaded.kid.as_deref())?;
+    let token = token::sign(&header, &payload, key, alg)?;
+    io.touch(&loaded);
     if args.json {
         let mut header = header;
         header.insert("alg".into(), json!(alg.name()));
@@ -209,8 +211,14 @@ pub fn sign(paths: &Paths, args: &SignArgs, io: &mut Io) -> Result<u8, CliError>
     Ok(0)
 }
 
-fn build_header(profile: &Profile, alg: Alg, args: &SignArgs) -> Result<Map<String, Value>, CliError> {
-    let mut header = token::header(alg, profile.header.typ.as_deref(), args.kid.as_deref());
+fn build_header(
+    profile: &Profile,
+    alg: Alg,
+    args: &SignArgs,
+    stored_kid: Option<&str>,
+) -> Result<Map<String, Value>, CliError> {
+    let kid = args.kid.as_deref().or(stored_kid);
+    let mut header = token::header(alg, profile.header.typ.as_deref(), kid);
     for (name, value) in parse_headers(&args.headers)? {
         if name == "alg" {
             return Err(CliError::usage("--header cannot set alg: use --alg"));
@@ -321,21 +329,23 @@ pub fn verify(paths: &Paths, args: &VerifyArgs, io: &mut Io) -> Result<u8, CliEr
     };
     let profile = args.profile.as_deref().map(|id| set.get(id)).transpose()?;
     let text = io.token(args.token.as_deref())?;
-    let Some((key, origin)) = io.key(&args.key, args.encoding.secret_base64, profile)? else {
+    let Some(loaded) = io.key(&args.key, args.encoding.secret_base64, profile)? else {
         return Err(CliError::usage(
-            "no key given: pass --secret-env VAR, --secret-file PATH, --secret-stdin or --key-file PEM",
+            "no key given: pass --key NAME (a stored key), --secret-env VAR, --secret-file PATH, --secret-stdin or --key-file PEM",
         ));
     };
+    let (key, origin) = (&loaded.material, &loaded.origin);
     let decoded = token::decode(&text)?;
     report_cleanup(&decoded.cleaned);
-    let allowed = allowed_algs(profile.map(|p| (p.id.as_str(), p.algorithms.as_slice())), &key)?;
+    let allowed = allowed_algs(profile.map(|p| (p.id.as_str(), p.algorithms.as_slice())), key)?;
     let options = VerifyOptions {
         allowed: allowed.clone(),
         leeway_secs,
         now,
         require_exp: profile.is_some_and(|p| p.time.exp_required),
     };
-    let verification = token::verify(&decoded, &key, &options);
+    let verification = token::verify(&decoded, key, &options);
+    io.touch(&loaded);
     let code = if verification.valid { 0 } else { 1 };
     if args.json {
         print_json(&json!({

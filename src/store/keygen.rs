@@ -135,7 +135,10 @@ pub fn generate(kind: GenKind, name: &str, now: i64) -> Result<KeyEntry, StoreEr
         }
         GenKind::Ed25519 => {
             let key = ed25519_dalek::SigningKey::generate(&mut rng);
-            from_pkcs8_pem(key.to_pkcs8_pem(lf).map_err(|e| failed(&e))?, name, now)
+            let der = crate::token::key::ed25519_pkcs8_v1(&key)?;
+            let pem = rsa::pkcs8::der::pem::encode_string("PRIVATE KEY", lf, der.expose())
+                .map_err(|e| failed(&e))?;
+            from_pkcs8_pem(Zeroizing::new(pem), name, now)
         }
     }
 }

@@ -705,10 +705,7 @@ pub fn parse_jwk(text: &str) -> Result<ParsedKey, KeyError> {
                     if key.verifying_key().to_bytes().as_slice() != x.as_slice() {
                         return Err(KeyError::BadJwk("'x' is not the public key of 'd'".to_string()));
                     }
-                    let der = key
-                        .to_pkcs8_der()
-                        .map_err(|e| KeyError::BadJwk(format!("cannot encode the Ed25519 key: {e}")))?;
-                    KeyMaterial::EdPrivate { pkcs8_der: Secret::new(der.as_bytes().to_vec()), public: x }
+                    KeyMaterial::EdPrivate { pkcs8_der: ed25519_pkcs8_v1(&key)?, public: x }
                 }
                 None => KeyMaterial::EdPublic { public: x },
             }
@@ -717,6 +714,16 @@ pub fn parse_jwk(text: &str) -> Result<ParsedKey, KeyError> {
         other => return Err(KeyError::Unsupported(format!("JWK kty '{other}'"))),
     };
     Ok(ParsedKey { material, format: KeyFormat::Jwk, kid })
+}
+
+/// PKCS#8 v1 (no public key inside), the form `openssl genpkey -algorithm ed25519` writes: OpenSSL
+/// 3.0 cannot read the v2 form ed25519-dalek writes by default.
+pub(crate) fn ed25519_pkcs8_v1(key: &ed25519_dalek::SigningKey) -> Result<Secret, KeyError> {
+    let bytes = ed25519_dalek::pkcs8::KeypairBytes { secret_key: key.to_bytes(), public_key: None };
+    bytes
+        .to_pkcs8_der()
+        .map(|der| Secret::new(der.as_bytes().to_vec()))
+        .map_err(|e| KeyError::BadJwk(format!("cannot encode the Ed25519 key: {e}")))
 }
 
 fn strip_zeros(mut bytes: Vec<u8>) -> Vec<u8> {

@@ -1,0 +1,481 @@
+//! `tokensmith keys ...`: the key store from the command line. Secrets stay masked unless
+//! `--reveal` / `--private` is given.
+
+use std::io::{IsTerminal as _, Write as _};
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+use serde_json::{Value, json};
+
+use tokensmith::secret::Secret;
+use tokensmith::store::keygen::{GenKind, generate};
+use tokensmith::store::{KeyEntry, StoreDir, StoreState, export, import_entry, secret_entry};
+use tokensmith::time::{relative, utc};
+
+use super::CliError;
+use super::input::{Io, ask_passphrase, os_bytes, passphrase, strip_newline};
+use super::output::print_json;
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// List stored keys (secrets masked)
+    #[command(after_help = "Examples:\n  tokensmith keys list\n  tokensmith keys list --json")]
+    List {
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Store an HMAC secret
+    #[command(after_help = "\
+Examples:
+  tokensmith keys add tiledesk-test --secret-stdin --profile tiledesk
+  tokensmith keys add acme --secret-file secret.txt --base64 --note 'Acme staging'
+  tokensmith keys add acme --secret-env ACME_SECRET
+
+The secret never goes on the command line (other users can see it in `ps`).")]
+    Add {
+        /// A name for it (letters, digits, '-', '_', '.')
+        name: String,
+        #[command(flatten)]
+        source: SecretSource,
+        /// The secret is base64: its decoded bytes are the key
+        #[arg(long)]
+        base64: bool,
+        #[command(flatten)]
+        meta: Meta,
+    },
+    /// Store a key from a file or stdin: PEM (PKCS#1, PKCS#8, SPKI, SEC1), a JWK, or secret text
+    #[command(after_help = "\
+Examples:
+  tokensmith keys import orlo-prod private.pem --profile orlo
+  tokensmith keys import vendor-pub public.pem
+  pbpaste | tokensmith keys import acme-jwk -")]
+    Import {
+        /// A name for it
+        name: String,
+        /// The file, or - for standard input
+        file: String,
+        /// For secret text: it is base64, its decoded bytes are the key
+        #[arg(long)]
+        base64: bool,
+        #[command(flatten)]
+        meta: Meta,
+    },
+    /// Generate a secret or key pair and store it
+    #[command(after_help = "\
+Examples:
+  tokensmith keys gen demo --kind hmac
+  tokensmith keys gen orlo-test --kind rsa2048 --profile orlo
+  tokensmith keys export orlo-test --format pem     # the public key for the vendor
+
+Kinds: hmac (32 random bytes), hmac64 (64), rsa2048, rsa3072, rsa4096, p256, p384, ed25519.
+HMAC secrets are written as base64url text and used as text, as vendors' libraries do.")]
+    Gen {
+        /// A name for it
+        name: String,
+        /// What to generate
+        #[arg(long, value_name = "KIND")]
+        kind: GenKind,
+        #[command(flatten)]
+        meta: Meta,
+    },
+    /// Show one key (secret masked unless --reveal)
+    #[command(after_help = "Examples:\n  tokensmith keys show acme\n  tokensmith keys show acme --reveal")]
+    Show {
+        /// The key's name
+        name: String,
+        /// Print the secret or private key itself
+        #[arg(long)]
+        reveal: bool,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export a key: the public key as PEM, JWK or JWKS; the private part only with --private
+    #[command(after_help = "\
+Examples:
+  tokensmith keys export orlo-test --format pem > public.pem   # paste into the vendor's settings
+  tokensmith keys export orlo-test --format jwks
+  tokensmith keys export acme --format jwk --private           # an HMAC secret as a JWK
+
+A JWK's kid is the key's kid if set, else its RFC 7638 thumbprint.")]
+    Export {
+        /// The key's name
+        name: String,
+        /// pem (SPKI public key, or PKCS#8 with --private), jwk or jwks
+        #[arg(long, value_name = "FORMAT", default_value = "pem", value_parser = ["pem", "jwk", "jwks"])]
+        format: String,
+        /// Include the private key or secret
+        #[arg(long)]
+        private: bool,
+    },
+    /// Change a key's kid, profile or note
+    #[command(after_help = "Examples:\n  tokensmith keys set acme --profile tiledesk --kid app_123")]
+    Set {
+        /// The key's name
+        name: String,
+        #[command(flatten)]
+        meta: Meta,
+    },
+    /// Rename a key
+    #[command(after_help = "Examples:\n  tokensmith keys rename demo acme-test")]
+    Rename {
+        /// The current name
+        old: String,
+        /// The new name (must be free)
+        new: String,
+    },
+    /// Delete a key (asks first on a terminal; --yes otherwise)
+    #[command(after_help = "Examples:\n  tokensmith keys rm old-test\n  tokensmith keys rm old-test --yes")]
+    Rm {
+        /// The key's name
+        name: String,
+        /// Do not ask
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Encrypt the store with a passphrase (or change it)
+    #[command(after_help = "\
+Examples:
+  tokensmith keys lock                       # asks for the passphrase twice
+  TOKENSMITH_PASSPHRASE=... tokensmith keys lock
+
+Changing the passphrase of a locked store: the current one from TOKENSMITH_PASSPHRASE or a
+prompt, the new one from TOKENSMITH_NEW_PASSPHRASE or a prompt. Every command that reads
+the store then needs the passphrase (TOKENSMITH_PASSPHRASE, or a prompt on a terminal).")]
+    Lock,
+    /// Remove the passphrase: the store is kept as plain JSON (mode 0600)
+    #[command(after_help = "Examples:\n  tokensmith keys unlock")]
+    Unlock,
+}
+
+/// Where a secret for `keys add` comes from.
+#[derive(Debug, Args)]
+#[group(id = "secret-source", required = true, multiple = false)]
+pub struct SecretSource {
+    /// Read it from standard input
+    #[arg(long)]
+    secret_stdin: bool,
+    /// Read it from a file (one trailing newline ignored)
+    #[arg(long, value_name = "PATH")]
+    secret_file: Option<PathBuf>,
+    /// Read it from an environment variable
+    #[arg(long, value_name = "VAR")]
+    secret_env: Option<String>,
+}
+
+/// Optional facts about a key.
+#[derive(Debug, Args)]
+pub struct Meta {
+    /// Key id for token headers
+    #[arg(long, value_name = "KID")]
+    kid: Option<String>,
+    /// The vendor profile this key belongs to
+    #[arg(long, value_name = "ID")]
+    profile: Option<String>,
+    /// A note (which customer, which environment)
+    #[arg(long, value_name = "TEXT")]
+    note: Option<String>,
+}
+
+impl Meta {
+    fn apply(&self, entry: &mut KeyEntry) {
+        if let Some(kid) = &self.kid {
+            entry.kid = (!kid.is_empty()).then(|| kid.clone());
+        }
+        if let Some(profile) = &self.profile {
+            entry.profile = (!profile.is_empty()).then(|| profile.clone());
+        }
+        if let Some(note) = &self.note {
+            entry.note = note.clone();
+        }
+    }
+}
+
+fn warn(store: &tokensmith::store::Store) {
+    for warning in &store.warnings {
+        eprintln!("warning: {warning}");
+    }
+}
+
+fn summary(entry: &KeyEntry, now: i64) -> Value {
+    json!({
+        "name": entry.name,
+        "kind": entry.kind,
+        "description": entry.description,
+        "secret": entry.masked(),
+        "kid": entry.kid,
+        "profile": entry.profile,
+        "note": entry.note,
+        "created": entry.created,
+        "last_used": entry.last_used,
+        "last_used_relative": entry.last_used.map(|t| relative(t, now)),
+    })
+}
+
+pub fn run(command: &KeysCommand, io: &mut Io) -> Result<u8, CliError> {
+    let store = io.store.clone();
+    match command {
+        KeysCommand::List { json } => list(&store, io.now, *json),
+        KeysCommand::Add { name, source, base64, meta } => {
+            let (bytes, from) = read_secret(source, io)?;
+            let mut entry = secret_entry(name, bytes, *base64, io.now)?;
+            meta.apply(&mut entry);
+            add(&store, entry, Some(&from))
+        }
+        KeysCommand::Import { name, file, base64, meta } => {
+            let (text, from) = if file == "-" {
+                (
+                    String::from_utf8(io.stdin("key")?)
+                        .map_err(|_| CliError::usage("the key on standard input is not text"))?,
+                    "standard input".to_string(),
+                )
+            } else {
+                let text = std::fs::read_to_string(file)
+                    .map_err(|e| CliError::usage(format!("cannot read '{file}': {e}")))?;
+                (text, file.clone())
+            };
+            let looks_like_key = text.contains("-----BEGIN") || text.trim_start().starts_with('{');
+            let mut entry = if looks_like_key {
+                import_entry(name, &text, io.now)?
+            } else {
+                secret_entry(name, strip_newline(text.into_bytes()), *base64, io.now)?
+            };
+            meta.apply(&mut entry);
+            add(&store, entry, Some(&from))
+        }
+        KeysCommand::Gen { name, kind, meta } => {
+            tokensmith::store::check_name(name)?;
+            if kind.is_slow() {
+                eprintln!("generating {kind} (this can take a few seconds)...");
+            }
+            let mut entry = generate(*kind, name, io.now)?;
+            meta.apply(&mut entry);
+            add(&store, entry, None)
+        }
+        KeysCommand::Show { name, reveal, json } => show(&store, name, *reveal, *json, io.now),
+        KeysCommand::Export { name, format, private } => export_key(&store, name, format, *private),
+        KeysCommand::Set { name, meta } => {
+            let pass = passphrase(&store)?;
+            store.update(pass.as_ref(), None, |entries| {
+                let known = entries.iter().map(|e| e.name.as_str()).collect::<Vec<_>>().join(", ");
+                let entry = entries
+                    .iter_mut()
+                    .find(|e| &e.name == name)
+                    .ok_or_else(|| tokensmith::store::StoreError::NotFound { name: name.clone(), known })?;
+                meta.apply(entry);
+                Ok(())
+            })?;
+            eprintln!("updated '{name}'");
+            Ok(0)
+        }
+        KeysCommand::Rename { old, new } => {
+            let pass = passphrase(&store)?;
+            store.rename(pass.as_ref(), old, new)?;
+            eprintln!("renamed '{old}' to '{new}'");
+            Ok(0)
+        }
+        KeysCommand::Rm { name, yes } => remove(&store, name, *yes),
+        KeysCommand::Lock => lock(&store),
+        KeysCommand::Unlock => {
+            if store.state()? != StoreState::Encrypted {
+                return Err(CliError::usage("the key store has no passphrase: nothing to unlock"));
+            }
+            let pass = ask_passphrase(Some("TOKENSMITH_PASSPHRASE"), "Current passphrase: ")?;
+            store.unlock(&pass)?;
+            eprintln!("the key store is no longer encrypted (still readable only by you: mode 0600)");
+            Ok(0)
+        }
+    }
+}
+
+fn read_secret(source: &SecretSource, io: &mut Io) -> Result<(Vec<u8>, String), CliError> {
+    if source.secret_stdin {
+        Ok((strip_newline(io.stdin("secret")?), "standard input".into()))
+    } else if let Some(path) = &source.secret_file {
+        let bytes = std::fs::read(path)
+            .map_err(|e| CliError::usage(format!("cannot read secret file '{}': {e}", path.display())))?;
+        Ok((strip_newline(bytes), path.display().to_string()))
+    } else if let Some(var) = &source.secret_env {
+        let value = std::env::var_os(var)
+            .ok_or_else(|| CliError::usage(format!("environment variable '{var}' is not set")))?;
+        Ok((os_bytes(value), format!("${var}")))
+    } else {
+        Err(CliError::usage("give the secret with --secret-stdin, --secret-file or --secret-env"))
+    }
+}
+
+fn add(store: &StoreDir, entry: KeyEntry, from: Option<&str>) -> Result<u8, CliError> {
+    let pass = passphrase(store)?;
+    let (name, description) = (entry.name.clone(), entry.description.clone());
+    store.add(pass.as_ref(), entry)?;
+    let from = from.map(|f| format!(" (from {f})")).unwrap_or_default();
+    eprintln!("stored '{name}': {description}{from}");
+    Ok(0)
+}
+
+fn list(store: &StoreDir, now: i64, json: bool) -> Result<u8, CliError> {
+    let pass = passphrase(store)?;
+    let opened = store.open(pass.as_ref())?;
+    warn(&opened);
+    if json {
+        print_json(&opened.entries.iter().map(|e| summary(e, now)).collect::<Vec<_>>())?;
+        return Ok(0);
+    }
+    if opened.entries.is_empty() {
+        eprintln!(
+            "no keys stored yet: add one with `tokensmith keys add NAME --secret-stdin` or `tokensmith keys gen NAME --kind hmac`"
+        );
+        return Ok(0);
+    }
+    let width = opened.entries.iter().map(|e| e.name.len()).max().unwrap_or(4).max(4);
+    println!("{:<width$}  {:<22}  {:<26}  {:<12}  LAST USED", "NAME", "KIND", "SECRET", "PROFILE");
+    for e in &opened.entries {
+        println!(
+            "{:<width$}  {:<22}  {:<26}  {:<12}  {}",
+            e.name,
+            e.kind.to_string(),
+            e.masked(),
+            e.profile.as_deref().unwrap_or("-"),
+            e.last_used.map(|t| relative(t, now)).unwrap_or_else(|| "never".into())
+        );
+    }
+    Ok(0)
+}
+
+fn show(store: &StoreDir, name: &str, reveal: bool, json: bool, now: i64) -> Result<u8, CliError> {
+    let pass = passphrase(store)?;
+    let opened = store.open(pass.as_ref())?;
+    warn(&opened);
+    let entry = opened.get(name)?;
+    let key = entry.key()?;
+    let thumbprint = export::thumbprint(&key);
+    let revealed = reveal.then(|| String::from_utf8_lossy(entry.material.expose()).into_owned());
+    if json {
+        let mut value = summary(entry, now);
+        value["thumbprint"] = json!(thumbprint);
+        value["algorithms"] = json!(key.algorithms());
+        if let Some(text) = &revealed {
+            value["revealed"] = json!(text);
+        }
+        print_json(&value)?;
+        return Ok(0);
+    }
+    println!("name:        {}", entry.name);
+    println!("kind:        {}", entry.description);
+    println!("algorithms:  {}", key.algorithms().iter().map(|a| a.name()).collect::<Vec<_>>().join(", "));
+    println!("secret:      {}", entry.masked());
+    println!("kid:         {}", entry.kid.as_deref().unwrap_or("-"));
+    println!("thumbprint:  {thumbprint} (RFC 7638)");
+    println!("profile:     {}", entry.profile.as_deref().unwrap_or("-"));
+    if !entry.note.is_empty() {
+        println!("note:        {}", entry.note);
+    }
+    println!("created:     {} ({})", utc(entry.created).unwrap_or_default(), relative(entry.created, now));
+    println!(
+        "last used:   {}",
+        entry
+            .last_used
+            .map(|t| format!("{} ({})", utc(t).unwrap_or_default(), relative(t, now)))
+            .unwrap_or_else(|| "never".into())
+    );
+    match revealed {
+        Some(text) => {
+            eprintln!("warning: printing the secret itself, as --reveal asked");
+            println!("{}", text.trim_end());
+        }
+        None if entry.kind == tokensmith::store::EntryKind::HmacSecret => {
+            println!("(add --reveal to print the secret)")
+        }
+        None if entry.kind.can_sign() => println!(
+            "(add --reveal to print the private key; `tokensmith keys export {name}` gives the public key)"
+        ),
+        None => {}
+    }
+    Ok(0)
+}
+
+fn export_key(store: &StoreDir, name: &str, format: &str, private: bool) -> Result<u8, CliError> {
+    let pass = passphrase(store)?;
+    let opened = store.open(pass.as_ref())?;
+    warn(&opened);
+    let entry = opened.get(name)?;
+    let key = entry.key()?;
+    if private && !entry.kind.can_sign() {
+        return Err(CliError::usage(format!("'{name}' is a public key: it has no private part to export")));
+    }
+    let alg = key.algorithms().first().map(|a| a.name());
+    let text = match format {
+        "pem" => export::pem(&key, private)?.to_string(),
+        "jwk" => serde_json::to_string_pretty(&Value::Object(export::jwk(
+            &key,
+            entry.kid.as_deref(),
+            alg,
+            private,
+        )?))
+        .unwrap_or_default(),
+        _ => serde_json::to_string_pretty(&export::jwks(&key, entry.kid.as_deref(), alg, private)?)
+            .unwrap_or_default(),
+    };
+    if private {
+        eprintln!("warning: this output holds the private key or secret, as --private asked");
+    }
+    println!("{}", text.trim_end());
+    Ok(0)
+}
+
+fn remove(store: &StoreDir, name: &str, yes: bool) -> Result<u8, CliError> {
+    let pass = passphrase(store)?;
+    let opened = store.open(pass.as_ref())?;
+    let entry = opened.get(name)?;
+    if !yes {
+        if !std::io::stdin().is_terminal() {
+            return Err(CliError::usage(format!("not deleting '{name}' without confirmation: pass --yes")));
+        }
+        eprint!("Delete '{name}' ({})? It cannot be undone. [y/N] ", entry.description);
+        let _ = std::io::stderr().flush();
+        let mut answer = String::new();
+        let _ = std::io::stdin().read_line(&mut answer);
+        if !matches!(answer.trim(), "y" | "Y" | "yes") {
+            eprintln!("kept '{name}'");
+            return Ok(0);
+        }
+    }
+    store.remove(pass.as_ref(), name)?;
+    eprintln!("deleted '{name}'");
+    Ok(0)
+}
+
+fn lock(store: &StoreDir) -> Result<u8, CliError> {
+    let current = passphrase(store)?;
+    let new = if current.is_some() {
+        if let Some(value) = std::env::var_os("TOKENSMITH_NEW_PASSPHRASE") {
+            Secret::new(os_bytes(value))
+        } else {
+            prompt_twice()?
+        }
+    } else if let Some(value) = std::env::var_os("TOKENSMITH_PASSPHRASE") {
+        Secret::new(os_bytes(value))
+    } else {
+        prompt_twice()?
+    };
+    store.lock(current.as_ref(), &new)?;
+    eprintln!(
+        "the key store is encrypted (argon2id + XChaCha20-Poly1305); commands that read it need the passphrase (TOKENSMITH_PASSPHRASE or a prompt)"
+    );
+    Ok(0)
+}
+
+fn prompt_twice() -> Result<Secret, CliError> {
+    if !std::io::stdin().is_terminal() {
+        return Err(CliError::usage(
+            "no terminal to ask on: set TOKENSMITH_PASSPHRASE to the new passphrase",
+        ));
+    }
+    let first = ask_passphrase(None, "New passphrase: ")?;
+    let second = ask_passphrase(None, "Repeat it: ")?;
+    if first != second {
+        return Err(CliError::usage("the two passphrases differ: nothing was changed"));
+    }
+    Ok(first)
+}
