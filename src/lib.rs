@@ -7,6 +7,7 @@ pub mod claims;
 pub mod paths;
 pub mod profile;
 pub mod secret;
+pub mod snippet;
 pub mod store;
 pub mod time;
 pub mod token;

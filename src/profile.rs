@@ -224,6 +224,66 @@ impl Profile {
     pub fn field(&self, path: &ClaimPath) -> Option<&ClaimField> {
         self.claims.iter().find(|f| &f.path == path)
     }
+
+    /// The profile's time rules checked against a payload at `now`, as plain-words warnings
+    /// (the workbench shows them under the token; the doctor goes further).
+    pub fn rule_warnings(
+        &self,
+        payload: &serde_json::Map<String, serde_json::Value>,
+        now: i64,
+    ) -> Vec<String> {
+        use crate::time::human_duration;
+        use crate::token::numeric_time;
+        let mut warnings = Vec::new();
+        let exp = payload.get("exp").and_then(numeric_time);
+        let iat = payload.get("iat").and_then(numeric_time);
+        if self.time.exp_required && exp.is_none() {
+            warnings.push(format!("{} requires exp, and the token has none", self.name));
+        }
+        if self.time.iat_required && iat.is_none() {
+            warnings.push(format!("{} requires iat, and the token has none", self.name));
+        }
+        if let Some(exp) = exp
+            && exp < now
+        {
+            warnings.push(format!("expired {} ago", human_duration((now - exp).unsigned_abs())));
+        }
+        let start = iat.unwrap_or(now);
+        if let Some(exp) = exp {
+            let lifetime = exp - start;
+            let from = if iat.is_some() { "iat" } else { "now" };
+            if let Some(max) = self.time.max_lifetime
+                && lifetime > max as i64
+            {
+                warnings.push(format!(
+                    "exp is {} after {from}: {} accepts at most {}",
+                    human_duration(lifetime.unsigned_abs()),
+                    self.name,
+                    human_duration(max)
+                ));
+            } else if let Some(recommended) = self.time.recommended_lifetime
+                && lifetime > recommended as i64
+            {
+                warnings.push(format!(
+                    "exp is {} after {from}: {} recommends {}",
+                    human_duration(lifetime.unsigned_abs()),
+                    self.name,
+                    human_duration(recommended)
+                ));
+            }
+        }
+        if let (Some(iat), Some(skew)) = (iat, self.time.iat_skew)
+            && iat > now + skew as i64
+        {
+            warnings.push(format!(
+                "iat is {} in the future: {} allows {} of clock skew",
+                human_duration((iat - now).unsigned_abs()),
+                self.name,
+                human_duration(skew)
+            ));
+        }
+        warnings
+    }
 }
 
 /// A profile file that could not be used.
@@ -485,6 +545,32 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn rule_warnings_follow_the_time_rules() {
+        let set = ProfileSet::load(None);
+        let tiledesk = set.get("tiledesk").expect("tiledesk");
+        let payload = |v: serde_json::Value| v.as_object().cloned().unwrap_or_default();
+        assert_eq!(
+            tiledesk.rule_warnings(&payload(serde_json::json!({"iat": 1000, "exp": 1300})), 1000),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            tiledesk.rule_warnings(&payload(serde_json::json!({"iat": 1000, "exp": 2000})), 1000),
+            vec![
+                "exp is 16m 40s after iat: Tiledesk widget visitor authentication accepts at most 10m"
+                    .to_string()
+            ]
+        );
+        let warnings = tiledesk.rule_warnings(&payload(serde_json::json!({"iat": 1500})), 1000);
+        assert!(warnings.iter().any(|w| w.contains("requires exp")), "{warnings:?}");
+        assert!(warnings.iter().any(|w| w.contains("8m 20s in the future")), "{warnings:?}");
+        let ticketping = set.get("ticketping").expect("ticketping");
+        assert_eq!(
+            ticketping.rule_warnings(&payload(serde_json::json!({"exp": 400})), 1000),
+            vec!["expired 10m ago".to_string()]
+        );
     }
 
     #[test]

@@ -22,6 +22,7 @@ use crate::secret::Secret;
 use crate::token::{Curve, KeyError, KeyFormat, KeyMaterial, ParsedKey, parse_key};
 
 pub use crypt::KdfParams;
+pub use file::{ensure_private_dir, write_atomic};
 
 /// The store file's name in the data folder.
 pub const STORE_FILE: &str = "keys.json";

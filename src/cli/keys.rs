@@ -329,17 +329,20 @@ fn list(store: &StoreDir, now: i64, json: bool) -> Result<u8, CliError> {
         return Ok(0);
     }
     let width = opened.entries.iter().map(|e| e.name.len()).max().unwrap_or(4).max(4);
-    println!("{:<width$}  {:<22}  {:<26}  {:<12}  LAST USED", "NAME", "KIND", "SECRET", "PROFILE");
+    // One write for the whole table: a line-by-line print costs a syscall per key.
+    let mut out =
+        format!("{:<width$}  {:<22}  {:<26}  {:<12}  LAST USED\n", "NAME", "KIND", "SECRET", "PROFILE");
     for e in &opened.entries {
-        println!(
-            "{:<width$}  {:<22}  {:<26}  {:<12}  {}",
+        out.push_str(&format!(
+            "{:<width$}  {:<22}  {:<26}  {:<12}  {}\n",
             e.name,
             e.kind.to_string(),
             e.masked(),
             e.profile.as_deref().unwrap_or("-"),
             e.last_used.map(|t| relative(t, now)).unwrap_or_else(|| "never".into())
-        );
+        ));
     }
+    print!("{out}");
     Ok(0)
 }
 
