@@ -35,6 +35,14 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR", env = "TOKENSMITH_HOME")]
     pub home: Option<PathBuf>,
 
+    /// Workbench: do not capture the mouse (keeps the terminal's own text selection)
+    #[arg(long)]
+    pub no_mouse: bool,
+
+    /// Draw the workbench's first frame and exit (for start-up benchmarks)
+    #[arg(long, hide = true)]
+    pub exit_after_first_frame: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -271,11 +279,14 @@ fn run(cli: Cli) -> Result<u8, CliError> {
     let paths = Paths::resolve(cli.home.as_deref())?;
     let mut io = input::Io::real(&paths.data);
     let Some(command) = cli.command else {
-        // The interactive workbench will open here; until then, say what there is.
-        use clap::CommandFactory as _;
-        let mut help = Cli::command();
-        println!("{}", help.render_long_help());
-        return Ok(0);
+        use std::io::IsTerminal as _;
+        if !std::io::stdout().is_terminal() {
+            return Err(CliError::usage(
+                "the workbench needs a terminal: run `tokensmith` in one, or use a command (`tokensmith --help`)",
+            ));
+        }
+        let options = crate::tui::Options { mouse: !cli.no_mouse, exit_after_first_frame: cli.exit_after_first_frame };
+        return crate::tui::run(&paths, options).map_err(CliError::usage);
     };
     match command {
         Command::Profiles { json } => verbs::profiles(&paths, json),

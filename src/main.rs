@@ -2,6 +2,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used))]
 
 mod cli;
+mod tui;
 
 use std::process::ExitCode;
 

@@ -54,7 +54,9 @@ fn sign(env: &Env, args: &[&str]) -> String {
 #[test]
 fn help_is_useful_for_every_verb() {
     let env = Env::new();
-    env.cmd().assert().code(0).stdout(contains("Usage: tokensmith").and(contains("Examples:")));
+    // No command opens the workbench, which needs a terminal: without one, say so.
+    env.cmd().assert().code(2).stderr(contains("needs a terminal"));
+    env.cmd().arg("--help").assert().code(0).stdout(contains("Usage: tokensmith").and(contains("Examples:")));
     for verb in ["profiles", "profile", "sign", "decode", "verify", "paths"] {
         env.cmd().args([verb, "--help"]).assert().success().stdout(contains("Example"));
     }

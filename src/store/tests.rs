@@ -226,7 +226,7 @@ fn exported_jwks_verify_tokens_signed_by_the_stored_key() {
 fn generated_secrets_and_keys_are_what_they_say() {
     let hmac = generate(GenKind::Hmac, "h", NOW).expect("hmac");
     assert_eq!(hmac.material.len(), 43);
-    assert!(hmac.description.contains("32 random bytes"));
+    assert!(hmac.description.contains("43 characters from 32 random bytes"), "{}", hmac.description);
     assert_eq!(generate(GenKind::Hmac64, "h", NOW).expect("hmac64").material.len(), 86);
     let rsa = generate(GenKind::Rsa2048, "r", NOW).expect("rsa");
     assert_eq!(rsa.kind, EntryKind::RsaPrivate);

@@ -1,0 +1,326 @@
+//! The interactive workbench: ratatui over the core library. State, actions, update and view
+//! are plain; this file owns the terminal, the clock, the clipboard, the store and threads.
+
+pub mod action;
+pub mod app;
+pub mod clipboard;
+pub mod keymap;
+pub mod session;
+pub mod update;
+pub mod view;
+
+use std::collections::VecDeque;
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::sync::mpsc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use ratatui::DefaultTerminal;
+use ratatui::crossterm::event::{
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event, KeyEventKind,
+    MouseButton, MouseEventKind,
+};
+use ratatui::crossterm::execute;
+use serde::Deserialize;
+
+use tokensmith::paths::Paths;
+use tokensmith::profile::ProfileSet;
+use tokensmith::store::{StoreDir, StoreState};
+
+use action::{Action, Effect};
+use app::{App, Confirm, Level, Mode, Prompt};
+use clipboard::{Clipboard, ClipboardSetting};
+
+/// While a key generates, the spinner turns this often.
+const SPINNER_INTERVAL: Duration = Duration::from_millis(100);
+
+/// How the workbench was started.
+pub struct Options {
+    pub mouse: bool,
+    /// Draw one frame, then quit: for start-up benchmarks.
+    pub exit_after_first_frame: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct Config {
+    #[serde(default)]
+    clipboard: ClipboardSetting,
+}
+
+fn now_secs() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+}
+
+/// Time until the next whole second, so the countdown changes exactly on the second.
+fn until_next_second() -> Duration {
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+    Duration::from_nanos(1_000_000_000 - u64::from(nanos)) + Duration::from_millis(2)
+}
+
+/// Builds the app from disk: profiles, session memory, the store. Errors become status lines.
+pub fn load(paths: &Paths, now: i64) -> App {
+    let set = ProfileSet::load(Some(&paths.profiles()));
+    let mut app = App::new(set.profiles, now);
+    app.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    if let Some(first) = set.errors.first() {
+        app.set_status(Level::Warning, format!("skipped profile file {first}"));
+    }
+    match session::load(&paths.data) {
+        Ok(saved) => session::restore(&mut app, saved),
+        Err(e) => app.set_status(Level::Warning, e),
+    }
+    let store = StoreDir::new(&paths.data);
+    match store.state() {
+        Ok(StoreState::Missing) => app.mode = Mode::Confirm(Confirm::CreateDemo),
+        Ok(StoreState::Encrypted) => match std::env::var_os("TOKENSMITH_PASSPHRASE") {
+            Some(pass) => {
+                app.passphrase = Some(tokensmith::secret::Secret::new(pass.into_encoded_bytes()));
+                load_store(&mut app, &store);
+            }
+            None => {
+                app.keys.encrypted = true;
+                app.mode = Mode::Prompt(Prompt::Passphrase);
+            }
+        },
+        Ok(StoreState::Plain) => load_store(&mut app, &store),
+        Err(e) => app.keys.store_error = Some(e.to_string()),
+    }
+    app.refresh();
+    app
+}
+
+fn load_store(app: &mut App, store: &StoreDir) {
+    match store.open(app.passphrase.as_ref()) {
+        Ok(opened) => {
+            app.keys.encrypted = opened.encrypted;
+            if let Some(w) = opened.warnings.first() {
+                app.set_status(Level::Warning, w.clone());
+            }
+            app.keys.entries = opened.entries;
+            if app.keys.entries.is_empty() && app.mode == Mode::Normal {
+                app.mode = Mode::Confirm(Confirm::CreateDemo);
+            }
+        }
+        Err(e) => app.keys.store_error = Some(e.to_string()),
+    }
+}
+
+/// Restores the terminal however the workbench ends: normally, by an error, or by a panic.
+struct TerminalGuard {
+    mouse: bool,
+}
+
+impl TerminalGuard {
+    fn restore(mouse: bool) {
+        let mut out = std::io::stdout();
+        if mouse {
+            let _ = execute!(out, DisableMouseCapture);
+        }
+        let _ = execute!(out, DisableBracketedPaste);
+        ratatui::restore();
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        Self::restore(self.mouse);
+    }
+}
+
+/// Runs the workbench until the user quits.
+pub fn run(paths: &Paths, options: Options) -> Result<u8, String> {
+    let config = read_config(&paths.config.join("config.toml"));
+    let mut app = load(paths, now_secs());
+    if let Err(e) = &config {
+        app.set_status(Level::Warning, e.clone());
+    }
+    let setting = config.map(|c| c.clipboard).unwrap_or_default();
+    let over_ssh = std::env::var_os("SSH_TTY").is_some() || std::env::var_os("SSH_CONNECTION").is_some();
+    let mut clipboard = Clipboard::new(setting, over_ssh);
+
+    // ratatui::init installs a panic hook that restores the terminal; ours runs first to
+    // release the mouse and bracketed paste too.
+    let mut terminal = ratatui::init();
+    let mouse = options.mouse;
+    let ratatui_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let mut out = std::io::stdout();
+        if mouse {
+            let _ = execute!(out, DisableMouseCapture);
+        }
+        let _ = execute!(out, DisableBracketedPaste);
+        ratatui_hook(info);
+    }));
+    let _guard = TerminalGuard { mouse };
+    let mut out = std::io::stdout();
+    if mouse {
+        execute!(out, EnableMouseCapture).map_err(|e| e.to_string())?;
+    }
+    execute!(out, EnableBracketedPaste).map_err(|e| e.to_string())?;
+    if let Ok(size) = terminal.size() {
+        app.size = (size.width, size.height);
+    }
+    event_loop(&mut terminal, &mut app, paths, &mut clipboard, options.exit_after_first_frame)?;
+    Ok(0)
+}
+
+fn read_config(path: &std::path::Path) -> Result<Config, String> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => toml::from_str(&text).map_err(|e| format!("{}: {}", path.display(), e.message())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
+        Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+    }
+}
+
+fn event_loop(
+    terminal: &mut DefaultTerminal,
+    app: &mut App,
+    paths: &Paths,
+    clipboard: &mut Clipboard,
+    exit_after_first_frame: bool,
+) -> Result<(), String> {
+    let (worker_tx, worker_rx) = mpsc::channel::<Action>();
+    let store = StoreDir::new(&paths.data);
+    let mut queue: VecDeque<Action> = VecDeque::new();
+    let mut dirty = true;
+    loop {
+        if dirty {
+            terminal.draw(|frame| view::view(app, frame)).map_err(|e| e.to_string())?;
+            dirty = false;
+            if exit_after_first_frame {
+                return Ok(());
+            }
+        }
+        if app.quit {
+            return Ok(());
+        }
+        // Sleep until something can change: a key, the next whole second while a countdown
+        // or reveal is on screen, or the spinner while a key generates. No fixed tick.
+        let timeout = if app.keys.generating.is_some() {
+            Some(SPINNER_INTERVAL)
+        } else if app.exp().is_some() || app.keys.revealed.is_some() {
+            Some(until_next_second())
+        } else {
+            None
+        };
+        let ready = match timeout {
+            Some(t) => event::poll(t).map_err(|e| e.to_string())?,
+            None => true,
+        };
+        if ready {
+            let event = event::read().map_err(|e| e.to_string())?;
+            app.now = now_secs();
+            if let Some(action) = translate(app, event) {
+                queue.push_back(action);
+            } else {
+                dirty = true;
+                continue;
+            }
+        } else {
+            queue.push_back(Action::Tick(now_secs()));
+        }
+        while let Ok(action) = worker_rx.try_recv() {
+            queue.push_back(action);
+        }
+        while let Some(action) = queue.pop_front() {
+            for effect in update::update(app, action) {
+                queue.extend(perform(effect, app, paths, &store, clipboard, &worker_tx));
+            }
+            dirty = true;
+        }
+    }
+}
+
+fn translate(app: &App, event: Event) -> Option<Action> {
+    match event {
+        // Windows reports releases too; only presses act.
+        Event::Key(key) if key.kind == KeyEventKind::Press || key.kind == KeyEventKind::Repeat => {
+            keymap::action_for(app, &key)
+        }
+        Event::Paste(text) => Some(Action::Paste(text)),
+        Event::Resize(w, h) => Some(Action::Resize(w, h)),
+        Event::Mouse(mouse) if app.mode == Mode::Normal => {
+            let areas = view::layout(ratatui::layout::Rect::new(0, 0, app.size.0, app.size.1), app.rows().len());
+            let (pane, row) = areas.hit(mouse.column, mouse.row)?;
+            match mouse.kind {
+                MouseEventKind::Down(MouseButton::Left) => Some(Action::ClickRow(pane, row)),
+                MouseEventKind::ScrollUp if pane == app.focus => Some(Action::SelectPrev),
+                MouseEventKind::ScrollDown if pane == app.focus => Some(Action::SelectNext),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+fn perform(
+    effect: Effect,
+    app: &App,
+    paths: &Paths,
+    store: &StoreDir,
+    clipboard: &mut Clipboard,
+    worker: &mpsc::Sender<Action>,
+) -> Vec<Action> {
+    let pass = app.passphrase.as_ref();
+    let reload = |store: &StoreDir| match store.open(pass) {
+        Ok(opened) => Action::StoreLoaded(Ok(opened.entries)),
+        Err(e) => Action::StoreLoaded(Err(e.to_string())),
+    };
+    match effect {
+        Effect::Copy { text, what } => {
+            let mut out = std::io::stdout();
+            let result = clipboard.copy(&text, &mut out);
+            let _ = out.flush();
+            vec![match result {
+                Ok(how) => Action::Copied { what, how },
+                Err(e) => Action::CopyFailed(e),
+            }]
+        }
+        Effect::Generate { kind, name, note } => {
+            let worker = worker.clone();
+            let now = app.now;
+            std::thread::spawn(move || {
+                let result = tokensmith::store::keygen::generate(kind, &name, now)
+                    .map(|mut entry| {
+                        entry.note = note;
+                        entry
+                    })
+                    .map_err(|e| e.to_string());
+                let _ = worker.send(Action::KeyGenerated(result));
+            });
+            Vec::new()
+        }
+        Effect::StoreAdd(entry) => {
+            let (name, description) = (entry.name.clone(), entry.description.clone());
+            match store.add(pass, *entry) {
+                Ok(()) => vec![reload(store), Action::Notice(Level::Success, format!("stored '{name}': {description}"))],
+                Err(e) => vec![Action::Notice(Level::Error, e.to_string())],
+            }
+        }
+        Effect::StoreRemove(name) => match store.remove(pass, &name) {
+            Ok(_) => vec![reload(store), Action::Notice(Level::Success, format!("deleted '{name}'"))],
+            Err(e) => vec![Action::Notice(Level::Error, e.to_string())],
+        },
+        Effect::StoreReload => vec![reload(store)],
+        Effect::ImportFile { name, path } => {
+            let path = expand_home(&path);
+            let result = std::fs::read_to_string(&path)
+                .map_err(|e| format!("cannot read '{}': {e}", path.display()))
+                .and_then(|text| tokensmith::store::import_entry(&name, &text, app.now).map_err(|e| e.to_string()));
+            match result {
+                Ok(entry) => perform(Effect::StoreAdd(Box::new(entry)), app, paths, store, clipboard, worker),
+                Err(e) => vec![Action::Notice(Level::Error, e)],
+            }
+        }
+        Effect::SaveSession => {
+            session::save(&paths.data, app).err().map(|e| Action::Notice(Level::Warning, e)).into_iter().collect()
+        }
+    }
+}
+
+fn expand_home(path: &str) -> PathBuf {
+    match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) => PathBuf::from(home).join(rest),
+        _ => PathBuf::from(path),
+    }
+}

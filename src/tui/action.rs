@@ -1,0 +1,107 @@
+//! Everything that can happen to the workbench, and the side effects it asks the loop for.
+
+use tokensmith::store::KeyEntry;
+use tokensmith::store::keygen::GenKind;
+use tui_input::InputRequest;
+
+use super::app::Pane;
+
+/// One thing that happened: a key the keymap translated, or a result coming back.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// Move focus to the next pane.
+    FocusNext,
+    /// Move focus to the previous pane.
+    FocusPrev,
+    /// Move focus to a pane.
+    Focus(Pane),
+    /// Move the selection in the focused pane up.
+    SelectPrev,
+    /// Move the selection in the focused pane down.
+    SelectNext,
+    /// Select the row under the mouse in a pane.
+    ClickRow(Pane, usize),
+    /// Start typing a profile filter.
+    StartFilter,
+    /// Edit the selected claims row.
+    EditRow,
+    /// Add a free claim (where the profile allows it).
+    AddClaim,
+    /// Remove the selected free claim, or clear the selected field back to its default.
+    DeleteClaim,
+    /// Reset the selected field to its default expression.
+    ResetRow,
+    /// Use the selected key for signing.
+    UseKey,
+    /// Start the new-secret prompt.
+    NewSecret,
+    /// Start the import prompt.
+    ImportKey,
+    /// Open the key-kind picker.
+    GenerateKey,
+    /// Copy the selected key's public key (SPKI PEM).
+    ExportPublicKey,
+    /// Show the selected key's secret for 10 seconds.
+    RevealSecret,
+    /// Ask to delete the selected key.
+    DeleteKey,
+    /// Re-sign with fresh times.
+    Resign,
+    /// Copy the token.
+    CopyToken,
+    /// Copy the snippet.
+    CopySnippet,
+    /// Show the snippet overlay.
+    ShowSnippet,
+    /// Show the help overlay.
+    ShowHelp,
+    /// Close an overlay or cancel an edit.
+    Cancel,
+    /// Confirm an edit, prompt or question.
+    Submit,
+    /// Answer no to a question.
+    Decline,
+    /// A text-editing request for the open input.
+    Edit(InputRequest),
+    /// Text pasted into the terminal.
+    Paste(String),
+    /// Scroll an overlay or the token up.
+    ScrollUp,
+    /// Scroll an overlay or the token down.
+    ScrollDown,
+    /// Quit (asks first while an edit is open).
+    Quit,
+    /// The clock moved (countdown, reveal timeout, spinner).
+    Tick(i64),
+    /// The terminal was resized.
+    Resize(u16, u16),
+    /// A key finished generating on the worker thread.
+    KeyGenerated(Result<KeyEntry, String>),
+    /// The store changed on disk: these are its entries now.
+    StoreLoaded(Result<Vec<KeyEntry>, String>),
+    /// A copy finished: what was copied and how.
+    Copied { what: String, how: String },
+    /// A copy failed.
+    CopyFailed(String),
+    /// Something finished that the status line should say.
+    Notice(super::app::Level, String),
+}
+
+/// A side effect the loop performs; results come back as actions.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Effect {
+    /// Put text on the clipboard.
+    Copy { text: String, what: String },
+    /// Generate a key on the worker thread.
+    Generate { kind: GenKind, name: String, note: String },
+    /// Add an entry to the store.
+    StoreAdd(Box<KeyEntry>),
+    /// Remove an entry from the store.
+    StoreRemove(String),
+    /// Re-read the store (with the passphrase, if one was given).
+    StoreReload,
+    /// Read a key file and add it to the store under this name.
+    ImportFile { name: String, path: String },
+    /// Save the session (last profile, key, claim values).
+    SaveSession,
+}

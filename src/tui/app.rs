@@ -1,0 +1,483 @@
+//! The workbench's state: plain data, no terminal, no threads. Derived data (the signed
+//! token, row errors, rule warnings) is recomputed by [`App::refresh`] when inputs change.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use tui_input::Input;
+
+use tokensmith::claims::{BuildContext, ClaimAssignment, ClaimInput, ClaimSchema, build_payload};
+use tokensmith::profile::Profile;
+use tokensmith::store::KeyEntry;
+use tokensmith::store::keygen::GenKind;
+use tokensmith::token::{self, Alg, KeyMaterial};
+
+/// The four panes, in focus order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Pane {
+    Profiles,
+    Claims,
+    Keys,
+    Token,
+}
+
+impl Pane {
+    pub const ALL: [Pane; 4] = [Pane::Profiles, Pane::Claims, Pane::Keys, Pane::Token];
+
+    pub fn number(self) -> usize {
+        match self {
+            Pane::Profiles => 1,
+            Pane::Claims => 2,
+            Pane::Keys => 3,
+            Pane::Token => 4,
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Pane::Profiles => "Profiles",
+            Pane::Claims => "Claims",
+            Pane::Keys => "Keys",
+            Pane::Token => "Token",
+        }
+    }
+
+    pub fn next(self) -> Pane {
+        Pane::ALL[self.number() % 4]
+    }
+
+    pub fn prev(self) -> Pane {
+        Pane::ALL[(self.number() + 2) % 4]
+    }
+}
+
+/// A row of the claims form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Row {
+    /// A declared claim field (index into the profile's claims).
+    Field(usize),
+    /// A free claim (index into the profile state's extras).
+    Extra(usize),
+    /// A snippet parameter (index into the profile's params).
+    Param(usize),
+}
+
+/// What a text input is editing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EditTarget {
+    /// The value of a claims-form row.
+    Row(Row),
+    /// The name of a new free claim.
+    NewClaimName,
+    /// The value of a new free claim with this name.
+    NewClaimValue(String),
+}
+
+/// Multi-step prompts of the Keys pane.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Prompt {
+    /// Name for a new HMAC secret.
+    SecretName,
+    /// The secret itself (masked) for a key of this name.
+    SecretValue(String),
+    /// Name for an import.
+    ImportName,
+    /// A file path or pasted PEM/JWK for an import of this name.
+    ImportSource(String),
+    /// Name for a key of this kind to generate.
+    GenerateName(GenKind),
+    /// The store's passphrase.
+    Passphrase,
+}
+
+impl Prompt {
+    pub fn title(&self) -> String {
+        match self {
+            Prompt::SecretName => "New HMAC secret: name".into(),
+            Prompt::SecretValue(name) => format!("New HMAC secret '{name}': paste the secret"),
+            Prompt::ImportName => "Import a key: name".into(),
+            Prompt::ImportSource(name) => format!("Import '{name}': a file path, or paste the PEM or JWK"),
+            Prompt::GenerateName(kind) => format!("Generate {kind}: name"),
+            Prompt::Passphrase => "The key store is locked: passphrase".into(),
+        }
+    }
+
+    /// Whether what is typed must not be shown.
+    pub fn masked(&self) -> bool {
+        matches!(self, Prompt::SecretValue(_) | Prompt::Passphrase)
+    }
+}
+
+/// Questions that need a yes or no.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Confirm {
+    /// Delete the stored key of this name.
+    DeleteKey(String),
+    /// Quit although an edit is open.
+    QuitWhileEditing,
+    /// First run: make a demo secret.
+    CreateDemo,
+}
+
+/// What has the keyboard.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Normal,
+    /// Typing the profile filter.
+    Filter,
+    /// Editing text.
+    Editing(EditTarget),
+    /// A Keys-pane prompt.
+    Prompt(Prompt),
+    /// Choosing the kind of key to generate.
+    PickKind,
+    /// The help overlay.
+    Help,
+    /// The snippet overlay.
+    Snippet,
+    /// A yes/no question.
+    Confirm(Confirm),
+}
+
+/// How the status line should look.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Success,
+    Warning,
+    Error,
+}
+
+/// The status line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Status {
+    pub text: String,
+    pub level: Level,
+}
+
+/// What the user set for one profile (kept across profile switches and sessions).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileState {
+    /// Field values as typed, by claim path; a missing path uses the default expression.
+    #[serde(default)]
+    pub values: HashMap<String, String>,
+    /// Free claims: name and value (JSON when it parses as JSON, else text).
+    #[serde(default)]
+    pub extras: Vec<(String, String)>,
+    /// Snippet parameters by name.
+    #[serde(default)]
+    pub params: HashMap<String, String>,
+    /// The key last used with this profile.
+    #[serde(default)]
+    pub key: Option<String>,
+}
+
+/// A signed token and its decoded parts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Signed {
+    pub token: String,
+    pub header: Map<String, Value>,
+    pub payload: Map<String, Value>,
+    pub alg: Alg,
+    pub key_name: String,
+    pub key_description: String,
+}
+
+/// The Token pane's content.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TokenState {
+    /// Nothing to sign with yet; the text says what to do.
+    NoKey(String),
+    /// Signing failed; the text says why.
+    Error(String),
+    /// A token.
+    Signed(Box<Signed>),
+}
+
+/// The Keys pane.
+#[derive(Clone, Debug, Default)]
+pub struct KeysPane {
+    pub entries: Vec<KeyEntry>,
+    pub selected: usize,
+    /// Name of the key a reveal shows, and until when (unix seconds).
+    pub revealed: Option<(String, i64)>,
+    /// A key being generated on the worker thread.
+    pub generating: Option<(GenKind, String)>,
+    /// Why the store cannot be used (damaged, newer, locked): the app runs without it.
+    pub store_error: Option<String>,
+    /// Whether the store is encrypted (writes need the passphrase).
+    pub encrypted: bool,
+}
+
+/// Everything the workbench shows.
+pub struct App {
+    /// Unix seconds; advanced by ticks, fixed in tests.
+    pub now: i64,
+    pub focus: Pane,
+    pub mode: Mode,
+    pub profiles: Vec<Profile>,
+    pub filter: String,
+    /// Index into `profiles` of the selected one.
+    pub profile: usize,
+    pub states: HashMap<String, ProfileState>,
+    pub claim_row: usize,
+    pub keys: KeysPane,
+    pub token: TokenState,
+    /// Per claims row: why its value does not fit its type.
+    pub row_errors: Vec<Option<String>>,
+    /// The profile's rules checked against the token.
+    pub warnings: Vec<String>,
+    pub status: Option<Status>,
+    pub input: Input,
+    pub token_scroll: u16,
+    pub snippet_scroll: u16,
+    pub kind_choice: usize,
+    pub spinner: usize,
+    pub color: bool,
+    pub size: (u16, u16),
+    pub quit: bool,
+    /// The store passphrase, when one was given (never shown, never saved).
+    pub passphrase: Option<tokensmith::secret::Secret>,
+}
+
+impl App {
+    pub fn new(mut profiles: Vec<Profile>, now: i64) -> App {
+        // Vendors first, alphabetically; the generic profiles after them.
+        profiles.sort_by(|a, b| (a.id.starts_with("generic-"), &a.id).cmp(&(b.id.starts_with("generic-"), &b.id)));
+        App {
+            now,
+            focus: Pane::Claims,
+            mode: Mode::Normal,
+            profiles,
+            filter: String::new(),
+            profile: 0,
+            states: HashMap::new(),
+            claim_row: 0,
+            keys: KeysPane::default(),
+            token: TokenState::NoKey(String::new()),
+            row_errors: Vec::new(),
+            warnings: Vec::new(),
+            status: None,
+            input: Input::default(),
+            token_scroll: 0,
+            snippet_scroll: 0,
+            kind_choice: 0,
+            spinner: 0,
+            color: true,
+            size: (80, 24),
+            quit: false,
+            passphrase: None,
+        }
+    }
+
+    pub fn current(&self) -> Option<&Profile> {
+        self.profiles.get(self.profile)
+    }
+
+    pub fn state(&self) -> ProfileState {
+        self.current().and_then(|p| self.states.get(&p.id)).cloned().unwrap_or_default()
+    }
+
+    pub fn state_mut(&mut self) -> Option<&mut ProfileState> {
+        let id = self.current()?.id.clone();
+        Some(self.states.entry(id).or_default())
+    }
+
+    /// Indices into `profiles` that match the filter (id or name, case-insensitive).
+    pub fn visible_profiles(&self) -> Vec<usize> {
+        let needle = self.filter.to_lowercase();
+        (0..self.profiles.len())
+            .filter(|&i| {
+                let p = &self.profiles[i];
+                needle.is_empty() || p.id.to_lowercase().contains(&needle) || p.name.to_lowercase().contains(&needle)
+            })
+            .collect()
+    }
+
+    /// The claims form's rows: declared fields, free claims, snippet parameters.
+    pub fn rows(&self) -> Vec<Row> {
+        let Some(p) = self.current() else { return Vec::new() };
+        let state = self.state();
+        (0..p.claims.len())
+            .map(Row::Field)
+            .chain((0..state.extras.len()).map(Row::Extra))
+            .chain((0..p.snippet.params.len()).map(Row::Param))
+            .collect()
+    }
+
+    /// The text a row shows or edits: the value set, else the default expression.
+    pub fn row_text(&self, row: Row) -> (String, bool) {
+        let Some(p) = self.current() else { return (String::new(), false) };
+        let state = self.state();
+        match row {
+            Row::Field(i) => {
+                let field = &p.claims[i];
+                match state.values.get(&field.path.to_string()) {
+                    Some(v) => (v.clone(), true),
+                    None => (field.default.as_ref().map(|d| d.to_string()).unwrap_or_default(), false),
+                }
+            }
+            Row::Extra(i) => (state.extras.get(i).map(|e| e.1.clone()).unwrap_or_default(), true),
+            Row::Param(i) => {
+                let param = &p.snippet.params[i];
+                match state.params.get(&param.name) {
+                    Some(v) => (v.clone(), true),
+                    None => (param.default.clone(), false),
+                }
+            }
+        }
+    }
+
+    /// The stored key used for signing with the current profile: the one remembered for it
+    /// if it fits, else the one stored for the profile, else the first that fits.
+    pub fn active_key(&self) -> Option<&KeyEntry> {
+        let p = self.current()?;
+        let family = p.key_kind.family();
+        let remembered = self.state().key;
+        let fits = |e: &&KeyEntry| e.kind.family() == family && e.kind.can_sign();
+        remembered
+            .and_then(|name| self.keys.entries.iter().find(|e| e.name == name).filter(fits))
+            .or_else(|| self.keys.entries.iter().filter(fits).find(|e| e.profile.as_deref() == Some(&p.id)))
+            .or_else(|| self.keys.entries.iter().find(fits))
+    }
+
+    /// Snippet parameters with their current values.
+    pub fn params(&self) -> Vec<(String, String)> {
+        let Some(p) = self.current() else { return Vec::new() };
+        let state = self.state();
+        p.snippet
+            .params
+            .iter()
+            .map(|param| (param.name.clone(), state.params.get(&param.name).cloned().unwrap_or(param.default.clone())))
+            .collect()
+    }
+
+    /// Recomputes the token, row errors and rule warnings from the inputs.
+    pub fn refresh(&mut self) {
+        let Some(profile) = self.current().cloned() else {
+            self.token = TokenState::NoKey("no profiles".into());
+            return;
+        };
+        let state = self.state();
+        let now = self.now;
+        self.row_errors = self
+            .rows()
+            .into_iter()
+            .map(|row| match row {
+                Row::Field(i) => {
+                    let field = &profile.claims[i];
+                    let text = state.values.get(&field.path.to_string())?;
+                    field.ty.convert(text, now).err().map(|e| format!("'{text}' {e}"))
+                }
+                Row::Extra(i) => {
+                    let (name, _) = state.extras.get(i)?;
+                    name.parse::<tokensmith::claims::ClaimPath>().err()
+                }
+                Row::Param(_) => None,
+            })
+            .collect();
+        self.warnings.clear();
+        let Some(entry) = self.active_key().cloned() else {
+            self.token = TokenState::NoKey(no_key_message(&profile, &self.keys));
+            return;
+        };
+        let key = match entry.key() {
+            Ok(key) => key,
+            Err(e) => {
+                self.token = TokenState::Error(format!("stored key '{}' cannot be used: {e}", entry.name));
+                return;
+            }
+        };
+        self.token = match sign(&profile, &state, &key, &entry, now) {
+            Ok(signed) => {
+                self.warnings = profile.rule_warnings(&signed.payload, now);
+                TokenState::Signed(Box::new(signed))
+            }
+            Err(e) => TokenState::Error(e),
+        };
+    }
+
+    /// The token's `exp`, when it has a numeric one.
+    pub fn exp(&self) -> Option<i64> {
+        match &self.token {
+            TokenState::Signed(s) => s.payload.get("exp").and_then(token::numeric_time),
+            _ => None,
+        }
+    }
+
+    /// The page snippet for the current token.
+    pub fn snippet(&self) -> Option<String> {
+        match &self.token {
+            TokenState::Signed(s) => Some(tokensmith::snippet::minimal(self.current()?, &s.token, &self.params())),
+            _ => None,
+        }
+    }
+
+    pub fn set_status(&mut self, level: Level, text: impl Into<String>) {
+        self.status = Some(Status { text: text.into(), level });
+    }
+}
+
+fn no_key_message(profile: &Profile, keys: &KeysPane) -> String {
+    if let Some(err) = &keys.store_error {
+        return format!("the key store cannot be used: {err}");
+    }
+    if keys.entries.is_empty() {
+        return "no keys yet: press 3 for the Keys pane, then n (new secret), i (import) or g (generate)".into();
+    }
+    format!(
+        "{} needs {}: none of the stored keys fits; press 3, then n, i or g to add one",
+        profile.name,
+        match profile.key_kind {
+            tokensmith::profile::KeyKind::HmacSecret => "an HMAC secret".to_string(),
+            other => format!("an {other} (private key)"),
+        }
+    )
+}
+
+/// Assignments from what the user set: field values as typed; free claims as JSON when they
+/// parse as JSON (so `124` stays a number), else as text.
+pub fn assignments(profile: &Profile, state: &ProfileState) -> Result<Vec<ClaimAssignment>, String> {
+    let mut out = Vec::new();
+    for field in &profile.claims {
+        if let Some(text) = state.values.get(&field.path.to_string()) {
+            out.push(ClaimAssignment { path: field.path.clone(), input: ClaimInput::Text(text.clone()) });
+        }
+    }
+    for (name, value) in &state.extras {
+        let path = name.parse().map_err(|e| format!("free claim '{name}': {e}"))?;
+        let input = match serde_json::from_str::<Value>(value) {
+            Ok(json) => ClaimInput::Json(json),
+            Err(_) => ClaimInput::Text(value.clone()),
+        };
+        out.push(ClaimAssignment { path, input });
+    }
+    Ok(out)
+}
+
+fn sign(profile: &Profile, state: &ProfileState, key: &KeyMaterial, entry: &KeyEntry, now: i64) -> Result<Signed, String> {
+    let allowed = token::allowed_algs(Some((&profile.id, &profile.algorithms)), key).map_err(|e| e.to_string())?;
+    let alg = token::choose_alg(&allowed, None).map_err(|e| e.to_string())?;
+    let assignments = assignments(profile, state)?;
+    let mut uuid = || uuid::Uuid::new_v4().to_string();
+    let mut ctx = BuildContext { now, uuid: &mut uuid };
+    let schema = ClaimSchema { profile: &profile.id, fields: &profile.claims, allow_extra: profile.extra_claims };
+    let payload = build_payload(&schema, &assignments, &mut ctx).map_err(|e| e.to_string())?;
+    let header = token::header(alg, profile.header.typ.as_deref(), entry.kid.as_deref());
+    if let Some(missing) = profile.header.required.iter().find(|h| !header.contains_key(*h)) {
+        return Err(format!(
+            "{} requires the header field '{missing}': set the key's kid (`tokensmith keys set {} --kid ...`)",
+            profile.name, entry.name
+        ));
+    }
+    let token = token::sign(&header, &payload, key, alg).map_err(|e| e.to_string())?;
+    Ok(Signed {
+        token,
+        header,
+        payload,
+        alg,
+        key_name: entry.name.clone(),
+        key_description: key.describe(),
+    })
+}

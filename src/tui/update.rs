@@ -1,0 +1,455 @@
+//! `update(&mut App, Action) -> Vec<Effect>`: every state change in one place, no I/O.
+
+use tui_input::{Input, InputRequest};
+
+use tokensmith::secret::Secret;
+use tokensmith::store::keygen::GenKind;
+use tokensmith::store::{check_name, export, import_entry, secret_entry};
+
+use super::action::{Action, Effect};
+use super::app::{App, Confirm, EditTarget, Level, Mode, Pane, Prompt, Row, TokenState};
+
+/// How long a revealed secret stays on screen.
+pub const REVEAL_SECONDS: i64 = 10;
+
+pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    let mut changed = false;
+    match action {
+        Action::FocusNext => app.focus = app.focus.next(),
+        Action::FocusPrev => app.focus = app.focus.prev(),
+        Action::Focus(pane) => app.focus = pane,
+        Action::SelectPrev => changed = select(app, -1, &mut effects),
+        Action::SelectNext => changed = select(app, 1, &mut effects),
+        Action::ClickRow(pane, row) => {
+            app.focus = pane;
+            changed = click(app, pane, row, &mut effects);
+        }
+        Action::StartFilter => {
+            app.mode = Mode::Filter;
+            app.input = Input::new(app.filter.clone());
+        }
+        Action::EditRow => {
+            if let Some(&row) = app.rows().get(app.claim_row) {
+                app.input = Input::new(app.row_text(row).0);
+                app.mode = Mode::Editing(EditTarget::Row(row));
+            }
+        }
+        Action::AddClaim => match app.current() {
+            Some(p) if p.extra_claims => {
+                app.input = Input::default();
+                app.mode = Mode::Editing(EditTarget::NewClaimName);
+            }
+            Some(p) => {
+                let text = format!(
+                    "{} takes no extra claims; only registered ones (exp, iat, sub...) can be added with the CLI",
+                    p.name
+                );
+                app.set_status(Level::Warning, text);
+            }
+            None => {}
+        },
+        Action::DeleteClaim | Action::ResetRow => {
+            let row = app.rows().get(app.claim_row).copied();
+            let profile = app.current().cloned();
+            if let (Some(row), Some(p), Some(state)) = (row, profile, app.state_mut()) {
+                match row {
+                    Row::Field(i) => {
+                        state.values.remove(&p.claims[i].path.to_string());
+                    }
+                    Row::Param(i) => {
+                        state.params.remove(&p.snippet.params[i].name);
+                    }
+                    Row::Extra(i) if action == Action::DeleteClaim => {
+                        state.extras.remove(i);
+                    }
+                    Row::Extra(_) => {}
+                }
+                changed = true;
+                effects.push(Effect::SaveSession);
+                clamp_claim_row(app);
+            }
+        }
+        Action::UseKey => use_key(app, &mut effects, &mut changed),
+        Action::NewSecret => start_prompt(app, Prompt::SecretName, ""),
+        Action::ImportKey => start_prompt(app, Prompt::ImportName, ""),
+        Action::GenerateKey => {
+            if let Some(err) = &app.keys.store_error {
+                let text = format!("the key store cannot be written: {err}");
+                app.set_status(Level::Error, text);
+            } else {
+                app.kind_choice = 0;
+                app.mode = Mode::PickKind;
+            }
+        }
+        Action::ExportPublicKey => export_public(app, &mut effects),
+        Action::RevealSecret => {
+            if let Some(entry) = app.keys.entries.get(app.keys.selected) {
+                let name = entry.name.clone();
+                app.keys.revealed = Some((name.clone(), app.now + REVEAL_SECONDS));
+                app.set_status(Level::Warning, format!("showing '{name}' for {REVEAL_SECONDS} s"));
+            }
+        }
+        Action::DeleteKey => {
+            if let Some(entry) = app.keys.entries.get(app.keys.selected) {
+                app.mode = Mode::Confirm(Confirm::DeleteKey(entry.name.clone()));
+            }
+        }
+        Action::Resign => {
+            changed = true;
+            app.set_status(Level::Info, "re-signed with fresh times");
+        }
+        Action::CopyToken => match &app.token {
+            TokenState::Signed(s) => effects.push(Effect::Copy { text: s.token.clone(), what: "the token".into() }),
+            TokenState::NoKey(why) | TokenState::Error(why) => {
+                let text = format!("nothing to copy: {why}");
+                app.set_status(Level::Error, text);
+            }
+        },
+        Action::CopySnippet => match app.snippet() {
+            Some(text) => effects.push(Effect::Copy { text, what: "the snippet".into() }),
+            None => app.set_status(Level::Error, "no token yet, so no snippet"),
+        },
+        Action::ShowSnippet => {
+            if app.snippet().is_some() {
+                app.snippet_scroll = 0;
+                app.mode = Mode::Snippet;
+            } else {
+                app.set_status(Level::Error, "no token yet, so no snippet");
+            }
+        }
+        Action::ShowHelp => {
+            app.snippet_scroll = 0;
+            app.mode = Mode::Help;
+        }
+        Action::Cancel => {
+            if app.mode == Mode::Filter {
+                app.filter.clear();
+            }
+            app.input = Input::default();
+            app.mode = Mode::Normal;
+        }
+        Action::Submit => submit(app, &mut effects, &mut changed),
+        Action::Decline => {
+            if app.mode == Mode::Confirm(Confirm::CreateDemo) {
+                app.set_status(Level::Info, "no demo key: press 3 for Keys, then n, i or g");
+            }
+            app.mode = Mode::Normal;
+        }
+        Action::Edit(request) => {
+            app.input.handle(request);
+            if app.mode == Mode::Filter {
+                changed = apply_filter(app);
+            }
+        }
+        Action::Paste(text) => match app.mode {
+            Mode::Editing(_) | Mode::Filter | Mode::Prompt(_) => {
+                let multiline = matches!(app.mode, Mode::Prompt(Prompt::ImportSource(_)));
+                for c in text.chars() {
+                    let c = if c == '\r' { continue } else if c == '\n' && !multiline { ' ' } else { c };
+                    app.input.handle(InputRequest::InsertChar(c));
+                }
+                if app.mode == Mode::Filter {
+                    changed = apply_filter(app);
+                }
+            }
+            _ => app.set_status(Level::Info, "to paste into a claim, select it and press Enter first"),
+        },
+        Action::ScrollUp => match app.mode {
+            Mode::Help | Mode::Snippet => app.snippet_scroll = app.snippet_scroll.saturating_sub(1),
+            _ => app.token_scroll = app.token_scroll.saturating_sub(1),
+        },
+        Action::ScrollDown => match app.mode {
+            Mode::Help | Mode::Snippet => app.snippet_scroll = app.snippet_scroll.saturating_add(1),
+            _ => app.token_scroll = app.token_scroll.saturating_add(1),
+        },
+        Action::Quit => match app.mode {
+            Mode::Editing(_) | Mode::Prompt(_) => app.mode = Mode::Confirm(Confirm::QuitWhileEditing),
+            _ => {
+                app.quit = true;
+                effects.push(Effect::SaveSession);
+            }
+        },
+        Action::Tick(now) => {
+            app.now = now;
+            app.spinner = app.spinner.wrapping_add(1);
+            if app.keys.revealed.as_ref().is_some_and(|(_, until)| now >= *until) {
+                app.keys.revealed = None;
+            }
+        }
+        Action::Resize(w, h) => app.size = (w, h),
+        Action::KeyGenerated(result) => {
+            app.keys.generating = None;
+            match result {
+                Ok(entry) => effects.push(Effect::StoreAdd(Box::new(entry))),
+                Err(e) => app.set_status(Level::Error, format!("key generation failed: {e}")),
+            }
+        }
+        Action::StoreLoaded(Ok(entries)) => {
+            app.keys.entries = entries;
+            app.keys.store_error = None;
+            app.keys.selected = app.keys.selected.min(app.keys.entries.len().saturating_sub(1));
+            changed = true;
+        }
+        Action::StoreLoaded(Err(e)) => {
+            app.keys.store_error = Some(e.clone());
+            app.set_status(Level::Error, e);
+            changed = true;
+        }
+        Action::Copied { what, how } => app.set_status(Level::Success, format!("copied {what} ({how})")),
+        Action::CopyFailed(e) => app.set_status(Level::Error, format!("copy failed: {e}")),
+        Action::Notice(level, text) => app.set_status(level, text),
+    }
+    if changed {
+        app.refresh();
+    }
+    effects
+}
+
+fn select(app: &mut App, delta: isize, effects: &mut Vec<Effect>) -> bool {
+    if app.mode == Mode::PickKind {
+        app.kind_choice = step(app.kind_choice, delta, GenKind::ALL.len());
+        return false;
+    }
+    match app.focus {
+        Pane::Profiles => {
+            let visible = app.visible_profiles();
+            let at = visible.iter().position(|&i| i == app.profile).unwrap_or(0);
+            match visible.get(step(at, delta, visible.len())) {
+                Some(&next) if next != app.profile => {
+                    switch_profile(app, next, effects);
+                    true
+                }
+                _ => false,
+            }
+        }
+        Pane::Claims => {
+            app.claim_row = step(app.claim_row, delta, app.rows().len());
+            false
+        }
+        Pane::Keys => {
+            app.keys.selected = step(app.keys.selected, delta, app.keys.entries.len());
+            false
+        }
+        Pane::Token => {
+            app.token_scroll = if delta < 0 { app.token_scroll.saturating_sub(1) } else { app.token_scroll + 1 };
+            false
+        }
+    }
+}
+
+fn step(at: usize, delta: isize, len: usize) -> usize {
+    if len == 0 {
+        return 0;
+    }
+    at.saturating_add_signed(delta).min(len - 1)
+}
+
+fn switch_profile(app: &mut App, index: usize, effects: &mut Vec<Effect>) {
+    app.profile = index;
+    app.claim_row = 0;
+    app.token_scroll = 0;
+    effects.push(Effect::SaveSession);
+}
+
+fn click(app: &mut App, pane: Pane, row: usize, effects: &mut Vec<Effect>) -> bool {
+    match pane {
+        Pane::Profiles => match app.visible_profiles().get(row) {
+            Some(&index) if index != app.profile => {
+                switch_profile(app, index, effects);
+                true
+            }
+            _ => false,
+        },
+        Pane::Claims => {
+            if row < app.rows().len() {
+                app.claim_row = row;
+            }
+            false
+        }
+        Pane::Keys => {
+            if row < app.keys.entries.len() {
+                app.keys.selected = row;
+            }
+            false
+        }
+        Pane::Token => false,
+    }
+}
+
+fn clamp_claim_row(app: &mut App) {
+    app.claim_row = app.claim_row.min(app.rows().len().saturating_sub(1));
+}
+
+fn apply_filter(app: &mut App) -> bool {
+    app.filter = app.input.value().to_string();
+    let visible = app.visible_profiles();
+    match visible.first() {
+        Some(&first) if !visible.contains(&app.profile) => {
+            app.profile = first;
+            app.claim_row = 0;
+            true
+        }
+        _ => false,
+    }
+}
+
+fn start_prompt(app: &mut App, prompt: Prompt, initial: &str) {
+    if let Some(err) = &app.keys.store_error
+        && prompt != Prompt::Passphrase
+    {
+        let text = format!("the key store cannot be written: {err}");
+        app.set_status(Level::Error, text);
+        return;
+    }
+    app.input = Input::new(initial.to_string());
+    app.mode = Mode::Prompt(prompt);
+}
+
+fn use_key(app: &mut App, effects: &mut Vec<Effect>, changed: &mut bool) {
+    let Some(entry) = app.keys.entries.get(app.keys.selected).cloned() else { return };
+    let Some(profile) = app.current().cloned() else { return };
+    if entry.kind.family() != profile.key_kind.family() || !entry.kind.can_sign() {
+        let text = format!("'{}' is {}; {} needs a {} (private key)", entry.name, entry.description, profile.name, profile.key_kind);
+        app.set_status(Level::Error, text);
+        return;
+    }
+    if let Some(state) = app.state_mut() {
+        state.key = Some(entry.name.clone());
+    }
+    app.set_status(Level::Info, format!("signing {} tokens with '{}'", profile.name, entry.name));
+    effects.push(Effect::SaveSession);
+    *changed = true;
+}
+
+fn export_public(app: &mut App, effects: &mut Vec<Effect>) {
+    let Some(entry) = app.keys.entries.get(app.keys.selected) else { return };
+    let name = entry.name.clone();
+    match entry.key().map_err(|e| e.to_string()).and_then(|k| export::pem(&k, false).map_err(|e| e.to_string())) {
+        Ok(pem) => effects.push(Effect::Copy { text: pem.to_string(), what: format!("the public key of '{name}' (SPKI PEM)") }),
+        Err(e) => app.set_status(Level::Error, format!("'{name}': {e}")),
+    }
+}
+
+fn submit(app: &mut App, effects: &mut Vec<Effect>, changed: &mut bool) {
+    let value = app.input.value().to_string();
+    let mode = std::mem::replace(&mut app.mode, Mode::Normal);
+    app.input = Input::default();
+    match mode {
+        Mode::Normal | Mode::Help | Mode::Snippet | Mode::Filter => {}
+        Mode::Editing(EditTarget::Row(row)) => {
+            let profile = app.current().cloned();
+            if let (Some(p), Some(state)) = (profile, app.state_mut()) {
+                match row {
+                    Row::Field(i) => {
+                        state.values.insert(p.claims[i].path.to_string(), value);
+                    }
+                    Row::Extra(i) => {
+                        if let Some(extra) = state.extras.get_mut(i) {
+                            extra.1 = value;
+                        }
+                    }
+                    Row::Param(i) => {
+                        state.params.insert(p.snippet.params[i].name.clone(), value);
+                    }
+                }
+                *changed = true;
+                effects.push(Effect::SaveSession);
+            }
+        }
+        Mode::Editing(EditTarget::NewClaimName) => {
+            let name = value.trim().to_string();
+            let taken = app.state().extras.iter().any(|(n, _)| n == &name)
+                || app.current().is_some_and(|p| p.claims.iter().any(|f| f.path.to_string() == name));
+            match name.parse::<tokensmith::claims::ClaimPath>() {
+                Err(e) => app.set_status(Level::Error, e),
+                Ok(_) if taken => app.set_status(Level::Error, format!("'{name}' is already a claim: edit it instead")),
+                Ok(_) => {
+                    app.mode = Mode::Editing(EditTarget::NewClaimValue(name));
+                }
+            }
+        }
+        Mode::Editing(EditTarget::NewClaimValue(name)) => {
+            if let Some(state) = app.state_mut() {
+                state.extras.push((name, value));
+            }
+            let rows = app.rows();
+            let count = app.state().extras.len();
+            app.claim_row = rows.iter().position(|r| *r == Row::Extra(count - 1)).unwrap_or(0);
+            *changed = true;
+            effects.push(Effect::SaveSession);
+        }
+        Mode::Prompt(Prompt::SecretName) => {
+            if let Some(name) = new_name(app, &value) {
+                app.mode = Mode::Prompt(Prompt::SecretValue(name));
+            }
+        }
+        Mode::Prompt(Prompt::SecretValue(name)) => {
+            match secret_entry(&name, value.into_bytes(), false, app.now) {
+                Ok(entry) => effects.push(Effect::StoreAdd(Box::new(entry))),
+                Err(e) => app.set_status(Level::Error, e.to_string()),
+            }
+        }
+        Mode::Prompt(Prompt::ImportName) => {
+            if let Some(name) = new_name(app, &value) {
+                app.mode = Mode::Prompt(Prompt::ImportSource(name));
+            }
+        }
+        Mode::Prompt(Prompt::ImportSource(name)) => {
+            let looks_like_key = value.contains("-----BEGIN") || value.trim_start().starts_with('{');
+            if looks_like_key {
+                match import_entry(&name, &value, app.now) {
+                    Ok(entry) => effects.push(Effect::StoreAdd(Box::new(entry))),
+                    Err(e) => app.set_status(Level::Error, e.to_string()),
+                }
+            } else if value.trim().is_empty() {
+                app.set_status(Level::Error, "give a file path, or paste the PEM or JWK");
+            } else {
+                effects.push(Effect::ImportFile { name, path: value.trim().to_string() });
+            }
+        }
+        Mode::Prompt(Prompt::GenerateName(kind)) => {
+            if let Some(name) = new_name(app, &value) {
+                start_generation(app, kind, name, String::new(), effects);
+            }
+        }
+        Mode::Prompt(Prompt::Passphrase) => {
+            app.passphrase = Some(Secret::new(value.into_bytes()));
+            effects.push(Effect::StoreReload);
+        }
+        Mode::PickKind => {
+            let kind = GenKind::ALL[app.kind_choice.min(GenKind::ALL.len() - 1)];
+            let n = app.keys.entries.len() + 1;
+            app.input = Input::new(format!("{kind}-{n}"));
+            app.mode = Mode::Prompt(Prompt::GenerateName(kind));
+        }
+        Mode::Confirm(Confirm::DeleteKey(name)) => effects.push(Effect::StoreRemove(name)),
+        Mode::Confirm(Confirm::QuitWhileEditing) => {
+            app.quit = true;
+            effects.push(Effect::SaveSession);
+        }
+        Mode::Confirm(Confirm::CreateDemo) => {
+            let note = "demo secret made by tokensmith to try it out; not a vendor's".to_string();
+            start_generation(app, GenKind::Hmac, "demo".into(), note, effects);
+        }
+    }
+}
+
+fn new_name(app: &mut App, value: &str) -> Option<String> {
+    let name = value.trim().to_string();
+    if let Err(e) = check_name(&name) {
+        app.set_status(Level::Error, e.to_string());
+        return None;
+    }
+    if app.keys.entries.iter().any(|e| e.name == name) {
+        app.set_status(Level::Error, format!("a key named '{name}' already exists: pick another name"));
+        return None;
+    }
+    Some(name)
+}
+
+fn start_generation(app: &mut App, kind: GenKind, name: String, note: String, effects: &mut Vec<Effect>) {
+    app.keys.generating = Some((kind, name.clone()));
+    app.set_status(Level::Info, format!("generating {kind} key '{name}'..."));
+    effects.push(Effect::Generate { kind, name, note });
+}

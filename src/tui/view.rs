@@ -1,0 +1,189 @@
+//! `view(&App, &mut Frame)`: draws, and does nothing else. One file per pane.
+
+mod claims;
+mod keys;
+mod overlay;
+mod profiles;
+mod token;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Paragraph};
+
+use super::app::{App, Level, Mode, Pane};
+use super::keymap;
+
+/// Where each part of the screen goes; shared by the view and the mouse handler.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Areas {
+    pub profiles: Rect,
+    pub claims: Rect,
+    pub keys: Rect,
+    pub token: Rect,
+    pub status: Rect,
+    pub footer: Rect,
+}
+
+impl Areas {
+    pub fn pane(&self, pane: Pane) -> Rect {
+        match pane {
+            Pane::Profiles => self.profiles,
+            Pane::Claims => self.claims,
+            Pane::Keys => self.keys,
+            Pane::Token => self.token,
+        }
+    }
+
+    /// The pane at a screen position, and the row inside its border.
+    pub fn hit(&self, column: u16, row: u16) -> Option<(Pane, usize)> {
+        Pane::ALL.into_iter().find_map(|pane| {
+            let r = self.pane(pane);
+            let inside = column >= r.x && column < r.x + r.width && row >= r.y && row < r.y + r.height;
+            inside.then(|| (pane, row.saturating_sub(r.y + 1) as usize))
+        })
+    }
+}
+
+/// The layout for a terminal of this size.
+pub fn layout(area: Rect, claim_rows: usize) -> Areas {
+    let [main, status, footer] =
+        Layout::vertical([Constraint::Min(8), Constraint::Length(1), Constraint::Length(1)]).areas(area);
+    let left_width = (area.width * 3 / 10).clamp(22, 34);
+    let [left, right] = Layout::horizontal([Constraint::Length(left_width), Constraint::Min(30)]).areas(main);
+    let [profiles, keys] = Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(left);
+    let claims_height = (claim_rows as u16 + 2).clamp(5, right.height * 45 / 100);
+    let [claims, token] = Layout::vertical([Constraint::Length(claims_height), Constraint::Min(5)]).areas(right);
+    Areas { profiles, claims, keys, token, status, footer }
+}
+
+/// Colours, or none when `NO_COLOR` is set (modifiers still mark focus and selection).
+pub struct Theme {
+    pub color: bool,
+}
+
+impl Theme {
+    pub fn fg(&self, color: Color) -> Style {
+        if self.color { Style::new().fg(color) } else { Style::new() }
+    }
+    pub fn dim(&self) -> Style {
+        if self.color { Style::new().fg(Color::DarkGray) } else { Style::new().add_modifier(Modifier::DIM) }
+    }
+    pub fn selected(&self) -> Style {
+        if self.color {
+            Style::new().bg(Color::Blue).fg(Color::White).add_modifier(Modifier::BOLD)
+        } else {
+            Style::new().add_modifier(Modifier::REVERSED)
+        }
+    }
+    pub fn level(&self, level: Level) -> Style {
+        match level {
+            Level::Info => Style::new(),
+            Level::Success => self.fg(Color::Green),
+            Level::Warning => self.fg(Color::Yellow),
+            Level::Error => self.fg(Color::Red).add_modifier(Modifier::BOLD),
+        }
+    }
+}
+
+/// A pane's frame: number and title, highlighted when focused.
+pub fn pane_block<'a>(app: &App, theme: &Theme, pane: Pane, title: Line<'a>) -> Block<'a> {
+    let focused = app.focus == pane && app.mode == Mode::Normal || app.focus == pane && is_pane_mode(app, pane);
+    let border = if focused {
+        theme.fg(Color::Cyan).add_modifier(Modifier::BOLD)
+    } else {
+        theme.dim()
+    };
+    let mut spans = vec![Span::styled(format!(" {} ", pane.number()), border)];
+    spans.extend(title.spans);
+    spans.push(Span::raw(" "));
+    Block::new()
+        .borders(Borders::ALL)
+        .border_type(if focused { BorderType::Thick } else { BorderType::Rounded })
+        .border_style(border)
+        .title(Line::from(spans))
+}
+
+fn is_pane_mode(app: &App, pane: Pane) -> bool {
+    matches!((&app.mode, pane), (Mode::Filter, Pane::Profiles) | (Mode::Editing(_), Pane::Claims))
+}
+
+/// Draws the whole workbench.
+pub fn view(app: &App, frame: &mut Frame) {
+    let theme = Theme { color: app.color };
+    let areas = layout(frame.area(), app.rows().len());
+    profiles::render_profiles(app, &theme, frame, areas.profiles);
+    claims::render_claims(app, &theme, frame, areas.claims);
+    keys::render_keys(app, &theme, frame, areas.keys);
+    token::render_token(app, &theme, frame, areas.token);
+    render_status(app, &theme, frame, areas.status);
+    render_footer(app, &theme, frame, areas.footer);
+    overlay::render_overlay(app, &theme, frame);
+}
+
+fn render_status(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let line = match &app.status {
+        Some(status) => Line::styled(format!(" {}", status.text), theme.level(status.level)),
+        None => Line::styled(" ready", theme.dim()),
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+fn render_footer(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let key = theme.fg(Color::Cyan).add_modifier(Modifier::BOLD);
+    let pairs: Vec<(String, String)> = match &app.mode {
+        Mode::Normal => keymap::footer(app.focus)
+            .into_iter()
+            .map(|b| {
+                let keys = if b.label == "up" {
+                    "↑↓/jk".to_string()
+                } else {
+                    b.keys.iter().map(|k| k.label()).collect::<Vec<_>>().join("/")
+                };
+                (keys, if b.label == "up" { "move".to_string() } else { b.label.to_string() })
+            })
+            .collect(),
+        Mode::Editing(_) | Mode::Filter | Mode::Prompt(_) => keymap::EDITING_KEYS
+            .iter()
+            .take(4)
+            .map(|(k, l)| (k.to_string(), l.to_string()))
+            .collect(),
+        Mode::Help => vec![("↑↓".into(), "scroll".into()), ("Esc".into(), "close".into())],
+        Mode::Snippet => vec![
+            ("↑↓".into(), "scroll".into()),
+            ("s".into(), "copy".into()),
+            ("Esc".into(), "close".into()),
+        ],
+        Mode::PickKind => vec![("↑↓".into(), "choose".into()), ("Enter".into(), "next".into()), ("Esc".into(), "cancel".into())],
+        Mode::Confirm(_) => vec![("y".into(), "yes".into()), ("n/Esc".into(), "no".into())],
+    };
+    // Keep it to one line: drop the pane's own entries from the end first; help and quit
+    // (the last two in Normal mode) always stay.
+    let mut pairs = pairs;
+    let width = area.width as usize;
+    let length = |pairs: &[(String, String)]| pairs.iter().map(|(k, l)| k.chars().count() + l.chars().count() + 4).sum::<usize>();
+    while length(&pairs) > width && pairs.len() > 2 {
+        let drop_at = if app.mode == Mode::Normal { pairs.len().saturating_sub(5) } else { pairs.len() - 1 };
+        pairs.remove(drop_at);
+    }
+    let mut spans = vec![Span::raw(" ")];
+    for (i, (k, label)) in pairs.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::styled(" · ", theme.dim()));
+        }
+        spans.push(Span::styled(k.clone(), key));
+        spans.push(Span::raw(format!(" {label}")));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// Text truncated to a width, with an ellipsis.
+pub fn fit(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_string();
+    }
+    let mut out: String = text.chars().take(width.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}

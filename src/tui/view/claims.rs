@@ -1,0 +1,102 @@
+//! Pane 2: the profile's claim fields, free claims and snippet parameters as a form.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::{Theme, fit, pane_block};
+use crate::tui::app::{App, EditTarget, Mode, Pane, Row};
+
+pub fn render_claims(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let title = match app.current() {
+        Some(p) => Line::from(vec![
+            Span::raw("Claims · "),
+            Span::styled(p.name.clone(), Style::new().add_modifier(Modifier::BOLD)),
+        ]),
+        None => Line::from("Claims"),
+    };
+    let block = pane_block(app, theme, Pane::Claims, title);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let Some(profile) = app.current() else { return };
+    let rows = app.rows();
+    let state = app.state();
+    let width = inner.width as usize;
+    let name_width = rows
+        .iter()
+        .map(|row| match row {
+            Row::Field(i) => profile.claims[*i].path.to_string().chars().count(),
+            Row::Extra(i) => state.extras.get(*i).map_or(0, |e| e.0.chars().count()),
+            Row::Param(i) => profile.snippet.params[*i].name.chars().count(),
+        })
+        .max()
+        .unwrap_or(4)
+        .clamp(4, width / 3);
+    let height = inner.height as usize;
+    let editing_new = matches!(app.mode, Mode::Editing(EditTarget::NewClaimName | EditTarget::NewClaimValue(_)));
+    let list_height = height.saturating_sub(usize::from(editing_new));
+    let skip = app.claim_row.saturating_sub(list_height.saturating_sub(1));
+    let mut lines = Vec::new();
+    let mut cursor = None;
+    for (index, row) in rows.iter().enumerate().skip(skip).take(list_height) {
+        let (mark, name, ty) = match row {
+            Row::Field(i) => {
+                let f = &profile.claims[*i];
+                (if f.required { "*" } else { " " }, f.path.to_string(), f.ty.to_string())
+            }
+            Row::Extra(i) => (" ", state.extras.get(*i).map(|e| e.0.clone()).unwrap_or_default(), "extra".into()),
+            Row::Param(i) => (" ", profile.snippet.params[*i].name.clone(), "snippet".into()),
+        };
+        let (value, set) = app.row_text(*row);
+        let error = app.row_errors.get(index).cloned().flatten();
+        let selected = index == app.claim_row && app.focus == Pane::Claims;
+        let prefix = format!("{mark}{:<name_width$} {:<9} ", fit(&name, name_width), ty);
+        let value_width = width.saturating_sub(prefix.chars().count() + 1);
+        let editing_this = app.mode == Mode::Editing(EditTarget::Row(*row));
+        let mut spans = vec![Span::styled(
+            prefix.clone(),
+            if selected { theme.selected() } else { theme.fg(Color::Gray) },
+        )];
+        if editing_this {
+            let scroll = app.input.visual_scroll(value_width.saturating_sub(1));
+            let shown: String = app.input.value().chars().skip(scroll).take(value_width).collect();
+            spans.push(Span::styled(shown, Style::new().add_modifier(Modifier::UNDERLINED)));
+            cursor = Some((
+                inner.x + prefix.chars().count() as u16 + (app.input.visual_cursor().saturating_sub(scroll)) as u16,
+                inner.y + (index - skip) as u16,
+            ));
+        } else if let Some(error) = &error {
+            spans.push(Span::styled(fit(&format!("{value}  ✗ {error}"), value_width), theme.fg(Color::Red)));
+        } else if set {
+            spans.push(Span::raw(fit(&value, value_width)));
+        } else if value.is_empty() {
+            spans.push(Span::styled("(not set)", theme.dim()));
+        } else {
+            spans.push(Span::styled(fit(&value, value_width), theme.dim().add_modifier(Modifier::ITALIC)));
+        }
+        lines.push(Line::from(spans));
+    }
+    if editing_new {
+        let (label, value) = match &app.mode {
+            Mode::Editing(EditTarget::NewClaimValue(name)) => (format!("+ {name} = "), app.input.value().to_string()),
+            _ => ("+ new claim name: ".to_string(), app.input.value().to_string()),
+        };
+        while lines.len() < list_height {
+            lines.push(Line::raw(""));
+        }
+        cursor = Some((
+            inner.x + label.chars().count() as u16 + app.input.visual_cursor() as u16,
+            inner.y + list_height as u16,
+        ));
+        lines.push(Line::from(vec![
+            Span::styled(label, theme.fg(Color::Yellow).add_modifier(Modifier::BOLD)),
+            Span::styled(value, Style::new().add_modifier(Modifier::UNDERLINED)),
+        ]));
+    }
+    if let Some((x, y)) = cursor {
+        frame.set_cursor_position((x.min(inner.x + inner.width.saturating_sub(1)), y));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}

@@ -1,0 +1,171 @@
+//! Overlays: help (from the binding table), snippet, prompts, the key-kind picker, questions.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
+
+use tokensmith::store::keygen::GenKind;
+
+use super::{Theme, fit};
+use crate::tui::app::{App, Confirm, Mode, Pane, Prompt};
+use crate::tui::keymap::{BINDINGS, Context, EDITING_KEYS};
+
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let [row] = Layout::vertical([Constraint::Length(height.min(area.height))]).flex(Flex::Center).areas(area);
+    let [cell] = Layout::horizontal([Constraint::Length(width.min(area.width))]).flex(Flex::Center).areas(row);
+    cell
+}
+
+fn boxed<'a>(theme: &Theme, title: &str) -> Block<'a> {
+    Block::bordered()
+        .border_type(BorderType::Double)
+        .border_style(theme.fg(Color::Yellow))
+        .title(Line::styled(format!(" {title} "), Style::new().add_modifier(Modifier::BOLD)))
+}
+
+pub fn render_overlay(app: &App, theme: &Theme, frame: &mut Frame) {
+    let area = frame.area();
+    match &app.mode {
+        Mode::Help => render_help(app, theme, frame, area),
+        Mode::Snippet => render_snippet(app, theme, frame, area),
+        Mode::Prompt(prompt) => render_prompt(app, theme, frame, area, prompt),
+        Mode::PickKind => render_kinds(app, theme, frame, area),
+        Mode::Confirm(question) => render_confirm(theme, frame, area, question),
+        _ => {}
+    }
+}
+
+/// The help lines, grouped by where the keys apply.
+pub fn help_lines(theme: &Theme) -> Vec<Line<'static>> {
+    let key_style = theme.fg(Color::Cyan).add_modifier(Modifier::BOLD);
+    let head = Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED);
+    let mut lines = Vec::new();
+    let contexts = [
+        ("Everywhere", Context::Global),
+        ("1 Profiles", Context::Pane(Pane::Profiles)),
+        ("2 Claims", Context::Pane(Pane::Claims)),
+        ("3 Keys", Context::Pane(Pane::Keys)),
+        ("4 Token", Context::Pane(Pane::Token)),
+    ];
+    for (title, context) in contexts {
+        lines.push(Line::styled(title, head));
+        for b in BINDINGS.iter().filter(|b| b.context == context) {
+            let keys = b.keys.iter().map(|k| k.label()).collect::<Vec<_>>().join(" / ");
+            lines.push(Line::from(vec![Span::styled(format!("  {keys:<14}"), key_style), Span::raw(b.label)]));
+        }
+    }
+    lines.push(Line::styled("While typing", head));
+    for (keys, label) in EDITING_KEYS {
+        lines.push(Line::from(vec![Span::styled(format!("  {keys:<14}"), key_style), Span::raw(*label)]));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("Time claims take now, now+5m, now-30s, unix seconds or 2026-01-31T12:00:00Z.", theme.dim()));
+    lines.push(Line::styled("Free claim values are JSON when they parse as JSON (124, true, \"124\").", theme.dim()));
+    lines
+}
+
+fn render_help(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let rect = centered(area, 72, area.height.saturating_sub(2));
+    frame.render_widget(Clear, rect);
+    let block = boxed(theme, "Keys · Esc to close");
+    frame.render_widget(Paragraph::new(help_lines(theme)).block(block).scroll((app.snippet_scroll, 0)), rect);
+}
+
+fn render_snippet(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let rect = centered(area, area.width.saturating_sub(4), area.height.saturating_sub(2));
+    frame.render_widget(Clear, rect);
+    let title = match app.current() {
+        Some(p) => format!("Snippet for {} · s copy · Esc close", p.name),
+        None => "Snippet".into(),
+    };
+    let text = app.snippet().unwrap_or_default();
+    let lines: Vec<Line> = text.lines().map(|l| Line::raw(l.to_string())).collect();
+    frame.render_widget(
+        Paragraph::new(lines).block(boxed(theme, &title)).wrap(Wrap { trim: false }).scroll((app.snippet_scroll, 0)),
+        rect,
+    );
+}
+
+fn render_prompt(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, prompt: &Prompt) {
+    let rect = centered(area, 64, 5);
+    frame.render_widget(Clear, rect);
+    let block = boxed(theme, &prompt.title());
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let width = inner.width as usize;
+    let value = app.input.value();
+    let shown = if prompt.masked() {
+        format!("{} ({} characters)", "•".repeat(value.chars().count().min(width.saturating_sub(20))), value.chars().count())
+    } else if value.contains('\n') {
+        format!("(pasted {} lines; Enter to import)", value.lines().count())
+    } else {
+        let scroll = app.input.visual_scroll(width.saturating_sub(1));
+        value.chars().skip(scroll).collect()
+    };
+    let hint = match prompt {
+        Prompt::SecretValue(_) => "stored masked; never shown unless you reveal it (v)",
+        Prompt::ImportSource(_) => "PEM (PKCS#1, PKCS#8, SPKI, SEC1), JWK, or a file holding one",
+        Prompt::Passphrase => "or set TOKENSMITH_PASSPHRASE",
+        _ => "letters, digits, '-', '_', '.'",
+    };
+    frame.render_widget(
+        Paragraph::new(vec![
+            Line::styled(fit(&shown, width), Style::new().add_modifier(Modifier::UNDERLINED)),
+            Line::raw(""),
+            Line::styled(fit(hint, width), theme.dim()),
+        ]),
+        inner,
+    );
+    if !prompt.masked() && !value.contains('\n') {
+        let scroll = app.input.visual_scroll(width.saturating_sub(1));
+        frame.set_cursor_position((inner.x + (app.input.visual_cursor() - scroll) as u16, inner.y));
+    }
+}
+
+fn describe(kind: GenKind) -> &'static str {
+    match kind {
+        GenKind::Hmac => "HMAC secret, 32 random bytes (HS256)",
+        GenKind::Hmac64 => "HMAC secret, 64 random bytes (HS512)",
+        GenKind::Rsa2048 => "RSA 2048-bit key pair (RS256, PS256)",
+        GenKind::Rsa3072 => "RSA 3072-bit key pair",
+        GenKind::Rsa4096 => "RSA 4096-bit key pair (slow)",
+        GenKind::P256 => "EC P-256 key pair (ES256)",
+        GenKind::P384 => "EC P-384 key pair (ES384)",
+        GenKind::Ed25519 => "Ed25519 key pair (EdDSA)",
+    }
+}
+
+fn render_kinds(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let rect = centered(area, 50, GenKind::ALL.len() as u16 + 2);
+    frame.render_widget(Clear, rect);
+    let lines: Vec<Line> = GenKind::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, kind)| {
+            let text = format!(" {:<8} {}", kind.name(), describe(*kind));
+            if i == app.kind_choice { Line::styled(text, theme.selected()) } else { Line::raw(text) }
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines).block(boxed(theme, "Generate a key")), rect);
+}
+
+fn render_confirm(theme: &Theme, frame: &mut Frame, area: Rect, question: &Confirm) {
+    let (title, text) = match question {
+        Confirm::DeleteKey(name) => ("Delete key", format!("Delete '{name}' from the store? It cannot be undone.")),
+        Confirm::QuitWhileEditing => ("Quit", "An edit is open and will be lost. Quit anyway?".to_string()),
+        Confirm::CreateDemo => (
+            "Welcome to tokensmith",
+            "The key store is empty. Create a demo HMAC secret named 'demo' so you can sign a token right away? (It is random, labelled as a demo, and belongs to no vendor.)".to_string(),
+        ),
+    };
+    let rect = centered(area, 60, 7);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(vec![Line::raw(text), Line::raw(""), Line::styled("y yes · n no", theme.fg(Color::Cyan))])
+            .wrap(Wrap { trim: true })
+            .block(boxed(theme, title)),
+        rect,
+    );
+}
