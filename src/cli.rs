@@ -285,7 +285,8 @@ fn run(cli: Cli) -> Result<u8, CliError> {
                 "the workbench needs a terminal: run `tokensmith` in one, or use a command (`tokensmith --help`)",
             ));
         }
-        let options = crate::tui::Options { mouse: !cli.no_mouse, exit_after_first_frame: cli.exit_after_first_frame };
+        let options =
+            crate::tui::Options { mouse: !cli.no_mouse, exit_after_first_frame: cli.exit_after_first_frame };
         return crate::tui::run(&paths, options).map_err(CliError::usage);
     };
     match command {

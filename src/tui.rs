@@ -9,6 +9,9 @@ pub mod session;
 pub mod update;
 pub mod view;
 
+#[cfg(test)]
+mod tests;
+
 use std::collections::VecDeque;
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -17,8 +20,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use ratatui::DefaultTerminal;
 use ratatui::crossterm::event::{
-    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event, KeyEventKind,
-    MouseButton, MouseEventKind,
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event,
+    KeyEventKind, MouseButton, MouseEventKind,
 };
 use ratatui::crossterm::execute;
 use serde::Deserialize;
@@ -240,7 +243,8 @@ fn translate(app: &App, event: Event) -> Option<Action> {
         Event::Paste(text) => Some(Action::Paste(text)),
         Event::Resize(w, h) => Some(Action::Resize(w, h)),
         Event::Mouse(mouse) if app.mode == Mode::Normal => {
-            let areas = view::layout(ratatui::layout::Rect::new(0, 0, app.size.0, app.size.1), app.rows().len());
+            let areas =
+                view::layout(ratatui::layout::Rect::new(0, 0, app.size.0, app.size.1), app.rows().len());
             let (pane, row) = areas.hit(mouse.column, mouse.row)?;
             match mouse.kind {
                 MouseEventKind::Down(MouseButton::Left) => Some(Action::ClickRow(pane, row)),
@@ -293,7 +297,10 @@ fn perform(
         Effect::StoreAdd(entry) => {
             let (name, description) = (entry.name.clone(), entry.description.clone());
             match store.add(pass, *entry) {
-                Ok(()) => vec![reload(store), Action::Notice(Level::Success, format!("stored '{name}': {description}"))],
+                Ok(()) => vec![
+                    reload(store),
+                    Action::Notice(Level::Success, format!("stored '{name}': {description}")),
+                ],
                 Err(e) => vec![Action::Notice(Level::Error, e.to_string())],
             }
         }
@@ -306,15 +313,19 @@ fn perform(
             let path = expand_home(&path);
             let result = std::fs::read_to_string(&path)
                 .map_err(|e| format!("cannot read '{}': {e}", path.display()))
-                .and_then(|text| tokensmith::store::import_entry(&name, &text, app.now).map_err(|e| e.to_string()));
+                .and_then(|text| {
+                    tokensmith::store::import_entry(&name, &text, app.now).map_err(|e| e.to_string())
+                });
             match result {
                 Ok(entry) => perform(Effect::StoreAdd(Box::new(entry)), app, paths, store, clipboard, worker),
                 Err(e) => vec![Action::Notice(Level::Error, e)],
             }
         }
-        Effect::SaveSession => {
-            session::save(&paths.data, app).err().map(|e| Action::Notice(Level::Warning, e)).into_iter().collect()
-        }
+        Effect::SaveSession => session::save(&paths.data, app)
+            .err()
+            .map(|e| Action::Notice(Level::Warning, e))
+            .into_iter()
+            .collect(),
     }
 }
 

@@ -109,7 +109,11 @@ pub fn generate(kind: GenKind, name: &str, now: i64) -> Result<KeyEntry, StoreEr
             let parsed = ParsedKey { material, format: KeyFormat::Secret, kid: None };
             let mut entry =
                 KeyEntry::new(name, &parsed, Secret::new(text.as_bytes().to_vec()), SecretReading::Text, now);
-            entry.description = format!("HMAC secret ({} characters from {} random bytes), generated", text.len(), bytes.len());
+            entry.description = format!(
+                "HMAC secret ({} characters from {} random bytes), generated",
+                text.len(),
+                bytes.len()
+            );
             Ok(entry)
         }
         GenKind::Rsa2048 | GenKind::Rsa3072 | GenKind::Rsa4096 => {

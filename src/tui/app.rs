@@ -244,7 +244,9 @@ pub struct App {
 impl App {
     pub fn new(mut profiles: Vec<Profile>, now: i64) -> App {
         // Vendors first, alphabetically; the generic profiles after them.
-        profiles.sort_by(|a, b| (a.id.starts_with("generic-"), &a.id).cmp(&(b.id.starts_with("generic-"), &b.id)));
+        profiles.sort_by(|a, b| {
+            (a.id.starts_with("generic-"), &a.id).cmp(&(b.id.starts_with("generic-"), &b.id))
+        });
         App {
             now,
             focus: Pane::Claims,
@@ -290,7 +292,9 @@ impl App {
         (0..self.profiles.len())
             .filter(|&i| {
                 let p = &self.profiles[i];
-                needle.is_empty() || p.id.to_lowercase().contains(&needle) || p.name.to_lowercase().contains(&needle)
+                needle.is_empty()
+                    || p.id.to_lowercase().contains(&needle)
+                    || p.name.to_lowercase().contains(&needle)
             })
             .collect()
     }
@@ -349,7 +353,9 @@ impl App {
         p.snippet
             .params
             .iter()
-            .map(|param| (param.name.clone(), state.params.get(&param.name).cloned().unwrap_or(param.default.clone())))
+            .map(|param| {
+                (param.name.clone(), state.params.get(&param.name).cloned().unwrap_or(param.default.clone()))
+            })
             .collect()
     }
 
@@ -409,7 +415,9 @@ impl App {
     /// The page snippet for the current token.
     pub fn snippet(&self) -> Option<String> {
         match &self.token {
-            TokenState::Signed(s) => Some(tokensmith::snippet::minimal(self.current()?, &s.token, &self.params())),
+            TokenState::Signed(s) => {
+                Some(tokensmith::snippet::minimal(self.current()?, &s.token, &self.params()))
+            }
             _ => None,
         }
     }
@@ -424,7 +432,8 @@ fn no_key_message(profile: &Profile, keys: &KeysPane) -> String {
         return format!("the key store cannot be used: {err}");
     }
     if keys.entries.is_empty() {
-        return "no keys yet: press 3 for the Keys pane, then n (new secret), i (import) or g (generate)".into();
+        return "no keys yet: press 3 for the Keys pane, then n (new secret), i (import) or g (generate)"
+            .into();
     }
     format!(
         "{} needs {}: none of the stored keys fits; press 3, then n, i or g to add one",
@@ -456,13 +465,21 @@ pub fn assignments(profile: &Profile, state: &ProfileState) -> Result<Vec<ClaimA
     Ok(out)
 }
 
-fn sign(profile: &Profile, state: &ProfileState, key: &KeyMaterial, entry: &KeyEntry, now: i64) -> Result<Signed, String> {
-    let allowed = token::allowed_algs(Some((&profile.id, &profile.algorithms)), key).map_err(|e| e.to_string())?;
+fn sign(
+    profile: &Profile,
+    state: &ProfileState,
+    key: &KeyMaterial,
+    entry: &KeyEntry,
+    now: i64,
+) -> Result<Signed, String> {
+    let allowed =
+        token::allowed_algs(Some((&profile.id, &profile.algorithms)), key).map_err(|e| e.to_string())?;
     let alg = token::choose_alg(&allowed, None).map_err(|e| e.to_string())?;
     let assignments = assignments(profile, state)?;
     let mut uuid = || uuid::Uuid::new_v4().to_string();
     let mut ctx = BuildContext { now, uuid: &mut uuid };
-    let schema = ClaimSchema { profile: &profile.id, fields: &profile.claims, allow_extra: profile.extra_claims };
+    let schema =
+        ClaimSchema { profile: &profile.id, fields: &profile.claims, allow_extra: profile.extra_claims };
     let payload = build_payload(&schema, &assignments, &mut ctx).map_err(|e| e.to_string())?;
     let header = token::header(alg, profile.header.typ.as_deref(), entry.kid.as_deref());
     if let Some(missing) = profile.header.required.iter().find(|h| !header.contains_key(*h)) {
@@ -472,12 +489,5 @@ fn sign(profile: &Profile, state: &ProfileState, key: &KeyMaterial, entry: &KeyE
         ));
     }
     let token = token::sign(&header, &payload, key, alg).map_err(|e| e.to_string())?;
-    Ok(Signed {
-        token,
-        header,
-        payload,
-        alg,
-        key_name: entry.name.clone(),
-        key_description: key.describe(),
-    })
+    Ok(Signed { token, header, payload, alg, key_name: entry.name.clone(), key_description: key.describe() })
 }

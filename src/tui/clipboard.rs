@@ -56,7 +56,9 @@ impl Clipboard {
         if use_native {
             match self.native().and_then(|c| c.set_text(text.to_string()).map_err(|e| e.to_string())) {
                 Ok(()) => return Ok("system clipboard".into()),
-                Err(e) if self.setting == ClipboardSetting::Native => return Err(format!("system clipboard: {e}")),
+                Err(e) if self.setting == ClipboardSetting::Native => {
+                    return Err(format!("system clipboard: {e}"));
+                }
                 Err(_) => {}
             }
         }

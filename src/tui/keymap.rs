@@ -124,9 +124,10 @@ pub const EDITING_KEYS: &[(&str, &str)] = &[
 /// The bindings shown in the footer for a pane: its own, then the most used global ones.
 pub fn footer(pane: Pane) -> Vec<&'static Binding> {
     let own = BINDINGS.iter().filter(|b| b.context == Context::Pane(pane) && b.label != "down");
-    let global = BINDINGS
-        .iter()
-        .filter(|b| b.context == Global && matches!(b.action, Action::CopyToken | Action::ShowSnippet | Action::ShowHelp | Action::Quit));
+    let global = BINDINGS.iter().filter(|b| {
+        b.context == Global
+            && matches!(b.action, Action::CopyToken | Action::ShowSnippet | Action::ShowHelp | Action::Quit)
+    });
     own.chain(global).collect()
 }
 
@@ -148,8 +149,10 @@ pub fn action_for(app: &App, event: &KeyEvent) -> Option<Action> {
         Mode::Editing(_) | Mode::Filter | Mode::Prompt(_) => match event.code {
             KeyCode::Esc => Some(Action::Cancel),
             KeyCode::Enter => Some(Action::Submit),
-            _ => tui_input::backend::crossterm::to_input_request(&ratatui::crossterm::event::Event::Key(*event))
-                .map(Action::Edit),
+            _ => tui_input::backend::crossterm::to_input_request(&ratatui::crossterm::event::Event::Key(
+                *event,
+            ))
+            .map(Action::Edit),
         },
         Mode::Help => match event.code {
             KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('?') => Some(Action::Cancel),
@@ -192,7 +195,13 @@ mod tests {
                     continue;
                 }
                 for ka in a.keys {
-                    assert!(!b.keys.contains(ka), "'{}' is bound to both '{}' and '{}'", ka.label(), a.label, b.label);
+                    assert!(
+                        !b.keys.contains(ka),
+                        "'{}' is bound to both '{}' and '{}'",
+                        ka.label(),
+                        a.label,
+                        b.label
+                    );
                 }
             }
         }

@@ -100,7 +100,9 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             app.set_status(Level::Info, "re-signed with fresh times");
         }
         Action::CopyToken => match &app.token {
-            TokenState::Signed(s) => effects.push(Effect::Copy { text: s.token.clone(), what: "the token".into() }),
+            TokenState::Signed(s) => {
+                effects.push(Effect::Copy { text: s.token.clone(), what: "the token".into() })
+            }
             TokenState::NoKey(why) | TokenState::Error(why) => {
                 let text = format!("nothing to copy: {why}");
                 app.set_status(Level::Error, text);
@@ -146,7 +148,13 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             Mode::Editing(_) | Mode::Filter | Mode::Prompt(_) => {
                 let multiline = matches!(app.mode, Mode::Prompt(Prompt::ImportSource(_)));
                 for c in text.chars() {
-                    let c = if c == '\r' { continue } else if c == '\n' && !multiline { ' ' } else { c };
+                    let c = if c == '\r' {
+                        continue;
+                    } else if c == '\n' && !multiline {
+                        ' '
+                    } else {
+                        c
+                    };
                     app.input.handle(InputRequest::InsertChar(c));
                 }
                 if app.mode == Mode::Filter {
@@ -232,7 +240,8 @@ fn select(app: &mut App, delta: isize, effects: &mut Vec<Effect>) -> bool {
             false
         }
         Pane::Token => {
-            app.token_scroll = if delta < 0 { app.token_scroll.saturating_sub(1) } else { app.token_scroll + 1 };
+            app.token_scroll =
+                if delta < 0 { app.token_scroll.saturating_sub(1) } else { app.token_scroll + 1 };
             false
         }
     }
@@ -310,7 +319,10 @@ fn use_key(app: &mut App, effects: &mut Vec<Effect>, changed: &mut bool) {
     let Some(entry) = app.keys.entries.get(app.keys.selected).cloned() else { return };
     let Some(profile) = app.current().cloned() else { return };
     if entry.kind.family() != profile.key_kind.family() || !entry.kind.can_sign() {
-        let text = format!("'{}' is {}; {} needs a {} (private key)", entry.name, entry.description, profile.name, profile.key_kind);
+        let text = format!(
+            "'{}' is {}; {} needs a {} (private key)",
+            entry.name, entry.description, profile.name, profile.key_kind
+        );
         app.set_status(Level::Error, text);
         return;
     }
@@ -325,8 +337,15 @@ fn use_key(app: &mut App, effects: &mut Vec<Effect>, changed: &mut bool) {
 fn export_public(app: &mut App, effects: &mut Vec<Effect>) {
     let Some(entry) = app.keys.entries.get(app.keys.selected) else { return };
     let name = entry.name.clone();
-    match entry.key().map_err(|e| e.to_string()).and_then(|k| export::pem(&k, false).map_err(|e| e.to_string())) {
-        Ok(pem) => effects.push(Effect::Copy { text: pem.to_string(), what: format!("the public key of '{name}' (SPKI PEM)") }),
+    match entry
+        .key()
+        .map_err(|e| e.to_string())
+        .and_then(|k| export::pem(&k, false).map_err(|e| e.to_string()))
+    {
+        Ok(pem) => effects.push(Effect::Copy {
+            text: pem.to_string(),
+            what: format!("the public key of '{name}' (SPKI PEM)"),
+        }),
         Err(e) => app.set_status(Level::Error, format!("'{name}': {e}")),
     }
 }
@@ -363,7 +382,9 @@ fn submit(app: &mut App, effects: &mut Vec<Effect>, changed: &mut bool) {
                 || app.current().is_some_and(|p| p.claims.iter().any(|f| f.path.to_string() == name));
             match name.parse::<tokensmith::claims::ClaimPath>() {
                 Err(e) => app.set_status(Level::Error, e),
-                Ok(_) if taken => app.set_status(Level::Error, format!("'{name}' is already a claim: edit it instead")),
+                Ok(_) if taken => {
+                    app.set_status(Level::Error, format!("'{name}' is already a claim: edit it instead"))
+                }
                 Ok(_) => {
                     app.mode = Mode::Editing(EditTarget::NewClaimValue(name));
                 }

@@ -4,7 +4,7 @@ mod claims;
 mod keys;
 mod overlay;
 mod profiles;
-mod token;
+pub mod token;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -52,9 +52,11 @@ pub fn layout(area: Rect, claim_rows: usize) -> Areas {
         Layout::vertical([Constraint::Min(8), Constraint::Length(1), Constraint::Length(1)]).areas(area);
     let left_width = (area.width * 3 / 10).clamp(22, 34);
     let [left, right] = Layout::horizontal([Constraint::Length(left_width), Constraint::Min(30)]).areas(main);
-    let [profiles, keys] = Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(left);
+    let [profiles, keys] =
+        Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(left);
     let claims_height = (claim_rows as u16 + 2).clamp(5, right.height * 45 / 100);
-    let [claims, token] = Layout::vertical([Constraint::Length(claims_height), Constraint::Min(5)]).areas(right);
+    let [claims, token] =
+        Layout::vertical([Constraint::Length(claims_height), Constraint::Min(5)]).areas(right);
     Areas { profiles, claims, keys, token, status, footer }
 }
 
@@ -89,12 +91,8 @@ impl Theme {
 
 /// A pane's frame: number and title, highlighted when focused.
 pub fn pane_block<'a>(app: &App, theme: &Theme, pane: Pane, title: Line<'a>) -> Block<'a> {
-    let focused = app.focus == pane && app.mode == Mode::Normal || app.focus == pane && is_pane_mode(app, pane);
-    let border = if focused {
-        theme.fg(Color::Cyan).add_modifier(Modifier::BOLD)
-    } else {
-        theme.dim()
-    };
+    let focused = app.focus == pane && (app.mode == Mode::Normal || is_pane_mode(app, pane));
+    let border = if focused { theme.fg(Color::Cyan).add_modifier(Modifier::BOLD) } else { theme.dim() };
     let mut spans = vec![Span::styled(format!(" {} ", pane.number()), border)];
     spans.extend(title.spans);
     spans.push(Span::raw(" "));
@@ -144,25 +142,27 @@ fn render_footer(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
                 (keys, if b.label == "up" { "move".to_string() } else { b.label.to_string() })
             })
             .collect(),
-        Mode::Editing(_) | Mode::Filter | Mode::Prompt(_) => keymap::EDITING_KEYS
-            .iter()
-            .take(4)
-            .map(|(k, l)| (k.to_string(), l.to_string()))
-            .collect(),
+        Mode::Editing(_) | Mode::Filter | Mode::Prompt(_) => {
+            keymap::EDITING_KEYS.iter().take(4).map(|(k, l)| (k.to_string(), l.to_string())).collect()
+        }
         Mode::Help => vec![("↑↓".into(), "scroll".into()), ("Esc".into(), "close".into())],
-        Mode::Snippet => vec![
-            ("↑↓".into(), "scroll".into()),
-            ("s".into(), "copy".into()),
-            ("Esc".into(), "close".into()),
+        Mode::Snippet => {
+            vec![("↑↓".into(), "scroll".into()), ("s".into(), "copy".into()), ("Esc".into(), "close".into())]
+        }
+        Mode::PickKind => vec![
+            ("↑↓".into(), "choose".into()),
+            ("Enter".into(), "next".into()),
+            ("Esc".into(), "cancel".into()),
         ],
-        Mode::PickKind => vec![("↑↓".into(), "choose".into()), ("Enter".into(), "next".into()), ("Esc".into(), "cancel".into())],
         Mode::Confirm(_) => vec![("y".into(), "yes".into()), ("n/Esc".into(), "no".into())],
     };
     // Keep it to one line: drop the pane's own entries from the end first; help and quit
     // (the last two in Normal mode) always stay.
     let mut pairs = pairs;
     let width = area.width as usize;
-    let length = |pairs: &[(String, String)]| pairs.iter().map(|(k, l)| k.chars().count() + l.chars().count() + 4).sum::<usize>();
+    let length = |pairs: &[(String, String)]| {
+        pairs.iter().map(|(k, l)| k.chars().count() + l.chars().count() + 4).sum::<usize>()
+    };
     while length(&pairs) > width && pairs.len() > 2 {
         let drop_at = if app.mode == Mode::Normal { pairs.len().saturating_sub(5) } else { pairs.len() - 1 };
         pairs.remove(drop_at);

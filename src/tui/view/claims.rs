@@ -35,7 +35,8 @@ pub fn render_claims(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         .unwrap_or(4)
         .clamp(4, width / 3);
     let height = inner.height as usize;
-    let editing_new = matches!(app.mode, Mode::Editing(EditTarget::NewClaimName | EditTarget::NewClaimValue(_)));
+    let editing_new =
+        matches!(app.mode, Mode::Editing(EditTarget::NewClaimName | EditTarget::NewClaimValue(_)));
     let list_height = height.saturating_sub(usize::from(editing_new));
     let skip = app.claim_row.saturating_sub(list_height.saturating_sub(1));
     let mut lines = Vec::new();
@@ -46,7 +47,9 @@ pub fn render_claims(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
                 let f = &profile.claims[*i];
                 (if f.required { "*" } else { " " }, f.path.to_string(), f.ty.to_string())
             }
-            Row::Extra(i) => (" ", state.extras.get(*i).map(|e| e.0.clone()).unwrap_or_default(), "extra".into()),
+            Row::Extra(i) => {
+                (" ", state.extras.get(*i).map(|e| e.0.clone()).unwrap_or_default(), "extra".into())
+            }
             Row::Param(i) => (" ", profile.snippet.params[*i].name.clone(), "snippet".into()),
         };
         let (value, set) = app.row_text(*row);
@@ -64,7 +67,9 @@ pub fn render_claims(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             let shown: String = app.input.value().chars().skip(scroll).take(value_width).collect();
             spans.push(Span::styled(shown, Style::new().add_modifier(Modifier::UNDERLINED)));
             cursor = Some((
-                inner.x + prefix.chars().count() as u16 + (app.input.visual_cursor().saturating_sub(scroll)) as u16,
+                inner.x
+                    + prefix.chars().count() as u16
+                    + (app.input.visual_cursor().saturating_sub(scroll)) as u16,
                 inner.y + (index - skip) as u16,
             ));
         } else if let Some(error) = &error {
@@ -80,7 +85,9 @@ pub fn render_claims(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     }
     if editing_new {
         let (label, value) = match &app.mode {
-            Mode::Editing(EditTarget::NewClaimValue(name)) => (format!("+ {name} = "), app.input.value().to_string()),
+            Mode::Editing(EditTarget::NewClaimValue(name)) => {
+                (format!("+ {name} = "), app.input.value().to_string())
+            }
             _ => ("+ new claim name: ".to_string(), app.input.value().to_string()),
         };
         while lines.len() < list_height {

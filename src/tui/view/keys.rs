@@ -34,8 +34,11 @@ pub fn render_keys(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     frame.render_widget(block, area);
     let width = inner.width as usize;
     if let Some(err) = &app.keys.store_error {
-        let text = format!("The key store cannot be used:\n{err}\nYou can still sign with keys given on the command line.");
-        frame.render_widget(Paragraph::new(text).style(theme.fg(Color::Red)).wrap(Wrap { trim: true }), inner);
+        let text = format!(
+            "The key store cannot be used:\n{err}\nYou can still sign with keys given on the command line."
+        );
+        frame
+            .render_widget(Paragraph::new(text).style(theme.fg(Color::Red)).wrap(Wrap { trim: true }), inner);
         return;
     }
     let active = app.active_key().map(|e| e.name.clone());
@@ -58,17 +61,25 @@ pub fn render_keys(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         let base = if selected { theme.selected() } else { Style::new() };
         let rest = width.saturating_sub(head.chars().count() + kind.len());
         lines.push(Line::from(vec![
-            Span::styled(fit(&head, width), base.patch(if marker == "●" { theme.fg(Color::Green) } else { Style::new() })),
+            Span::styled(
+                fit(&head, width),
+                base.patch(if marker == "●" { theme.fg(Color::Green) } else { Style::new() }),
+            ),
             Span::styled(kind, base.patch(theme.fg(Color::Cyan))),
             Span::styled(
                 fit(&secret, rest),
-                if revealed { base.patch(theme.fg(Color::Yellow).add_modifier(Modifier::BOLD)) } else { base.patch(theme.dim()) },
+                if revealed {
+                    base.patch(theme.fg(Color::Yellow).add_modifier(Modifier::BOLD))
+                } else {
+                    base.patch(theme.dim())
+                },
             ),
         ]));
     }
     if let Some((kind, name)) = &app.keys.generating {
         let frame_char = SPINNER[app.spinner % SPINNER.len()];
-        lines.push(Line::styled(format!("{frame_char} generating {kind} '{name}'…"), theme.fg(Color::Yellow)));
+        lines
+            .push(Line::styled(format!("{frame_char} generating {kind} '{name}'…"), theme.fg(Color::Yellow)));
     }
     if app.keys.entries.is_empty() && app.keys.generating.is_none() {
         lines.push(Line::styled(" no keys yet", theme.dim()));

@@ -13,8 +13,10 @@ use crate::tui::app::{App, Confirm, Mode, Pane, Prompt};
 use crate::tui::keymap::{BINDINGS, Context, EDITING_KEYS};
 
 fn centered(area: Rect, width: u16, height: u16) -> Rect {
-    let [row] = Layout::vertical([Constraint::Length(height.min(area.height))]).flex(Flex::Center).areas(area);
-    let [cell] = Layout::horizontal([Constraint::Length(width.min(area.width))]).flex(Flex::Center).areas(row);
+    let [row] =
+        Layout::vertical([Constraint::Length(height.min(area.height))]).flex(Flex::Center).areas(area);
+    let [cell] =
+        Layout::horizontal([Constraint::Length(width.min(area.width))]).flex(Flex::Center).areas(row);
     cell
 }
 
@@ -53,7 +55,8 @@ pub fn help_lines(theme: &Theme) -> Vec<Line<'static>> {
         lines.push(Line::styled(title, head));
         for b in BINDINGS.iter().filter(|b| b.context == context) {
             let keys = b.keys.iter().map(|k| k.label()).collect::<Vec<_>>().join(" / ");
-            lines.push(Line::from(vec![Span::styled(format!("  {keys:<14}"), key_style), Span::raw(b.label)]));
+            lines
+                .push(Line::from(vec![Span::styled(format!("  {keys:<14}"), key_style), Span::raw(b.label)]));
         }
     }
     lines.push(Line::styled("While typing", head));
@@ -61,8 +64,14 @@ pub fn help_lines(theme: &Theme) -> Vec<Line<'static>> {
         lines.push(Line::from(vec![Span::styled(format!("  {keys:<14}"), key_style), Span::raw(*label)]));
     }
     lines.push(Line::raw(""));
-    lines.push(Line::styled("Time claims take now, now+5m, now-30s, unix seconds or 2026-01-31T12:00:00Z.", theme.dim()));
-    lines.push(Line::styled("Free claim values are JSON when they parse as JSON (124, true, \"124\").", theme.dim()));
+    lines.push(Line::styled(
+        "Time claims take now, now+5m, now-30s, unix seconds or 2026-01-31T12:00:00Z.",
+        theme.dim(),
+    ));
+    lines.push(Line::styled(
+        "Free claim values are JSON when they parse as JSON (124, true, \"124\").",
+        theme.dim(),
+    ));
     lines
 }
 
@@ -83,7 +92,10 @@ fn render_snippet(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let text = app.snippet().unwrap_or_default();
     let lines: Vec<Line> = text.lines().map(|l| Line::raw(l.to_string())).collect();
     frame.render_widget(
-        Paragraph::new(lines).block(boxed(theme, &title)).wrap(Wrap { trim: false }).scroll((app.snippet_scroll, 0)),
+        Paragraph::new(lines)
+            .block(boxed(theme, &title))
+            .wrap(Wrap { trim: false })
+            .scroll((app.snippet_scroll, 0)),
         rect,
     );
 }
@@ -97,7 +109,11 @@ fn render_prompt(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, prompt
     let width = inner.width as usize;
     let value = app.input.value();
     let shown = if prompt.masked() {
-        format!("{} ({} characters)", "•".repeat(value.chars().count().min(width.saturating_sub(20))), value.chars().count())
+        format!(
+            "{} ({} characters)",
+            "•".repeat(value.chars().count().min(width.saturating_sub(20))),
+            value.chars().count()
+        )
     } else if value.contains('\n') {
         format!("(pasted {} lines; Enter to import)", value.lines().count())
     } else {
@@ -163,9 +179,13 @@ fn render_confirm(theme: &Theme, frame: &mut Frame, area: Rect, question: &Confi
     let rect = centered(area, 60, 7);
     frame.render_widget(Clear, rect);
     frame.render_widget(
-        Paragraph::new(vec![Line::raw(text), Line::raw(""), Line::styled("y yes · n no", theme.fg(Color::Cyan))])
-            .wrap(Wrap { trim: true })
-            .block(boxed(theme, title)),
+        Paragraph::new(vec![
+            Line::raw(text),
+            Line::raw(""),
+            Line::styled("y yes · n no", theme.fg(Color::Cyan)),
+        ])
+        .wrap(Wrap { trim: true })
+        .block(boxed(theme, title)),
         rect,
     );
 }

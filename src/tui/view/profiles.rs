@@ -29,7 +29,8 @@ pub fn render_profiles(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) 
         let mine = if matches!(p.source, ProfileSource::User(_)) { "*" } else { "" };
         let label = format!("{}{mine}", p.id);
         let pad = width.saturating_sub(label.chars().count() + alg.len() + 2);
-        let text = format!(" {}{}{alg} ", fit(&label, width.saturating_sub(alg.len() + 3)), " ".repeat(pad.max(1)));
+        let text =
+            format!(" {}{}{alg} ", fit(&label, width.saturating_sub(alg.len() + 3)), " ".repeat(pad.max(1)));
         let style = if index == app.profile { theme.selected() } else { ratatui::style::Style::new() };
         lines.push(Line::styled(fit(&text, width), style));
     }
@@ -40,7 +41,11 @@ pub fn render_profiles(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) 
     let room = list_height.saturating_sub(lines.len());
     if let Some(p) = app.current().filter(|_| room >= 4) {
         lines.push(Line::raw(""));
-        let mut brief = vec![format!("{} · {}", p.algorithms.iter().map(|a| a.name()).collect::<Vec<_>>().join(","), p.key_kind)];
+        let mut brief = vec![format!(
+            "{} · {}",
+            p.algorithms.iter().map(|a| a.name()).collect::<Vec<_>>().join(","),
+            p.key_kind
+        )];
         let t = &p.time;
         if let Some(max) = t.max_lifetime {
             brief.push(format!("exp ≤ iat + {}", human_duration(max)));
@@ -63,7 +68,10 @@ pub fn render_profiles(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) 
         }
         let style = theme.fg(Color::Yellow).add_modifier(Modifier::BOLD);
         let text = if app.mode == Mode::Filter { app.input.value().to_string() } else { app.filter.clone() };
-        lines.push(Line::from(vec![Span::styled(" / ", style), Span::raw(fit(&text, width.saturating_sub(3)))]));
+        lines.push(Line::from(vec![
+            Span::styled(" / ", style),
+            Span::raw(fit(&text, width.saturating_sub(3))),
+        ]));
         if app.mode == Mode::Filter {
             let x = inner.x + 3 + app.input.visual_cursor().min(width.saturating_sub(4)) as u16;
             frame.set_cursor_position((x, inner.y + inner.height.saturating_sub(1)));

@@ -22,7 +22,10 @@ pub fn countdown(exp: i64, now: i64, theme: &Theme) -> Span<'static> {
             theme.fg(Color::Red).add_modifier(Modifier::BOLD),
         )
     } else if left < 60 {
-        Span::styled(format!("expires in {}", human_duration(left as u64)), theme.fg(Color::Yellow).add_modifier(Modifier::BOLD))
+        Span::styled(
+            format!("expires in {}", human_duration(left as u64)),
+            theme.fg(Color::Yellow).add_modifier(Modifier::BOLD),
+        )
     } else {
         Span::styled(format!("expires in {}", human_duration(left as u64)), theme.fg(Color::Green))
     }
@@ -67,7 +70,12 @@ fn token_lines(token: &str, width: usize, theme: &Theme) -> Vec<Line<'static>> {
     lines
 }
 
-fn json_lines(value: &serde_json::Map<String, serde_json::Value>, now: i64, style: Style, theme: &Theme) -> Vec<Line<'static>> {
+fn json_lines(
+    value: &serde_json::Map<String, serde_json::Value>,
+    now: i64,
+    style: Style,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
     let text = serde_json::to_string_pretty(value).unwrap_or_default();
     text.lines()
         .map(|line| {
@@ -100,7 +108,9 @@ pub fn render_token(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     }
     let block = pane_block(app, theme, Pane::Token, Line::from(title));
     let block = match app.exp() {
-        Some(exp) => block.title(Line::from(vec![Span::raw(" "), countdown(exp, app.now, theme), Span::raw(" ")]).right_aligned()),
+        Some(exp) => block.title(
+            Line::from(vec![Span::raw(" "), countdown(exp, app.now, theme), Span::raw(" ")]).right_aligned(),
+        ),
         None => block,
     };
     let inner = block.inner(area);
@@ -128,15 +138,26 @@ pub fn render_token(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             let signature_bytes = signed.token.rsplit('.').next().map_or(0, |s| s.len() * 3 / 4);
             lines.push(Line::from(vec![
                 Span::styled("Signature ", label.patch(signature_style)),
-                Span::raw(format!("{} with '{}' ({}), {signature_bytes} bytes", signed.alg, signed.key_name, signed.key_description)),
+                Span::raw(format!(
+                    "{} with '{}' ({}), {signature_bytes} bytes",
+                    signed.alg, signed.key_name, signed.key_description
+                )),
             ]));
+            let expired = app.exp().is_some_and(|exp| exp <= app.now);
+            if expired {
+                lines.push(Line::styled(
+                    "⚠ expired: press R to re-sign with fresh times",
+                    theme.fg(Color::Red),
+                ));
+            }
             for warning in &app.warnings {
                 lines.push(Line::styled(format!("⚠ {warning}"), theme.fg(Color::Yellow)));
             }
-            if app.warnings.is_empty() && app.current().is_some() {
+            if app.warnings.is_empty() && !expired && app.current().is_some() {
                 lines.push(Line::styled("✓ fits the profile's rules", theme.fg(Color::Green)));
             }
         }
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((app.token_scroll, 0)), inner);
+    frame
+        .render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((app.token_scroll, 0)), inner);
 }

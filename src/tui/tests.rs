@@ -1,0 +1,368 @@
+//! Update tests (actions in, state and effects out) and view snapshots with a fixed clock.
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::Color;
+use tui_input::InputRequest;
+
+use tokensmith::profile::ProfileSet;
+use tokensmith::store::keygen::GenKind;
+use tokensmith::store::{KeyEntry, import_entry, secret_entry};
+
+use super::action::{Action, Effect};
+use super::app::{App, Confirm, EditTarget, Level, Mode, Pane, Prompt, Row, TokenState};
+use super::update::update;
+use super::view::{Theme, view};
+
+/// 2026-01-01 00:00:00 UTC.
+const NOW: i64 = 1_767_225_600;
+
+fn demo_key() -> KeyEntry {
+    let mut entry =
+        secret_entry("demo", b"demo-secret-for-snapshots-0123456789".to_vec(), false, NOW).expect("entry");
+    entry.note = "demo".into();
+    entry
+}
+
+fn rsa_key() -> KeyEntry {
+    let pem = include_str!("../../tests/fixtures/keys/rsa2048-pkcs8.pem");
+    import_entry("orlo-test", pem, NOW).expect("rsa")
+}
+
+fn app(profile: &str, keys: Vec<KeyEntry>) -> App {
+    let mut app = App::new(ProfileSet::load(None).profiles, NOW);
+    app.keys.entries = keys;
+    app.profile = app.profiles.iter().position(|p| p.id == profile).expect("profile");
+    app.refresh();
+    app
+}
+
+fn run(app: &mut App, actions: impl IntoIterator<Item = Action>) -> Vec<Effect> {
+    actions.into_iter().flat_map(|a| update(app, a)).collect()
+}
+
+fn typing(text: &str) -> Vec<Action> {
+    text.chars().map(|c| Action::Edit(InputRequest::InsertChar(c))).collect()
+}
+
+fn payload(app: &App) -> serde_json::Map<String, serde_json::Value> {
+    match &app.token {
+        TokenState::Signed(s) => s.payload.clone(),
+        other => panic!("no token: {other:?}"),
+    }
+}
+
+fn token(app: &App) -> String {
+    match &app.token {
+        TokenState::Signed(s) => s.token.clone(),
+        other => panic!("no token: {other:?}"),
+    }
+}
+
+fn edit_row(app: &mut App, row: usize, text: &str) -> Vec<Effect> {
+    app.focus = Pane::Claims;
+    app.claim_row = row;
+    let mut actions = vec![Action::EditRow, Action::Edit(InputRequest::DeleteLine)];
+    actions.extend(typing(text));
+    actions.push(Action::Submit);
+    run(app, actions)
+}
+
+#[test]
+fn a_valid_token_is_signed_at_once_with_the_profile_shape() {
+    let app = app("ticketping", vec![demo_key()]);
+    let payload = payload(&app);
+    assert_eq!(payload.keys().collect::<Vec<_>>(), ["external_id", "email", "display_name", "exp"]);
+    assert_eq!(payload["exp"], NOW + 300);
+    assert!(app.warnings.is_empty(), "{:?}", app.warnings);
+}
+
+#[test]
+fn editing_a_claim_re_signs_and_saves_the_session() {
+    let mut app = app("ticketping", vec![demo_key()]);
+    let before = token(&app);
+    let effects = edit_row(&mut app, 1, "ada@example.com");
+    assert_eq!(payload(&app)["email"], "ada@example.com");
+    assert_ne!(token(&app), before);
+    assert_eq!(effects, vec![Effect::SaveSession]);
+    assert_eq!(app.mode, Mode::Normal);
+}
+
+#[test]
+fn escape_cancels_an_edit_and_keeps_the_value() {
+    let mut app = app("ticketping", vec![demo_key()]);
+    app.focus = Pane::Claims;
+    app.claim_row = 1;
+    let mut actions = vec![Action::EditRow];
+    actions.extend(typing("zzz"));
+    actions.push(Action::Cancel);
+    run(&mut app, actions);
+    assert_eq!(payload(&app)["email"], "alice@example.com");
+    assert_eq!(app.mode, Mode::Normal);
+}
+
+#[test]
+fn a_value_that_does_not_fit_its_type_is_shown_inline_and_blocks_signing() {
+    let mut app = app("ticketping", vec![demo_key()]);
+    edit_row(&mut app, 1, "nope");
+    assert_eq!(app.row_errors[1].as_deref(), Some("'nope' is not an email address (name@example.com)"));
+    assert!(matches!(&app.token, TokenState::Error(e) if e.contains("claim 'email'")), "{:?}", app.token);
+    run(&mut app, [Action::ResetRow]);
+    assert_eq!(payload(&app)["email"], "alice@example.com");
+    assert_eq!(app.row_errors[1], None);
+}
+
+#[test]
+fn time_fields_take_expressions() {
+    let mut app = app("ticketping", vec![demo_key()]);
+    edit_row(&mut app, 3, "now+20m");
+    assert_eq!(payload(&app)["exp"], NOW + 1200);
+    assert_eq!(app.warnings, vec!["exp is 20m after now: Ticketping Chat Widget recommends 5m".to_string()]);
+}
+
+#[test]
+fn free_claims_keep_their_json_type_where_the_profile_allows_them() {
+    let mut app = app("orlo", vec![rsa_key()]);
+    app.focus = Pane::Claims;
+    let mut actions = vec![Action::AddClaim];
+    actions.extend(typing("User ID"));
+    actions.push(Action::Submit);
+    actions.extend(typing("124"));
+    actions.push(Action::Submit);
+    run(&mut app, actions);
+    assert_eq!(payload(&app)["User ID"], 124);
+    assert_eq!(app.rows()[app.claim_row], Row::Extra(0));
+    run(&mut app, [Action::DeleteClaim]);
+    assert!(!payload(&app).contains_key("User ID"));
+
+    let mut tiledesk = self::app("tiledesk", vec![demo_key()]);
+    run(&mut tiledesk, [Action::AddClaim]);
+    assert_eq!(tiledesk.mode, Mode::Normal);
+    assert_eq!(tiledesk.status.as_ref().map(|s| s.level), Some(Level::Warning));
+}
+
+#[test]
+fn switching_profiles_re_signs_and_remembers_values() {
+    let mut app = app("ticketping", vec![demo_key()]);
+    edit_row(&mut app, 1, "kept@example.com");
+    app.focus = Pane::Profiles;
+    let effects = run(&mut app, [Action::SelectNext]);
+    assert_eq!(app.current().map(|p| p.id.as_str()), Some("tiledesk"));
+    assert_eq!(payload(&app)["iat"], NOW);
+    assert!(effects.contains(&Effect::SaveSession));
+    run(&mut app, [Action::SelectPrev]);
+    assert_eq!(payload(&app)["email"], "kept@example.com");
+}
+
+#[test]
+fn the_filter_narrows_and_selects() {
+    let mut app = app("orlo", vec![demo_key()]);
+    app.focus = Pane::Profiles;
+    let mut actions = vec![Action::StartFilter];
+    actions.extend(typing("tile"));
+    run(&mut app, actions);
+    assert_eq!(app.visible_profiles().len(), 1);
+    assert_eq!(app.current().map(|p| p.id.as_str()), Some("tiledesk"));
+    run(&mut app, [Action::Submit]);
+    assert_eq!(app.filter, "tile");
+    run(&mut app, [Action::StartFilter, Action::Cancel]);
+    assert_eq!(app.filter, "");
+}
+
+#[test]
+fn an_rsa_profile_without_an_rsa_key_says_what_to_do() {
+    let app = app("orlo", vec![demo_key()]);
+    assert!(
+        matches!(&app.token, TokenState::NoKey(m) if m.contains("needs an RSA key pair")),
+        "{:?}",
+        app.token
+    );
+    let mut app = self::app("orlo", vec![demo_key(), rsa_key()]);
+    assert_eq!(payload(&app).keys().collect::<Vec<_>>(), ["name", "isLoggedIn"]);
+    app.focus = Pane::Keys;
+    app.keys.selected = 0;
+    run(&mut app, [Action::UseKey]);
+    assert_eq!(app.status.as_ref().map(|s| s.level), Some(Level::Error));
+}
+
+#[test]
+fn copying_asks_the_loop_for_the_clipboard() {
+    let mut app = app("tiledesk", vec![demo_key()]);
+    let effects = run(&mut app, [Action::CopyToken]);
+    assert_eq!(effects, vec![Effect::Copy { text: token(&app), what: "the token".into() }]);
+    let effects = run(&mut app, [Action::CopySnippet]);
+    match effects.as_slice() {
+        [Effect::Copy { text, .. }] => assert!(text.contains(&format!("\"JWT {}\"", token(&app))), "{text}"),
+        other => panic!("{other:?}"),
+    }
+    run(&mut app, [Action::Copied { what: "the token".into(), how: "OSC 52 via the terminal".into() }]);
+    assert_eq!(
+        app.status.as_ref().map(|s| s.text.as_str()),
+        Some("copied the token (OSC 52 via the terminal)")
+    );
+    let mut empty = self::app("tiledesk", Vec::new());
+    assert!(run(&mut empty, [Action::CopyToken]).is_empty());
+}
+
+#[test]
+fn generating_a_key_runs_on_the_worker_and_lands_in_the_store() {
+    let mut app = app("orlo", Vec::new());
+    app.focus = Pane::Keys;
+    run(&mut app, [Action::GenerateKey, Action::SelectNext, Action::SelectNext]);
+    assert_eq!(app.mode, Mode::PickKind);
+    run(&mut app, [Action::Submit]);
+    assert_eq!(app.mode, Mode::Prompt(Prompt::GenerateName(GenKind::Rsa2048)));
+    assert_eq!(app.input.value(), "rsa2048-1");
+    let effects = run(&mut app, [Action::Submit]);
+    assert_eq!(
+        effects,
+        vec![Effect::Generate { kind: GenKind::Rsa2048, name: "rsa2048-1".into(), note: String::new() }]
+    );
+    assert_eq!(app.keys.generating, Some((GenKind::Rsa2048, "rsa2048-1".into())));
+    // the UI keeps answering meanwhile
+    run(&mut app, [Action::FocusNext]);
+    assert_eq!(app.focus, Pane::Token);
+    let effects = run(&mut app, [Action::KeyGenerated(Ok(rsa_key()))]);
+    assert!(matches!(effects.as_slice(), [Effect::StoreAdd(_)]));
+    assert_eq!(app.keys.generating, None);
+    run(&mut app, [Action::StoreLoaded(Ok(vec![rsa_key()]))]);
+    assert!(matches!(app.token, TokenState::Signed(_)));
+}
+
+#[test]
+fn first_run_offers_a_demo_key() {
+    let mut app = app("ticketping", Vec::new());
+    app.mode = Mode::Confirm(Confirm::CreateDemo);
+    let effects = run(&mut app, [Action::Submit]);
+    assert!(
+        matches!(effects.as_slice(), [Effect::Generate { kind: GenKind::Hmac, name, .. }] if name == "demo")
+    );
+}
+
+#[test]
+fn deleting_and_revealing_a_key() {
+    let mut app = app("ticketping", vec![demo_key()]);
+    app.focus = Pane::Keys;
+    run(&mut app, [Action::DeleteKey]);
+    assert_eq!(app.mode, Mode::Confirm(Confirm::DeleteKey("demo".into())));
+    assert!(run(&mut app, [Action::Decline]).is_empty());
+    run(&mut app, [Action::DeleteKey]);
+    assert_eq!(run(&mut app, [Action::Submit]), vec![Effect::StoreRemove("demo".into())]);
+    run(&mut app, [Action::RevealSecret]);
+    assert!(app.keys.revealed.is_some());
+    run(&mut app, [Action::Tick(NOW + 9)]);
+    assert!(app.keys.revealed.is_some());
+    run(&mut app, [Action::Tick(NOW + 10)]);
+    assert!(app.keys.revealed.is_none());
+}
+
+#[test]
+fn new_secrets_and_pasted_keys_become_store_entries() {
+    let mut app = app("ticketping", vec![demo_key()]);
+    app.focus = Pane::Keys;
+    let mut actions = vec![Action::NewSecret];
+    actions.extend(typing("acme"));
+    actions.push(Action::Submit);
+    actions.push(Action::Paste("acme-secret-from-the-dashboard".into()));
+    actions.push(Action::Submit);
+    let effects = run(&mut app, actions);
+    assert!(matches!(effects.as_slice(), [Effect::StoreAdd(e)] if e.name == "acme"));
+    let mut actions = vec![Action::ImportKey];
+    actions.extend(typing("pasted"));
+    actions.push(Action::Submit);
+    actions.push(Action::Paste(include_str!("../../tests/fixtures/keys/ec-p256-sec1.pem").into()));
+    actions.push(Action::Submit);
+    let effects = run(&mut app, actions);
+    assert!(
+        matches!(effects.as_slice(), [Effect::StoreAdd(e)] if e.description == "EC P-256 private key, SEC1"),
+        "{effects:?}"
+    );
+    let mut actions = vec![Action::ImportKey];
+    actions.extend(typing("demo"));
+    actions.push(Action::Submit);
+    run(&mut app, actions);
+    assert_eq!(app.mode, Mode::Normal, "a taken name is refused");
+}
+
+#[test]
+fn quitting_asks_while_an_edit_is_open() {
+    let mut app = app("ticketping", vec![demo_key()]);
+    app.focus = Pane::Claims;
+    run(&mut app, [Action::EditRow, Action::Quit]);
+    assert_eq!(app.mode, Mode::Confirm(Confirm::QuitWhileEditing));
+    assert!(!app.quit);
+    assert_eq!(run(&mut app, [Action::Submit]), vec![Effect::SaveSession]);
+    assert!(app.quit);
+}
+
+#[test]
+fn the_countdown_turns_amber_then_red() {
+    let theme = Theme { color: true };
+    let span = super::view::token::countdown(NOW + 300, NOW, &theme);
+    assert_eq!((span.content.as_ref(), span.style.fg), ("expires in 5m", Some(Color::Green)));
+    let span = super::view::token::countdown(NOW + 30, NOW, &theme);
+    assert_eq!((span.content.as_ref(), span.style.fg), ("expires in 30s", Some(Color::Yellow)));
+    let span = super::view::token::countdown(NOW - 61, NOW, &theme);
+    assert_eq!((span.content.as_ref(), span.style.fg), ("expired 1m 1s ago", Some(Color::Red)));
+    let plain = super::view::token::countdown(NOW - 61, NOW, &Theme { color: false });
+    assert_eq!(plain.style.fg, None, "NO_COLOR: no colours");
+}
+
+fn screen(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+    terminal.draw(|frame| view(app, frame)).expect("draws");
+    terminal
+}
+
+macro_rules! snapshot {
+    ($name:expr, $app:expr, $w:expr, $h:expr) => {
+        insta::assert_snapshot!($name, screen(&$app, $w, $h).backend());
+    };
+}
+
+#[test]
+fn snapshots_of_each_state() {
+    let mut empty = app("ticketping", Vec::new());
+    empty.mode = Mode::Confirm(Confirm::CreateDemo);
+    snapshot!("empty_store_80x24", empty, 80, 24);
+
+    let valid = app("ticketping", vec![demo_key()]);
+    snapshot!("valid_token_120x40", valid, 120, 40);
+    snapshot!("valid_token_80x24", valid, 80, 24);
+
+    let mut expired = app("ticketping", vec![demo_key()]);
+    run(&mut expired, [Action::Tick(NOW + 361)]);
+    snapshot!("expired_120x40", expired, 120, 40);
+
+    let mut editing = app("ticketping", vec![demo_key()]);
+    editing.focus = Pane::Claims;
+    editing.claim_row = 1;
+    let mut actions = vec![Action::EditRow, Action::Edit(InputRequest::DeleteLine)];
+    actions.extend(typing("ada@exa"));
+    run(&mut editing, actions);
+    assert_eq!(editing.mode, Mode::Editing(EditTarget::Row(Row::Field(1))));
+    snapshot!("editing_field_120x40", editing, 120, 40);
+
+    let mut invalid = app("ticketping", vec![demo_key()]);
+    edit_row(&mut invalid, 1, "not-an-email");
+    snapshot!("invalid_value_120x40", invalid, 120, 40);
+
+    let mut help = app("ticketping", vec![demo_key()]);
+    run(&mut help, [Action::ShowHelp]);
+    snapshot!("help_overlay_120x40", help, 120, 40);
+
+    let mut snippet = app("tiledesk", vec![demo_key()]);
+    run(&mut snippet, [Action::ShowSnippet]);
+    snapshot!("snippet_overlay_120x40", snippet, 120, 40);
+
+    let mut generating = app("orlo", vec![demo_key()]);
+    generating.focus = Pane::Keys;
+    generating.keys.generating = Some((GenKind::Rsa2048, "orlo-test".into()));
+    snapshot!("generating_key_80x24", generating, 80, 24);
+
+    let mut damaged = app("ticketping", Vec::new());
+    damaged.keys.store_error =
+        Some("the key store /home/u/keys.json is damaged (EOF while parsing, line 3)".into());
+    damaged.refresh();
+    snapshot!("damaged_store_80x24", damaged, 80, 24);
+}
