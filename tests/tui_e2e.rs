@@ -1,0 +1,218 @@
+//! The interactive workbench, driven end to end under a private tmux server: first-run demo key,
+//! switching profile, editing a claim, copying the token via OSC 52 (read back from tmux's paste
+//! buffer) and quitting with the terminal restored. Skips when tmux is not installed.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+const TIMEOUT: Duration = Duration::from_secs(10);
+const POLL: Duration = Duration::from_millis(50);
+
+/// A tmux server on its own socket; killed (and its socket file removed) when dropped, so a failing
+/// test leaves nothing behind.
+struct Tmux {
+    socket: String,
+    conf: PathBuf,
+    /// The socket file, once the server is up: `kill-server` leaves it in tmux's directory.
+    socket_path: Option<PathBuf>,
+}
+
+impl Tmux {
+    fn cmd(&self) -> Command {
+        let mut cmd = Command::new("tmux");
+        cmd.arg("-L").arg(&self.socket).arg("-f").arg(&self.conf).env_remove("TMUX");
+        cmd
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.cmd().args(args).output().expect("run tmux")
+    }
+
+    fn run_ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(out.status.success(), "tmux {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn send(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "t"];
+        args.extend_from_slice(keys);
+        self.run_ok(&args);
+    }
+
+    fn type_text(&self, text: &str) {
+        self.run_ok(&["send-keys", "-t", "t", "-l", text]);
+    }
+
+    fn screen(&self) -> String {
+        self.run_ok(&["capture-pane", "-p", "-t", "t"])
+    }
+
+    /// Polls the screen until `pred` holds; panics with the last screen after [`TIMEOUT`].
+    fn wait_until(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let screen = self.screen();
+            if pred(&screen) {
+                return screen;
+            }
+            if Instant::now() >= deadline {
+                panic!("timed out after {TIMEOUT:?} waiting for {what}; last screen:\n{screen}");
+            }
+            std::thread::sleep(POLL);
+        }
+    }
+
+    fn wait_for(&self, text: &str) -> String {
+        self.wait_until(&format!("{text:?}"), |screen| screen.contains(text))
+    }
+
+    /// The paste buffer's contents, polled until tmux has one.
+    fn wait_for_buffer(&self) -> String {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let out = self.run(&["show-buffer"]);
+            if out.status.success() && !out.stdout.is_empty() {
+                return String::from_utf8_lossy(&out.stdout).into_owned();
+            }
+            if Instant::now() >= deadline {
+                panic!(
+                    "timed out waiting for tmux's paste buffer ({}); last screen:\n{}",
+                    String::from_utf8_lossy(&out.stderr),
+                    self.screen()
+                );
+            }
+            std::thread::sleep(POLL);
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.cmd().arg("kill-server").output();
+        if let Some(path) = &self.socket_path {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+/// Single-quotes `s` for sh.
+fn sh_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+fn path_str(path: &Path) -> &str {
+    path.to_str().expect("utf-8 path")
+}
+
+/// The Claims pane's title, e.g. `Orlo live chat widget (RSA)`: only the profile name, so that a
+/// change of focus (which redraws the borders on the same line) does not count as a change.
+fn claims_title(screen: &str) -> String {
+    let Some(line) = screen.lines().find(|l| l.contains("2 Claims · ")) else {
+        return String::new();
+    };
+    let rest = line.split_once("2 Claims · ").map(|(_, rest)| rest).unwrap_or_default();
+    // The title ends where the border's box-drawing characters start.
+    let title: String = rest.chars().take_while(|c| !('\u{2500}'..='\u{257f}').contains(c)).collect();
+    title.trim().to_owned()
+}
+
+#[test]
+fn workbench_edit_copy_and_quit_under_tmux() {
+    let started = Instant::now();
+    match Command::new("tmux").arg("-V").output() {
+        Ok(out) if out.status.success() => {}
+        _ => {
+            eprintln!("skipping tui_e2e: `tmux -V` cannot run (install tmux to run this test)");
+            return;
+        }
+    }
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let home = dir.path().join("home");
+    std::fs::create_dir_all(home.join("config")).expect("mkdir config");
+    std::fs::write(home.join("config/config.toml"), "clipboard = \"osc52\"\n").expect("write config");
+    let conf = dir.path().join("tmux.conf");
+    std::fs::write(&conf, "set -g set-clipboard on\nset -g default-terminal screen-256color\n")
+        .expect("write tmux.conf");
+
+    let bin = assert_cmd::cargo::cargo_bin("tokensmith");
+    let stty = home.join("stty.txt");
+    let script = dir.path().join("run.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "TOKENSMITH_HOME={home} NO_COLOR=1 {bin} --no-mouse\nstty -a > {stty}\necho TOKENSMITH-EXITED\nsleep 30\n",
+            home = sh_quote(path_str(&home)),
+            bin = sh_quote(path_str(&bin)),
+            stty = sh_quote(path_str(&stty)),
+        ),
+    )
+    .expect("write run.sh");
+
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    let mut tmux =
+        Tmux { socket: format!("tokensmith-e2e-{}-{nanos}", std::process::id()), conf, socket_path: None };
+    let command = format!("sh {}", sh_quote(path_str(&script)));
+    tmux.run_ok(&["new-session", "-d", "-s", "t", "-x", "120", "-y", "40", &command]);
+    let socket_path = tmux.run_ok(&["display-message", "-p", "-t", "t", "#{socket_path}"]);
+    tmux.socket_path = Some(PathBuf::from(socket_path.trim()));
+
+    // First run: the empty store offers a demo key.
+    tmux.wait_for("Welcome to tokensmith");
+    tmux.send(&["y"]);
+    tmux.wait_for("stored 'demo'");
+
+    // Profiles pane: move down until Ticketping is the current profile.
+    tmux.send(&["1"]);
+    let target = "Claims · Ticketping Chat Widget";
+    let mut screen = tmux.screen();
+    for _ in 0..10 {
+        if screen.contains(target) {
+            break;
+        }
+        let before = claims_title(&screen);
+        tmux.send(&["j"]);
+        screen = tmux.wait_until("the profile to change", |s| claims_title(s) != before);
+    }
+    assert!(screen.contains(target), "never reached the Ticketping profile; last screen:\n{screen}");
+
+    // Claims pane: edit the email row (second row).
+    tmux.send(&["2", "j", "Enter", "C-u"]);
+    tmux.type_text("e2e@example.org");
+    tmux.send(&["Enter"]);
+    let screen = tmux.wait_for("\"email\": \"e2e@example.org\"");
+    assert!(!screen.contains("alice@example.com"), "the old email is still shown:\n{screen}");
+
+    // Copy: OSC 52 goes through tmux (set-clipboard on) into its paste buffer.
+    tmux.send(&["c"]);
+    let screen = tmux.wait_for("copied the token");
+    let token = tmux.wait_for_buffer();
+    let token = token.trim();
+    let parts: Vec<&str> = token.split('.').collect();
+    assert_eq!(parts.len(), 3, "copied text is not a JWT: {token:?}");
+    let payload = URL_SAFE_NO_PAD.decode(parts[1]).expect("payload is base64url");
+    let payload: serde_json::Value = serde_json::from_slice(&payload).expect("payload is JSON");
+    assert_eq!(payload["email"], "e2e@example.org", "payload: {payload}");
+    let compact = serde_json::to_string(&payload).expect("serialize payload");
+    assert!(compact.contains("\"email\":\"e2e@example.org\""), "payload: {compact}");
+    let head: String = token.chars().take(30).collect();
+    assert!(screen.contains(&head), "token start {head:?} is not on screen:\n{screen}");
+
+    // Quit: the shell behind the TUI runs `stty -a` and prints a marker.
+    tmux.send(&["q"]);
+    let screen = tmux.wait_for("TOKENSMITH-EXITED");
+    assert!(!screen.contains("1 Profiles"), "the alternate screen was not left:\n{screen}");
+    let modes = std::fs::read_to_string(&stty).expect("read stty.txt");
+    let words: Vec<&str> = modes.split_whitespace().collect();
+    for (on, off) in [("icanon", "-icanon"), ("echo", "-echo")] {
+        assert!(words.contains(&on), "{on} is not set after quitting:\n{modes}");
+        assert!(!words.contains(&off), "{off} after quitting (raw mode not restored):\n{modes}");
+    }
+
+    eprintln!("tui_e2e took {:?}", started.elapsed());
+}
