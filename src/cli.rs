@@ -95,6 +95,16 @@ Examples:
 The algorithm comes from the key and the profile, never from the token's header: an HS256
 token checked against an RSA key is refused, not verified with the key's text.")]
     Verify(VerifyArgs),
+    /// Diagnose a token for a vendor: what it would reject, and how to fix it
+    #[command(after_help = "\
+Examples:
+  pbpaste | tokensmith doctor --profile tiledesk --secret-env TILEDESK_SECRET
+  tokensmith doctor \"$TOKEN\" --profile ticketping --key acme --at 2026-01-31T12:00:00Z
+  tokensmith doctor \"$TOKEN\" --profile orlo --json | jq '.findings[].code'
+
+With no key option, every stored key is tried and the one that verifies is named. Exit 0
+when nothing the vendor would refuse was found, 1 when something was, 2 for usage errors.")]
+    Doctor(DoctorArgs),
     /// Manage the key store: secrets and key pairs, masked unless asked
     #[command(
         subcommand,
@@ -202,6 +212,25 @@ pub struct DecodeArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// The token as the customer sent it, or - (or nothing) to read it from standard input
+    pub token: Option<String>,
+    /// The vendor profile to judge against
+    #[arg(long, short = 'p', value_name = "ID")]
+    pub profile: String,
+    #[command(flatten)]
+    pub key: KeySource,
+    #[command(flatten)]
+    pub encoding: SecretEncodingArg,
+    /// Judge as of this time (unix seconds or RFC 3339), e.g. when the token was sent
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+    /// Print JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct VerifyArgs {
     /// The token, or - (or nothing) to read it from standard input
     pub token: Option<String>,
@@ -296,6 +325,7 @@ fn run(cli: Cli) -> Result<u8, CliError> {
         Command::Decode(args) => verbs::decode(&args, &mut io),
         Command::Verify(args) => verbs::verify(&paths, &args, &mut io),
         Command::Keys(command) => keys::run(&command, &mut io),
+        Command::Doctor(args) => verbs::doctor(&paths, &args, &mut io),
         Command::Paths { json } => verbs::paths(&paths, json),
     }
 }

@@ -4,6 +4,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used))]
 
 pub mod claims;
+pub mod doctor;
 pub mod paths;
 pub mod profile;
 pub mod secret;

@@ -452,3 +452,50 @@ fn paths_follow_home() {
         .success()
         .stdout(contains(other.path().join("config/profiles").display().to_string()));
 }
+
+#[test]
+fn doctor_explains_what_the_vendor_would_reject() {
+    let env = Env::new();
+    let token = sign(&env, &["-p", "tiledesk", "--secret-env", "SECRET", "--at", "1767225600"]);
+    env.cmd()
+        .args([
+            "doctor",
+            &format!("JWT {token}"),
+            "-p",
+            "tiledesk",
+            "--secret-env",
+            "SECRET",
+            "--at",
+            "1767225700",
+        ])
+        .assert()
+        .code(0)
+        .stdout(
+            contains("signature.valid")
+                .and(contains("judged at 2026-01-01 00:01:40 UTC (--at)"))
+                .and(contains("should accept")),
+        );
+    // judged later, the same token is expired: exit 1
+    env.cmd()
+        .args(["doctor", &token, "-p", "tiledesk", "--secret-env", "SECRET", "--at", "1767226000"])
+        .assert()
+        .code(1)
+        .stdout(contains("time.expired").and(contains("would refuse")));
+    // JSON: the findings as an array with stable codes
+    let out = env
+        .cmd()
+        .args(["doctor", &token, "-p", "orlo", "--json", "--at", "1767225700"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let json = stdout_json(&out);
+    let codes: Vec<&str> =
+        json["findings"].as_array().expect("array").iter().filter_map(|f| f["code"].as_str()).collect();
+    assert!(codes.contains(&"alg.not-allowed") && codes.contains(&"claim.missing"), "{codes:?}");
+    env.cmd().args(["doctor", &token, "-p", "nope"]).assert().code(2).stderr(contains("unknown profile"));
+    env.cmd()
+        .args(["doctor", "not.a", "-p", "tiledesk"])
+        .assert()
+        .code(1)
+        .stdout(contains("not-jwt.segments"));
+}

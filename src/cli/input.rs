@@ -215,9 +215,12 @@ pub fn strip_newline(mut bytes: Vec<u8>) -> Vec<u8> {
 
 /// A time given as unix seconds or RFC 3339.
 pub fn parse_time(text: &str) -> Result<i64, CliError> {
+    if text.trim() == "now" {
+        return Ok(chrono::Utc::now().timestamp());
+    }
     text.trim().parse::<i64>().ok().or_else(|| tokensmith::time::parse_rfc3339(text)).ok_or_else(|| {
         CliError::usage(format!(
-            "'{text}' is not a time: give unix seconds (1767225600) or RFC 3339 (2026-01-01T00:00:00Z)"
+            "'{text}' is not a time: give now, unix seconds (1767225600) or RFC 3339 (2026-01-01T00:00:00Z)"
         ))
     })
 }

@@ -10,7 +10,7 @@ use tokensmith::token::{self, Alg, VerifyOptions, allowed_algs, choose_alg};
 
 use super::input::{Io, parse_time};
 use super::output::{pretty, print_json, time_lines, times};
-use super::{CliError, DecodeArgs, SignArgs, VerifyArgs};
+use super::{CliError, DecodeArgs, DoctorArgs, SignArgs, VerifyArgs};
 
 fn load_profiles(paths: &Paths) -> ProfileSet {
     report(ProfileSet::load(Some(&paths.profiles())))
@@ -402,4 +402,78 @@ pub fn paths(paths: &Paths, json: bool) -> Result<u8, CliError> {
         println!("profiles: {}", paths.profiles().display());
     }
     Ok(0)
+}
+
+pub fn doctor(paths: &Paths, args: &DoctorArgs, io: &mut Io) -> Result<u8, CliError> {
+    use tokensmith::doctor::{Candidate, Severity, diagnose};
+    use tokensmith::store::{SecretReading, StoreState};
+    let at = match &args.at {
+        Some(at) => parse_time(at)?,
+        None => io.now,
+    };
+    let set = load_profile(paths, &args.profile);
+    let profile = set.get(&args.profile)?;
+    let text = io.token(args.token.as_deref())?;
+    let explicit = args.key.secret_env.is_some()
+        || args.key.secret_file.is_some()
+        || args.key.secret_stdin
+        || args.key.secret.is_some()
+        || args.key.key_file.is_some()
+        || args.key.key.is_some();
+    let mut candidates = Vec::new();
+    if explicit {
+        if let Some(loaded) = io.key(&args.key, args.encoding.secret_base64, None)? {
+            let text = match (&loaded.material, args.encoding.secret_base64) {
+                (tokensmith::token::KeyMaterial::Hmac(secret), false) => Some(secret.clone()),
+                _ => None,
+            };
+            candidates.push(Candidate {
+                name: loaded.origin.clone(),
+                key: loaded.material,
+                text,
+                explicit: true,
+            });
+        }
+    } else if io.store.state().is_ok_and(|s| s != StoreState::Missing) {
+        let pass = super::input::passphrase(&io.store)?;
+        let store = io.store.open(pass.as_ref())?;
+        for entry in &store.entries {
+            if let Ok(key) = entry.key() {
+                let text = (entry.reading == SecretReading::Text
+                    && entry.kind == tokensmith::store::EntryKind::HmacSecret)
+                    .then(|| entry.material.clone());
+                candidates.push(Candidate {
+                    name: format!("stored key '{}'", entry.name),
+                    key,
+                    text,
+                    explicit: false,
+                });
+            }
+        }
+    }
+    let report = diagnose(&text, profile, &candidates, at);
+    let code = if report.passes() { 0 } else { 1 };
+    if args.json {
+        print_json(&report)?;
+        return Ok(code);
+    }
+    let when = tokensmith::time::utc(at).unwrap_or_default();
+    let now_note = if args.at.is_some() { " (--at)" } else { " (now)" };
+    println!("{} ({}), judged at {when}{now_note}", profile.name, profile.id);
+    for f in &report.findings {
+        let subject = f.subject.as_ref().map(|s| format!("{s}: ")).unwrap_or_default();
+        println!("{:<8} {:<26} {subject}{}", f.severity.to_string(), f.code, f.found);
+        println!("{:<8} {:<26} → {}", "", "", f.fix);
+    }
+    let count = |s: Severity| report.findings.iter().filter(|f| f.severity == s).count();
+    let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
+    if errors > 0 {
+        println!(
+            "result: {errors} error(s), {warnings} warning(s): {} would refuse this token",
+            profile.name
+        );
+    } else {
+        println!("result: no errors, {warnings} warning(s): {} should accept this token", profile.name);
+    }
+    Ok(code)
 }

@@ -47,6 +47,10 @@ pub enum Action {
     DeleteKey,
     /// Re-sign with fresh times.
     Resign,
+    /// Paste a customer's token for the doctor.
+    OpenDoctor,
+    /// Close the doctor and show the signed token again.
+    CloseDoctor,
     /// Copy the token.
     CopyToken,
     /// Copy the snippet.

@@ -70,6 +70,8 @@ pub enum EditTarget {
     Row(Row),
     /// The name of a new free claim.
     NewClaimName,
+    /// A token pasted for the doctor.
+    DoctorToken,
     /// The value of a new free claim with this name.
     NewClaimValue(String),
 }
@@ -239,6 +241,10 @@ pub struct App {
     pub quit: bool,
     /// The store passphrase, when one was given (never shown, never saved).
     pub passphrase: Option<tokensmith::secret::Secret>,
+    /// A token pasted for the doctor, shown in the Token pane instead of the signed one.
+    pub doctor_input: Option<String>,
+    /// The doctor's report on it, against the current profile and every stored key.
+    pub doctor: Option<tokensmith::doctor::Report>,
 }
 
 impl App {
@@ -270,6 +276,8 @@ impl App {
             size: (80, 24),
             quit: false,
             passphrase: None,
+            doctor_input: None,
+            doctor: None,
         }
     }
 
@@ -384,6 +392,26 @@ impl App {
             })
             .collect();
         self.warnings.clear();
+        self.doctor = self.doctor_input.as_ref().map(|input| {
+            let candidates: Vec<tokensmith::doctor::Candidate> = self
+                .keys
+                .entries
+                .iter()
+                .filter_map(|entry| {
+                    let key = entry.key().ok()?;
+                    let text = (entry.reading == tokensmith::store::SecretReading::Text
+                        && entry.kind == tokensmith::store::EntryKind::HmacSecret)
+                        .then(|| entry.material.clone());
+                    Some(tokensmith::doctor::Candidate {
+                        name: format!("'{}'", entry.name),
+                        key,
+                        text,
+                        explicit: false,
+                    })
+                })
+                .collect();
+            tokensmith::doctor::diagnose(input, &profile, &candidates, now)
+        });
         let Some(entry) = self.active_key().cloned() else {
             self.token = TokenState::NoKey(no_key_message(&profile, &self.keys));
             return;

@@ -101,6 +101,8 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Global, &[key('s')], Action::CopySnippet, "copy snippet"),
     bind!(Global, &[key('S')], Action::ShowSnippet, "show snippet"),
     bind!(Global, &[key('R')], Action::Resign, "re-sign now"),
+    bind!(Global, &[key('t')], Action::OpenDoctor, "doctor: paste a token"),
+    bind!(Global, &[code(KeyCode::Esc)], Action::CloseDoctor, "close the doctor"),
     bind!(Global, &[code(KeyCode::Tab)], Action::FocusNext, "next pane"),
     bind!(Global, &[code(KeyCode::BackTab)], Action::FocusPrev, "previous pane"),
     bind!(Global, &[key('1')], Action::Focus(Pane::Profiles), "Profiles"),

@@ -308,6 +308,30 @@ fn the_countdown_turns_amber_then_red() {
     assert_eq!(plain.style.fg, None, "NO_COLOR: no colours");
 }
 
+#[test]
+fn the_doctor_judges_a_pasted_token_against_the_profile_and_stored_keys() {
+    let mut app = app("tiledesk", vec![demo_key()]);
+    let good = token(&app);
+    let mut actions = vec![Action::OpenDoctor];
+    actions.push(Action::Paste(format!("\"Bearer {good}\"\n")));
+    actions.push(Action::Submit);
+    run(&mut app, actions);
+    let report = app.doctor.clone().expect("report");
+    assert_eq!(
+        report.codes(),
+        ["input.whitespace", "input.quotes", "input.bearer-prefix", "signature.valid"]
+    );
+    assert_eq!(report.verified_with.as_deref(), Some("'demo'"));
+    // picking another profile (Orlo: RS256 only) re-judges the same token
+    app.focus = Pane::Profiles;
+    run(&mut app, [Action::SelectPrev, Action::SelectPrev, Action::SelectPrev]);
+    assert_eq!(app.current().map(|p| p.id.as_str()), Some("orlo"));
+    let report = app.doctor.clone().expect("report");
+    assert!(!report.passes(), "{:?}", report.codes());
+    run(&mut app, [Action::CloseDoctor]);
+    assert!(app.doctor.is_none());
+}
+
 fn screen(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
     terminal.draw(|frame| view(app, frame)).expect("draws");
@@ -359,6 +383,16 @@ fn snapshots_of_each_state() {
     generating.focus = Pane::Keys;
     generating.keys.generating = Some((GenKind::Rsa2048, "orlo-test".into()));
     snapshot!("generating_key_80x24", generating, 80, 24);
+
+    let mut doctor = app("tiledesk", vec![demo_key()]);
+    let mut actions = vec![Action::OpenDoctor];
+    // {"alg":"HS256"} . {"name":"x","iat":1767225600000,"exp":"soon"} . sig
+    actions.extend(typing(
+        "eyJhbGciOiJIUzI1NiJ9.eyJuYW1lIjoieCIsImlhdCI6MTc2NzIyNTYwMDAwMCwiZXhwIjoic29vbiJ9.c2ln",
+    ));
+    actions.push(Action::Submit);
+    run(&mut doctor, actions);
+    snapshot!("doctor_120x40", doctor, 120, 40);
 
     let mut damaged = app("ticketping", Vec::new());
     damaged.keys.store_error =

@@ -95,6 +95,15 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 app.mode = Mode::Confirm(Confirm::DeleteKey(entry.name.clone()));
             }
         }
+        Action::OpenDoctor => {
+            app.input = Input::new(app.doctor_input.clone().unwrap_or_default());
+            app.mode = Mode::Editing(EditTarget::DoctorToken);
+        }
+        Action::CloseDoctor => {
+            if app.doctor_input.take().is_some() {
+                changed = true;
+            }
+        }
         Action::Resign => {
             changed = true;
             app.set_status(Level::Info, "re-signed with fresh times");
@@ -375,6 +384,16 @@ fn submit(app: &mut App, effects: &mut Vec<Effect>, changed: &mut bool) {
                 *changed = true;
                 effects.push(Effect::SaveSession);
             }
+        }
+        Mode::Editing(EditTarget::DoctorToken) => {
+            if value.trim().is_empty() {
+                app.doctor_input = None;
+            } else {
+                app.doctor_input = Some(value);
+                app.focus = Pane::Token;
+                app.token_scroll = 0;
+            }
+            *changed = true;
         }
         Mode::Editing(EditTarget::NewClaimName) => {
             let name = value.trim().to_string();

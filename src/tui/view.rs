@@ -104,7 +104,12 @@ pub fn pane_block<'a>(app: &App, theme: &Theme, pane: Pane, title: Line<'a>) -> 
 }
 
 fn is_pane_mode(app: &App, pane: Pane) -> bool {
-    matches!((&app.mode, pane), (Mode::Filter, Pane::Profiles) | (Mode::Editing(_), Pane::Claims))
+    use super::app::EditTarget;
+    match (&app.mode, pane) {
+        (Mode::Editing(EditTarget::DoctorToken), p) => p == Pane::Token,
+        (Mode::Filter, Pane::Profiles) | (Mode::Editing(_), Pane::Claims) => true,
+        _ => false,
+    }
 }
 
 /// Draws the whole workbench.

@@ -11,7 +11,7 @@ use tokensmith::time::{MILLIS_THRESHOLD, human_duration, utc};
 use tokensmith::token::numeric_time;
 
 use super::{Theme, pane_block};
-use crate::tui::app::{App, Pane, TokenState};
+use crate::tui::app::{App, EditTarget, Mode, Pane, TokenState};
 
 /// How the countdown reads and looks: green, amber under a minute, red once expired.
 pub fn countdown(exp: i64, now: i64, theme: &Theme) -> Span<'static> {
@@ -101,7 +101,100 @@ fn json_lines(
         .collect()
 }
 
+fn render_doctor(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    use tokensmith::doctor::Severity;
+    let profile = app.current().map(|p| p.name.clone()).unwrap_or_default();
+    let title = Line::from(vec![
+        Span::raw("Doctor"),
+        Span::styled(format!(" · {profile} · Esc closes"), theme.dim()),
+    ]);
+    let block = pane_block(app, theme, Pane::Token, title);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let width = inner.width as usize;
+    let mut lines: Vec<Line> = Vec::new();
+    if let Mode::Editing(EditTarget::DoctorToken) = app.mode {
+        lines.push(Line::styled(
+            "Paste the customer's token (quotes, 'Bearer ' and line breaks are fine), then Enter:",
+            theme.dim(),
+        ));
+        let scroll = app.input.visual_scroll(width.saturating_sub(1));
+        let shown: String = app.input.value().chars().skip(scroll).take(width).collect();
+        lines.push(Line::styled(shown, Style::new().add_modifier(Modifier::UNDERLINED)));
+        frame.set_cursor_position((inner.x + (app.input.visual_cursor() - scroll) as u16, inner.y + 1));
+        frame.render_widget(Paragraph::new(lines), inner);
+        return;
+    }
+    let Some(report) = &app.doctor else { return };
+    let input = app.doctor_input.as_deref().unwrap_or_default();
+    // The token with the parts at fault marked.
+    let faulty: Vec<tokensmith::token::Segment> =
+        report.findings.iter().filter(|f| f.severity == Severity::Error).filter_map(|f| f.segment).collect();
+    let (clean, _) = tokensmith::token::decode::clean(input);
+    let mut token = token_lines(&clean, width, theme);
+    if !faulty.is_empty() {
+        let segments = [
+            tokensmith::token::Segment::Header,
+            tokensmith::token::Segment::Payload,
+            tokensmith::token::Segment::Signature,
+        ];
+        let mut part = 0;
+        for line in &mut token {
+            for span in &mut line.spans {
+                if span.content == "." {
+                    part += 1;
+                    continue;
+                }
+                if segments.get(part).is_some_and(|s| faulty.contains(s)) {
+                    span.style = span.style.add_modifier(Modifier::REVERSED | Modifier::UNDERLINED);
+                }
+                part += span.content.matches('.').count();
+            }
+        }
+    }
+    lines.extend(token);
+    lines.push(Line::raw(""));
+    for f in &report.findings {
+        let (mark, style) = match f.severity {
+            Severity::Error => ("✗", theme.fg(Color::Red).add_modifier(Modifier::BOLD)),
+            Severity::Warning => ("⚠", theme.fg(Color::Yellow)),
+            Severity::Info => ("·", theme.dim()),
+        };
+        let subject = f.subject.as_ref().map(|s| format!("{s}: ")).unwrap_or_default();
+        lines.push(Line::from(vec![
+            Span::styled(format!("{mark} {} ", f.code), style),
+            Span::raw(format!("{subject}{}", f.found)),
+        ]));
+        if f.severity != Severity::Info {
+            lines.push(Line::styled(format!("  → {}", f.fix), theme.dim()));
+        }
+    }
+    let errors = report.findings.iter().filter(|f| f.severity == Severity::Error).count();
+    lines.push(Line::raw(""));
+    lines.push(if errors == 0 {
+        Line::styled(format!("✓ {profile} should accept this token"), theme.fg(Color::Green))
+    } else {
+        Line::styled(
+            format!("✗ {profile} would refuse this token ({errors} error(s))"),
+            theme.fg(Color::Red).add_modifier(Modifier::BOLD),
+        )
+    });
+    lines.push(Line::styled(
+        format!(
+            "judged at {}; t pastes another, 1 picks another profile",
+            utc(report.at).unwrap_or_default()
+        ),
+        theme.dim(),
+    ));
+    frame
+        .render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((app.token_scroll, 0)), inner);
+}
+
 pub fn render_token(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    if app.doctor.is_some() || app.mode == Mode::Editing(EditTarget::DoctorToken) {
+        render_doctor(app, theme, frame, area);
+        return;
+    }
     let mut title = vec![Span::raw("Token")];
     if let TokenState::Signed(s) = &app.token {
         title.push(Span::styled(format!(" · {} · {}", s.alg, s.key_name), theme.dim()));
