@@ -186,12 +186,23 @@ fn event_loop(
     let store = StoreDir::new(&paths.data);
     let mut queue: VecDeque<Action> = VecDeque::new();
     let mut dirty = true;
+    let mut save_pending = false;
     loop {
         if dirty {
             terminal.draw(|frame| view::view(app, frame)).map_err(|e| e.to_string())?;
             dirty = false;
             if exit_after_first_frame {
                 return Ok(());
+            }
+        }
+        // The session is saved after the frame is on screen: its fsyncs stay off the path
+        // from a keystroke to the redrawn token.
+        if save_pending {
+            save_pending = false;
+            if let Err(e) = session::save(&paths.data, app) {
+                app.set_status(Level::Warning, e);
+                dirty = true;
+                continue;
             }
         }
         if app.quit {
@@ -227,7 +238,11 @@ fn event_loop(
         }
         while let Some(action) = queue.pop_front() {
             for effect in update::update(app, action) {
-                queue.extend(perform(effect, app, paths, &store, clipboard, &worker_tx));
+                if effect == Effect::SaveSession {
+                    save_pending = true;
+                } else {
+                    queue.extend(perform(effect, app, paths, &store, clipboard, &worker_tx));
+                }
             }
             dirty = true;
         }
