@@ -351,8 +351,8 @@ fn signature_findings(
     // HS/RS confusion: an HMAC token whose key is the text of an RSA public key.
     if alg.family() == Family::Hmac {
         for c in candidates.iter().filter(|c| c.key.family() == Family::Rsa) {
-            if let Ok(pem) = crate::store::export::pem(&c.key, false) {
-                let as_secret = KeyMaterial::Hmac(Secret::new(pem.as_bytes().to_vec()));
+            for text in public_key_texts(&c.key, c.text.as_ref()) {
+                let as_secret = KeyMaterial::Hmac(Secret::new(text.into_bytes()));
                 if token::verify_input(input, signature, &as_secret, alg) {
                     out.push(finding(
                         Severity::Error,
@@ -404,6 +404,38 @@ fn signature_findings(
         "the token was signed with another secret or key: check which secret the server uses (staging vs production, a rotated secret)",
     ));
     None
+}
+
+/// The texts an RSA public key is commonly pasted as: SPKI and PKCS#1 PEM, with or without
+/// the final newline, with LF or CRLF, and the text the key was given as.
+fn public_key_texts(key: &KeyMaterial, given: Option<&Secret>) -> Vec<String> {
+    use rsa::pkcs1::EncodeRsaPublicKey as _;
+    use rsa::pkcs8::der::pem::LineEnding;
+    let mut forms = Vec::new();
+    if let Some(given) = given.and_then(|g| std::str::from_utf8(g.expose()).ok()) {
+        forms.push(given.to_string());
+    }
+    if let Ok(spki) = crate::store::export::pem(key, false) {
+        forms.push(spki.to_string());
+    }
+    if let KeyMaterial::RsaPublic { n, e } | KeyMaterial::RsaPrivate { n, e, .. } = key
+        && let Ok(public) =
+            rsa::RsaPublicKey::new(rsa::BigUint::from_bytes_be(n), rsa::BigUint::from_bytes_be(e))
+        && let Ok(pkcs1) = public.to_pkcs1_pem(LineEnding::LF)
+    {
+        forms.push(pkcs1);
+    }
+    let mut texts = Vec::new();
+    for form in forms {
+        let trimmed = form.trim_end().to_string();
+        for text in [form.clone(), trimmed.clone(), form.replace('\n', "\r\n"), trimmed.replace('\n', "\r\n")]
+        {
+            if !texts.contains(&text) {
+                texts.push(text);
+            }
+        }
+    }
+    texts
 }
 
 fn describe(value: &Value) -> String {
@@ -573,7 +605,16 @@ fn time_findings(decoded: &DecodedToken, profile: &Profile, at: i64, out: &mut V
             ));
         }
     }
-    if let (Some(exp), Some(start)) = (exp, iat.or(nbf)) {
+    // Without iat or nbf, the lifetime is measured from the judging time.
+    let start = iat.or(nbf).or_else(|| exp.filter(|e| *e > at).map(|_| at));
+    let from = if iat.is_some() {
+        "iat"
+    } else if nbf.is_some() {
+        "nbf"
+    } else {
+        "now"
+    };
+    if let (Some(exp), Some(start)) = (exp, start) {
         let lifetime = exp - start;
         if let Some(max) = profile.time.max_lifetime
             && lifetime > max as i64
@@ -584,7 +625,7 @@ fn time_findings(decoded: &DecodedToken, profile: &Profile, at: i64, out: &mut V
                 Some("exp"),
                 Some(Segment::Payload),
                 format!(
-                    "exp is {} after iat; {} accepts at most {}",
+                    "exp is {} after {from}; {} accepts at most {}",
                     human_duration(lifetime.unsigned_abs()),
                     profile.name,
                     human_duration(max)
@@ -600,7 +641,7 @@ fn time_findings(decoded: &DecodedToken, profile: &Profile, at: i64, out: &mut V
                 Some("exp"),
                 Some(Segment::Payload),
                 format!(
-                    "exp is {} after iat; {} recommends {}",
+                    "exp is {} after {from}; {} recommends {}",
                     human_duration(lifetime.unsigned_abs()),
                     profile.name,
                     human_duration(recommended)
