@@ -22,8 +22,42 @@ fn main() {
         let _ = writeln!(out, "    ({name:?}, include_str!({:?})),", abs.display().to_string());
     }
     out.push_str("];\n");
-    let dest = Path::new(&env::var("OUT_DIR").unwrap_or_else(|_| ".".into())).join("builtin_profiles.rs");
-    if let Err(err) = fs::write(&dest, out) {
+    write(&out, "builtin_profiles.rs");
+    // Snippet templates: assets/snippets/<group>/<name>.jinja, as (group/name, text).
+    let mut out = String::new();
+    out.push_str("/// Snippet templates: (\"group/flavor\", template text).\npub const SNIPPETS: &[(&str, &str)] = &[\n");
+    let snippets = Path::new("assets/snippets");
+    println!("cargo::rerun-if-changed={}", snippets.display());
+    let mut groups: Vec<_> = fs::read_dir(snippets)
+        .map(|e| e.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    groups.sort();
+    for group in groups.iter().filter(|p| p.is_dir()) {
+        println!("cargo::rerun-if-changed={}", group.display());
+        let mut files: Vec<_> = fs::read_dir(group)
+            .map(|e| e.filter_map(Result::ok).map(|e| e.path()).collect())
+            .unwrap_or_default();
+        files.retain(|p| p.extension().is_some_and(|e| e == "jinja"));
+        files.sort();
+        for file in files {
+            println!("cargo::rerun-if-changed={}", file.display());
+            let group_name = group.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let stem = file.file_stem().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let abs = fs::canonicalize(&file).unwrap_or_else(|_| file.clone());
+            let _ = writeln!(
+                out,
+                "    (\"{group_name}/{stem}\", include_str!({:?})),",
+                abs.display().to_string()
+            );
+        }
+    }
+    out.push_str("];\n");
+    write(&out, "builtin_snippets.rs");
+}
+
+fn write(text: &str, name: &str) {
+    let dest = Path::new(&env::var("OUT_DIR").unwrap_or_else(|_| ".".into())).join(name);
+    if let Err(err) = fs::write(&dest, text) {
         panic!("cannot write {}: {err}", dest.display());
     }
 }

@@ -105,6 +105,17 @@ Examples:
 With no key option, every stored key is tried and the one that verifies is named. Exit 0
 when nothing the vendor would refuse was found, 1 when something was, 2 for usage errors.")]
     Doctor(DoctorArgs),
+    /// Embed code for the page, and server code that issues the same token
+    #[command(after_help = "\
+Examples:
+  tokensmith snippet --profile tiledesk --list
+  tokensmith snippet --profile tiledesk --flavor html \"$TOKEN\"
+  tokensmith snippet --profile ticketping --flavor react --key demo --param app_id=acme
+  tokensmith snippet --profile orlo --flavor node > issue-token.js
+
+Without TOKEN, one is signed with the key given or stored for the profile (server code
+needs none: it reads the secret or key from an environment variable, never embeds it).")]
+    Snippet(SnippetArgs),
     /// Manage the key store: secrets and key pairs, masked unless asked
     #[command(
         subcommand,
@@ -207,6 +218,33 @@ pub struct DecodeArgs {
     #[arg(long, value_name = "TIME")]
     pub at: Option<String>,
     /// Print JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SnippetArgs {
+    /// The vendor profile
+    #[arg(long, short = 'p', value_name = "ID")]
+    pub profile: String,
+    /// The flavour: html, react, svelte, mobile-url... for the page; node, python, ruby, php,
+    /// go, java, csharp for the server (`--list` shows the profile's)
+    #[arg(long, value_name = "FLAVOR")]
+    pub flavor: Option<String>,
+    /// List the profile's flavours
+    #[arg(long)]
+    pub list: bool,
+    /// The token to put in the page (default: sign one now)
+    pub token: Option<String>,
+    /// Set a snippet parameter: NAME=VALUE (app_id, team_slug, widget_id...)
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
+    /// When signing a token for the snippet: PATH=VALUE or PATH:=JSON
+    #[arg(long = "claim", short = 'c', value_name = "PATH=VALUE")]
+    pub claims: Vec<String>,
+    #[command(flatten)]
+    pub key: KeySource,
+    /// With --list: print JSON
     #[arg(long)]
     pub json: bool,
 }
@@ -326,6 +364,7 @@ fn run(cli: Cli) -> Result<u8, CliError> {
         Command::Verify(args) => verbs::verify(&paths, &args, &mut io),
         Command::Keys(command) => keys::run(&command, &mut io),
         Command::Doctor(args) => verbs::doctor(&paths, &args, &mut io),
+        Command::Snippet(args) => verbs::snippet(&paths, &args, &mut io),
         Command::Paths { json } => verbs::paths(&paths, json),
     }
 }

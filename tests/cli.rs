@@ -499,3 +499,46 @@ fn doctor_explains_what_the_vendor_would_reject() {
         .code(1)
         .stdout(contains("not-jwt.segments"));
 }
+
+#[test]
+fn snippet_lists_flavours_and_renders_them_escaped() {
+    let env = Env::new();
+    env.cmd()
+        .args(["snippet", "-p", "ticketping", "--list"])
+        .assert()
+        .success()
+        .stdout(contains("react").and(contains("svelte")).and(contains("csharp")));
+    let token = sign(&env, &["-p", "tiledesk", "--secret-env", "SECRET"]);
+    env.cmd()
+        .args(["snippet", "-p", "tiledesk", "--flavor", "html-v4", &token])
+        .assert()
+        .success()
+        .stdout(contains(format!("var token = \"{token}\";")).and(contains("autoStart: false")));
+    env.cmd()
+        .args(["snippet", "-p", "talla", "--flavor", "html", "--secret-env", "SECRET"])
+        .args(["--param", "app_id=</script><b>"])
+        .assert()
+        .success()
+        .stdout(contains(r#"var appID = "<\/script><b>";"#));
+    // server code reads the secret from the environment and never holds it
+    env.cmd()
+        .args(["snippet", "-p", "tiledesk", "--flavor", "python", "--secret-env", "SECRET"])
+        .assert()
+        .success()
+        .stdout(contains("os.environ[\"TILEDESK_JWT_SECRET\"]").and(contains(SECRET).not()));
+    env.cmd()
+        .args(["snippet", "-p", "tiledesk", "--flavor", "cobol"])
+        .assert()
+        .code(2)
+        .stderr(contains("no snippet flavour 'cobol'").and(contains("html-v4")));
+    env.cmd()
+        .args(["snippet", "-p", "tiledesk", "--flavor", "html"])
+        .assert()
+        .code(2)
+        .stderr(contains("needs a token"));
+    env.cmd()
+        .args(["snippet", "-p", "talla", "--flavor", "html", &token, "--param", "appid=x"])
+        .assert()
+        .code(2)
+        .stderr(contains("no snippet parameter 'appid'").and(contains("app_id")));
+}

@@ -10,7 +10,7 @@ use tokensmith::token::{self, Alg, VerifyOptions, allowed_algs, choose_alg};
 
 use super::input::{Io, parse_time};
 use super::output::{pretty, print_json, time_lines, times};
-use super::{CliError, DecodeArgs, DoctorArgs, SignArgs, VerifyArgs};
+use super::{CliError, DecodeArgs, DoctorArgs, SignArgs, SnippetArgs, VerifyArgs};
 
 fn load_profiles(paths: &Paths) -> ProfileSet {
     report(ProfileSet::load(Some(&paths.profiles())))
@@ -178,23 +178,7 @@ pub fn sign(paths: &Paths, args: &SignArgs, io: &mut Io) -> Result<u8, CliError>
     }
     let allowed = allowed_algs(Some((&profile.id, &profile.algorithms)), key)?;
     let alg = choose_alg(&allowed, requested)?;
-    let mut assignments: Vec<ClaimAssignment> =
-        args.claims.iter().map(|c| c.parse()).collect::<Result<_, _>>()?;
-    if let Some(ttl) = &args.ttl {
-        let secs = parse_duration(ttl).map_err(|e| CliError::usage(format!("--ttl: {e}")))?;
-        if assignments.iter().any(|a| a.path.to_string() == "exp") {
-            return Err(CliError::usage("give either --ttl or --claim exp=..., not both"));
-        }
-        assignments.push(ClaimAssignment {
-            path: "exp".parse().map_err(CliError::usage)?,
-            input: ClaimInput::Json(json!(now + secs as i64)),
-        });
-    }
-    let mut uuid = || uuid::Uuid::new_v4().to_string();
-    let mut ctx = BuildContext { now, uuid: &mut uuid };
-    let schema =
-        ClaimSchema { profile: &profile.id, fields: &profile.claims, allow_extra: profile.extra_claims };
-    let payload = build_payload(&schema, &assignments, &mut ctx)?;
+    let payload = payload_for(profile, &args.claims, args.ttl.as_deref(), now)?;
     let header = build_header(profile, alg, args, loaded.kid.as_deref())?;
     let token = token::sign(&header, &payload, key, alg)?;
     io.touch(&loaded);
@@ -208,6 +192,116 @@ pub fn sign(paths: &Paths, args: &SignArgs, io: &mut Io) -> Result<u8, CliError>
         println!("{token}");
     }
     eprintln!("signed with {alg}, {origin}");
+    Ok(0)
+}
+
+/// The payload for a profile: defaults, `--claim` values and `--ttl`.
+fn payload_for(
+    profile: &Profile,
+    claims: &[String],
+    ttl: Option<&str>,
+    now: i64,
+) -> Result<Map<String, Value>, CliError> {
+    let mut assignments: Vec<ClaimAssignment> = claims.iter().map(|c| c.parse()).collect::<Result<_, _>>()?;
+    if let Some(ttl) = ttl {
+        let secs = parse_duration(ttl).map_err(|e| CliError::usage(format!("--ttl: {e}")))?;
+        if assignments.iter().any(|a| a.path.to_string() == "exp") {
+            return Err(CliError::usage("give either --ttl or --claim exp=..., not both"));
+        }
+        assignments.push(ClaimAssignment {
+            path: "exp".parse().map_err(CliError::usage)?,
+            input: ClaimInput::Json(json!(now + secs as i64)),
+        });
+    }
+    let mut uuid = || uuid::Uuid::new_v4().to_string();
+    let mut ctx = BuildContext { now, uuid: &mut uuid };
+    let schema =
+        ClaimSchema { profile: &profile.id, fields: &profile.claims, allow_extra: profile.extra_claims };
+    Ok(build_payload(&schema, &assignments, &mut ctx)?)
+}
+
+pub fn snippet(paths: &Paths, args: &SnippetArgs, io: &mut Io) -> Result<u8, CliError> {
+    use tokensmith::snippet::{FlavorKind, SnippetInput, flavors, render};
+    let set = load_profile(paths, &args.profile);
+    let profile = set.get(&args.profile)?;
+    let available = flavors(profile);
+    if args.list || args.flavor.is_none() {
+        if args.json {
+            print_json(&available)?;
+        } else {
+            let width = available.iter().map(|f| f.name.len()).max().unwrap_or(4);
+            for f in &available {
+                println!("{:<width$}  {:<6}  {}", f.name, f.kind.to_string(), f.description);
+            }
+            if args.flavor.is_none() && !args.list {
+                eprintln!("choose one with --flavor NAME");
+            }
+        }
+        return Ok(0);
+    }
+    let flavor = args.flavor.as_deref().unwrap_or_default();
+    let Some(kind) = available.iter().find(|f| f.name == flavor).map(|f| f.kind) else {
+        return Err(CliError::usage(
+            tokensmith::snippet::SnippetError::UnknownFlavor {
+                flavor: flavor.to_string(),
+                profile: profile.id.clone(),
+                known: available.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join(", "),
+            }
+            .to_string(),
+        ));
+    };
+    let mut params: Vec<(String, String)> =
+        profile.snippet.params.iter().map(|p| (p.name.clone(), p.default.clone())).collect();
+    for arg in &args.params {
+        let (name, value) = arg
+            .split_once('=')
+            .ok_or_else(|| CliError::usage(format!("--param '{arg}' has no '=': write NAME=VALUE")))?;
+        match params.iter_mut().find(|(n, _)| n == name) {
+            Some(slot) => slot.1 = value.to_string(),
+            None => {
+                let known: Vec<&str> = profile.snippet.params.iter().map(|p| p.name.as_str()).collect();
+                return Err(CliError::usage(format!(
+                    "profile '{}' has no snippet parameter '{name}'{}",
+                    profile.id,
+                    if known.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": its parameters are {}", known.join(", "))
+                    }
+                )));
+            }
+        }
+    }
+    // The token: as given, or signed now with the key given or stored for the profile.
+    let (token, payload) = match args.token.as_deref() {
+        Some(text) => {
+            let decoded = token::decode(&io.token(Some(text))?)?;
+            (decoded.token.clone(), decoded.payload)
+        }
+        None => {
+            let payload = payload_for(profile, &args.claims, None, io.now)?;
+            match io.key(&args.key, false, Some(profile))? {
+                Some(loaded) => {
+                    let allowed = allowed_algs(Some((&profile.id, &profile.algorithms)), &loaded.material)?;
+                    let alg = choose_alg(&allowed, None)?;
+                    let header = token::header(alg, profile.header.typ.as_deref(), loaded.kid.as_deref());
+                    (token::sign(&header, &payload, &loaded.material, alg)?, payload)
+                }
+                None if kind == FlavorKind::Server => (String::new(), payload),
+                None => {
+                    return Err(CliError::usage(format!(
+                        "the '{flavor}' snippet needs a token: pass TOKEN, or a key to sign one (--key NAME, --secret-env VAR, --key-file PEM)"
+                    )));
+                }
+            }
+        }
+    };
+    let input = SnippetInput { profile, token: &token, payload: &payload, params: &params };
+    let text = render(&input, flavor).map_err(|e| CliError::usage(e.to_string()))?;
+    print!("{text}");
+    if !text.ends_with('\n') {
+        println!();
+    }
     Ok(0)
 }
 

@@ -59,6 +59,10 @@ pub enum Action {
     ShowSnippet,
     /// Show the help overlay.
     ShowHelp,
+    /// Choose the next snippet flavour.
+    NextFlavor,
+    /// Choose the previous snippet flavour.
+    PrevFlavor,
     /// Close an overlay or cancel an edit.
     Cancel,
     /// Confirm an edit, prompt or question.

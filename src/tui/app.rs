@@ -234,6 +234,8 @@ pub struct App {
     pub input: Input,
     pub token_scroll: u16,
     pub snippet_scroll: u16,
+    /// Index into the profile's snippet flavours.
+    pub snippet_flavor: usize,
     pub kind_choice: usize,
     pub spinner: usize,
     pub color: bool,
@@ -270,6 +272,7 @@ impl App {
             input: Input::default(),
             token_scroll: 0,
             snippet_scroll: 0,
+            snippet_flavor: 0,
             kind_choice: 0,
             spinner: 0,
             color: true,
@@ -440,14 +443,28 @@ impl App {
         }
     }
 
-    /// The page snippet for the current token.
+    /// The snippet flavours of the current profile.
+    pub fn flavors(&self) -> Vec<tokensmith::snippet::Flavor> {
+        self.current().map(tokensmith::snippet::flavors).unwrap_or_default()
+    }
+
+    /// The chosen snippet flavour's name.
+    pub fn flavor(&self) -> Option<String> {
+        let flavors = self.flavors();
+        flavors.get(self.snippet_flavor.min(flavors.len().saturating_sub(1))).map(|f| f.name.clone())
+    }
+
+    /// The chosen snippet for the current token (or the reason it cannot be made).
     pub fn snippet(&self) -> Option<String> {
-        match &self.token {
-            TokenState::Signed(s) => {
-                Some(tokensmith::snippet::minimal(self.current()?, &s.token, &self.params()))
-            }
-            _ => None,
-        }
+        let TokenState::Signed(signed) = &self.token else { return None };
+        let params = self.params();
+        let input = tokensmith::snippet::SnippetInput {
+            profile: self.current()?,
+            token: &signed.token,
+            payload: &signed.payload,
+            params: &params,
+        };
+        Some(tokensmith::snippet::render(&input, &self.flavor()?).unwrap_or_else(|e| e.to_string()))
     }
 
     pub fn set_status(&mut self, level: Level, text: impl Into<String>) {

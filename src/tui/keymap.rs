@@ -167,6 +167,8 @@ pub fn action_for(app: &App, event: &KeyEvent) -> Option<Action> {
             KeyCode::Up | KeyCode::Char('k') => Some(Action::ScrollUp),
             KeyCode::Down | KeyCode::Char('j') => Some(Action::ScrollDown),
             KeyCode::Char('s') | KeyCode::Char('c') => Some(Action::CopySnippet),
+            KeyCode::Right | KeyCode::Tab | KeyCode::Char('l') => Some(Action::NextFlavor),
+            KeyCode::Left | KeyCode::BackTab | KeyCode::Char('h') => Some(Action::PrevFlavor),
             _ => None,
         },
         Mode::PickKind => match event.code {

@@ -192,7 +192,13 @@ fn copying_asks_the_loop_for_the_clipboard() {
     assert_eq!(effects, vec![Effect::Copy { text: token(&app), what: "the token".into() }]);
     let effects = run(&mut app, [Action::CopySnippet]);
     match effects.as_slice() {
-        [Effect::Copy { text, .. }] => assert!(text.contains(&format!("\"JWT {}\"", token(&app))), "{text}"),
+        [Effect::Copy { text, what }] => {
+            assert_eq!(what, "the html snippet");
+            assert!(
+                text.contains(&token(&app)) && text.contains(r#"signInWithCustomToken("JWT " + token)"#),
+                "{text}"
+            );
+        }
         other => panic!("{other:?}"),
     }
     run(&mut app, [Action::Copied { what: "the token".into(), how: "OSC 52 via the terminal".into() }]);
@@ -378,6 +384,10 @@ fn snapshots_of_each_state() {
     let mut snippet = app("tiledesk", vec![demo_key()]);
     run(&mut snippet, [Action::ShowSnippet]);
     snapshot!("snippet_overlay_120x40", snippet, 120, 40);
+    run(&mut snippet, [Action::NextFlavor]);
+    assert_eq!(snippet.flavor().as_deref(), Some("html-v4"));
+    run(&mut snippet, [Action::PrevFlavor, Action::PrevFlavor]);
+    assert_eq!(snippet.flavor().as_deref(), Some("csharp"), "wraps around");
 
     let mut generating = app("orlo", vec![demo_key()]);
     generating.focus = Pane::Keys;

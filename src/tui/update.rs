@@ -118,7 +118,10 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             }
         },
         Action::CopySnippet => match app.snippet() {
-            Some(text) => effects.push(Effect::Copy { text, what: "the snippet".into() }),
+            Some(text) => {
+                let what = format!("the {} snippet", app.flavor().unwrap_or_default());
+                effects.push(Effect::Copy { text, what });
+            }
             None => app.set_status(Level::Error, "no token yet, so no snippet"),
         },
         Action::ShowSnippet => {
@@ -128,6 +131,12 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             } else {
                 app.set_status(Level::Error, "no token yet, so no snippet");
             }
+        }
+        Action::NextFlavor | Action::PrevFlavor => {
+            let count = app.flavors().len().max(1);
+            let step = if action == Action::NextFlavor { 1 } else { count - 1 };
+            app.snippet_flavor = (app.snippet_flavor + step) % count;
+            app.snippet_scroll = 0;
         }
         Action::ShowHelp => {
             app.snippet_scroll = 0;
@@ -265,6 +274,7 @@ fn step(at: usize, delta: isize, len: usize) -> usize {
 
 fn switch_profile(app: &mut App, index: usize, effects: &mut Vec<Effect>) {
     app.profile = index;
+    app.snippet_flavor = 0;
     app.claim_row = 0;
     app.token_scroll = 0;
     effects.push(Effect::SaveSession);

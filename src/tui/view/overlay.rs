@@ -86,11 +86,25 @@ fn render_snippet(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let rect = centered(area, area.width.saturating_sub(4), area.height.saturating_sub(2));
     frame.render_widget(Clear, rect);
     let title = match app.current() {
-        Some(p) => format!("Snippet for {} · s copy · Esc close", p.name),
+        Some(p) => format!("Snippet for {} · ←/→ flavour · s copy · Esc close", p.name),
         None => "Snippet".into(),
     };
+    let chosen = app.flavor().unwrap_or_default();
+    let mut tabs = Vec::new();
+    for flavor in app.flavors() {
+        let style = if flavor.name == chosen { theme.selected() } else { theme.dim() };
+        tabs.push(Span::styled(format!(" {} ", flavor.name), style));
+        tabs.push(Span::raw(" "));
+    }
+    let description = app
+        .flavors()
+        .into_iter()
+        .find(|f| f.name == chosen)
+        .map(|f| format!("{} · {}", f.kind, f.description));
     let text = app.snippet().unwrap_or_default();
-    let lines: Vec<Line> = text.lines().map(|l| Line::raw(l.to_string())).collect();
+    let mut lines: Vec<Line> =
+        vec![Line::from(tabs), Line::styled(description.unwrap_or_default(), theme.dim()), Line::raw("")];
+    lines.extend(text.lines().map(|l| Line::raw(l.to_string())));
     frame.render_widget(
         Paragraph::new(lines)
             .block(boxed(theme, &title))
