@@ -3,6 +3,7 @@
 pub mod alg;
 pub mod decode;
 pub mod key;
+mod ring_provider;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -110,6 +111,7 @@ pub fn sign(
 /// base64url signature. For known-answer tests and tokens whose segments must stay byte-exact.
 pub fn sign_input(signing_input: &str, key: &KeyMaterial, alg: Alg) -> Result<String, SignError> {
     let encoding_key = key.encoding_key(alg)?;
+    ring_provider::install();
     jsonwebtoken::crypto::sign(signing_input.as_bytes(), &encoding_key, alg.to_jsonwebtoken())
         .map_err(|e| SignError::Backend(e.to_string()))
 }
@@ -117,6 +119,7 @@ pub fn sign_input(signing_input: &str, key: &KeyMaterial, alg: Alg) -> Result<St
 /// Checks a base64url signature over a signing input with `alg`; false for a key of the wrong
 /// kind or a malformed signature.
 pub fn verify_input(signing_input: &str, signature_b64: &str, key: &KeyMaterial, alg: Alg) -> bool {
+    ring_provider::install();
     key.decoding_key(alg)
         .ok()
         .and_then(|dk| {
