@@ -3,46 +3,21 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use predicates::str::contains;
-use serde_json::Value;
 
-const SECRET: &str = "tokensmith-fixture-secret-0123456789abcdef";
+mod common;
 
-fn fixture(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(rel)
-}
+use common::{Env, fixture, stdout_json};
 
-struct Env {
-    home: tempfile::TempDir,
-}
+const SECRET: &str = common::FIXTURE_SECRET;
 
 impl Env {
-    fn new() -> Env {
-        Env { home: tempfile::tempdir().expect("tempdir") }
-    }
-
-    fn cmd(&self) -> Command {
-        let mut cmd = Command::cargo_bin("tokensmith").expect("binary");
-        cmd.env_clear()
-            .env("TOKENSMITH_HOME", self.home.path())
-            .env("NO_COLOR", "1")
-            .env("TZ", "UTC")
-            .env("SECRET", SECRET);
-        cmd
-    }
-
     fn profiles_dir(&self) -> PathBuf {
         let dir = self.home.path().join("config/profiles");
         std::fs::create_dir_all(&dir).expect("mkdir");
         dir
     }
-}
-
-fn stdout_json(output: &std::process::Output) -> Value {
-    serde_json::from_slice(&output.stdout)
-        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", String::from_utf8_lossy(&output.stdout)))
 }
 
 fn sign(env: &Env, args: &[&str]) -> String {

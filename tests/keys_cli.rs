@@ -4,40 +4,19 @@
 use std::path::PathBuf;
 use std::process::Output;
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use predicates::str::contains;
 use serde_json::Value;
 
 const SECRET: &str = "acme-shared-secret-do-not-print-0123";
 
-fn fixture(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(rel)
-}
+mod common;
 
-struct Env {
-    home: tempfile::TempDir,
-}
+use common::{Env, fixture};
 
 impl Env {
-    fn new() -> Env {
-        Env { home: tempfile::tempdir().expect("tempdir") }
-    }
-
-    fn cmd(&self) -> Command {
-        let mut cmd = Command::cargo_bin("tokensmith").expect("binary");
-        cmd.env_clear().env("TOKENSMITH_HOME", self.home.path()).env("NO_COLOR", "1").env("TZ", "UTC");
-        cmd
-    }
-
     fn store(&self) -> PathBuf {
         self.home.path().join("data/keys.json")
-    }
-
-    fn ok(&self, args: &[&str]) -> Output {
-        let out = self.cmd().args(args).output().expect("runs");
-        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-        out
     }
 
     fn add_secret(&self, name: &str, extra: &[&str]) {
