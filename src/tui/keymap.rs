@@ -125,7 +125,9 @@ pub const EDITING_KEYS: &[(&str, &str)] = &[
 
 /// The bindings shown in the footer for a pane: its own, then the most used global ones.
 pub fn footer(pane: Pane) -> Vec<&'static Binding> {
-    let own = BINDINGS.iter().filter(|b| b.context == Context::Pane(pane) && b.label != "down");
+    let own = BINDINGS
+        .iter()
+        .filter(|b| b.context == Context::Pane(pane) && b.label != "down" && b.label != "scroll down");
     let global = BINDINGS.iter().filter(|b| {
         b.context == Global
             && matches!(b.action, Action::CopyToken | Action::ShowSnippet | Action::ShowHelp | Action::Quit)

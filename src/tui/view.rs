@@ -138,13 +138,10 @@ fn render_footer(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let pairs: Vec<(String, String)> = match &app.mode {
         Mode::Normal => keymap::footer(app.focus)
             .into_iter()
-            .map(|b| {
-                let keys = if b.label == "up" {
-                    "↑↓/jk".to_string()
-                } else {
-                    b.keys.iter().map(|k| k.label()).collect::<Vec<_>>().join("/")
-                };
-                (keys, if b.label == "up" { "move".to_string() } else { b.label.to_string() })
+            .map(|b| match b.label {
+                "up" => ("↑↓/jk".to_string(), "move".to_string()),
+                "scroll up" => ("↑↓/jk".to_string(), "scroll".to_string()),
+                label => (b.keys.iter().map(|k| k.label()).collect::<Vec<_>>().join("/"), label.to_string()),
             })
             .collect(),
         Mode::Editing(_) | Mode::Filter | Mode::Prompt(_) => {
