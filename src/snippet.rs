@@ -194,7 +194,14 @@ pub fn literal(lang: &str, value: &Value) -> String {
     }
 }
 
-fn environment() -> Environment<'static> {
+/// The template environment, built once: every template is parsed on the first render, not on
+/// each one (the workbench renders the snippet overlay on every frame it is open).
+fn environment() -> &'static Environment<'static> {
+    static ENV: std::sync::OnceLock<Environment<'static>> = std::sync::OnceLock::new();
+    ENV.get_or_init(build_environment)
+}
+
+fn build_environment() -> Environment<'static> {
     let mut env = Environment::new();
     // Escaping is explicit, per context, with the filters below.
     env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);

@@ -78,6 +78,33 @@ impl Io {
         Ok(bytes)
     }
 
+    /// A secret from whichever of the three secret sources was given (environment variable,
+    /// file, standard input), with where it came from; None when none was given.
+    pub fn secret_source(
+        &mut self,
+        env: Option<&str>,
+        file: Option<&std::path::Path>,
+        stdin: bool,
+    ) -> Result<Option<(Vec<u8>, String)>, CliError> {
+        if let Some(var) = env {
+            let value = std::env::var_os(var).ok_or_else(|| {
+                CliError::usage(format!(
+                    "environment variable '{var}' is not set: export it, or use --secret-file"
+                ))
+            })?;
+            return Ok(Some((os_bytes(value), format!("${var}"))));
+        }
+        if let Some(path) = file {
+            let bytes = std::fs::read(path)
+                .map_err(|e| CliError::usage(format!("cannot read secret file '{}': {e}", path.display())))?;
+            return Ok(Some((strip_newline(bytes), format!("--secret-file {}", path.display()))));
+        }
+        if stdin {
+            return Ok(Some((strip_newline(self.stdin("secret")?), "standard input".to_string())));
+        }
+        Ok(None)
+    }
+
     /// The token from the argument, or from standard input for `-` or no argument.
     pub fn token(&mut self, arg: Option<&str>) -> Result<String, CliError> {
         match arg {
@@ -144,19 +171,13 @@ impl Io {
         profile: Option<&Profile>,
     ) -> Result<Option<LoadedKey>, CliError> {
         let base64 = secret_base64 || profile.is_some_and(|p| p.secret_encoding == SecretEncoding::Base64);
-        let (bytes, origin) = if let Some(var) = &source.secret_env {
-            let value = std::env::var_os(var).ok_or_else(|| {
-                CliError::usage(format!(
-                    "environment variable '{var}' is not set: export it, or use --secret-file"
-                ))
-            })?;
-            (os_bytes(value), format!("${var}"))
-        } else if let Some(path) = &source.secret_file {
-            let bytes = std::fs::read(path)
-                .map_err(|e| CliError::usage(format!("cannot read secret file '{}': {e}", path.display())))?;
-            (strip_newline(bytes), format!("--secret-file {}", path.display()))
-        } else if source.secret_stdin {
-            (strip_newline(self.stdin("secret")?), "standard input".to_string())
+        let shared = self.secret_source(
+            source.secret_env.as_deref(),
+            source.secret_file.as_deref(),
+            source.secret_stdin,
+        )?;
+        let (bytes, origin) = if let Some(found) = shared {
+            found
         } else if let Some(secret) = &source.secret {
             eprintln!(
                 "warning: a secret on the command line is visible to other users in `ps` and stays in shell history; prefer --secret-env, --secret-file or --secret-stdin"

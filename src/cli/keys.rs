@@ -290,19 +290,8 @@ pub fn run(command: &KeysCommand, io: &mut Io) -> Result<u8, CliError> {
 }
 
 fn read_secret(source: &SecretSource, io: &mut Io) -> Result<(Vec<u8>, String), CliError> {
-    if source.secret_stdin {
-        Ok((strip_newline(io.stdin("secret")?), "standard input".into()))
-    } else if let Some(path) = &source.secret_file {
-        let bytes = std::fs::read(path)
-            .map_err(|e| CliError::usage(format!("cannot read secret file '{}': {e}", path.display())))?;
-        Ok((strip_newline(bytes), path.display().to_string()))
-    } else if let Some(var) = &source.secret_env {
-        let value = std::env::var_os(var)
-            .ok_or_else(|| CliError::usage(format!("environment variable '{var}' is not set")))?;
-        Ok((os_bytes(value), format!("${var}")))
-    } else {
-        Err(CliError::usage("give the secret with --secret-stdin, --secret-file or --secret-env"))
-    }
+    io.secret_source(source.secret_env.as_deref(), source.secret_file.as_deref(), source.secret_stdin)?
+        .ok_or_else(|| CliError::usage("give the secret with --secret-stdin, --secret-file or --secret-env"))
 }
 
 fn add(store: &StoreDir, entry: KeyEntry, from: Option<&str>) -> Result<u8, CliError> {
