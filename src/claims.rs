@@ -18,6 +18,8 @@ pub enum ClaimType {
     String,
     /// A string that must look like an email address.
     Email,
+    /// An identifier: a string or a whole number (vendors' samples send `user.id` as it is).
+    Id,
     /// A whole number.
     Integer,
     /// Any JSON number.
@@ -36,6 +38,7 @@ impl fmt::Display for ClaimType {
         f.write_str(match self {
             ClaimType::String => "string",
             ClaimType::Email => "email",
+            ClaimType::Id => "id",
             ClaimType::Integer => "integer",
             ClaimType::Number => "number",
             ClaimType::Boolean => "boolean",
@@ -59,7 +62,7 @@ impl ClaimType {
     /// Converts text a person typed into a JSON value of this type.
     pub fn convert(self, text: &str, now: i64) -> Result<Value, String> {
         match self {
-            ClaimType::String => Ok(Value::String(text.to_string())),
+            ClaimType::String | ClaimType::Id => Ok(Value::String(text.to_string())),
             ClaimType::Email => {
                 if is_email(text) {
                     Ok(Value::String(text.to_string()))
@@ -115,6 +118,7 @@ impl ClaimType {
         };
         let ok = match self {
             ClaimType::String => value.is_string(),
+            ClaimType::Id => value.is_string() || value.is_i64() || value.is_u64(),
             ClaimType::Email => value.as_str().is_some_and(is_email),
             ClaimType::Integer | ClaimType::UnixTime => value.is_i64() || value.is_u64(),
             ClaimType::Number => value.is_number(),
@@ -127,6 +131,7 @@ impl ClaimType {
     fn article(self) -> &'static str {
         match self {
             ClaimType::String => "a string",
+            ClaimType::Id => "a string or a whole number",
             ClaimType::Email => "an email address string",
             ClaimType::Integer => "a whole number",
             ClaimType::Number => "a number",
@@ -214,6 +219,47 @@ pub enum ValueExpr {
     Md5(ClaimPath),
     /// Hex SHA-256 of another field's value.
     Sha256(ClaimPath),
+    /// Text with `{name}` references to the profile's parameters (looked up first) or to other
+    /// claims: `https://tiledesk.com/projects/{project_id}`.
+    Template(Vec<TemplatePart>),
+}
+
+/// A piece of a [`ValueExpr::Template`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TemplatePart {
+    /// Literal text.
+    Text(String),
+    /// `{name}`: a parameter, else a claim path.
+    Ref(String),
+}
+
+impl TemplatePart {
+    /// Splits text into parts; None when it holds no `{name}` reference.
+    pub fn parse(text: &str) -> Option<Vec<TemplatePart>> {
+        let mut parts = Vec::new();
+        let mut literal = String::new();
+        let mut rest = text;
+        let mut refs = 0;
+        while let Some(c) = rest.chars().next() {
+            if c == '{'
+                && let Some((name, after)) = placeholder(rest)
+            {
+                if !literal.is_empty() {
+                    parts.push(TemplatePart::Text(std::mem::take(&mut literal)));
+                }
+                parts.push(TemplatePart::Ref(name.to_string()));
+                refs += 1;
+                rest = after;
+                continue;
+            }
+            literal.push(c);
+            rest = rest.get(c.len_utf8()..).unwrap_or("");
+        }
+        if !literal.is_empty() {
+            parts.push(TemplatePart::Text(literal));
+        }
+        (refs > 0).then_some(parts)
+    }
 }
 
 impl ValueExpr {
@@ -236,6 +282,9 @@ impl ValueExpr {
             let secs = parse_duration(amount)?;
             let secs = i64::try_from(secs).map_err(|_| format!("'{t}' is too far away"))?;
             return Ok(Some(ValueExpr::Now { offset: sign * secs }));
+        }
+        if let Some(parts) = TemplatePart::parse(t) {
+            return Ok(Some(ValueExpr::Template(parts)));
         }
         for (name, make) in
             [("md5(", ValueExpr::Md5 as fn(ClaimPath) -> ValueExpr), ("sha256(", ValueExpr::Sha256)]
@@ -276,6 +325,15 @@ impl fmt::Display for ValueExpr {
             ValueExpr::Uuid => f.write_str("uuid"),
             ValueExpr::Md5(p) => write!(f, "md5({p})"),
             ValueExpr::Sha256(p) => write!(f, "sha256({p})"),
+            ValueExpr::Template(parts) => {
+                for part in parts {
+                    match part {
+                        TemplatePart::Text(t) => f.write_str(t)?,
+                        TemplatePart::Ref(r) => write!(f, "{{{r}}}")?,
+                    }
+                }
+                Ok(())
+            }
         }
     }
 }
@@ -317,6 +375,179 @@ pub struct ClaimField {
     /// The value used when none is given; optional fields without one are left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<ValueExpr>,
+    /// Which of the profile's sources states this claim's rules (required, type, pattern,
+    /// charset); none means the profile's `default_source`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// The field of the logged-in user the server code takes this claim from (`id`, `email`,
+    /// `name`, `first_name`, `last_name`); none when the claim is not the user's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<UserField>,
+    /// The shape the value must have: `{param}` matches a parameter's value (the same one
+    /// everywhere in the token), `*` any non-empty text, anything else itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+    /// Which characters the value may hold.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charset: Option<Charset>,
+}
+
+/// The fields of a logged-in user that server code reads (`user.id`, `user.email`, ...).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UserField {
+    /// The user's id in the customer's system (a number or a string).
+    Id,
+    /// The user's email address.
+    Email,
+    /// The user's full name.
+    Name,
+    /// The user's first name.
+    FirstName,
+    /// The user's last name.
+    LastName,
+}
+
+impl UserField {
+    /// The key in the user object (`first_name`).
+    pub fn key(self) -> &'static str {
+        match self {
+            UserField::Id => "id",
+            UserField::Email => "email",
+            UserField::Name => "name",
+            UserField::FirstName => "first_name",
+            UserField::LastName => "last_name",
+        }
+    }
+}
+
+/// A set of characters a claim's value may use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Charset {
+    /// ASCII letters and digits, plus `-` and `_` (Tiledesk's page calls `user-123456`
+    /// alphanumeric).
+    Alphanumeric,
+}
+
+impl Charset {
+    /// The characters of `text` outside the set, each once, in order.
+    pub fn outside(self, text: &str) -> Vec<char> {
+        let mut bad: Vec<char> = Vec::new();
+        for c in text.chars() {
+            let ok = match self {
+                Charset::Alphanumeric => c.is_ascii_alphanumeric() || c == '-' || c == '_',
+            };
+            if !ok && !bad.contains(&c) {
+                bad.push(c);
+            }
+        }
+        bad
+    }
+}
+
+impl fmt::Display for Charset {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Charset::Alphanumeric => "letters, digits, '-' and '_'",
+        })
+    }
+}
+
+/// Matches `text` against a claim pattern (`https://x/projects/{project_id}`, `{project_id}_*`).
+/// `bound` holds parameter values already known (given, or matched in another claim); a
+/// placeholder seen for the first time is bound to what it matched. Returns false on mismatch.
+pub fn match_pattern(pattern: &str, text: &str, bound: &mut Vec<(String, String)>) -> bool {
+    // Ids and addresses are short; the cap keeps backtracking cheap on a hostile megabyte value.
+    if text.len() > MAX_PATTERN_TEXT {
+        return false;
+    }
+    let parts = pattern_parts(pattern);
+    let mut new = Vec::new();
+    let ok = match_parts(&parts, text, bound, &mut new);
+    if ok {
+        bound.extend(new);
+    }
+    ok
+}
+
+/// The longest value a pattern is matched against.
+pub const MAX_PATTERN_TEXT: usize = 4096;
+
+#[derive(Debug, PartialEq)]
+enum PatternPart<'a> {
+    Text(&'a str),
+    Param(&'a str),
+    Any,
+}
+
+fn pattern_parts(pattern: &str) -> Vec<PatternPart<'_>> {
+    let mut parts = Vec::new();
+    let mut rest = pattern;
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix('*') {
+            parts.push(PatternPart::Any);
+            rest = after;
+            continue;
+        }
+        if let Some((name, after)) = placeholder(rest) {
+            parts.push(PatternPart::Param(name));
+            rest = after;
+            continue;
+        }
+        let next = rest
+            .char_indices()
+            .skip(1)
+            .find(|(i, c)| *c == '*' || (*c == '{' && placeholder(rest.get(*i..).unwrap_or("")).is_some()))
+            .map_or(rest.len(), |(i, _)| i);
+        let (text, after) = rest.split_at(next);
+        parts.push(PatternPart::Text(text));
+        rest = after;
+    }
+    parts
+}
+
+/// `{name}` at the start of `text`: the name and the text after it.
+fn placeholder(text: &str) -> Option<(&str, &str)> {
+    let inner = text.strip_prefix('{')?;
+    let end = inner.find('}')?;
+    let (name, after) = inner.split_at(end);
+    let ok = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
+    ok.then(|| (name, after.get(1..).unwrap_or("")))
+}
+
+fn match_parts(
+    parts: &[PatternPart<'_>],
+    text: &str,
+    bound: &[(String, String)],
+    new: &mut Vec<(String, String)>,
+) -> bool {
+    let Some((first, rest)) = parts.split_first() else { return text.is_empty() };
+    match first {
+        PatternPart::Text(t) => text.strip_prefix(t).is_some_and(|after| match_parts(rest, after, bound, new)),
+        PatternPart::Param(name) => {
+            let known = bound.iter().chain(new.iter()).find(|(n, _)| n == name).map(|(_, v)| v.clone());
+            if let Some(value) = known {
+                return text.strip_prefix(value.as_str()).is_some_and(|after| match_parts(rest, after, bound, new));
+            }
+            // Try every non-empty split, shortest last so a following `_*` binds the longest id.
+            let ends: Vec<usize> = text.char_indices().map(|(i, _)| i).skip(1).chain([text.len()]).collect();
+            for end in ends.into_iter().rev() {
+                let (head, tail) = text.split_at(end);
+                let mark = new.len();
+                new.push(((*name).to_string(), head.to_string()));
+                if match_parts(rest, tail, bound, new) {
+                    return true;
+                }
+                new.truncate(mark);
+            }
+            false
+        }
+        PatternPart::Any => {
+            let ends: Vec<usize> = text.char_indices().map(|(i, _)| i).skip(1).chain([text.len()]).collect();
+            ends.into_iter().any(|end| text.get(end..).is_some_and(|tail| match_parts(rest, tail, bound, new)))
+        }
+    }
 }
 
 /// What a person gave for a claim: text (converted to the field's type) or raw JSON.
@@ -452,6 +683,14 @@ pub enum ClaimError {
         /// The claim it hashes.
         hashed: String,
     },
+    /// A template default whose references have no value.
+    #[error("claim '{path}' is made from {missing}, which has no value: set it (--param NAME=VALUE or --claim) or give {path} directly")]
+    TemplateSource {
+        /// The claim.
+        path: String,
+        /// The references without a value, comma-separated.
+        missing: String,
+    },
     /// A default expression that could not be evaluated.
     #[error("claim '{path}': {reason}")]
     BadDefault {
@@ -466,12 +705,15 @@ pub enum ClaimError {
 /// extra claims; the three times among them are typed as unix times.
 pub const REGISTERED: [&str; 7] = ["iss", "sub", "aud", "exp", "nbf", "iat", "jti"];
 
-/// Everything building a payload needs from outside: the time and a UUID source.
+/// Everything building a payload needs from outside: the time, a UUID source and the
+/// profile's parameters.
 pub struct BuildContext<'a> {
     /// Unix seconds for `now` expressions.
     pub now: i64,
     /// Makes a fresh UUID string for `uuid` expressions.
     pub uuid: &'a mut dyn FnMut() -> String,
+    /// Parameter values by name, for `{name}` references in templates.
+    pub params: &'a [(String, String)],
 }
 
 /// The fields and rules a payload is built from.
@@ -500,9 +742,17 @@ fn hash_hex(expr: &ValueExpr, value: &Value) -> Option<String> {
 pub fn evaluate(expr: &ValueExpr, ctx: &mut BuildContext<'_>) -> Option<Value> {
     match expr {
         ValueExpr::Literal(v) => Some(v.clone()),
-        ValueExpr::Now { offset } => Some(Value::from(ctx.now + offset)),
+        ValueExpr::Now { offset } => ctx.now.checked_add(*offset).map(Value::from),
         ValueExpr::Uuid => Some(Value::String((ctx.uuid)())),
-        ValueExpr::Md5(_) | ValueExpr::Sha256(_) => None,
+        ValueExpr::Md5(_) | ValueExpr::Sha256(_) | ValueExpr::Template(_) => None,
+    }
+}
+
+/// A value as text inside a template: strings as they are, other JSON as written.
+fn as_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
     }
 }
 
@@ -519,26 +769,29 @@ pub fn build_payload(
         }
     }
     let mut values: Vec<(ClaimPath, Option<Value>)> = Vec::new();
-    let mut pending_hashes: Vec<(usize, &ValueExpr)> = Vec::new();
+    let mut pending: Vec<(usize, &ValueExpr)> = Vec::new();
     for field in schema.fields {
         let given = assignments.iter().find(|a| a.path == field.path);
         let value = match given {
             Some(a) => Some(typed_value(&field.path, field.ty, &a.input, ctx.now)?),
             None => match &field.default {
-                Some(expr @ (ValueExpr::Md5(_) | ValueExpr::Sha256(_))) => {
-                    pending_hashes.push((values.len(), expr));
+                Some(expr @ (ValueExpr::Md5(_) | ValueExpr::Sha256(_) | ValueExpr::Template(_))) => {
+                    pending.push((values.len(), expr));
                     None
                 }
                 // A text literal on a typed field ("true" for a boolean) is read as that type.
                 Some(ValueExpr::Literal(Value::String(text)))
-                    if !matches!(field.ty, ClaimType::String | ClaimType::Email) =>
+                    if !matches!(field.ty, ClaimType::String | ClaimType::Email | ClaimType::Id) =>
                 {
                     Some(field.ty.convert(text, ctx.now).map_err(|reason| ClaimError::BadDefault {
                         path: field.path.to_string(),
                         reason: format!("default '{text}' {reason}"),
                     })?)
                 }
-                Some(expr) => evaluate(expr, ctx),
+                Some(expr) => Some(evaluate(expr, ctx).ok_or_else(|| ClaimError::BadDefault {
+                    path: field.path.to_string(),
+                    reason: format!("default '{expr}' is out of range at this time"),
+                })?),
                 None => None,
             },
         };
@@ -564,14 +817,44 @@ pub fn build_payload(
         };
         values.push((a.path.clone(), Some(typed_value(&a.path, ty, &a.input, ctx.now)?)));
     }
-    for (index, expr) in pending_hashes {
-        let Some(source) = expr.source() else { continue };
-        let source_value = values.iter().find(|(p, _)| p == source).and_then(|(_, v)| v.clone());
-        let path = values[index].0.to_string();
-        let Some(source_value) = source_value else {
-            return Err(ClaimError::HashSource { path, hashed: source.to_string() });
-        };
-        values[index].1 = hash_hex(expr, &source_value).map(Value::String);
+    // Derived defaults (hashes and templates) read other claims, which may be derived too:
+    // resolve what can be resolved until nothing changes.
+    while !pending.is_empty() {
+        let before = pending.len();
+        let mut waiting = Vec::new();
+        for (index, expr) in pending {
+            match derive(expr, &values, ctx.params) {
+                Some(value) => {
+                    if let Some(slot) = values.get_mut(index) {
+                        slot.1 = Some(value);
+                    }
+                }
+                None => waiting.push((index, expr)),
+            }
+        }
+        if waiting.len() == before
+            && let Some(&(index, expr)) = waiting.first()
+        {
+            let path = values.get(index).map(|(p, _)| p.to_string()).unwrap_or_default();
+            return Err(match expr {
+                ValueExpr::Template(parts) => ClaimError::TemplateSource {
+                    path,
+                    missing: parts
+                        .iter()
+                        .filter_map(|p| match p {
+                            TemplatePart::Ref(r) if lookup(r, &values, ctx.params).is_none() => Some(r.clone()),
+                            _ => None,
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                },
+                other => ClaimError::HashSource {
+                    path,
+                    hashed: other.source().map(ToString::to_string).unwrap_or_default(),
+                },
+            });
+        }
+        pending = waiting;
     }
     for field in schema.fields.iter().filter(|f| f.required) {
         if values.iter().any(|(p, v)| p == &field.path && v.is_none()) {
@@ -593,6 +876,36 @@ pub fn build_payload(
         placed.push(path);
     }
     Ok(payload)
+}
+
+/// A `{name}` reference: a parameter, else a claim that has a value.
+fn lookup(name: &str, values: &[(ClaimPath, Option<Value>)], params: &[(String, String)]) -> Option<String> {
+    if let Some((_, v)) = params.iter().find(|(n, _)| n == name) {
+        return Some(v.clone());
+    }
+    let path: ClaimPath = name.parse().ok()?;
+    values.iter().find(|(p, _)| *p == path).and_then(|(_, v)| v.as_ref()).map(as_text)
+}
+
+/// A hash or template default, once what it reads has a value.
+fn derive(expr: &ValueExpr, values: &[(ClaimPath, Option<Value>)], params: &[(String, String)]) -> Option<Value> {
+    match expr {
+        ValueExpr::Template(parts) => {
+            let mut out = String::new();
+            for part in parts {
+                match part {
+                    TemplatePart::Text(t) => out.push_str(t),
+                    TemplatePart::Ref(r) => out.push_str(&lookup(r, values, params)?),
+                }
+            }
+            Some(Value::String(out))
+        }
+        other => {
+            let source = other.source()?;
+            let value = values.iter().find(|(p, _)| p == source).and_then(|(_, v)| v.as_ref())?;
+            hash_hex(other, value).map(Value::String)
+        }
+    }
 }
 
 fn typed_value(path: &ClaimPath, ty: ClaimType, input: &ClaimInput, now: i64) -> Result<Value, ClaimError> {
@@ -633,13 +946,18 @@ mod tests {
             required,
             description: String::new(),
             default: default.map(|d| ValueExpr::parse_or_literal(d).expect("expr")),
+            source: None,
+            user: None,
+            pattern: None,
+            charset: None,
         }
     }
 
     fn build(fields: &[ClaimField], allow_extra: bool, args: &[&str]) -> Result<String, ClaimError> {
         let assignments: Vec<ClaimAssignment> = args.iter().map(|a| a.parse()).collect::<Result<_, _>>()?;
         let mut uuid = || "00000000-0000-4000-8000-000000000000".to_string();
-        let mut ctx = BuildContext { now: 1_700_000_000, uuid: &mut uuid };
+        let params = [("project_id".to_string(), "p1".to_string())];
+        let mut ctx = BuildContext { now: 1_700_000_000, uuid: &mut uuid, params: &params };
         let schema = ClaimSchema { profile: "test", fields, allow_extra };
         build_payload(&schema, &assignments, &mut ctx).map(|m| Value::Object(m).to_string())
     }
@@ -734,6 +1052,41 @@ mod tests {
             build(&fields, false, &["email=a@b.co", "exp=now+1m"]),
             Ok(r#"{"email":"a@b.co","exp":1700000060}"#.to_string())
         );
+    }
+
+    #[test]
+    fn templates_read_parameters_first_then_claims() {
+        let fields = [
+            field("_id", ClaimType::String, true, Some("{project_id}_{external_id}")),
+            field("aud", ClaimType::String, true, Some("https://tiledesk.com/projects/{project_id}")),
+            field("external_id", ClaimType::String, true, Some("u-1")),
+        ];
+        assert_eq!(
+            build(&fields, false, &["external_id=42"]),
+            Ok(r#"{"_id":"p1_42","aud":"https://tiledesk.com/projects/p1","external_id":"42"}"#.to_string())
+        );
+        let orphan = [field("x", ClaimType::String, true, Some("{nope}"))];
+        assert!(matches!(build(&orphan, false, &[]), Err(ClaimError::TemplateSource { missing, .. }) if missing == "nope"));
+        assert_eq!(ValueExpr::parse_or_literal("a{b}c").map(|e| e.to_string()), Ok("a{b}c".to_string()));
+        // braces that are not a reference stay literal
+        assert!(matches!(ValueExpr::parse_or_literal("{ not a ref }"), Ok(ValueExpr::Literal(_))));
+    }
+
+    #[test]
+    fn patterns_bind_parameters_across_claims() {
+        let mut bound = Vec::new();
+        assert!(match_pattern("https://tiledesk.com/projects/{project_id}", "https://tiledesk.com/projects/p_1", &mut bound));
+        assert_eq!(bound, vec![("project_id".to_string(), "p_1".to_string())]);
+        assert!(match_pattern("{project_id}_*", "p_1_user", &mut bound));
+        assert!(!match_pattern("{project_id}_*", "other_user", &mut bound));
+        let mut fresh = Vec::new();
+        assert!(match_pattern("{project_id}_*", "abc_def_ghi", &mut fresh));
+        assert_eq!(fresh[0].1, "abc_def");
+        assert!(!match_pattern("userexternal", "user", &mut fresh));
+        assert!(match_pattern("userexternal", "userexternal", &mut fresh));
+        assert!(!match_pattern("*", &"x".repeat(MAX_PATTERN_TEXT + 1), &mut fresh));
+        assert_eq!(Charset::Alphanumeric.outside("user-123_ab"), Vec::<char>::new());
+        assert_eq!(Charset::Alphanumeric.outside("a b@c.d é"), vec![' ', '@', '.', 'é']);
     }
 
     #[test]

@@ -69,11 +69,14 @@ Examples:
       --claim name='Ada Lovelace' --claim email=ada@example.com --claim external_id=u42
   tokensmith sign --profile orlo --key-file private.pem --claim 'User ID:=124' --claim Telephone=0123
   tokensmith sign --profile ticketping --secret-file secret.txt --ttl 2m --json
+  tokensmith sign --profile tiledesk --secret-env TILEDESK_SECRET --param project_id=65f0c0ffee
 
 PATH=VALUE sets text, converted to the claim's declared type (time claims accept now+5m,
 now-30s, unix seconds or 2026-01-31T12:00:00Z); PATH:=JSON sets a raw JSON value.
 Dotted paths nest: account.first_name=Ada makes {\"account\":{\"first_name\":\"Ada\"}}.
-Claims left unset get the profile's default.")]
+Claims left unset get the profile's default; some defaults are made from parameters
+(Tiledesk's aud from project_id). A token that breaks one of the vendor's rules is still
+made, with one 'rule:' line on stderr per broken rule; --strict refuses it instead.")]
     Sign(SignArgs),
     /// Decode a token without verifying it: header, payload, signature and times
     #[command(after_help = "\
@@ -205,6 +208,12 @@ pub struct SignArgs {
     /// Issue the token as of this time (unix seconds or RFC 3339) instead of now
     #[arg(long, value_name = "TIME")]
     pub at: Option<String>,
+    /// Set a profile parameter that claims are made from: NAME=VALUE (project_id, org_id...)
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
+    /// Refuse (exit 2, no token) when the token would break one of the vendor's rules
+    #[arg(long)]
+    pub strict: bool,
     /// Print JSON with the token, header and payload
     #[arg(long)]
     pub json: bool,
@@ -263,6 +272,9 @@ pub struct DoctorArgs {
     /// Judge as of this time (unix seconds or RFC 3339), e.g. when the token was sent
     #[arg(long, value_name = "TIME")]
     pub at: Option<String>,
+    /// The customer's parameter values, to check claims made from them: NAME=VALUE (project_id)
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
     /// Print JSON
     #[arg(long)]
     pub json: bool,
@@ -321,6 +333,8 @@ usage_errors!(
     UnknownProfile,
     SignError,
     AlgChoiceError,
+    tokensmith::sign::SignError,
+    tokensmith::profile::ParamError,
     tokensmith::paths::NoHome,
     tokensmith::store::StoreError
 );

@@ -4,15 +4,13 @@
 use std::fmt;
 
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::claims::ClaimType;
-use crate::profile::{Profile, SecretEncoding};
+use crate::profile::{Profile, SecretEncoding, Source, SourceKind};
 use crate::secret::Secret;
-use crate::time::{MILLIS_THRESHOLD, human_duration, utc};
-use crate::token::{
-    self, Alg, Cleanup, DecodeError, DecodedToken, Family, KeyMaterial, Segment, numeric_time,
-};
+use crate::time::{human_duration, utc};
+use crate::token::{self, Alg, Cleanup, DecodeError, DecodedToken, Family, KeyMaterial, Segment};
 
 /// How bad a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -53,6 +51,9 @@ pub struct Finding {
     /// Which part of the token is at fault, for highlighting.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub segment: Option<Segment>,
+    /// Where the rule comes from (seed page, vendor docs, vendor server code, RFC, tokensmith).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
 }
 
 fn finding(
@@ -70,6 +71,7 @@ fn finding(
         found: found.into(),
         fix: fix.into(),
         segment,
+        source: None,
     }
 }
 
@@ -113,24 +115,48 @@ impl Report {
     }
 }
 
-/// Examines a token as pasted, against a profile, with the keys to try, judged at `at`.
-pub fn diagnose(input: &str, profile: &Profile, candidates: &[Candidate], at: i64) -> Report {
+/// Examines a token as pasted, against a profile, with the keys to try and the customer's
+/// parameter values (`project_id`) where known, judged at `at`.
+pub fn diagnose(
+    input: &str,
+    profile: &Profile,
+    candidates: &[Candidate],
+    params: &[(String, String)],
+    at: i64,
+) -> Report {
     let mut findings = Vec::new();
     let mut verified_with = None;
     match token::decode(input) {
         Err(err) => findings.push(not_a_jwt(&err)),
         Ok(decoded) => {
             cleanup_findings(&decoded.cleaned, profile, &mut findings);
-            let alg = header_findings(&decoded, profile, &mut findings);
+            let alg = alg_findings(&decoded, profile, &mut findings);
             if let Some(alg) = alg {
                 verified_with = signature_findings(&decoded, alg, candidates, profile, &mut findings);
             }
-            claim_findings(&decoded, profile, &mut findings);
-            time_findings(&decoded, profile, at, &mut findings);
+            findings.extend(check_rules(&decoded.header, &decoded.payload, profile, params, at));
         }
     }
     findings.sort_by_key(|f| f.severity);
     Report { at, profile: profile.id.clone(), findings, verified_with }
+}
+
+/// The profile's rules on a header and payload (not the signature or the algorithm): required
+/// header fields, claims, their types and shapes, and the times. `sign` reports these for the
+/// token it makes; the doctor for the token it is given.
+pub fn check_rules(
+    header: &Map<String, Value>,
+    payload: &Map<String, Value>,
+    profile: &Profile,
+    params: &[(String, String)],
+    at: i64,
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    header_findings(header, profile, &mut findings);
+    claim_findings(payload, profile, params, &mut findings);
+    time_findings(payload, profile, at, &mut findings);
+    findings.sort_by_key(|f| f.severity);
+    findings
 }
 
 fn not_a_jwt(err: &DecodeError) -> Finding {
@@ -193,7 +219,7 @@ fn cleanup_findings(cleaned: &[Cleanup], profile: &Profile, out: &mut Vec<Findin
     }
 }
 
-fn header_findings(decoded: &DecodedToken, profile: &Profile, out: &mut Vec<Finding>) -> Option<Alg> {
+fn alg_findings(decoded: &DecodedToken, profile: &Profile, out: &mut Vec<Finding>) -> Option<Alg> {
     let allowed: Vec<&str> = profile.algorithms.iter().map(|a| a.name()).collect();
     let alg = match decoded.alg() {
         None => {
@@ -257,10 +283,15 @@ fn header_findings(decoded: &DecodedToken, profile: &Profile, out: &mut Vec<Find
             }
         },
     };
+    alg
+}
+
+fn header_findings(header: &Map<String, Value>, profile: &Profile, out: &mut Vec<Finding>) {
     for required in &profile.header.required {
-        if !decoded.header.contains_key(required) {
-            out.push(finding(
-                Severity::Error,
+        if !header.contains_key(required) {
+            let source = profile.source(None);
+            out.push(sourced(finding(
+                severity_of(&source),
                 "header.missing",
                 Some(&format!("header.{required}")),
                 Some(Segment::Header),
@@ -269,10 +300,9 @@ fn header_findings(decoded: &DecodedToken, profile: &Profile, out: &mut Vec<Find
                     ("kid", Some(d)) => format!("add \"kid\": {d}"),
                     _ => format!("add \"{required}\" to the header when signing"),
                 },
-            ));
+            ), source));
         }
     }
-    alg
 }
 
 fn other_reading(text: &Secret, encoding: SecretEncoding) -> Option<KeyMaterial> {
@@ -445,209 +475,314 @@ fn describe(value: &Value) -> String {
     }
 }
 
-fn claim_findings(decoded: &DecodedToken, profile: &Profile, out: &mut Vec<Finding>) {
-    for field in &profile.claims {
-        let name = field.path.to_string();
-        match field.path.get(&decoded.payload) {
-            None if field.required && !matches!(name.as_str(), "exp" | "iat") => out.push(finding(
-                Severity::Error,
-                "claim.missing",
-                Some(&name),
-                Some(Segment::Payload),
-                format!("required claim '{name}' is missing"),
-                format!(
-                    "add '{name}' ({}){}",
-                    field.ty,
-                    if field.description.is_empty() {
-                        String::new()
-                    } else {
-                        format!(": {}", field.description)
-                    }
-                ),
-            )),
-            None => {}
-            Some(value) => {
-                if matches!(field.ty, ClaimType::UnixTime) {
-                    continue; // the time checks below cover these
-                }
-                if let Err(reason) = field.ty.check(value) {
-                    let code = if field.ty == ClaimType::Email && value.is_string() {
-                        "claim.email"
-                    } else {
-                        "claim.type"
-                    };
-                    out.push(finding(
-                        Severity::Error,
-                        code,
-                        Some(&name),
-                        Some(Segment::Payload),
-                        format!("'{name}' {reason}"),
-                        match field.ty {
-                            ClaimType::Boolean => format!("send {name} as true or false without quotes"),
-                            ClaimType::Email => format!("send a real email address in '{name}'"),
-                            other => format!("send '{name}' as {other}, not {}", describe(value)),
-                        },
-                    ));
-                }
-            }
-        }
+/// A source, as a finding quotes it: "the seed page (Tiledesk: Widget Authentication)".
+pub fn source_phrase(source: &Source) -> String {
+    match source.kind {
+        SourceKind::Standard => source.title.clone(),
+        SourceKind::Ours => "tokensmith's own advice (not a vendor rule)".to_string(),
+        kind => format!("{kind}: {}", source.title),
     }
 }
 
-fn time_findings(decoded: &DecodedToken, profile: &Profile, at: i64, out: &mut Vec<Finding>) {
-    let payload = &decoded.payload;
-    let mut times = std::collections::HashMap::new();
-    for claim in ["exp", "iat", "nbf"] {
-        let Some(value) = payload.get(claim) else { continue };
-        let Some(t) = numeric_time(value) else {
-            out.push(finding(
-                Severity::Error,
-                "time.not-numeric",
-                Some(claim),
+/// The severity of breaking a rule from this source: an error only when the vendor's acceptor
+/// enforces it.
+fn severity_of(source: &Source) -> Severity {
+    if source.enforced { Severity::Error } else { Severity::Warning }
+}
+
+fn sourced(mut f: Finding, source: Source) -> Finding {
+    f.source = Some(source);
+    f
+}
+
+/// Claims that a nested profile expects under an object but the token has at the top level
+/// (`first_name` instead of `account.first_name`): one finding naming the object.
+fn flat_nesting(decoded_payload: &Map<String, Value>, profile: &Profile) -> Option<(String, Vec<String>)> {
+    let mut by_parent: Vec<(String, Vec<String>)> = Vec::new();
+    for field in &profile.claims {
+        let keys = field.path.keys();
+        let (Some((last, parents)), true) = (keys.split_last(), keys.len() > 1) else { continue };
+        if field.path.get(decoded_payload).is_some() || !decoded_payload.contains_key(last) {
+            continue;
+        }
+        let parent = parents.join(".");
+        match by_parent.iter_mut().find(|(p, _)| *p == parent) {
+            Some((_, found)) => found.push(last.clone()),
+            None => by_parent.push((parent, vec![last.clone()])),
+        }
+    }
+    by_parent.into_iter().max_by_key(|(_, found)| found.len())
+}
+
+fn claim_findings(payload: &Map<String, Value>, profile: &Profile, params: &[(String, String)], out: &mut Vec<Finding>) {
+    let nesting = flat_nesting(payload, profile);
+    if let Some((parent, found)) = &nesting {
+        let source = profile.source(profile.claims.iter().find(|f| f.path.keys().first() == Some(parent)).and_then(|f| f.source.as_deref()));
+        out.push(sourced(
+            finding(
+                severity_of(&source),
+                "claim.not-nested",
+                Some(parent),
                 Some(Segment::Payload),
-                format!("{claim} is {}, not a number of seconds", describe(value)),
-                format!("send {claim} as a whole number of seconds since 1970, without quotes"),
-            ));
+                format!("{} {} at the top level, but {} reads {} inside '{parent}'", found.join(", "), if found.len() == 1 { "is" } else { "are" }, profile.name, if found.len() == 1 { "it" } else { "them" }),
+                format!("nest them: {{\"{parent}\": {{{}}}}}", found.iter().map(|k| format!("\"{k}\": ...")).collect::<Vec<_>>().join(", ")),
+            ),
+            source,
+        ));
+    }
+    let mut shaped = Vec::new();
+    for field in &profile.claims {
+        let name = field.path.to_string();
+        let source = profile.source(field.source.as_deref());
+        let severity = severity_of(&source);
+        let value = field.path.get(payload);
+        if matches!(name.as_str(), "exp" | "iat" | "nbf") {
+            continue; // the time-rule engine covers these
+        }
+        let Some(value) = value else {
+            let nested = nesting.as_ref().is_some_and(|(parent, found)| {
+                field.path.keys().first() == Some(parent) && field.path.keys().last().is_some_and(|k| found.contains(k))
+            });
+            if field.required && !nested {
+                out.push(sourced(
+                    finding(
+                        severity,
+                        "claim.missing",
+                        Some(&name),
+                        Some(Segment::Payload),
+                        format!("required claim '{name}' is missing"),
+                        format!(
+                            "add '{name}' ({}){}",
+                            field.ty,
+                            if field.description.is_empty() { String::new() } else { format!(": {}", field.description) }
+                        ),
+                    ),
+                    source,
+                ));
+            }
             continue;
         };
-        if t > MILLIS_THRESHOLD {
-            out.push(finding(
-                Severity::Error,
-                "time.milliseconds",
-                Some(claim),
-                Some(Segment::Payload),
-                format!("{claim} is {t}: that is milliseconds ({}), not seconds", utc(t / 1000).unwrap_or_default()),
-                "divide by 1000: JavaScript's Date.now() gives milliseconds; use Math.floor(Date.now() / 1000)".to_string(),
+        if let Err(reason) = field.ty.check(value) {
+            let code = if field.ty == ClaimType::Email && value.is_string() { "claim.email" } else { "claim.type" };
+            out.push(sourced(
+                finding(
+                    severity,
+                    code,
+                    Some(&name),
+                    Some(Segment::Payload),
+                    format!("'{name}' {reason}"),
+                    match field.ty {
+                        ClaimType::Boolean => format!("send {name} as true or false without quotes"),
+                        ClaimType::Email => format!("send a real email address in '{name}'"),
+                        other => format!("send '{name}' as {other}, not {}", describe(value)),
+                    },
+                ),
+                source,
             ));
             continue;
         }
-        times.insert(claim, t);
-    }
-    let (exp, iat, nbf) = (times.get("exp").copied(), times.get("iat").copied(), times.get("nbf").copied());
-    let present = |c: &str| payload.contains_key(c);
-    if profile.time.exp_required && !present("exp") {
-        out.push(finding(
-            Severity::Error,
-            "time.exp-missing",
-            Some("exp"),
-            Some(Segment::Payload),
-            format!("there is no exp, and {} requires one", profile.name),
-            "add exp: issue time plus a few minutes, in seconds",
-        ));
-    }
-    if profile.time.iat_required && !present("iat") {
-        out.push(finding(
-            Severity::Error,
-            "time.iat-missing",
-            Some("iat"),
-            Some(Segment::Payload),
-            format!("there is no iat, and {} requires one", profile.name),
-            "add iat: the issue time, in seconds",
-        ));
-    }
-    if let Some(exp) = exp
-        && exp <= at
-    {
-        out.push(finding(
-            Severity::Error,
-            "time.expired",
-            Some("exp"),
-            Some(Segment::Payload),
-            format!(
-                "expired {} ago (exp {})",
-                human_duration((at - exp).unsigned_abs()),
-                utc(exp).unwrap_or_default()
-            ),
-            "issue a fresh token when the page loads (or when the widget asks for one)",
-        ));
-    }
-    if let Some(nbf) = nbf
-        && nbf > at
-    {
-        out.push(finding(
-            Severity::Error,
-            "time.not-yet-valid",
-            Some("nbf"),
-            Some(Segment::Payload),
-            format!(
-                "not valid for another {} (nbf {})",
-                human_duration((nbf - at).unsigned_abs()),
-                utc(nbf).unwrap_or_default()
-            ),
-            "drop nbf or set it to the issue time; check the server's clock",
-        ));
-    }
-    if let Some(iat) = iat
-        && iat > at
-    {
-        let skew = profile.time.iat_skew.unwrap_or(0) as i64;
-        let ahead = iat - at;
-        if ahead > skew {
-            out.push(finding(
-                if profile.time.iat_skew.is_some() { Severity::Error } else { Severity::Warning },
-                "time.iat-future",
-                Some("iat"),
-                Some(Segment::Payload),
-                format!(
-                    "iat is {} in the future{}",
-                    human_duration(ahead.unsigned_abs()),
-                    profile
-                        .time
-                        .iat_skew
-                        .map(|s| format!(
-                            ", beyond the {} of skew {} allows",
-                            human_duration(s),
-                            profile.name
-                        ))
-                        .unwrap_or_default()
-                ),
-                "sync the server's clock (NTP) and set iat to the current time in seconds",
-            ));
+        let text = match value {
+            Value::String(s) => s.clone(),
+            Value::Number(n) => n.to_string(),
+            _ => continue,
+        };
+        if field.pattern.is_some() {
+            shaped.push((field, text.clone(), value.clone(), source.clone()));
+        }
+        if let Some(charset) = field.charset {
+            let bad = charset.outside(&text);
+            if !bad.is_empty() {
+                out.push(sourced(
+                    finding(
+                        severity,
+                        "claim.charset",
+                        Some(&name),
+                        Some(Segment::Payload),
+                        format!(
+                            "'{name}' holds {}, outside {charset}",
+                            bad.iter().take(5).map(|c| format!("{c:?}")).collect::<Vec<_>>().join(", ")
+                        ),
+                        format!("use only {charset} in '{name}' (your user id, not an email address or a name)"),
+                    ),
+                    source,
+                ));
+            }
         }
     }
-    // Without iat or nbf, the lifetime is measured from the judging time.
-    let start = iat.or(nbf).or_else(|| exp.filter(|e| *e > at).map(|_| at));
-    let from = if iat.is_some() {
-        "iat"
-    } else if nbf.is_some() {
-        "nbf"
-    } else {
-        "now"
-    };
-    if let (Some(exp), Some(start)) = (exp, start) {
-        let lifetime = exp - start;
-        if let Some(max) = profile.time.max_lifetime
-            && lifetime > max as i64
-        {
-            out.push(finding(
-                Severity::Error,
-                "time.lifetime-max",
-                Some("exp"),
+    pattern_findings(shaped, params, out);
+}
+
+/// Checks claims against their patterns. Exact shapes go first, so a parameter is bound where
+/// it is least ambiguous (`aud`'s project id) before a `{project_id}_*` is checked against it.
+fn pattern_findings(
+    mut shaped: Vec<(&crate::claims::ClaimField, String, Value, Source)>,
+    params: &[(String, String)],
+    out: &mut Vec<Finding>,
+) {
+    shaped.sort_by_key(|(field, ..)| field.pattern.as_deref().is_some_and(|p| p.contains('*')));
+    let mut bound: Vec<(String, String)> = params.to_vec();
+    for (field, text, value, source) in shaped {
+        let Some(pattern) = &field.pattern else { continue };
+        let name = field.path.to_string();
+        let before = bound.clone();
+        if crate::claims::match_pattern(pattern, &text, &mut bound) {
+            continue;
+        }
+        let known: Vec<String> = pattern_params(pattern)
+            .into_iter()
+            .filter_map(|p| before.iter().find(|(n, _)| *n == p).map(|(n, v)| format!("{n} = '{v}'")))
+            .collect();
+        out.push(sourced(
+            finding(
+                severity_of(&source),
+                "claim.pattern",
+                Some(&name),
                 Some(Segment::Payload),
                 format!(
-                    "exp is {} after {from}; {} accepts at most {}",
-                    human_duration(lifetime.unsigned_abs()),
-                    profile.name,
-                    human_duration(max)
+                    "'{name}' is {}, which does not have the form {pattern}{}",
+                    describe(&value),
+                    if known.is_empty() { String::new() } else { format!(" with {}", known.join(", ")) }
                 ),
-                format!("set exp to iat + {} or less", human_duration(max)),
-            ));
-        } else if let Some(recommended) = profile.time.recommended_lifetime
-            && lifetime > recommended as i64
-        {
-            out.push(finding(
+                format!(
+                    "send '{name}' as {}{}",
+                    fill_pattern(pattern, &before),
+                    if field.description.is_empty() { String::new() } else { format!(" ({})", field.description) }
+                ),
+            ),
+            source,
+        ));
+    }
+}
+
+fn pattern_params(pattern: &str) -> Vec<String> {
+    match crate::claims::TemplatePart::parse(pattern) {
+        Some(parts) => parts
+            .into_iter()
+            .filter_map(|p| match p {
+                crate::claims::TemplatePart::Ref(r) => Some(r),
+                crate::claims::TemplatePart::Text(_) => None,
+            })
+            .collect(),
+        None => Vec::new(),
+    }
+}
+
+/// A pattern with the known parameters filled in and the rest as `<NAME>`.
+fn fill_pattern(pattern: &str, known: &[(String, String)]) -> String {
+    let Some(parts) = crate::claims::TemplatePart::parse(pattern) else { return pattern.replace('*', "...") };
+    parts
+        .into_iter()
+        .map(|p| match p {
+            crate::claims::TemplatePart::Text(t) => t.replace('*', "..."),
+            crate::claims::TemplatePart::Ref(r) => known
+                .iter()
+                .find(|(n, _)| *n == r)
+                .map_or_else(|| format!("<{}>", r.to_uppercase()), |(_, v)| v.clone()),
+        })
+        .collect()
+}
+
+fn time_findings(payload: &Map<String, Value>, profile: &Profile, at: i64, out: &mut Vec<Finding>) {
+    use crate::time_rules::TimeIssue as T;
+    let rules = &profile.time;
+    let default_lifetime = human_duration(rules.default_lifetime());
+    for brk in crate::time_rules::assess(payload, rules, at, 0) {
+        let source = profile.source(brk.source.as_deref());
+        let said = source_phrase(&source);
+        let claim = brk.issue.claim();
+        let (severity, code, found, fix) = match &brk.issue {
+            T::NotNumeric { raw, .. } => (
+                Severity::Error,
+                "time.not-numeric",
+                format!("{claim} is {}, not a number of seconds", describe(raw)),
+                format!("send {claim} as a whole number of seconds since 1970, without quotes"),
+            ),
+            T::OutOfRange { raw, .. } => (
+                Severity::Error,
+                "time.out-of-range",
+                format!("{claim} is {raw}, which is no date at all, in seconds or in milliseconds"),
+                format!("send {claim} as seconds since 1970 (about {} today)", at),
+            ),
+            T::Milliseconds { millis, .. } => (
+                Severity::Error,
+                "time.milliseconds",
+                format!(
+                    "{claim} is {millis}: that is milliseconds ({}), not seconds",
+                    utc(millis / 1000).unwrap_or_else(|| "no date".to_string())
+                ),
+                "divide by 1000: JavaScript's Date.now() gives milliseconds; use Math.floor(Date.now() / 1000)".to_string(),
+            ),
+            T::Fraction { raw, .. } => (
+                severity_of(&source),
+                "time.not-integer",
+                format!("{claim} is {raw}, not a whole number of seconds; {said} asks for an integer"),
+                format!("round {claim} down: Math.floor(...) in JavaScript, int(...) in Python"),
+            ),
+            T::Missing { .. } => (
+                severity_of(&source),
+                if claim == "exp" { "time.exp-missing" } else { "time.iat-missing" },
+                format!("there is no {claim}, and {said} requires one"),
+                if claim == "exp" {
+                    format!("add exp: the issue time plus {default_lifetime}, in seconds")
+                } else {
+                    "add iat: the issue time, in seconds".to_string()
+                },
+            ),
+            T::Expired { exp, ago } => (
+                Severity::Error,
+                "time.expired",
+                format!("expired {} ago (exp {})", human_duration(*ago), utc(*exp).unwrap_or_default()),
+                "issue a fresh token when the page loads (or when the widget asks for one)".to_string(),
+            ),
+            T::NotYetValid { nbf, wait } => (
+                Severity::Error,
+                "time.not-yet-valid",
+                format!("not valid for another {} (nbf {})", human_duration(*wait), utc(*nbf).unwrap_or_default()),
+                "drop nbf or set it to the issue time; check the server's clock".to_string(),
+            ),
+            T::IatFuture { ahead, skew, .. } => (
+                match skew {
+                    Some(_) => severity_of(&source),
+                    None => Severity::Warning,
+                },
+                "time.iat-future",
+                match skew {
+                    Some(s) => format!(
+                        "iat is {} in the future, beyond the {} of clock skew that {said} allows",
+                        human_duration(*ahead),
+                        human_duration(*s)
+                    ),
+                    None => format!("iat is {} in the future", human_duration(*ahead)),
+                },
+                "sync the server's clock (NTP) and set iat to the current time in seconds".to_string(),
+            ),
+            T::ExpNotAfterIat { exp, iat } => (
+                Severity::Warning,
+                "time.exp-before-iat",
+                format!("exp ({exp}) is not after iat ({iat}): the token was dead when it was made"),
+                format!("set exp to iat + {default_lifetime}"),
+            ),
+            T::LifetimeOverMax { lifetime, max, from } => (
+                severity_of(&source),
+                "time.lifetime-max",
+                format!(
+                    "exp is {} after {from}; {said} allows at most {}",
+                    human_duration(*lifetime),
+                    human_duration(*max)
+                ),
+                format!("set exp to {from} + {} or less", human_duration(*max)),
+            ),
+            T::LifetimeOverRecommended { lifetime, recommended, from } => (
                 Severity::Warning,
                 "time.lifetime-recommended",
-                Some("exp"),
-                Some(Segment::Payload),
                 format!(
-                    "exp is {} after {from}; {} recommends {}",
-                    human_duration(lifetime.unsigned_abs()),
-                    profile.name,
-                    human_duration(recommended)
+                    "exp is {} after {from}; {said} recommends {}",
+                    human_duration(*lifetime),
+                    human_duration(*recommended)
                 ),
-                format!("keep tokens short-lived: iat + {}", human_duration(recommended)),
-            ));
-        }
+                format!("keep tokens short-lived: {from} + {}", human_duration(*recommended)),
+            ),
+        };
+        out.push(sourced(finding(severity, code, Some(claim), Some(Segment::Payload), found, fix), source));
     }
 }

@@ -10,5 +10,7 @@ pub mod profile;
 pub mod secret;
 pub mod snippet;
 pub mod store;
+pub mod sign;
 pub mod time;
+pub mod time_rules;
 pub mod token;

@@ -258,7 +258,7 @@ pub fn render(input: &SnippetInput<'_>, flavor: &str) -> Result<String, SnippetE
     let (iat, exp, nbf) = (time("iat"), time("exp"), time("nbf"));
     let lifetime = match (iat, exp) {
         (Some(iat), Some(exp)) if exp > iat => exp - iat,
-        _ => profile.time.recommended_lifetime.or(profile.time.max_lifetime).map_or(300, |s| s as i64),
+        _ => i64::try_from(profile.time.default_lifetime()).unwrap_or(300),
     };
     let items: Vec<(String, Value, &str)> = payload
         .iter()

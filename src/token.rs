@@ -162,29 +162,29 @@ pub enum Invalid {
         alg: Alg,
     },
     /// `exp` has passed.
-    #[error("expired {} ago (exp {exp}, leeway {leeway_secs}s)", crate::time::human_duration(.seconds_ago.unsigned_abs()))]
+    #[error("expired {} ago (exp {exp}, leeway {leeway_secs}s)", crate::time::human_duration(*.seconds_ago))]
     Expired {
         /// The `exp` claim.
         exp: i64,
         /// How long ago it expired.
-        seconds_ago: i64,
+        seconds_ago: u64,
         /// The leeway used.
         leeway_secs: u64,
     },
     /// `nbf` is in the future.
-    #[error("not valid yet: nbf is in {} (nbf {nbf}, leeway {leeway_secs}s)", crate::time::human_duration(.seconds_until.unsigned_abs()))]
+    #[error("not valid yet: nbf is in {} (nbf {nbf}, leeway {leeway_secs}s)", crate::time::human_duration(*.seconds_until))]
     NotYetValid {
         /// The `nbf` claim.
         nbf: i64,
         /// Seconds until it becomes valid.
-        seconds_until: i64,
+        seconds_until: u64,
         /// The leeway used.
         leeway_secs: u64,
     },
     /// `exp` is required but missing.
     #[error("the token has no exp claim, and this profile requires one")]
     MissingExp,
-    /// A time claim that is not a number.
+    /// A time claim that is not a number of seconds (text, milliseconds, or no date at all).
     #[error("the {claim} claim is not a number of seconds: {value}")]
     NotNumeric {
         /// `exp`, `nbf` or `iat`.
@@ -233,30 +233,33 @@ pub fn verify(token: &DecodedToken, key: &KeyMaterial, options: &VerifyOptions) 
             }
         }
     }
-    let leeway = i64::try_from(options.leeway_secs).unwrap_or(i64::MAX);
-    match token.payload.get("exp") {
-        None if options.require_exp => problems.push(Invalid::MissingExp),
-        None => {}
-        Some(value) => match numeric_time(value) {
-            None => problems.push(Invalid::NotNumeric { claim: "exp".into(), value: value.to_string() }),
-            Some(exp) if options.now > exp.saturating_add(leeway) => problems.push(Invalid::Expired {
-                exp,
-                seconds_ago: options.now - exp,
-                leeway_secs: options.leeway_secs,
-            }),
-            Some(_) => {}
-        },
+    // Times: the one time-rule engine decides (expired at exactly exp, checked arithmetic).
+    use crate::time_rules::{Reading, Times, gap, is_expired, is_not_yet_valid};
+    let times = Times::read(&token.payload);
+    if options.require_exp && times.exp.is_none() {
+        problems.push(Invalid::MissingExp);
     }
-    if let Some(value) = token.payload.get("nbf") {
-        match numeric_time(value) {
-            None => problems.push(Invalid::NotNumeric { claim: "nbf".into(), value: value.to_string() }),
-            Some(nbf) if options.now.saturating_add(leeway) < nbf => problems.push(Invalid::NotYetValid {
-                nbf,
-                seconds_until: nbf - options.now,
-                leeway_secs: options.leeway_secs,
-            }),
-            Some(_) => {}
+    for claim in times.present() {
+        let value = match &claim.reading {
+            Reading::NotNumeric { raw } => raw.to_string(),
+            Reading::Milliseconds { millis } => format!("{millis} (milliseconds?)"),
+            Reading::OutOfRange { raw } => format!("{raw} (no date)"),
+            Reading::Seconds { .. } | Reading::Fraction { .. } => continue,
+        };
+        if claim.name != "iat" {
+            problems.push(Invalid::NotNumeric { claim: claim.name.into(), value });
         }
+    }
+    let leeway = options.leeway_secs;
+    if let Some(exp) = times.exp_secs()
+        && is_expired(exp, options.now, leeway)
+    {
+        problems.push(Invalid::Expired { exp, seconds_ago: gap(options.now, exp), leeway_secs: leeway });
+    }
+    if let Some(nbf) = times.nbf_secs()
+        && is_not_yet_valid(nbf, options.now, leeway)
+    {
+        problems.push(Invalid::NotYetValid { nbf, seconds_until: gap(nbf, options.now), leeway_secs: leeway });
     }
     Verification {
         valid: problems.is_empty(),

@@ -3,10 +3,11 @@
 use serde_json::{Map, Value, json};
 
 use tokensmith::claims::{BuildContext, ClaimAssignment, ClaimInput, ClaimSchema, build_payload};
+use tokensmith::sign::SignRequest;
 use tokensmith::paths::Paths;
 use tokensmith::profile::{Profile, ProfileSet, ProfileSource};
 use tokensmith::time::{human_duration, parse_duration};
-use tokensmith::token::{self, Alg, VerifyOptions, allowed_algs, choose_alg};
+use tokensmith::token::{self, Alg, VerifyOptions, allowed_algs};
 
 use super::input::{Io, parse_time};
 use super::output::{pretty, print_json, time_lines, times};
@@ -81,21 +82,25 @@ pub fn profile_show(paths: &Paths, id: &str, json: bool) -> Result<u8, CliError>
     }
     println!("header:      {}", if header.is_empty() { "-".to_string() } else { header.join(", ") });
     let t = &p.time;
+    let src = |id: &Option<String>| format!("[{}]", p.source(id.as_deref()).id);
     let mut rules = Vec::new();
-    if t.exp_required {
-        rules.push("exp required".to_string());
+    if t.exp_required.value {
+        rules.push(format!("exp required {}", src(&t.exp_required.source)));
     }
-    if t.iat_required {
-        rules.push("iat required".to_string());
+    if t.iat_required.value {
+        rules.push(format!("iat required {}", src(&t.iat_required.source)));
     }
-    if let Some(max) = t.max_lifetime {
-        rules.push(format!("exp - iat at most {} ({max}s)", human_duration(max)));
+    if let Some(max) = &t.max_lifetime {
+        rules.push(format!("exp - iat at most {} {}", human_duration(max.value.0), src(&max.source)));
     }
-    if let Some(rec) = t.recommended_lifetime {
-        rules.push(format!("recommended lifetime {}", human_duration(rec)));
+    if let Some(rec) = &t.recommended_lifetime {
+        rules.push(format!("recommended lifetime {} {}", human_duration(rec.value.0), src(&rec.source)));
     }
-    if let Some(skew) = t.iat_skew {
-        rules.push(format!("iat may be {} in the future", human_duration(skew)));
+    if let Some(skew) = &t.iat_skew {
+        rules.push(format!("iat may be {} in the future {}", human_duration(skew.value.0), src(&skew.source)));
+    }
+    if t.integer.value {
+        rules.push(format!("whole seconds {}", src(&t.integer.source)));
     }
     println!("time:        {}", if rules.is_empty() { "no rules".to_string() } else { rules.join("; ") });
     println!(
@@ -109,25 +114,62 @@ pub fn profile_show(paths: &Paths, id: &str, json: bool) -> Result<u8, CliError>
     let width = p.claims.iter().map(|c| c.path.to_string().len()).max().unwrap_or(4);
     for c in &p.claims {
         let default = c.default.as_ref().map(|d| format!(" = {d}")).unwrap_or_default();
+        let mut extra = Vec::new();
+        if let Some(pattern) = &c.pattern {
+            extra.push(format!("form {pattern}"));
+        }
+        if let Some(charset) = c.charset {
+            extra.push(format!("only {charset}"));
+        }
+        if let Some(user) = c.user {
+            extra.push(format!("server code: user.{}", user.key()));
+        }
+        let extra = if extra.is_empty() { String::new() } else { format!(" ({})", extra.join("; ")) };
         println!(
-            "  {}{:<width$}  {:<9}  {}{default}",
+            "  {}{:<width$}  {:<9}  {} {}{default}{extra}",
             if c.required { "*" } else { " " },
             c.path.to_string(),
             c.ty.to_string(),
+            src(&c.source),
             c.description
         );
     }
     if !p.claims.is_empty() {
-        println!("  (* required)");
+        println!("  (* required; [source] names where the rule comes from)");
     }
     if let Some(prefix) = &p.snippet.token_prefix {
         println!("token prefix: {prefix:?} before the token in the page");
     }
-    if !p.snippet.params.is_empty() {
-        println!("snippet parameters:");
-        for param in &p.snippet.params {
+    if !p.params.is_empty() {
+        println!("parameters (--param NAME=VALUE):");
+        for param in &p.params {
             println!("  {} = {:?}  {}", param.name, param.default, param.description);
         }
+    }
+    if let Some(server) = &p.server {
+        println!(
+            "server code: serves GET {} answering {{ \"{}\": token }} {}",
+            server.route,
+            server.response_key,
+            src(&server.source)
+        );
+    }
+    println!("sources:");
+    let mut ids: Vec<&str> = p.sources.iter().map(|s| s.id.as_str()).collect();
+    if ids.is_empty() {
+        ids.push(p.default_source.as_str());
+    }
+    ids.extend([tokensmith::time_rules::STANDARD, tokensmith::time_rules::OURS]);
+    for id in ids {
+        let source = p.source(Some(id));
+        println!(
+            "  [{}] {}: {}{}{}",
+            source.id,
+            source.kind,
+            source.title,
+            source.url.as_ref().map(|u| format!(" <{u}>")).unwrap_or_default(),
+            if source.enforced { " (enforced: breaking it is an error)" } else { " (not enforced: a warning)" }
+        );
     }
     if !p.notes.is_empty() {
         println!("notes:");
@@ -153,6 +195,53 @@ fn parse_headers(args: &[String]) -> Result<Vec<(String, Value)>, CliError> {
         .collect()
 }
 
+/// `NAME=VALUE` arguments of `--param`.
+fn parse_params(args: &[String]) -> Result<Vec<(String, String)>, CliError> {
+    args.iter()
+        .map(|arg| {
+            arg.split_once('=')
+                .map(|(n, v)| (n.trim().to_string(), v.to_string()))
+                .ok_or_else(|| CliError::usage(format!("--param '{arg}' has no '=': write NAME=VALUE")))
+        })
+        .collect()
+}
+
+/// Parameters the user left at a placeholder default (`<PROJECT_ID>`): worth a note, since the
+/// token then carries the placeholder.
+fn placeholder_notes(profile: &Profile, given: &[(String, String)]) {
+    for param in &profile.params {
+        if param.default.starts_with('<') && !given.iter().any(|(n, _)| *n == param.name) {
+            eprintln!(
+                "note: parameter {} is the placeholder '{}' ({}): pass --param {}=VALUE",
+                param.name, param.default, param.description, param.name
+            );
+        }
+    }
+}
+
+fn claim_assignments(claims: &[String]) -> Result<Vec<ClaimAssignment>, CliError> {
+    Ok(claims.iter().map(|c| c.parse()).collect::<Result<_, _>>()?)
+}
+
+/// One stderr line per rule the token breaks.
+fn report_broken(profile: &Profile, broken: &[tokensmith::doctor::Finding]) {
+    for f in broken {
+        let source = f.source.as_ref().map(|s| format!(" [{}]", s.id)).unwrap_or_default();
+        eprintln!(
+            "rule: {} {}{source}: {} ({}: {})",
+            f.severity,
+            f.code,
+            f.found,
+            if f.severity == tokensmith::doctor::Severity::Error {
+                format!("{} would refuse it", profile.name)
+            } else {
+                "fix".to_string()
+            },
+            f.fix
+        );
+    }
+}
+
 pub fn sign(paths: &Paths, args: &SignArgs, io: &mut Io) -> Result<u8, CliError> {
     let set = load_profile(paths, &args.profile);
     let profile = set.get(&args.profile)?;
@@ -162,6 +251,14 @@ pub fn sign(paths: &Paths, args: &SignArgs, io: &mut Io) -> Result<u8, CliError>
     };
     let requested =
         args.alg.as_deref().map(Alg::parse_loose).transpose().map_err(|e| CliError::usage(e.to_string()))?;
+    let given_params = parse_params(&args.params)?;
+    profile.resolve_params(&given_params)?;
+    let ttl = args
+        .ttl
+        .as_deref()
+        .map(parse_duration)
+        .transpose()
+        .map_err(|e| CliError::usage(format!("--ttl: {e}")))?;
     let Some(loaded) = io.key(&args.key, args.encoding.secret_base64, Some(profile))? else {
         return Err(CliError::usage(format!(
             "no key given: profile '{}' needs {} ({}); pass --key NAME (a stored key), --secret-env VAR, --secret-file PATH, --secret-stdin or --key-file PEM, or store one for the profile with `tokensmith keys add NAME --profile ID`",
@@ -170,54 +267,50 @@ pub fn sign(paths: &Paths, args: &SignArgs, io: &mut Io) -> Result<u8, CliError>
             profile.algorithms.iter().map(|a| a.name()).collect::<Vec<_>>().join(", ")
         )));
     };
-    let (key, origin) = (&loaded.material, &loaded.origin);
-    if !key.can_sign() {
-        return Err(CliError::usage(format!(
+    let origin = loaded.origin.clone();
+    let request = SignRequest {
+        profile,
+        key: &loaded.material,
+        claims: claim_assignments(&args.claims)?,
+        params: &given_params,
+        ttl,
+        alg: requested,
+        kid: args.kid.clone().or_else(|| loaded.kid.clone()),
+        headers: parse_headers(&args.headers)?,
+        now,
+    };
+    let mut uuid = || uuid::Uuid::new_v4().to_string();
+    let signed = tokensmith::sign::sign(request, &mut uuid).map_err(|e| match e {
+        tokensmith::sign::SignError::PublicKey => CliError::usage(format!(
             "{origin} is a public key, which can only verify: signing needs the private key"
+        )),
+        other => CliError::from(other),
+    })?;
+    placeholder_notes(profile, &given_params);
+    report_broken(profile, &signed.broken);
+    if args.strict && !signed.broken.is_empty() {
+        return Err(CliError::usage(format!(
+            "--strict: the token breaks {} of {}'s rules (listed above), so none was printed",
+            signed.broken.len(),
+            profile.name
         )));
     }
-    let allowed = allowed_algs(Some((&profile.id, &profile.algorithms)), key)?;
-    let alg = choose_alg(&allowed, requested)?;
-    let payload = payload_for(profile, &args.claims, args.ttl.as_deref(), now)?;
-    let header = build_header(profile, alg, args, loaded.kid.as_deref())?;
-    let token = token::sign(&header, &payload, key, alg)?;
     io.touch(&loaded);
+    let alg = signed.alg;
     if args.json {
-        let mut header = header;
-        header.insert("alg".into(), json!(alg.name()));
-        print_json(
-            &json!({ "token": token, "profile": profile.id, "alg": alg.name(), "header": header, "payload": payload }),
-        )?;
+        print_json(&json!({
+            "token": signed.token,
+            "profile": profile.id,
+            "alg": alg.name(),
+            "header": signed.header,
+            "payload": signed.payload,
+            "broken_rules": signed.broken,
+        }))?;
     } else {
-        println!("{token}");
+        println!("{}", signed.token);
     }
     eprintln!("signed with {alg}, {origin}");
     Ok(0)
-}
-
-/// The payload for a profile: defaults, `--claim` values and `--ttl`.
-fn payload_for(
-    profile: &Profile,
-    claims: &[String],
-    ttl: Option<&str>,
-    now: i64,
-) -> Result<Map<String, Value>, CliError> {
-    let mut assignments: Vec<ClaimAssignment> = claims.iter().map(|c| c.parse()).collect::<Result<_, _>>()?;
-    if let Some(ttl) = ttl {
-        let secs = parse_duration(ttl).map_err(|e| CliError::usage(format!("--ttl: {e}")))?;
-        if assignments.iter().any(|a| a.path.to_string() == "exp") {
-            return Err(CliError::usage("give either --ttl or --claim exp=..., not both"));
-        }
-        assignments.push(ClaimAssignment {
-            path: "exp".parse().map_err(CliError::usage)?,
-            input: ClaimInput::Json(json!(now + secs as i64)),
-        });
-    }
-    let mut uuid = || uuid::Uuid::new_v4().to_string();
-    let mut ctx = BuildContext { now, uuid: &mut uuid };
-    let schema =
-        ClaimSchema { profile: &profile.id, fields: &profile.claims, allow_extra: profile.extra_claims };
-    Ok(build_payload(&schema, &assignments, &mut ctx)?)
 }
 
 pub fn snippet(paths: &Paths, args: &SnippetArgs, io: &mut Io) -> Result<u8, CliError> {
@@ -250,51 +343,49 @@ pub fn snippet(paths: &Paths, args: &SnippetArgs, io: &mut Io) -> Result<u8, Cli
             .to_string(),
         ));
     };
-    let mut params: Vec<(String, String)> =
-        profile.snippet.params.iter().map(|p| (p.name.clone(), p.default.clone())).collect();
-    for arg in &args.params {
-        let (name, value) = arg
-            .split_once('=')
-            .ok_or_else(|| CliError::usage(format!("--param '{arg}' has no '=': write NAME=VALUE")))?;
-        match params.iter_mut().find(|(n, _)| n == name) {
-            Some(slot) => slot.1 = value.to_string(),
-            None => {
-                let known: Vec<&str> = profile.snippet.params.iter().map(|p| p.name.as_str()).collect();
-                return Err(CliError::usage(format!(
-                    "profile '{}' has no snippet parameter '{name}'{}",
-                    profile.id,
-                    if known.is_empty() {
-                        String::new()
-                    } else {
-                        format!(": its parameters are {}", known.join(", "))
-                    }
-                )));
-            }
-        }
-    }
+    let given_params = parse_params(&args.params)?;
+    let params = profile.resolve_params(&given_params)?;
     // The token: as given, or signed now with the key given or stored for the profile.
     let (token, payload) = match args.token.as_deref() {
         Some(text) => {
             let decoded = token::decode(&io.token(Some(text))?)?;
             (decoded.token.clone(), decoded.payload)
         }
-        None => {
-            let payload = payload_for(profile, &args.claims, None, io.now)?;
-            match io.key(&args.key, false, Some(profile))? {
-                Some(loaded) => {
-                    let allowed = allowed_algs(Some((&profile.id, &profile.algorithms)), &loaded.material)?;
-                    let alg = choose_alg(&allowed, None)?;
-                    let header = token::header(alg, profile.header.typ.as_deref(), loaded.kid.as_deref());
-                    (token::sign(&header, &payload, &loaded.material, alg)?, payload)
-                }
-                None if kind == FlavorKind::Server => (String::new(), payload),
-                None => {
-                    return Err(CliError::usage(format!(
-                        "the '{flavor}' snippet needs a token: pass TOKEN, or a key to sign one (--key NAME, --secret-env VAR, --key-file PEM)"
-                    )));
-                }
+        None => match io.key(&args.key, false, Some(profile))? {
+            Some(loaded) => {
+                let request = SignRequest {
+                    profile,
+                    key: &loaded.material,
+                    claims: claim_assignments(&args.claims)?,
+                    params: &given_params,
+                    ttl: None,
+                    alg: None,
+                    kid: loaded.kid.clone(),
+                    headers: Vec::new(),
+                    now: io.now,
+                };
+                let mut uuid = || uuid::Uuid::new_v4().to_string();
+                let signed = tokensmith::sign::sign(request, &mut uuid)?;
+                report_broken(profile, &signed.broken);
+                (signed.token, signed.payload)
             }
-        }
+            None if kind == FlavorKind::Server => {
+                // Server code needs no token, only the claims it will issue.
+                let mut uuid = || uuid::Uuid::new_v4().to_string();
+                let mut ctx = BuildContext { now: io.now, uuid: &mut uuid, params: &params };
+                let schema = ClaimSchema {
+                    profile: &profile.id,
+                    fields: &profile.claims,
+                    allow_extra: profile.extra_claims,
+                };
+                (String::new(), build_payload(&schema, &claim_assignments(&args.claims)?, &mut ctx)?)
+            }
+            None => {
+                return Err(CliError::usage(format!(
+                    "the '{flavor}' snippet needs a token: pass TOKEN, or a key to sign one (--key NAME, --secret-env VAR, --key-file PEM)"
+                )));
+            }
+        },
     };
     let input = SnippetInput { profile, token: &token, payload: &payload, params: &params };
     let text = render(&input, flavor).map_err(|e| CliError::usage(e.to_string()))?;
@@ -303,43 +394,6 @@ pub fn snippet(paths: &Paths, args: &SnippetArgs, io: &mut Io) -> Result<u8, Cli
         println!();
     }
     Ok(0)
-}
-
-fn build_header(
-    profile: &Profile,
-    alg: Alg,
-    args: &SignArgs,
-    stored_kid: Option<&str>,
-) -> Result<Map<String, Value>, CliError> {
-    let kid = args.kid.as_deref().or(stored_kid);
-    let mut header = token::header(alg, profile.header.typ.as_deref(), kid);
-    for (name, value) in parse_headers(&args.headers)? {
-        if name == "alg" {
-            return Err(CliError::usage("--header cannot set alg: use --alg"));
-        }
-        header.insert(name, value);
-    }
-    for required in &profile.header.required {
-        if !header.contains_key(required) {
-            let hint = if required == "kid" {
-                "--kid KID".to_string()
-            } else {
-                format!("--header {required}=VALUE")
-            };
-            return Err(CliError::usage(format!(
-                "profile '{}' requires the header field '{required}'{}: pass {hint}",
-                profile.id,
-                profile
-                    .header
-                    .kid_description
-                    .as_ref()
-                    .filter(|_| required == "kid")
-                    .map(|d| format!(" ({d})"))
-                    .unwrap_or_default()
-            )));
-        }
-    }
-    Ok(header)
 }
 
 fn report_cleanup(cleaned: &[token::Cleanup]) {
@@ -436,7 +490,7 @@ pub fn verify(paths: &Paths, args: &VerifyArgs, io: &mut Io) -> Result<u8, CliEr
         allowed: allowed.clone(),
         leeway_secs,
         now,
-        require_exp: profile.is_some_and(|p| p.time.exp_required),
+        require_exp: profile.is_some_and(|p| p.time.exp_required.value),
     };
     let verification = token::verify(&decoded, key, &options);
     io.touch(&loaded);
@@ -545,7 +599,9 @@ pub fn doctor(paths: &Paths, args: &DoctorArgs, io: &mut Io) -> Result<u8, CliEr
             }
         }
     }
-    let report = diagnose(&text, profile, &candidates, at);
+    let given_params = parse_params(&args.params)?;
+    profile.resolve_params(&given_params)?;
+    let report = diagnose(&text, profile, &candidates, &given_params, at);
     let code = if report.passes() { 0 } else { 1 };
     if args.json {
         print_json(&report)?;

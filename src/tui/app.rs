@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use tui_input::Input;
 
-use tokensmith::claims::{BuildContext, ClaimAssignment, ClaimInput, ClaimSchema, build_payload};
+use tokensmith::claims::{ClaimAssignment, ClaimInput};
 use tokensmith::profile::Profile;
 use tokensmith::store::KeyEntry;
 use tokensmith::store::keygen::GenKind;
@@ -229,7 +229,7 @@ pub struct App {
     /// Per claims row: why its value does not fit its type.
     pub row_errors: Vec<Option<String>>,
     /// The profile's rules checked against the token.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<tokensmith::doctor::Finding>,
     pub status: Option<Status>,
     pub input: Input,
     pub token_scroll: u16,
@@ -317,7 +317,7 @@ impl App {
         (0..p.claims.len())
             .map(Row::Field)
             .chain((0..state.extras.len()).map(Row::Extra))
-            .chain((0..p.snippet.params.len()).map(Row::Param))
+            .chain((0..p.params.len()).map(Row::Param))
             .collect()
     }
 
@@ -335,7 +335,7 @@ impl App {
             }
             Row::Extra(i) => (state.extras.get(i).map(|e| e.1.clone()).unwrap_or_default(), true),
             Row::Param(i) => {
-                let param = &p.snippet.params[i];
+                let Some(param) = p.params.get(i) else { return (String::new(), false) };
                 match state.params.get(&param.name) {
                     Some(v) => (v.clone(), true),
                     None => (param.default.clone(), false),
@@ -357,12 +357,11 @@ impl App {
             .or_else(|| self.keys.entries.iter().find(fits))
     }
 
-    /// Snippet parameters with their current values.
+    /// Profile parameters with their current values.
     pub fn params(&self) -> Vec<(String, String)> {
         let Some(p) = self.current() else { return Vec::new() };
         let state = self.state();
-        p.snippet
-            .params
+        p.params
             .iter()
             .map(|param| {
                 (param.name.clone(), state.params.get(&param.name).cloned().unwrap_or(param.default.clone()))
@@ -395,6 +394,8 @@ impl App {
             })
             .collect();
         self.warnings.clear();
+        let given_params: Vec<(String, String)> =
+            state.params.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
         self.doctor = self.doctor_input.as_ref().map(|input| {
             let candidates: Vec<tokensmith::doctor::Candidate> = self
                 .keys
@@ -413,7 +414,7 @@ impl App {
                     })
                 })
                 .collect();
-            tokensmith::doctor::diagnose(input, &profile, &candidates, now)
+            tokensmith::doctor::diagnose(input, &profile, &candidates, &given_params, now)
         });
         let Some(entry) = self.active_key().cloned() else {
             self.token = TokenState::NoKey(no_key_message(&profile, &self.keys));
@@ -426,9 +427,9 @@ impl App {
                 return;
             }
         };
-        self.token = match sign(&profile, &state, &key, &entry, now) {
-            Ok(signed) => {
-                self.warnings = profile.rule_warnings(&signed.payload, now);
+        self.token = match sign(&profile, &state, &key, &entry, &given_params, now) {
+            Ok((signed, broken)) => {
+                self.warnings = broken;
                 TokenState::Signed(Box::new(signed))
             }
             Err(e) => TokenState::Error(e),
@@ -510,29 +511,38 @@ pub fn assignments(profile: &Profile, state: &ProfileState) -> Result<Vec<ClaimA
     Ok(out)
 }
 
+/// Signs through the one pipeline (`tokensmith::sign`), with the rules the token breaks.
 fn sign(
     profile: &Profile,
     state: &ProfileState,
     key: &KeyMaterial,
     entry: &KeyEntry,
+    params: &[(String, String)],
     now: i64,
-) -> Result<Signed, String> {
-    let allowed =
-        token::allowed_algs(Some((&profile.id, &profile.algorithms)), key).map_err(|e| e.to_string())?;
-    let alg = token::choose_alg(&allowed, None).map_err(|e| e.to_string())?;
-    let assignments = assignments(profile, state)?;
+) -> Result<(Signed, Vec<tokensmith::doctor::Finding>), String> {
+    let request = tokensmith::sign::SignRequest {
+        profile,
+        key,
+        claims: assignments(profile, state)?,
+        params,
+        ttl: None,
+        alg: None,
+        kid: entry.kid.clone(),
+        headers: Vec::new(),
+        now,
+    };
     let mut uuid = || uuid::Uuid::new_v4().to_string();
-    let mut ctx = BuildContext { now, uuid: &mut uuid };
-    let schema =
-        ClaimSchema { profile: &profile.id, fields: &profile.claims, allow_extra: profile.extra_claims };
-    let payload = build_payload(&schema, &assignments, &mut ctx).map_err(|e| e.to_string())?;
-    let header = token::header(alg, profile.header.typ.as_deref(), entry.kid.as_deref());
-    if let Some(missing) = profile.header.required.iter().find(|h| !header.contains_key(*h)) {
-        return Err(format!(
-            "{} requires the header field '{missing}': set the key's kid (`tokensmith keys set {} --kid ...`)",
-            profile.name, entry.name
-        ));
-    }
-    let token = token::sign(&header, &payload, key, alg).map_err(|e| e.to_string())?;
-    Ok(Signed { token, header, payload, alg, key_name: entry.name.clone(), key_description: key.describe() })
+    let signed = tokensmith::sign::sign(request, &mut uuid).map_err(|e| e.to_string())?;
+    let broken = signed.broken;
+    Ok((
+        Signed {
+            token: signed.token,
+            header: signed.header,
+            payload: signed.payload,
+            alg: signed.alg,
+            key_name: entry.name.clone(),
+            key_description: key.describe(),
+        },
+        broken,
+    ))
 }

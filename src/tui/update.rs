@@ -58,7 +58,9 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                         state.values.remove(&p.claims[i].path.to_string());
                     }
                     Row::Param(i) => {
-                        state.params.remove(&p.snippet.params[i].name);
+                        if let Some(param) = p.params.get(i) {
+                            state.params.remove(&param.name);
+                        }
                     }
                     Row::Extra(i) if action == Action::DeleteClaim => {
                         state.extras.remove(i);
@@ -388,7 +390,9 @@ fn submit(app: &mut App, effects: &mut Vec<Effect>, changed: &mut bool) {
                         }
                     }
                     Row::Param(i) => {
-                        state.params.insert(p.snippet.params[i].name.clone(), value);
+                        if let Some(param) = p.params.get(i) {
+                            state.params.insert(param.name.clone(), value);
+                        }
                     }
                 }
                 *changed = true;

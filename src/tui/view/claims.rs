@@ -29,7 +29,7 @@ pub fn render_claims(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         .map(|row| match row {
             Row::Field(i) => profile.claims[*i].path.to_string().chars().count(),
             Row::Extra(i) => state.extras.get(*i).map_or(0, |e| e.0.chars().count()),
-            Row::Param(i) => profile.snippet.params[*i].name.chars().count(),
+            Row::Param(i) => profile.params.get(*i).map_or(0, |p| p.name.chars().count()),
         })
         .max()
         .unwrap_or(4)
@@ -50,7 +50,7 @@ pub fn render_claims(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             Row::Extra(i) => {
                 (" ", state.extras.get(*i).map(|e| e.0.clone()).unwrap_or_default(), "extra".into())
             }
-            Row::Param(i) => (" ", profile.snippet.params[*i].name.clone(), "snippet".into()),
+            Row::Param(i) => (" ", profile.params.get(*i).map(|p| p.name.clone()).unwrap_or_default(), "param".into()),
         };
         let (value, set) = app.row_text(*row);
         let error = app.row_errors.get(index).cloned().flatten();

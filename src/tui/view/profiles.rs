@@ -47,15 +47,15 @@ pub fn render_profiles(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) 
             p.key_kind
         )];
         let t = &p.time;
-        if let Some(max) = t.max_lifetime {
-            brief.push(format!("exp ≤ iat + {}", human_duration(max)));
-        } else if let Some(rec) = t.recommended_lifetime {
-            brief.push(format!("exp: {} recommended", human_duration(rec)));
-        } else if t.exp_required {
+        if let Some(max) = &t.max_lifetime {
+            brief.push(format!("exp ≤ iat + {}", human_duration(max.value.0)));
+        } else if let Some(rec) = &t.recommended_lifetime {
+            brief.push(format!("exp: {} recommended", human_duration(rec.value.0)));
+        } else if t.exp_required.value {
             brief.push("exp required".into());
         }
-        if let Some(skew) = t.iat_skew {
-            brief.push(format!("iat skew {}", human_duration(skew)));
+        if let Some(skew) = &t.iat_skew {
+            brief.push(format!("iat skew {}", human_duration(skew.value.0)));
         }
         brief.extend(p.notes.iter().take(room.saturating_sub(brief.len() + 1)).cloned());
         for text in brief.into_iter().take(room - 1) {

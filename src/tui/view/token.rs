@@ -243,8 +243,13 @@ pub fn render_token(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
                     theme.fg(Color::Red),
                 ));
             }
-            for warning in &app.warnings {
-                lines.push(Line::styled(format!("⚠ {warning}"), theme.fg(Color::Yellow)));
+            for broken in app.warnings.iter().filter(|f| !(expired && f.code == "time.expired")) {
+                let source = broken.source.as_ref().map(|s| format!(" [{}]", s.id)).unwrap_or_default();
+                let (mark, color) = match broken.severity {
+                    tokensmith::doctor::Severity::Error => ("✗", Color::Red),
+                    _ => ("⚠", Color::Yellow),
+                };
+                lines.push(Line::styled(format!("{mark} {}{source}", broken.found), theme.fg(color)));
             }
             if app.warnings.is_empty() && !expired && app.current().is_some() {
                 lines.push(Line::styled("✓ fits the profile's rules", theme.fg(Color::Green)));

@@ -1,0 +1,131 @@
+//! The one signing pipeline: request -> allowed algorithms -> payload -> header -> token, then
+//! the profile's rules checked on what was made. `tokensmith sign`, `tokensmith snippet` and
+//! the workbench all call [`sign`]; none of them assembles a token itself. A token that breaks
+//! a rule is still made (reproducing a customer's bad token is a use), and every broken rule
+//! comes back in [`Signed::broken`] for the caller to show.
+
+use serde_json::{Map, Value};
+
+use crate::claims::{BuildContext, ClaimAssignment, ClaimError, ClaimInput, ClaimSchema, build_payload};
+use crate::doctor::{Finding, check_rules};
+use crate::profile::{ParamError, Profile};
+use crate::token::{self, Alg, AlgChoiceError, KeyMaterial};
+
+/// What to sign.
+pub struct SignRequest<'a> {
+    /// The vendor profile.
+    pub profile: &'a Profile,
+    /// The signing key (a private key or a secret).
+    pub key: &'a KeyMaterial,
+    /// Claim values given by the user (`--claim`, the workbench's fields).
+    pub claims: Vec<ClaimAssignment>,
+    /// Parameter values given by the user (`--param`); the rest take the profile's defaults.
+    pub params: &'a [(String, String)],
+    /// Lifetime in seconds: `exp` = now + ttl.
+    pub ttl: Option<u64>,
+    /// The algorithm asked for; else the profile's first one the key can do.
+    pub alg: Option<Alg>,
+    /// The `kid` header (given, or the stored key's).
+    pub kid: Option<String>,
+    /// Extra header fields (`--header`).
+    pub headers: Vec<(String, Value)>,
+    /// Unix seconds the token is made at.
+    pub now: i64,
+}
+
+/// A token and what went into it.
+#[derive(Clone, Debug)]
+pub struct Signed {
+    /// The compact token.
+    pub token: String,
+    /// Its header, in order.
+    pub header: Map<String, Value>,
+    /// Its payload, in order.
+    pub payload: Map<String, Value>,
+    /// The algorithm used.
+    pub alg: Alg,
+    /// The parameter values used.
+    pub params: Vec<(String, String)>,
+    /// The profile's rules this token breaks (errors and warnings), as the doctor words them.
+    pub broken: Vec<Finding>,
+}
+
+/// Why no token could be made.
+#[derive(Debug, thiserror::Error)]
+pub enum SignError {
+    /// A public key cannot sign.
+    #[error("this is a public key, which can only verify: signing needs the private key")]
+    PublicKey,
+    /// The algorithm does not fit the key or the profile.
+    #[error(transparent)]
+    Alg(#[from] AlgChoiceError),
+    /// A claim value or default is wrong.
+    #[error(transparent)]
+    Claims(#[from] ClaimError),
+    /// An unknown parameter.
+    #[error(transparent)]
+    Param(#[from] ParamError),
+    /// A header field that cannot be set.
+    #[error("{0}")]
+    Header(String),
+    /// `now + ttl` is past any date.
+    #[error("a lifetime of {ttl}s from {now} is past any date: give a shorter --ttl")]
+    TtlRange {
+        /// The lifetime asked for.
+        ttl: u64,
+        /// The issue time.
+        now: i64,
+    },
+    /// Both `--ttl` and an `exp` claim.
+    #[error("give either --ttl or --claim exp=..., not both")]
+    TtlAndExp,
+    /// The crypto failed.
+    #[error(transparent)]
+    Token(#[from] token::SignError),
+}
+
+/// Header fields a caller may not set: `alg` comes from the key and profile, and `crit`
+/// would announce extensions tokensmith does not implement (RFC 7515 §4.1.11).
+const RESERVED_HEADERS: [&str; 2] = ["alg", "crit"];
+
+/// Runs the pipeline.
+pub fn sign(req: SignRequest<'_>, uuid: &mut dyn FnMut() -> String) -> Result<Signed, SignError> {
+    let profile = req.profile;
+    if !req.key.can_sign() {
+        return Err(SignError::PublicKey);
+    }
+    let allowed = token::allowed_algs(Some((&profile.id, &profile.algorithms)), req.key)?;
+    let alg = token::choose_alg(&allowed, req.alg)?;
+    let params = profile.resolve_params(req.params)?;
+    let mut claims = req.claims;
+    if let Some(ttl) = req.ttl {
+        if claims.iter().any(|a| a.path.to_string() == "exp") {
+            return Err(SignError::TtlAndExp);
+        }
+        let exp = i64::try_from(ttl)
+            .ok()
+            .and_then(|t| req.now.checked_add(t))
+            .filter(|exp| *exp <= crate::time_rules::MILLIS_THRESHOLD)
+            .ok_or(SignError::TtlRange { ttl, now: req.now })?;
+        let path = "exp".parse().map_err(|e: String| SignError::Header(e))?;
+        claims.push(ClaimAssignment { path, input: ClaimInput::Json(Value::from(exp)) });
+    }
+    let mut ctx = BuildContext { now: req.now, uuid, params: &params };
+    let schema = ClaimSchema { profile: &profile.id, fields: &profile.claims, allow_extra: profile.extra_claims };
+    let payload = build_payload(&schema, &claims, &mut ctx)?;
+    let mut header = token::header(alg, profile.header.typ.as_deref(), req.kid.as_deref());
+    for (name, value) in req.headers {
+        if RESERVED_HEADERS.contains(&name.as_str()) {
+            return Err(SignError::Header(match name.as_str() {
+                "alg" => "--header cannot set alg: use --alg".to_string(),
+                _ => format!(
+                    "--header cannot set '{name}': tokensmith implements no JWS extension, and a verifier must refuse a token whose crit names one it does not know"
+                ),
+            }));
+        }
+        header.insert(name, value);
+    }
+    let token = token::sign(&header, &payload, req.key, alg)?;
+    let broken = check_rules(&header, &payload, profile, &params, req.now);
+    Ok(Signed { token, header, payload, alg, params, broken })
+}
