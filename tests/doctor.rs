@@ -77,7 +77,7 @@ fn candidates(key: &KeySpec) -> Vec<Candidate> {
 fn run(case: &Case, profiles: &ProfileSet) -> Report {
     let profile = profiles.get(&case.profile).expect("the case's profile is built in");
     let token = read(&format!("doctor/{}", case.file));
-    diagnose(&token, profile, &candidates(&case.key), case.at)
+    diagnose(&token, profile, &candidates(&case.key), &[], case.at)
 }
 
 fn describe(report: &Report) -> String {
@@ -157,7 +157,7 @@ fn without_iat_the_lifetime_is_measured_from_the_judging_time() {
     )
     .expect("signs");
     let candidate = Candidate { name: "secret".into(), key, text: Some(Secret::new(secret)), explicit: true };
-    let report = diagnose(&token, ticketping, &[candidate], at);
+    let report = diagnose(&token, ticketping, &[candidate], &[], at);
     assert_eq!(report.codes(), ["time.lifetime-recommended", "signature.valid"]);
     assert!(report.findings[0].found.contains("1h after now"), "{}", report.findings[0].found);
 }

@@ -129,16 +129,18 @@ fn seed_profiles_make_the_payload_their_documents_show() {
             "ticketping",
             json!({"external_id": "string", "email": "string", "display_name": "string", "exp": "number"}),
         ),
-        // tiledesk-widget-auth.txt, NodeJS sample
+        // What tiledesk-server accepts (_id, sub, aud), then every key of the seed's NodeJS sample
+        // (name, email, iat, exp, external_id): one token satisfies both sources.
         (
             "tiledesk",
-            json!({"name": "string", "email": "string", "iat": "number", "exp": "number", "external_id": "string"}),
+            json!({"_id": "string", "sub": "string", "aud": "string", "email": "string", "name": "string", "external_id": "string", "iat": "number", "exp": "number"}),
         ),
     ];
     for (id, want) in expected {
         let profile = set.get(id).expect("profile");
         let mut uuid = || "uuid".to_string();
-        let mut ctx = BuildContext { now: NOW, uuid: &mut uuid };
+        let params = profile.resolve_params(&[]).expect("params");
+        let mut ctx = BuildContext { now: NOW, uuid: &mut uuid, params: &params };
         let schema = ClaimSchema { profile: id, fields: &profile.claims, allow_extra: profile.extra_claims };
         let payload = build_payload(&schema, &[], &mut ctx).expect("builds");
         // to_string compares key order too
@@ -155,7 +157,8 @@ fn seed_profiles_make_the_payload_their_documents_show() {
     // Talla's uid is md5 of the email, as in its JavaScript sample.
     let talla = set.get("talla").expect("talla");
     let mut uuid = || "uuid".to_string();
-    let mut ctx = BuildContext { now: NOW, uuid: &mut uuid };
+    let params = [("project_id".to_string(), "p1".to_string())];
+    let mut ctx = BuildContext { now: NOW, uuid: &mut uuid, params: &params };
     let schema = ClaimSchema { profile: "talla", fields: &talla.claims, allow_extra: false };
     let payload = build_payload(&schema, &[], &mut ctx).expect("builds");
     // md5("john.doe@example.com"), computed with Python's hashlib
@@ -165,5 +168,9 @@ fn seed_profiles_make_the_payload_their_documents_show() {
     let schema = ClaimSchema { profile: "tiledesk", fields: &tiledesk.claims, allow_extra: false };
     let payload = build_payload(&schema, &[], &mut ctx).expect("builds");
     let lifetime = payload["exp"].as_i64().expect("exp") - payload["iat"].as_i64().expect("iat");
-    assert!(lifetime > 0 && lifetime <= tiledesk.time.max_lifetime.expect("max") as i64);
+    let max = tiledesk.time.max_lifetime.as_ref().expect("max").value.0;
+    assert!(lifetime > 0 && lifetime.unsigned_abs() <= max);
+    // aud and _id are made from the project id
+    assert_eq!(payload["aud"], json!("https://tiledesk.com/projects/p1"));
+    assert_eq!(payload["_id"], json!("p1_user-123456"));
 }

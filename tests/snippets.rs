@@ -46,7 +46,8 @@ fn key_for(profile: &Profile) -> KeyMaterial {
 /// The profile's default payload (plus extra assignments), signed at `now`.
 fn signed(profile: &Profile, now: i64, extra: &[ClaimAssignment]) -> (String, Map<String, Value>) {
     let mut uuid = || "00000000-0000-4000-8000-000000000000".to_string();
-    let mut ctx = BuildContext { now, uuid: &mut uuid };
+    let params = profile.resolve_params(&[]).expect("params");
+    let mut ctx = BuildContext { now, uuid: &mut uuid, params: &params };
     let schema = ClaimSchema { profile: &profile.id, fields: &profile.claims, allow_extra: true };
     let payload = build_payload(&schema, extra, &mut ctx).expect("payload");
     let alg = profile.algorithms[0];
@@ -57,7 +58,6 @@ fn signed(profile: &Profile, now: i64, extra: &[ClaimAssignment]) -> (String, Ma
 
 fn params(profile: &Profile, hostile: bool) -> Vec<(String, String)> {
     profile
-        .snippet
         .params
         .iter()
         .map(|p| {
@@ -150,7 +150,7 @@ fn generated_node_and_python_code_issues_tokens_that_pass_verify_and_the_doctor(
             let key = key_for(profile).public();
             let allowed = token::allowed_algs(Some((&profile.id, &profile.algorithms)), &key).expect("algs");
             let options =
-                VerifyOptions { allowed, leeway_secs: 0, now, require_exp: profile.time.exp_required };
+                VerifyOptions { allowed, leeway_secs: 0, now, require_exp: profile.time.exp_required.value };
             let verification = token::verify(&decoded, &key, &options);
             assert!(verification.valid, "{language} {id}: {:?}", verification.problems);
             // the same claims, in the same shape
@@ -163,7 +163,7 @@ fn generated_node_and_python_code_issues_tokens_that_pass_verify_and_the_doctor(
                 text: pem_for(profile).is_none().then(|| Secret::new(SECRET.as_bytes().to_vec())),
                 explicit: true,
             };
-            let report = tokensmith::doctor::diagnose(&issued, profile, &[candidate], now);
+            let report = tokensmith::doctor::diagnose(&issued, profile, &[candidate], &[], now);
             assert!(report.passes(), "{language} {id}: {:?}", report.findings);
         }
     }

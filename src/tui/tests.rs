@@ -117,7 +117,11 @@ fn time_fields_take_expressions() {
     let mut app = app("ticketping", vec![demo_key()]);
     edit_row(&mut app, 3, "now+20m");
     assert_eq!(payload(&app)["exp"], NOW + 1200);
-    assert_eq!(app.warnings, vec!["exp is 20m after now: Ticketping Chat Widget recommends 5m".to_string()]);
+    let found: Vec<&str> = app.warnings.iter().map(|f| f.found.as_str()).collect();
+    assert_eq!(
+        found,
+        vec!["exp is 20m after now; seed page: Ticketping: Authenticate your users (its field table and server samples) recommends 5m"]
+    );
 }
 
 #[test]
@@ -135,10 +139,10 @@ fn free_claims_keep_their_json_type_where_the_profile_allows_them() {
     run(&mut app, [Action::DeleteClaim]);
     assert!(!payload(&app).contains_key("User ID"));
 
-    let mut tiledesk = self::app("tiledesk", vec![demo_key()]);
-    run(&mut tiledesk, [Action::AddClaim]);
-    assert_eq!(tiledesk.mode, Mode::Normal);
-    assert_eq!(tiledesk.status.as_ref().map(|s| s.level), Some(Level::Warning));
+    let mut talla = self::app("talla", vec![demo_key()]);
+    run(&mut talla, [Action::AddClaim]);
+    assert_eq!(talla.mode, Mode::Normal);
+    assert_eq!(talla.status.as_ref().map(|s| s.level), Some(Level::Warning));
 }
 
 #[test]
