@@ -36,13 +36,11 @@ pub fn human_duration(secs: u64) -> String {
 
 /// "in 4m 12s" or "3m ago" for time `t` seen at `now`.
 pub fn relative(t: i64, now: i64) -> String {
-    let diff = t - now;
-    if diff == 0 {
-        "just now".to_string()
-    } else if diff > 0 {
-        format!("in {}", human_duration(diff.unsigned_abs()))
-    } else {
-        format!("{} ago", human_duration(diff.unsigned_abs()))
+    use crate::time_rules::gap;
+    match t.cmp(&now) {
+        std::cmp::Ordering::Equal => "just now".to_string(),
+        std::cmp::Ordering::Greater => format!("in {}", human_duration(gap(t, now))),
+        std::cmp::Ordering::Less => format!("{} ago", human_duration(gap(now, t))),
     }
 }
 
@@ -56,9 +54,6 @@ pub fn parse_rfc3339(text: &str) -> Option<i64> {
     DateTime::parse_from_rfc3339(text.trim()).ok().map(|d| d.timestamp())
 }
 
-/// A value above this is almost certainly milliseconds (JavaScript's `Date.now()`): 1e11
-/// seconds is the year 5138.
-pub const MILLIS_THRESHOLD: i64 = 100_000_000_000;
 
 #[cfg(test)]
 mod tests {

@@ -73,7 +73,11 @@ fn profiles_lists_the_built_ins_and_user_files() {
 fn profile_show_prints_rules_and_refuses_unknown_ids() {
     let env = Env::new();
     env.cmd().args(["profile", "show", "tiledesk"]).assert().success().stdout(
-        contains("exp - iat at most 10m (600s)").and(contains("*external_id")).and(contains("\"JWT \"")),
+        contains("exp - iat at most 10m [seed]")
+            .and(contains("*external_id"))
+            .and(contains("\"JWT \""))
+            .and(contains("[server] vendor server code: tiledesk-server, middleware/passport.js"))
+            .and(contains("project_id = \"<PROJECT_ID>\"")),
     );
     let out = env.cmd().args(["profile", "show", "orlo", "--json"]).output().expect("runs");
     assert_eq!(stdout_json(&out)["algorithms"], serde_json::json!(["RS256"]));
@@ -356,7 +360,7 @@ fn bad_claims_and_secrets_get_one_line_errors_with_exit_2() {
         .stderr(contains("claims 'a' and 'a.b' collide"));
     let cases: [(&[&str], &str); 9] = [
         (&["-c", "email"], "has no '='"),
-        (&["-c", "email=nope"], "is not an email address"),
+        (&["-c", "account.email=nope"], "is not an email address"),
         (&["-c", "emial=a@b.co"], "has no claim 'emial'"),
         (&["-c", "iat=yesterday"], "is not a time"),
         (&["-c", "name:={bad"], "is not valid JSON"),
@@ -367,7 +371,7 @@ fn bad_claims_and_secrets_get_one_line_errors_with_exit_2() {
     ];
     for (args, message) in cases {
         env.cmd()
-            .args(["sign", "-p", "tiledesk", "--secret-env", "SECRET"])
+            .args(["sign", "-p", "talla", "--secret-env", "SECRET"])
             .args(args)
             .assert()
             .code(2)
@@ -515,5 +519,69 @@ fn snippet_lists_flavours_and_renders_them_escaped() {
         .args(["snippet", "-p", "talla", "--flavor", "html", &token, "--param", "appid=x"])
         .assert()
         .code(2)
-        .stderr(contains("no snippet parameter 'appid'").and(contains("app_id")));
+        .stderr(contains("has no parameter 'appid'").and(contains("app_id")));
+}
+
+#[test]
+fn sign_builds_claims_from_params_and_names_every_broken_rule() {
+    let env = Env::new();
+    // Tiledesk: aud and _id come from --param project_id.
+    let out = env
+        .cmd()
+        .args(["sign", "-p", "tiledesk", "--secret-env", "SECRET", "--param", "project_id=65f0", "-c", "external_id=u42", "--json"])
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json = stdout_json(&out);
+    assert_eq!(json["payload"]["aud"], "https://tiledesk.com/projects/65f0");
+    assert_eq!(json["payload"]["_id"], "65f0_u42");
+    assert_eq!(json["payload"]["sub"], "userexternal");
+    assert_eq!(json["broken_rules"], serde_json::json!([]));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("rule:"));
+    // Breaking the seed page's 10-minute rule still makes the token, with one line saying so.
+    let cases: [(&[&str], &str); 4] = [
+        (&["--ttl", "11m"], "rule: warning time.lifetime-max [seed]: exp is 11m after iat; seed page:"),
+        (&["-c", "iat=now+1h", "-c", "exp=now+1h5m"], "rule: warning time.iat-future [seed]: iat is 1h in the future"),
+        (&["-c", "iat:=1767225600000"], "rule: error time.milliseconds [rfc7519]: iat is 1767225600000"),
+        (&["-c", "sub=agent"], "rule: error claim.pattern [server]: 'sub' is the string \"agent\""),
+    ];
+    for (args, line) in cases {
+        let out = env
+            .cmd()
+            .args(["sign", "-p", "tiledesk", "--secret-env", "SECRET", "--param", "project_id=65f0"])
+            .args(args)
+            .output()
+            .expect("runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(stderr.contains(line), "{args:?}: {stderr}");
+        assert_eq!(String::from_utf8_lossy(&out.stdout).matches('.').count(), 2, "a token is printed");
+        // --strict refuses the same token
+        let strict = env
+            .cmd()
+            .args(["sign", "-p", "tiledesk", "--secret-env", "SECRET", "--param", "project_id=65f0", "--strict"])
+            .args(args)
+            .output()
+            .expect("runs");
+        assert_eq!(strict.status.code(), Some(2), "{args:?}");
+        assert!(strict.stdout.is_empty());
+        assert!(String::from_utf8_lossy(&strict.stderr).contains("--strict"), "{args:?}");
+    }
+    // An unknown parameter is named with the known ones; a placeholder left in gets a note.
+    env.cmd()
+        .args(["sign", "-p", "tiledesk", "--secret-env", "SECRET", "--param", "projectid=1"])
+        .assert()
+        .code(2)
+        .stderr(contains("profile 'tiledesk' has no parameter 'projectid': its parameters are project_id"));
+    env.cmd()
+        .args(["sign", "-p", "tiledesk", "--secret-env", "SECRET"])
+        .assert()
+        .success()
+        .stderr(contains("note: parameter project_id is the placeholder '<PROJECT_ID>'"));
+    // A lifetime past any date is an error naming the value, never a wrapped exp.
+    env.cmd()
+        .args(["sign", "-p", "ticketping", "--secret-env", "SECRET", "--ttl", "18446744073709551615s"])
+        .assert()
+        .code(2)
+        .stderr(contains("18446744073709551615s").or(contains("past any date")));
 }

@@ -4,8 +4,8 @@ use chrono::{Local, TimeZone as _};
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use tokensmith::time::{MILLIS_THRESHOLD, human_duration, utc};
-use tokensmith::token::numeric_time;
+use tokensmith::time::{human_duration, utc};
+use tokensmith::time_rules::{Reading, Times, gap};
 
 use super::CliError;
 
@@ -30,16 +30,15 @@ fn local(t: i64) -> Option<String> {
 
 /// What a time claim means at `now`: "expires in 4m 12s", "expired 3m ago", "issued 2m ago".
 pub fn time_phrase(claim: &str, t: i64, now: i64) -> String {
-    let diff = t - now;
-    let span = human_duration(diff.unsigned_abs());
-    if diff == 0 {
+    let span = human_duration(if t >= now { gap(t, now) } else { gap(now, t) });
+    if t == now {
         return match claim {
             "exp" => "expires right now".to_string(),
             "iat" => "issued just now".to_string(),
             _ => "now".to_string(),
         };
     }
-    match (claim, diff >= 0) {
+    match (claim, t >= now) {
         ("exp", true) => format!("expires in {span}"),
         ("exp", false) => format!("expired {span} ago"),
         ("nbf", true) => format!("not valid for another {span}"),
@@ -53,29 +52,35 @@ pub fn time_phrase(claim: &str, t: i64, now: i64) -> String {
 
 /// The registered time claims of a payload, each as JSON with readable forms.
 pub fn times(payload: &serde_json::Map<String, Value>, now: i64) -> Vec<(String, Value)> {
-    ["iat", "nbf", "exp"]
-        .into_iter()
-        .filter_map(|claim| {
-            let raw = payload.get(claim)?;
-            let Some(t) = numeric_time(raw) else {
-                return Some((
-                    claim.to_string(),
-                    json!({ "value": raw, "problem": "not a number of seconds" }),
-                ));
-            };
-            let millis = t > MILLIS_THRESHOLD;
-            let seconds = if millis { t / 1000 } else { t };
-            Some((
-                claim.to_string(),
-                json!({
-                    "unix": t,
-                    "utc": utc(t),
-                    "local": local(t),
-                    "relative": time_phrase(claim, t, now),
-                    "looks_like_milliseconds": millis,
-                    "as_milliseconds_utc": if millis { utc(seconds) } else { None },
+    let times = Times::read(payload);
+    times
+        .present()
+        .map(|claim| {
+            let name = claim.name;
+            let raw = payload.get(name).cloned().unwrap_or(Value::Null);
+            let info = match &claim.reading {
+                Reading::NotNumeric { .. } => json!({ "value": raw, "problem": "not a number of seconds" }),
+                Reading::OutOfRange { .. } => {
+                    json!({ "value": raw, "problem": "out of range: no date, in seconds or in milliseconds" })
+                }
+                Reading::Milliseconds { millis } => json!({
+                    "unix": millis,
+                    "utc": null,
+                    "local": null,
+                    "relative": "looks like milliseconds, not seconds",
+                    "looks_like_milliseconds": true,
+                    "as_milliseconds_utc": utc(millis / 1000),
                 }),
-            ))
+                Reading::Seconds { secs } | Reading::Fraction { secs, .. } => json!({
+                    "unix": raw,
+                    "utc": utc(*secs),
+                    "local": local(*secs),
+                    "relative": time_phrase(name, *secs, now),
+                    "looks_like_milliseconds": false,
+                    "as_milliseconds_utc": null,
+                }),
+            };
+            (name.to_string(), info)
         })
         .collect()
 }

@@ -614,6 +614,9 @@ pub fn doctor(paths: &Paths, args: &DoctorArgs, io: &mut Io) -> Result<u8, CliEr
         let subject = f.subject.as_ref().map(|s| format!("{s}: ")).unwrap_or_default();
         println!("{:<8} {:<26} {subject}{}", f.severity.to_string(), f.code, f.found);
         println!("{:<8} {:<26} → {}", "", "", f.fix);
+        if let Some(source) = f.source.as_ref().filter(|s| s.kind != tokensmith::profile::SourceKind::Standard) {
+            println!("{:<8} {:<26} source [{}]: {}", "", "", source.id, tokensmith::doctor::source_phrase(source));
+        }
     }
     let count = |s: Severity| report.findings.iter().filter(|f| f.severity == s).count();
     let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));

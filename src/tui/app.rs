@@ -11,7 +11,7 @@ use tokensmith::claims::{ClaimAssignment, ClaimInput};
 use tokensmith::profile::Profile;
 use tokensmith::store::KeyEntry;
 use tokensmith::store::keygen::GenKind;
-use tokensmith::token::{self, Alg, KeyMaterial};
+use tokensmith::token::{Alg, KeyMaterial};
 
 /// The four panes, in focus order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -439,7 +439,7 @@ impl App {
     /// The token's `exp`, when it has a numeric one.
     pub fn exp(&self) -> Option<i64> {
         match &self.token {
-            TokenState::Signed(s) => s.payload.get("exp").and_then(token::numeric_time),
+            TokenState::Signed(s) => tokensmith::time_rules::Times::read(&s.payload).exp_secs(),
             _ => None,
         }
     }

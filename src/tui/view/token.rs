@@ -7,27 +7,27 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use tokensmith::time::{MILLIS_THRESHOLD, human_duration, utc};
-use tokensmith::token::numeric_time;
+use tokensmith::time::{human_duration, utc};
+use tokensmith::time_rules::{Reading, gap, is_expired};
 
 use super::{Theme, pane_block};
 use crate::tui::app::{App, EditTarget, Mode, Pane, TokenState};
 
 /// How the countdown reads and looks: green, amber under a minute, red once expired.
 pub fn countdown(exp: i64, now: i64, theme: &Theme) -> Span<'static> {
-    let left = exp - now;
-    if left <= 0 {
+    let left = gap(exp, now);
+    if is_expired(exp, now, 0) {
         Span::styled(
-            format!("expired {} ago", human_duration(left.unsigned_abs())),
+            format!("expired {} ago", human_duration(gap(now, exp))),
             theme.fg(Color::Red).add_modifier(Modifier::BOLD),
         )
     } else if left < 60 {
         Span::styled(
-            format!("expires in {}", human_duration(left as u64)),
+            format!("expires in {}", human_duration(left)),
             theme.fg(Color::Yellow).add_modifier(Modifier::BOLD),
         )
     } else {
-        Span::styled(format!("expires in {}", human_duration(left as u64)), theme.fg(Color::Green))
+        Span::styled(format!("expires in {}", human_duration(left)), theme.fg(Color::Green))
     }
 }
 
@@ -86,12 +86,14 @@ fn json_lines(
                 if let Some(rest) = trimmed.strip_prefix(&key)
                     && trimmed.len() == line.len() - 2
                     && let Ok(v) = serde_json::from_str::<serde_json::Value>(rest.trim_end_matches(','))
-                    && let Some(t) = numeric_time(&v)
                 {
-                    let note = if t > MILLIS_THRESHOLD {
-                        "  ← milliseconds? should be seconds".to_string()
-                    } else {
-                        format!("  ← {}, {}", utc(t).unwrap_or_default(), tokensmith::time::relative(t, now))
+                    let note = match Reading::of(&v) {
+                        Reading::Seconds { secs: t } | Reading::Fraction { secs: t, .. } => {
+                            format!("  ← {}, {}", utc(t).unwrap_or_default(), tokensmith::time::relative(t, now))
+                        }
+                        Reading::Milliseconds { .. } => "  ← milliseconds? should be seconds".to_string(),
+                        Reading::OutOfRange { .. } => "  ← no date: out of range".to_string(),
+                        Reading::NotNumeric { .. } => "  ← not a number of seconds".to_string(),
                     };
                     spans.push(Span::styled(note, theme.dim()));
                 }
@@ -236,7 +238,7 @@ pub fn render_token(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
                     signed.alg, signed.key_name, signed.key_description
                 )),
             ]));
-            let expired = app.exp().is_some_and(|exp| exp <= app.now);
+            let expired = app.exp().is_some_and(|exp| is_expired(exp, app.now, 0));
             if expired {
                 lines.push(Line::styled(
                     "⚠ expired: press R to re-sign with fresh times",
