@@ -692,23 +692,28 @@ fn time_findings(payload: &Map<String, Value>, profile: &Profile, at: i64, out: 
         let claim = brk.issue.claim();
         let (severity, code, found, fix) = match &brk.issue {
             T::NotNumeric { raw, .. } => (
-                Severity::Error,
+                severity_of(&source),
                 "time.not-numeric",
                 format!("{claim} is {}, not a number of seconds", describe(raw)),
                 format!("send {claim} as a whole number of seconds since 1970, without quotes"),
             ),
             T::OutOfRange { raw, .. } => (
-                Severity::Error,
+                severity_of(&source),
                 "time.out-of-range",
                 format!("{claim} is {raw}, which is no date at all, in seconds or in milliseconds"),
                 format!("send {claim} as seconds since 1970 (about {} today)", at),
             ),
             T::Milliseconds { millis, .. } => (
-                Severity::Error,
+                severity_of(&source),
                 "time.milliseconds",
                 format!(
-                    "{claim} is {millis}: that is milliseconds ({}), not seconds",
-                    utc(millis / 1000).unwrap_or_else(|| "no date".to_string())
+                    "{claim} is {millis}: that is milliseconds ({}), not seconds{}",
+                    utc(millis / 1000).unwrap_or_else(|| "no date".to_string()),
+                    match claim {
+                        "exp" => "; read as seconds the token never expires",
+                        "iat" => "; read as seconds it was issued in the far future",
+                        _ => "; read as seconds it is not valid for thousands of years",
+                    }
                 ),
                 "divide by 1000: JavaScript's Date.now() gives milliseconds; use Math.floor(Date.now() / 1000)".to_string(),
             ),

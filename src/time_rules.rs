@@ -324,18 +324,37 @@ pub fn assess(payload: &Map<String, Value>, rules: &TimeRules, now: i64, leeway:
     let times = Times::read(payload);
     let mut out = Vec::new();
     let standard = Some(STANDARD);
+    // Which rule a malformed time breaks: nbf and a non-numeric exp break every library's
+    // check (the standard); a millisecond exp or iat only breaks the vendor's lifetime or skew
+    // rule where it has one (a JWT library takes 1.7e12 as a date far ahead), else it is advice.
+    let iat_rule = rules
+        .iat_skew
+        .as_ref()
+        .map(|r| r.source.clone())
+        .or_else(|| rules.iat_required.value.then(|| rules.iat_required.source.clone()));
+    let unreadable_source = |name: &str, numeric: bool| -> Option<String> {
+        match name {
+            "nbf" => standard.map(str::to_string),
+            "exp" if !numeric => standard.map(str::to_string),
+            "exp" => rules.max_lifetime.as_ref().map_or(Some(OURS.to_string()), |r| r.source.clone()),
+            _ => iat_rule.clone().unwrap_or(Some(OURS.to_string())),
+        }
+    };
     for claim in times.present() {
         let name = claim.name;
         match &claim.reading {
-            Reading::NotNumeric { raw } => {
-                out.push(brk(TimeIssue::NotNumeric { claim: name, raw: raw.clone() }, standard))
-            }
-            Reading::OutOfRange { raw } => {
-                out.push(brk(TimeIssue::OutOfRange { claim: name, raw: raw.clone() }, standard))
-            }
-            Reading::Milliseconds { millis } => {
-                out.push(brk(TimeIssue::Milliseconds { claim: name, millis: *millis }, standard))
-            }
+            Reading::NotNumeric { raw } => out.push(RuleBreak {
+                issue: TimeIssue::NotNumeric { claim: name, raw: raw.clone() },
+                source: unreadable_source(name, false),
+            }),
+            Reading::OutOfRange { raw } => out.push(RuleBreak {
+                issue: TimeIssue::OutOfRange { claim: name, raw: raw.clone() },
+                source: unreadable_source(name, true),
+            }),
+            Reading::Milliseconds { millis } => out.push(RuleBreak {
+                issue: TimeIssue::Milliseconds { claim: name, millis: *millis },
+                source: unreadable_source(name, true),
+            }),
             Reading::Fraction { raw, .. } if rules.integer.value => out.push(RuleBreak {
                 issue: TimeIssue::Fraction { claim: name, raw: *raw },
                 source: rules.integer.source.clone(),
