@@ -524,11 +524,15 @@ fn match_parts(
 ) -> bool {
     let Some((first, rest)) = parts.split_first() else { return text.is_empty() };
     match first {
-        PatternPart::Text(t) => text.strip_prefix(t).is_some_and(|after| match_parts(rest, after, bound, new)),
+        PatternPart::Text(t) => {
+            text.strip_prefix(t).is_some_and(|after| match_parts(rest, after, bound, new))
+        }
         PatternPart::Param(name) => {
             let known = bound.iter().chain(new.iter()).find(|(n, _)| n == name).map(|(_, v)| v.clone());
             if let Some(value) = known {
-                return text.strip_prefix(value.as_str()).is_some_and(|after| match_parts(rest, after, bound, new));
+                return text
+                    .strip_prefix(value.as_str())
+                    .is_some_and(|after| match_parts(rest, after, bound, new));
             }
             // Try every non-empty split, shortest last so a following `_*` binds the longest id.
             let ends: Vec<usize> = text.char_indices().map(|(i, _)| i).skip(1).chain([text.len()]).collect();
@@ -545,7 +549,8 @@ fn match_parts(
         }
         PatternPart::Any => {
             let ends: Vec<usize> = text.char_indices().map(|(i, _)| i).skip(1).chain([text.len()]).collect();
-            ends.into_iter().any(|end| text.get(end..).is_some_and(|tail| match_parts(rest, tail, bound, new)))
+            ends.into_iter()
+                .any(|end| text.get(end..).is_some_and(|tail| match_parts(rest, tail, bound, new)))
         }
     }
 }
@@ -684,7 +689,9 @@ pub enum ClaimError {
         hashed: String,
     },
     /// A template default whose references have no value.
-    #[error("claim '{path}' is made from {missing}, which has no value: set it (--param NAME=VALUE or --claim) or give {path} directly")]
+    #[error(
+        "claim '{path}' is made from {missing}, which has no value: set it (--param NAME=VALUE or --claim) or give {path} directly"
+    )]
     TemplateSource {
         /// The claim.
         path: String,
@@ -842,7 +849,9 @@ pub fn build_payload(
                     missing: parts
                         .iter()
                         .filter_map(|p| match p {
-                            TemplatePart::Ref(r) if lookup(r, &values, ctx.params).is_none() => Some(r.clone()),
+                            TemplatePart::Ref(r) if lookup(r, &values, ctx.params).is_none() => {
+                                Some(r.clone())
+                            }
                             _ => None,
                         })
                         .collect::<Vec<_>>()
@@ -888,7 +897,11 @@ fn lookup(name: &str, values: &[(ClaimPath, Option<Value>)], params: &[(String, 
 }
 
 /// A hash or template default, once what it reads has a value.
-fn derive(expr: &ValueExpr, values: &[(ClaimPath, Option<Value>)], params: &[(String, String)]) -> Option<Value> {
+fn derive(
+    expr: &ValueExpr,
+    values: &[(ClaimPath, Option<Value>)],
+    params: &[(String, String)],
+) -> Option<Value> {
     match expr {
         ValueExpr::Template(parts) => {
             let mut out = String::new();
@@ -1066,7 +1079,9 @@ mod tests {
             Ok(r#"{"_id":"p1_42","aud":"https://tiledesk.com/projects/p1","external_id":"42"}"#.to_string())
         );
         let orphan = [field("x", ClaimType::String, true, Some("{nope}"))];
-        assert!(matches!(build(&orphan, false, &[]), Err(ClaimError::TemplateSource { missing, .. }) if missing == "nope"));
+        assert!(
+            matches!(build(&orphan, false, &[]), Err(ClaimError::TemplateSource { missing, .. }) if missing == "nope")
+        );
         assert_eq!(ValueExpr::parse_or_literal("a{b}c").map(|e| e.to_string()), Ok("a{b}c".to_string()));
         // braces that are not a reference stay literal
         assert!(matches!(ValueExpr::parse_or_literal("{ not a ref }"), Ok(ValueExpr::Literal(_))));
@@ -1075,7 +1090,11 @@ mod tests {
     #[test]
     fn patterns_bind_parameters_across_claims() {
         let mut bound = Vec::new();
-        assert!(match_pattern("https://tiledesk.com/projects/{project_id}", "https://tiledesk.com/projects/p_1", &mut bound));
+        assert!(match_pattern(
+            "https://tiledesk.com/projects/{project_id}",
+            "https://tiledesk.com/projects/p_1",
+            &mut bound
+        ));
         assert_eq!(bound, vec![("project_id".to_string(), "p_1".to_string())]);
         assert!(match_pattern("{project_id}_*", "p_1_user", &mut bound));
         assert!(!match_pattern("{project_id}_*", "other_user", &mut bound));

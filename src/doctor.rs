@@ -221,7 +221,7 @@ fn cleanup_findings(cleaned: &[Cleanup], profile: &Profile, out: &mut Vec<Findin
 
 fn alg_findings(decoded: &DecodedToken, profile: &Profile, out: &mut Vec<Finding>) -> Option<Alg> {
     let allowed: Vec<&str> = profile.algorithms.iter().map(|a| a.name()).collect();
-    let alg = match decoded.alg() {
+    match decoded.alg() {
         None => {
             out.push(finding(
                 Severity::Error,
@@ -282,25 +282,27 @@ fn alg_findings(decoded: &DecodedToken, profile: &Profile, out: &mut Vec<Finding
                 None
             }
         },
-    };
-    alg
+    }
 }
 
 fn header_findings(header: &Map<String, Value>, profile: &Profile, out: &mut Vec<Finding>) {
     for required in &profile.header.required {
         if !header.contains_key(required) {
             let source = profile.source(None);
-            out.push(sourced(finding(
-                severity_of(&source),
-                "header.missing",
-                Some(&format!("header.{required}")),
-                Some(Segment::Header),
-                format!("the header has no '{required}', which {} requires", profile.name),
-                match (required.as_str(), &profile.header.kid_description) {
-                    ("kid", Some(d)) => format!("add \"kid\": {d}"),
-                    _ => format!("add \"{required}\" to the header when signing"),
-                },
-            ), source));
+            out.push(sourced(
+                finding(
+                    severity_of(&source),
+                    "header.missing",
+                    Some(&format!("header.{required}")),
+                    Some(Segment::Header),
+                    format!("the header has no '{required}', which {} requires", profile.name),
+                    match (required.as_str(), &profile.header.kid_description) {
+                        ("kid", Some(d)) => format!("add \"kid\": {d}"),
+                        _ => format!("add \"{required}\" to the header when signing"),
+                    },
+                ),
+                source,
+            ));
         }
     }
 }
@@ -514,18 +516,38 @@ fn flat_nesting(decoded_payload: &Map<String, Value>, profile: &Profile) -> Opti
     by_parent.into_iter().max_by_key(|(_, found)| found.len())
 }
 
-fn claim_findings(payload: &Map<String, Value>, profile: &Profile, params: &[(String, String)], out: &mut Vec<Finding>) {
+fn claim_findings(
+    payload: &Map<String, Value>,
+    profile: &Profile,
+    params: &[(String, String)],
+    out: &mut Vec<Finding>,
+) {
     let nesting = flat_nesting(payload, profile);
     if let Some((parent, found)) = &nesting {
-        let source = profile.source(profile.claims.iter().find(|f| f.path.keys().first() == Some(parent)).and_then(|f| f.source.as_deref()));
+        let source = profile.source(
+            profile
+                .claims
+                .iter()
+                .find(|f| f.path.keys().first() == Some(parent))
+                .and_then(|f| f.source.as_deref()),
+        );
         out.push(sourced(
             finding(
                 severity_of(&source),
                 "claim.not-nested",
                 Some(parent),
                 Some(Segment::Payload),
-                format!("{} {} at the top level, but {} reads {} inside '{parent}'", found.join(", "), if found.len() == 1 { "is" } else { "are" }, profile.name, if found.len() == 1 { "it" } else { "them" }),
-                format!("nest them: {{\"{parent}\": {{{}}}}}", found.iter().map(|k| format!("\"{k}\": ...")).collect::<Vec<_>>().join(", ")),
+                format!(
+                    "{} {} at the top level, but {} reads {} inside '{parent}'",
+                    found.join(", "),
+                    if found.len() == 1 { "is" } else { "are" },
+                    profile.name,
+                    if found.len() == 1 { "it" } else { "them" }
+                ),
+                format!(
+                    "nest them: {{\"{parent}\": {{{}}}}}",
+                    found.iter().map(|k| format!("\"{k}\": ...")).collect::<Vec<_>>().join(", ")
+                ),
             ),
             source,
         ));
@@ -541,7 +563,8 @@ fn claim_findings(payload: &Map<String, Value>, profile: &Profile, params: &[(St
         }
         let Some(value) = value else {
             let nested = nesting.as_ref().is_some_and(|(parent, found)| {
-                field.path.keys().first() == Some(parent) && field.path.keys().last().is_some_and(|k| found.contains(k))
+                field.path.keys().first() == Some(parent)
+                    && field.path.keys().last().is_some_and(|k| found.contains(k))
             });
             if field.required && !nested {
                 out.push(sourced(
@@ -554,7 +577,11 @@ fn claim_findings(payload: &Map<String, Value>, profile: &Profile, params: &[(St
                         format!(
                             "add '{name}' ({}){}",
                             field.ty,
-                            if field.description.is_empty() { String::new() } else { format!(": {}", field.description) }
+                            if field.description.is_empty() {
+                                String::new()
+                            } else {
+                                format!(": {}", field.description)
+                            }
                         ),
                     ),
                     source,
@@ -563,7 +590,8 @@ fn claim_findings(payload: &Map<String, Value>, profile: &Profile, params: &[(St
             continue;
         };
         if let Err(reason) = field.ty.check(value) {
-            let code = if field.ty == ClaimType::Email && value.is_string() { "claim.email" } else { "claim.type" };
+            let code =
+                if field.ty == ClaimType::Email && value.is_string() { "claim.email" } else { "claim.type" };
             out.push(sourced(
                 finding(
                     severity,
@@ -602,7 +630,9 @@ fn claim_findings(payload: &Map<String, Value>, profile: &Profile, params: &[(St
                             "'{name}' holds {}, outside {charset}",
                             bad.iter().take(5).map(|c| format!("{c:?}")).collect::<Vec<_>>().join(", ")
                         ),
-                        format!("use only {charset} in '{name}' (your user id, not an email address or a name)"),
+                        format!(
+                            "use only {charset} in '{name}' (your user id, not an email address or a name)"
+                        ),
                     ),
                     source,
                 ));
@@ -646,7 +676,11 @@ fn pattern_findings(
                 format!(
                     "send '{name}' as {}{}",
                     fill_pattern(pattern, &before),
-                    if field.description.is_empty() { String::new() } else { format!(" ({})", field.description) }
+                    if field.description.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", field.description)
+                    }
                 ),
             ),
             source,

@@ -585,9 +585,11 @@ pub fn parse(text: &str, file: &str, source: ProfileSource) -> Result<Profile, P
         ("time.iat_required", t.iat_required.source.as_ref()),
         ("time.integer", t.integer.source.as_ref()),
     ];
-    for (field, rule) in
-        [("time.max_lifetime", &t.max_lifetime), ("time.recommended_lifetime", &t.recommended_lifetime), ("time.iat_skew", &t.iat_skew)]
-    {
+    for (field, rule) in [
+        ("time.max_lifetime", &t.max_lifetime),
+        ("time.recommended_lifetime", &t.recommended_lifetime),
+        ("time.iat_skew", &t.iat_skew),
+    ] {
         named.push((field, rule.as_ref().and_then(|r| r.source.as_ref())));
     }
     named.push(("server.source", profile.server.as_ref().and_then(|s| s.source.as_ref())));
@@ -627,12 +629,16 @@ pub fn parse(text: &str, file: &str, source: ProfileSource) -> Result<Profile, P
             for part in parts {
                 let crate::claims::TemplatePart::Ref(name) = part else { continue };
                 let is_param = profile.params.iter().any(|p| &p.name == name);
-                let is_claim = name.parse::<ClaimPath>().is_ok_and(|p| p != field.path && profile.field(&p).is_some());
+                let is_claim =
+                    name.parse::<ClaimPath>().is_ok_and(|p| p != field.path && profile.field(&p).is_some());
                 if !is_param && !is_claim {
                     return Err(invalid(
                         "claims.default",
                         &format!("\"{}\"", field.path),
-                        format!("claim '{}' refers to '{{{name}}}', which is neither a parameter nor another claim of this profile", field.path),
+                        format!(
+                            "claim '{}' refers to '{{{name}}}', which is neither a parameter nor another claim of this profile",
+                            field.path
+                        ),
                     ));
                 }
             }
@@ -761,6 +767,39 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn the_readme_profile_example_loads_and_signs_what_it_says() {
+        let readme = include_str!("../README.md");
+        let start = readme.find("```toml\nid = \"acme\"").expect("README has the profile example");
+        let block = &readme[start + "```toml\n".len()..];
+        let text = &block[..block.find("```").expect("closed")];
+        let profile =
+            parse(text, "README.md", ProfileSource::BuiltIn).expect("the README's example is valid");
+        assert_eq!(profile.source(None).id, "docs");
+        assert!(!profile.source(Some("ours")).enforced);
+        assert_eq!(
+            profile.resolve_params(&[]).expect("params"),
+            vec![("app_id".to_string(), "your-app-id".to_string())]
+        );
+    }
+
+    #[test]
+    fn rules_name_declared_sources_and_required_times_have_claims() {
+        let text = format!("{MINIMAL}[time]\nmax_lifetime = {{ value = \"10m\", source = \"nope\" }}\n");
+        let err = parse(&text, "f", ProfileSource::BuiltIn).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.contains("source 'nope' is not declared"), "{err}");
+        let text = format!("{MINIMAL}[time]\nexp_required = true\n");
+        let err = parse(&text, "f", ProfileSource::BuiltIn).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.contains("requires exp but declares no 'exp' claim"), "{err}");
+        let text =
+            format!("{MINIMAL}[[claims]]\npath = \"a\"\ntype = \"string\"\ndefault = \"{{nope}}_x\"\n");
+        let err = parse(&text, "f", ProfileSource::BuiltIn).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.contains("neither a parameter nor another claim"), "{err}");
+        let text =
+            format!("{MINIMAL}[[sources]]\nid = \"mine\"\nkind = \"ours\"\ntitle = \"x\"\nenforced = true\n");
+        assert!(parse(&text, "f", ProfileSource::BuiltIn).is_err());
     }
 
     #[test]

@@ -111,7 +111,8 @@ pub fn sign(req: SignRequest<'_>, uuid: &mut dyn FnMut() -> String) -> Result<Si
         claims.push(ClaimAssignment { path, input: ClaimInput::Json(Value::from(exp)) });
     }
     let mut ctx = BuildContext { now: req.now, uuid, params: &params };
-    let schema = ClaimSchema { profile: &profile.id, fields: &profile.claims, allow_extra: profile.extra_claims };
+    let schema =
+        ClaimSchema { profile: &profile.id, fields: &profile.claims, allow_extra: profile.extra_claims };
     let payload = build_payload(&schema, &claims, &mut ctx)?;
     let mut header = token::header(alg, profile.header.typ.as_deref(), req.kid.as_deref());
     for (name, value) in req.headers {

@@ -54,7 +54,6 @@ pub fn parse_rfc3339(text: &str) -> Option<i64> {
     DateTime::parse_from_rfc3339(text.trim()).ok().map(|d| d.timestamp())
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -362,10 +362,9 @@ pub fn assess(payload: &Map<String, Value>, rules: &TimeRules, now: i64, leeway:
             Reading::Fraction { .. } | Reading::Seconds { .. } => {}
         }
     }
-    for (claim, rule, present) in [
-        ("exp", &rules.exp_required, times.exp.is_some()),
-        ("iat", &rules.iat_required, times.iat.is_some()),
-    ] {
+    for (claim, rule, present) in
+        [("exp", &rules.exp_required, times.exp.is_some()), ("iat", &rules.iat_required, times.iat.is_some())]
+    {
         if rule.value && !present {
             out.push(RuleBreak { issue: TimeIssue::Missing { claim }, source: rule.source.clone() });
         }
@@ -438,7 +437,10 @@ mod tests {
     fn readings_name_what_a_number_is() {
         assert_eq!(Reading::of(&json!(1_700_000_000)), Reading::Seconds { secs: 1_700_000_000 });
         assert_eq!(Reading::of(&json!(1.5)), Reading::Fraction { secs: 1, raw: 1.5 });
-        assert_eq!(Reading::of(&json!(1_700_000_000_000_i64)), Reading::Milliseconds { millis: 1_700_000_000_000 });
+        assert_eq!(
+            Reading::of(&json!(1_700_000_000_000_i64)),
+            Reading::Milliseconds { millis: 1_700_000_000_000 }
+        );
         assert!(matches!(Reading::of(&json!(1e30)), Reading::OutOfRange { .. }));
         assert!(matches!(Reading::of(&json!(u64::MAX)), Reading::OutOfRange { .. }));
         assert!(matches!(Reading::of(&json!(i64::MIN)), Reading::OutOfRange { .. }));

@@ -259,7 +259,11 @@ pub fn verify(token: &DecodedToken, key: &KeyMaterial, options: &VerifyOptions) 
     if let Some(nbf) = times.nbf_secs()
         && is_not_yet_valid(nbf, options.now, leeway)
     {
-        problems.push(Invalid::NotYetValid { nbf, seconds_until: gap(nbf, options.now), leeway_secs: leeway });
+        problems.push(Invalid::NotYetValid {
+            nbf,
+            seconds_until: gap(nbf, options.now),
+            leeway_secs: leeway,
+        });
     }
     Verification {
         valid: problems.is_empty(),

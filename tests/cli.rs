@@ -528,7 +528,18 @@ fn sign_builds_claims_from_params_and_names_every_broken_rule() {
     // Tiledesk: aud and _id come from --param project_id.
     let out = env
         .cmd()
-        .args(["sign", "-p", "tiledesk", "--secret-env", "SECRET", "--param", "project_id=65f0", "-c", "external_id=u42", "--json"])
+        .args([
+            "sign",
+            "-p",
+            "tiledesk",
+            "--secret-env",
+            "SECRET",
+            "--param",
+            "project_id=65f0",
+            "-c",
+            "external_id=u42",
+            "--json",
+        ])
         .output()
         .expect("runs");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -541,7 +552,10 @@ fn sign_builds_claims_from_params_and_names_every_broken_rule() {
     // Breaking the seed page's 10-minute rule still makes the token, with one line saying so.
     let cases: [(&[&str], &str); 4] = [
         (&["--ttl", "11m"], "rule: warning time.lifetime-max [seed]: exp is 11m after iat; seed page:"),
-        (&["-c", "iat=now+1h", "-c", "exp=now+1h5m"], "rule: warning time.iat-future [seed]: iat is 1h in the future"),
+        (
+            &["-c", "iat=now+1h", "-c", "exp=now+1h5m"],
+            "rule: warning time.iat-future [seed]: iat is 1h in the future",
+        ),
         (&["-c", "iat:=1767225600000"], "rule: warning time.milliseconds [seed]: iat is 1767225600000"),
         (&["-c", "sub=agent"], "rule: error claim.pattern [server]: 'sub' is the string \"agent\""),
     ];
@@ -559,7 +573,16 @@ fn sign_builds_claims_from_params_and_names_every_broken_rule() {
         // --strict refuses the same token
         let strict = env
             .cmd()
-            .args(["sign", "-p", "tiledesk", "--secret-env", "SECRET", "--param", "project_id=65f0", "--strict"])
+            .args([
+                "sign",
+                "-p",
+                "tiledesk",
+                "--secret-env",
+                "SECRET",
+                "--param",
+                "project_id=65f0",
+                "--strict",
+            ])
             .args(args)
             .output()
             .expect("runs");

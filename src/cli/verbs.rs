@@ -3,9 +3,9 @@
 use serde_json::{Map, Value, json};
 
 use tokensmith::claims::{BuildContext, ClaimAssignment, ClaimInput, ClaimSchema, build_payload};
-use tokensmith::sign::SignRequest;
 use tokensmith::paths::Paths;
 use tokensmith::profile::{Profile, ProfileSet, ProfileSource};
+use tokensmith::sign::SignRequest;
 use tokensmith::time::{human_duration, parse_duration};
 use tokensmith::token::{self, Alg, VerifyOptions, allowed_algs};
 
@@ -97,7 +97,11 @@ pub fn profile_show(paths: &Paths, id: &str, json: bool) -> Result<u8, CliError>
         rules.push(format!("recommended lifetime {} {}", human_duration(rec.value.0), src(&rec.source)));
     }
     if let Some(skew) = &t.iat_skew {
-        rules.push(format!("iat may be {} in the future {}", human_duration(skew.value.0), src(&skew.source)));
+        rules.push(format!(
+            "iat may be {} in the future {}",
+            human_duration(skew.value.0),
+            src(&skew.source)
+        ));
     }
     if t.integer.value {
         rules.push(format!("whole seconds {}", src(&t.integer.source)));
@@ -168,7 +172,11 @@ pub fn profile_show(paths: &Paths, id: &str, json: bool) -> Result<u8, CliError>
             source.kind,
             source.title,
             source.url.as_ref().map(|u| format!(" <{u}>")).unwrap_or_default(),
-            if source.enforced { " (enforced: breaking it is an error)" } else { " (not enforced: a warning)" }
+            if source.enforced {
+                " (enforced: breaking it is an error)"
+            } else {
+                " (not enforced: a warning)"
+            }
         );
     }
     if !p.notes.is_empty() {
@@ -614,8 +622,16 @@ pub fn doctor(paths: &Paths, args: &DoctorArgs, io: &mut Io) -> Result<u8, CliEr
         let subject = f.subject.as_ref().map(|s| format!("{s}: ")).unwrap_or_default();
         println!("{:<8} {:<26} {subject}{}", f.severity.to_string(), f.code, f.found);
         println!("{:<8} {:<26} → {}", "", "", f.fix);
-        if let Some(source) = f.source.as_ref().filter(|s| s.kind != tokensmith::profile::SourceKind::Standard) {
-            println!("{:<8} {:<26} source [{}]: {}", "", "", source.id, tokensmith::doctor::source_phrase(source));
+        if let Some(source) =
+            f.source.as_ref().filter(|s| s.kind != tokensmith::profile::SourceKind::Standard)
+        {
+            println!(
+                "{:<8} {:<26} source [{}]: {}",
+                "",
+                "",
+                source.id,
+                tokensmith::doctor::source_phrase(source)
+            );
         }
     }
     let count = |s: Severity| report.findings.iter().filter(|f| f.severity == s).count();

@@ -120,7 +120,9 @@ fn time_fields_take_expressions() {
     let found: Vec<&str> = app.warnings.iter().map(|f| f.found.as_str()).collect();
     assert_eq!(
         found,
-        vec!["exp is 20m after now; seed page: Ticketping: Authenticate your users (its field table and server samples) recommends 5m"]
+        vec![
+            "exp is 20m after now; seed page: Ticketping: Authenticate your users (its field table and server samples) recommends 5m"
+        ]
     );
 }
 

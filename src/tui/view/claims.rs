@@ -50,7 +50,9 @@ pub fn render_claims(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             Row::Extra(i) => {
                 (" ", state.extras.get(*i).map(|e| e.0.clone()).unwrap_or_default(), "extra".into())
             }
-            Row::Param(i) => (" ", profile.params.get(*i).map(|p| p.name.clone()).unwrap_or_default(), "param".into()),
+            Row::Param(i) => {
+                (" ", profile.params.get(*i).map(|p| p.name.clone()).unwrap_or_default(), "param".into())
+            }
         };
         let (value, set) = app.row_text(*row);
         let error = app.row_errors.get(index).cloned().flatten();

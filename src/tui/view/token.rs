@@ -89,7 +89,11 @@ fn json_lines(
                 {
                     let note = match Reading::of(&v) {
                         Reading::Seconds { secs: t } | Reading::Fraction { secs: t, .. } => {
-                            format!("  ← {}, {}", utc(t).unwrap_or_default(), tokensmith::time::relative(t, now))
+                            format!(
+                                "  ← {}, {}",
+                                utc(t).unwrap_or_default(),
+                                tokensmith::time::relative(t, now)
+                            )
                         }
                         Reading::Milliseconds { .. } => "  ← milliseconds? should be seconds".to_string(),
                         Reading::OutOfRange { .. } => "  ← no date: out of range".to_string(),
