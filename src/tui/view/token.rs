@@ -173,6 +173,14 @@ fn render_doctor(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         ]));
         if f.severity != Severity::Info {
             lines.push(Line::styled(format!("  → {}", f.fix), theme.dim()));
+            if let Some(source) =
+                f.source.as_ref().filter(|s| s.kind != tokensmith::profile::SourceKind::Standard)
+            {
+                lines.push(Line::styled(
+                    format!("  source [{}]: {}", source.id, tokensmith::doctor::source_phrase(source)),
+                    theme.dim(),
+                ));
+            }
         }
     }
     let errors = report.findings.iter().filter(|f| f.severity == Severity::Error).count();
