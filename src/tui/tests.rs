@@ -127,6 +127,44 @@ fn time_fields_take_expressions() {
 }
 
 #[test]
+fn parameters_feed_claims_and_broken_rules_are_marked() {
+    let mut app = app("tiledesk", vec![demo_key()]);
+    let param_row = app.rows().iter().position(|r| matches!(r, Row::Param(_))).expect("a parameter row");
+    edit_row(&mut app, param_row, "65f0");
+    assert_eq!(payload(&app)["aud"], "https://tiledesk.com/projects/65f0");
+    assert_eq!(payload(&app)["_id"], "65f0_user-123456");
+    assert!(app.warnings.is_empty(), "{:?}", app.warnings);
+    // exp 11 minutes out breaks the seed page's 10-minute rule: marked, with its source, not an error
+    let exp_row = app
+        .rows()
+        .iter()
+        .position(
+            |r| matches!(r, Row::Field(i) if app.profiles[app.profile].claims[*i].path.to_string() == "exp"),
+        )
+        .expect("exp row");
+    edit_row(&mut app, exp_row, "now+11m");
+    let codes: Vec<(&str, tokensmith::doctor::Severity, Option<&str>)> =
+        app.warnings.iter().map(|f| (f.code, f.severity, f.source.as_ref().map(|s| s.id.as_str()))).collect();
+    assert_eq!(codes, vec![("time.lifetime-max", tokensmith::doctor::Severity::Warning, Some("seed"))]);
+    // sub other than userexternal breaks the server's rule: an error
+    let sub_row = app
+        .rows()
+        .iter()
+        .position(
+            |r| matches!(r, Row::Field(i) if app.profiles[app.profile].claims[*i].path.to_string() == "sub"),
+        )
+        .expect("sub row");
+    edit_row(&mut app, sub_row, "agent");
+    assert!(
+        app.warnings
+            .iter()
+            .any(|f| f.code == "claim.pattern" && f.severity == tokensmith::doctor::Severity::Error),
+        "{:?}",
+        app.warnings
+    );
+}
+
+#[test]
 fn free_claims_keep_their_json_type_where_the_profile_allows_them() {
     let mut app = app("orlo", vec![rsa_key()]);
     app.focus = Pane::Claims;
