@@ -130,6 +130,7 @@ pub fn diagnose(
         Err(err) => findings.push(not_a_jwt(&err)),
         Ok(decoded) => {
             cleanup_findings(&decoded.cleaned, profile, &mut findings);
+            structure_findings(&decoded, &mut findings);
             let alg = alg_findings(&decoded, profile, &mut findings);
             if let Some(alg) = alg {
                 verified_with = signature_findings(&decoded, alg, candidates, profile, &mut findings);
@@ -216,6 +217,55 @@ fn cleanup_findings(cleaned: &[Cleanup], profile: &Profile, out: &mut Vec<Findin
             ),
         };
         out.push(finding(Severity::Info, code, None, None, format!("removed {cleanup}"), fix));
+    }
+}
+
+/// RFC 7515 / RFC 8725 strictness: repeated member names, `crit`, and keys or key addresses
+/// embedded in the header (which a verifier must never use to pick its key).
+fn structure_findings(decoded: &DecodedToken, out: &mut Vec<Finding>) {
+    if !decoded.duplicates.is_empty() {
+        let segment = if decoded.duplicates.iter().all(|d| d.starts_with("header.")) {
+            Segment::Header
+        } else {
+            Segment::Payload
+        };
+        out.push(finding(
+            Severity::Error,
+            "json.duplicate-member",
+            decoded.duplicates.first().map(String::as_str),
+            Some(segment),
+            format!(
+                "{} {} given twice; this report shows the last copy, but parsers disagree on which one counts",
+                decoded.duplicates.join(", "),
+                if decoded.duplicates.len() == 1 { "is" } else { "are" }
+            ),
+            "build the JSON with a real serializer (one key, one value) rather than by joining strings",
+        ));
+    }
+    if let Some(crit) = decoded.header.get("crit") {
+        out.push(finding(
+            Severity::Error,
+            "header.crit",
+            Some("header.crit"),
+            Some(Segment::Header),
+            format!("the header's crit is {crit}: it demands extensions that JWT libraries do not implement"),
+            "drop crit (and b64) from the header: RFC 7515 §4.1.11 makes a verifier refuse an extension it does not understand",
+        ));
+    }
+    let embedded: Vec<&str> =
+        ["jwk", "jku", "x5u", "x5c"].into_iter().filter(|k| decoded.header.contains_key(*k)).collect();
+    if !embedded.is_empty() {
+        out.push(finding(
+            Severity::Warning,
+            "header.embedded-key",
+            Some("header"),
+            Some(Segment::Header),
+            format!(
+                "the header carries {}: a key or a key address chosen by whoever made the token",
+                embedded.join(", ")
+            ),
+            "tokensmith never verifies with it, and the vendor must not either: the key comes from the vendor's settings; drop it unless the vendor asks for it",
+        ));
     }
 }
 

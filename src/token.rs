@@ -181,6 +181,20 @@ pub enum Invalid {
         /// The leeway used.
         leeway_secs: u64,
     },
+    /// A member name appears twice: parsers disagree on which copy counts.
+    #[error("the token names {} twice: parsers disagree on which copy counts, so it is refused (RFC 8725 §3.11)", .names.join(", "))]
+    DuplicateMembers {
+        /// `header.alg`, `payload.sub`...
+        names: Vec<String>,
+    },
+    /// `crit` names an extension tokensmith does not implement, or is malformed.
+    #[error(
+        "the header's crit {found} names extensions tokensmith does not implement: RFC 7515 §4.1.11 requires refusing the token"
+    )]
+    UnknownCritical {
+        /// The `crit` value, as JSON.
+        found: String,
+    },
     /// `exp` is required but missing.
     #[error("the token has no exp claim, and this profile requires one")]
     MissingExp,
@@ -232,6 +246,13 @@ pub fn verify(token: &DecodedToken, key: &KeyMaterial, options: &VerifyOptions) 
                 problems.push(Invalid::BadSignature { alg });
             }
         }
+    }
+    if !token.duplicates.is_empty() {
+        problems.push(Invalid::DuplicateMembers { names: token.duplicates.clone() });
+    }
+    if let Some(crit) = token.header.get("crit") {
+        // tokensmith implements no JWS extension, so any crit (even a well-formed one) is refused.
+        problems.push(Invalid::UnknownCritical { found: crit.to_string() });
     }
     // Times: the one time-rule engine decides (expired at exactly exp, checked arithmetic).
     use crate::time_rules::{Reading, Times, gap, is_expired, is_not_yet_valid};

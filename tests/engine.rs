@@ -174,3 +174,51 @@ fn seed_profiles_make_the_payload_their_documents_show() {
     assert_eq!(payload["aud"], json!("https://tiledesk.com/projects/p1"));
     assert_eq!(payload["_id"], json!("p1_user-123456"));
 }
+
+/// A token over raw header and payload JSON, signed HS256 with `key`: exactly the bytes given,
+/// so repeated names and `crit` survive.
+fn raw_hs256(header: &str, payload: &str, key: &KeyMaterial) -> String {
+    use base64::Engine as _;
+    let b64 = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+    let input = format!("{}.{}", b64(header), b64(payload));
+    let signature = token::sign_input(&input, key, Alg::HS256).expect("signs");
+    format!("{input}.{signature}")
+}
+
+#[test]
+fn verify_refuses_crit_and_repeated_member_names_and_the_doctor_names_them() {
+    let key = KeyMaterial::hmac(Secret::new(b"rfc7515-strictness-secret-0123456789".to_vec())).expect("key");
+    let options = VerifyOptions { allowed: vec![Alg::HS256], leeway_secs: 0, now: NOW, require_exp: false };
+    let profile = ProfileSet::load(None).get("generic-hs256").expect("profile").clone();
+    let candidate = tokensmith::doctor::Candidate {
+        name: "the test secret".into(),
+        key: key.clone(),
+        text: None,
+        explicit: true,
+    };
+    let cases = [
+        // RFC 7515 appendix F's unencoded-payload header: an extension we do not implement.
+        (r#"{"alg":"HS256","b64":false,"crit":["b64"]}"#, r#"{"sub":"a"}"#, "crit", "header.crit"),
+        (r#"{"alg":"HS256","crit":["x"]}"#, r#"{"sub":"a"}"#, "crit", "header.crit"),
+        (r#"{"alg":"HS256","alg":"none"}"#, r#"{"sub":"a"}"#, "header.alg", "json.duplicate-member"),
+        (r#"{"alg":"HS256"}"#, r#"{"sub":"a","sub":"b"}"#, "payload.sub", "json.duplicate-member"),
+    ];
+    for (header, payload, said, code) in cases {
+        let text = raw_hs256(header, payload, &key);
+        let decoded = token::decode(&text).expect("decodes");
+        let verdict = token::verify(&decoded, &key, &options);
+        assert!(!verdict.valid, "{header} {payload} must be refused");
+        assert!(verdict.problems.iter().any(|p| p.to_string().contains(said)), "{:?}", verdict.problems);
+        let report =
+            tokensmith::doctor::diagnose(&text, &profile, std::slice::from_ref(&candidate), &[], NOW);
+        assert!(report.codes().contains(&code), "{header} {payload}: {:?}", report.codes());
+        assert!(!report.passes());
+    }
+    // the same token without them verifies
+    let text = raw_hs256(r#"{"alg":"HS256"}"#, r#"{"sub":"a"}"#, &key);
+    assert!(token::verify(&token::decode(&text).expect("decodes"), &key, &options).valid);
+    // an embedded key is never used, and the doctor says so
+    let text = raw_hs256(r#"{"alg":"HS256","jku":"https://evil.example/keys"}"#, r#"{"sub":"a"}"#, &key);
+    let report = tokensmith::doctor::diagnose(&text, &profile, std::slice::from_ref(&candidate), &[], NOW);
+    assert!(report.codes().contains(&"header.embedded-key"), "{:?}", report.codes());
+}

@@ -129,6 +129,11 @@ pub struct DecodedToken {
     /// The signature bytes.
     #[serde(skip)]
     pub signature: Vec<u8>,
+    /// Member names given twice in the header or payload (at any depth), as `segment.path`.
+    /// Parsers disagree on which copy wins, so `verify` refuses such a token (RFC 7515 §5.2,
+    /// RFC 8725 §3.x); the decoded maps keep the last copy, as JavaScript's JSON.parse does.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub duplicates: Vec<String>,
 }
 
 impl DecodedToken {
@@ -140,7 +145,7 @@ impl DecodedToken {
     /// `header.payload`: the bytes the signature covers.
     pub fn signing_input(&self) -> &str {
         let end = self.token.rfind('.').unwrap_or(self.token.len());
-        &self.token[..end]
+        self.token.get(..end).unwrap_or_default()
     }
 
     /// The signature segment as written.
@@ -162,16 +167,18 @@ pub fn clean(input: &str) -> (String, Vec<Cleanup>) {
         text = trimmed;
         let before = text.len();
         for quote in ['"', '\'', '`'] {
-            if text.len() >= 2 && text.starts_with(quote) && text.ends_with(quote) {
-                text = &text[1..text.len() - 1];
+            if let Some(inner) = text.strip_prefix(quote).and_then(|t| t.strip_suffix(quote)) {
+                text = inner;
                 if !cleaned.contains(&Cleanup::Quotes) {
                     cleaned.push(Cleanup::Quotes);
                 }
             }
         }
         for (prefix, what) in [("bearer ", Cleanup::BearerPrefix), ("jwt ", Cleanup::JwtPrefix)] {
-            if text.len() > prefix.len() && text[..prefix.len()].eq_ignore_ascii_case(prefix) {
-                text = &text[prefix.len()..];
+            // `get` never splits a character: a multi-byte start is simply not the prefix.
+            let head = text.get(..prefix.len());
+            if text.len() > prefix.len() && head.is_some_and(|h| h.eq_ignore_ascii_case(prefix)) {
+                text = text.get(prefix.len()..).unwrap_or_default();
                 if !cleaned.contains(&what) {
                     cleaned.push(what);
                 }
@@ -223,8 +230,20 @@ fn decode_segment(segment: Segment, text: &str) -> Result<Vec<u8>, DecodeError> 
     })
 }
 
-fn json_object(segment: Segment, bytes: &[u8]) -> Result<Map<String, Value>, DecodeError> {
-    let value: Value = serde_json::from_slice(bytes).map_err(|e| DecodeError::Json {
+fn json_object(
+    segment: Segment,
+    bytes: &[u8],
+    duplicates: &mut Vec<String>,
+) -> Result<Map<String, Value>, DecodeError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let mut found = Vec::new();
+    let checked = serde::de::DeserializeSeed::deserialize(
+        Checked { path: segment.to_string().to_lowercase(), duplicates: &mut found },
+        &mut de,
+    )
+    .and_then(|v| de.end().map(|()| v));
+    duplicates.extend(found);
+    let value: Value = checked.map_err(|e| DecodeError::Json {
         segment,
         line: e.line(),
         column: e.column(),
@@ -250,10 +269,86 @@ pub fn decode(input: &str) -> Result<DecodedToken, DecodeError> {
     if parts.len() != 3 {
         return Err(DecodeError::SegmentCount { found: parts.len() });
     }
-    let header = json_object(Segment::Header, &decode_segment(Segment::Header, parts[0])?)?;
-    let payload = json_object(Segment::Payload, &decode_segment(Segment::Payload, parts[1])?)?;
-    let signature = decode_segment(Segment::Signature, parts[2])?;
-    Ok(DecodedToken { token, cleaned, header, payload, signature })
+    let [header, payload, signature] = parts.as_slice() else {
+        return Err(DecodeError::SegmentCount { found: parts.len() });
+    };
+    let mut duplicates = Vec::new();
+    let header = json_object(Segment::Header, &decode_segment(Segment::Header, header)?, &mut duplicates)?;
+    let payload =
+        json_object(Segment::Payload, &decode_segment(Segment::Payload, payload)?, &mut duplicates)?;
+    let signature = decode_segment(Segment::Signature, signature)?;
+    Ok(DecodedToken { token, cleaned, header, payload, signature, duplicates })
+}
+
+/// Deserializes a JSON value like `serde_json::Value`, noting member names that repeat within
+/// one object (serde_json's own map silently keeps the last).
+struct Checked<'a> {
+    path: String,
+    duplicates: &'a mut Vec<String>,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Checked<'_> {
+    type Value = Value;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Checked<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_string()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        let mut index = 0usize;
+        loop {
+            let path = format!("{}[{index}]", self.path);
+            match seq.next_element_seed(Checked { path, duplicates: &mut *self.duplicates })? {
+                Some(v) => items.push(v),
+                None => break,
+            }
+            index = index.saturating_add(1);
+        }
+        Ok(Value::Array(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let path = format!("{}.{key}", self.path);
+            let value =
+                map.next_value_seed(Checked { path: path.clone(), duplicates: &mut *self.duplicates })?;
+            if out.insert(key, value).is_some() && !self.duplicates.contains(&path) {
+                self.duplicates.push(path);
+            }
+        }
+        Ok(Value::Object(out))
+    }
 }
 
 #[cfg(test)]
@@ -290,6 +385,28 @@ mod tests {
         assert_eq!(token.token, RFC7519);
         let token = decode(&format!("JWT {RFC7519}")).expect("decodes");
         assert_eq!(token.cleaned, vec![Cleanup::JwtPrefix]);
+    }
+
+    #[test]
+    fn multi_byte_text_never_splits_a_character() {
+        for input in ["ab€cdefgh", "€", "\"€\"", "bearer€x", "jwt €.€.€", "é.é.é", "Bearer\u{00A0}x.y.z"]
+        {
+            assert!(decode(input).is_err(), "{input}");
+        }
+    }
+
+    #[test]
+    fn duplicate_member_names_are_noted() {
+        use base64::Engine as _;
+        let b64 = |s: &str| URL_SAFE_NO_PAD.encode(s);
+        let token = format!(
+            "{}.{}.",
+            b64(r#"{"alg":"HS256","alg":"none"}"#),
+            b64(r#"{"sub":"a","sub":"b","n":{"x":1,"x":2},"l":[{"y":1,"y":1}]}"#)
+        );
+        let decoded = decode(&token).expect("decodes");
+        assert_eq!(decoded.duplicates, vec!["header.alg", "payload.sub", "payload.n.x", "payload.l[0].y"]);
+        assert!(decode("e30.e30.").expect("decodes").duplicates.is_empty());
     }
 
     #[test]
