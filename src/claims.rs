@@ -96,7 +96,12 @@ impl ClaimType {
                     return Ok(Value::from(secs));
                 }
                 if let Some(ValueExpr::Now { offset }) = ValueExpr::parse_expr(text)? {
-                    return Ok(Value::from(now + offset));
+                    let limit = crate::time_rules::MILLIS_THRESHOLD;
+                    return now
+                        .checked_add(offset)
+                        .filter(|t| t.unsigned_abs() <= limit.unsigned_abs())
+                        .map(Value::from)
+                        .ok_or_else(|| format!("is past any date when added to the issue time {now}"));
                 }
                 parse_rfc3339(text)
                     .map(Value::from)
@@ -274,10 +279,12 @@ impl ValueExpr {
             if rest.is_empty() {
                 return Ok(Some(ValueExpr::Now { offset: 0 }));
             }
-            let (sign, amount) = match rest.chars().next() {
-                Some('+') => (1, &rest[1..]),
-                Some('-') => (-1, &rest[1..]),
-                _ => return Ok(None),
+            let (sign, amount) = if let Some(amount) = rest.strip_prefix('+') {
+                (1, amount)
+            } else if let Some(amount) = rest.strip_prefix('-') {
+                (-1, amount)
+            } else {
+                return Ok(None);
             };
             let secs = parse_duration(amount)?;
             let secs = i64::try_from(secs).map_err(|_| format!("'{t}' is too far away"))?;
@@ -578,16 +585,15 @@ impl FromStr for ClaimAssignment {
 
     /// `PATH=VALUE` or `PATH:=JSON` (as httpie writes them).
     fn from_str(arg: &str) -> Result<Self, Self::Err> {
-        let Some(eq) = arg.find('=') else {
+        let Some((left, value)) = arg.split_once('=') else {
             return Err(ClaimError::NoEquals { arg: arg.to_string() });
         };
-        let (raw, name) = match arg[..eq].strip_suffix(':') {
+        let (raw, name) = match left.strip_suffix(':') {
             Some(name) => (true, name),
-            None => (false, &arg[..eq]),
+            None => (false, left),
         };
         let path: ClaimPath =
             name.parse().map_err(|reason| ClaimError::BadPath { arg: arg.to_string(), reason })?;
-        let value = &arg[eq + 1..];
         let input = if raw {
             ClaimInput::Json(serde_json::from_str(value).map_err(|e| ClaimError::BadJson {
                 path: path.to_string(),

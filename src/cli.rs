@@ -194,7 +194,7 @@ pub struct SignArgs {
     #[arg(long = "claim", short = 'c', value_name = "PATH=VALUE")]
     pub claims: Vec<String>,
     /// Lifetime: sets exp to the issue time plus this (30s, 5m, 1h)
-    #[arg(long, value_name = "DURATION")]
+    #[arg(long, value_name = "DURATION", allow_hyphen_values = true)]
     pub ttl: Option<String>,
     /// Key id for the header's kid
     #[arg(long, value_name = "KID")]
@@ -206,7 +206,7 @@ pub struct SignArgs {
     #[arg(long, value_name = "ALG")]
     pub alg: Option<String>,
     /// Issue the token as of this time (unix seconds or RFC 3339) instead of now
-    #[arg(long, value_name = "TIME")]
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     pub at: Option<String>,
     /// Set a profile parameter that claims are made from: NAME=VALUE (project_id, org_id...)
     #[arg(long = "param", value_name = "NAME=VALUE")]
@@ -224,7 +224,7 @@ pub struct DecodeArgs {
     /// The token, or - (or nothing) to read it from standard input
     pub token: Option<String>,
     /// Judge times as of this time (unix seconds or RFC 3339) instead of now
-    #[arg(long, value_name = "TIME")]
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     pub at: Option<String>,
     /// Print JSON
     #[arg(long)]
@@ -270,7 +270,7 @@ pub struct DoctorArgs {
     #[command(flatten)]
     pub encoding: SecretEncodingArg,
     /// Judge as of this time (unix seconds or RFC 3339), e.g. when the token was sent
-    #[arg(long, value_name = "TIME")]
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     pub at: Option<String>,
     /// The customer's parameter values, to check claims made from them: NAME=VALUE (project_id)
     #[arg(long = "param", value_name = "NAME=VALUE")]
@@ -295,7 +295,7 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "DURATION", default_value = "0s")]
     pub leeway: String,
     /// Judge the token as of this time (unix seconds or RFC 3339) instead of now
-    #[arg(long, value_name = "TIME")]
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     pub at: Option<String>,
     /// Print JSON
     #[arg(long)]
@@ -370,6 +370,10 @@ fn run(cli: Cli) -> Result<u8, CliError> {
             crate::tui::Options { mouse: !cli.no_mouse, exit_after_first_frame: cli.exit_after_first_frame };
         return crate::tui::run(&paths, options).map_err(CliError::usage);
     };
+    // A command's output piped into `head` must end quietly when the pipe closes, as cat and
+    // grep do (killed by SIGPIPE, status 141), not panic in println!. Only for commands: the
+    // workbench keeps Rust's default so a closed clipboard socket is an error, not a death.
+    sigpipe::reset();
     match command {
         Command::Profiles { json } => verbs::profiles(&paths, json),
         Command::Profile(ProfileCommand::Show { id, json }) => verbs::profile_show(&paths, &id, json),

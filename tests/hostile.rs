@@ -1,0 +1,112 @@
+//! Hostile input at the command line: multi-byte text, times past any date, closed pipes.
+//! Each case here once panicked (exit 101) or wrapped around; now each ends with a clear error.
+
+mod common;
+
+use std::io::Write as _;
+use std::process::{Command, Stdio};
+
+use common::Env;
+use predicates::prelude::*;
+use predicates::str::contains;
+
+#[test]
+fn multi_byte_text_gets_an_error_not_a_panic() {
+    let env = Env::new();
+    for text in ["ab€cdefgh", "€", "\"€\"", "Bearer €", "jwt €.€.€", "é.é.é"] {
+        for verb in ["decode", "doctor"] {
+            let mut cmd = env.cmd();
+            cmd.arg(verb).arg(text);
+            if verb == "doctor" {
+                cmd.args(["-p", "tiledesk"]);
+            }
+            let out = cmd.output().expect("runs");
+            assert_eq!(out.status.code(), Some(1), "{verb} {text}: {}", String::from_utf8_lossy(&out.stderr));
+            assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+        }
+    }
+}
+
+#[test]
+fn times_past_any_date_are_named_never_wrapped() {
+    let env = Env::new();
+    let cases: [(&[&str], &str); 5] = [
+        (&["--ttl", "18446744073709551615s"], "past any date"),
+        (&["--at", "9223372036854775807"], "'9223372036854775807' is out of range"),
+        (&["--at=-9223372036854775808"], "is out of range"),
+        (&["-c", "exp=now+9999999999999d"], "past any date"),
+        (&["--ttl", "-5m"], "--ttl"),
+    ];
+    for (args, message) in cases {
+        env.cmd()
+            .args(["sign", "-p", "ticketping", "--secret-env", "SECRET"])
+            .args(args)
+            .assert()
+            .code(2)
+            .stdout(predicate::str::is_empty())
+            .stderr(contains(message));
+    }
+    // A token whose exp is 1e30 or i64::MAX is described, not wrapped into a negative age.
+    for exp in ["1e30", "9223372036854775807", "-9223372036854775808"] {
+        let payload = format!("{{\"exp\":{exp}}}");
+        let token = format!("eyJhbGciOiJIUzI1NiJ9.{}.c2ln", b64(&payload));
+        let out = env.cmd().args(["verify", &token, "--secret-env", "SECRET"]).output().expect("runs");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "{exp}: {stdout}");
+        assert!(!stdout.contains("292471208"), "{exp}: {stdout}");
+        assert!(stdout.contains("no date") || stdout.contains("out of range"), "{exp}: {stdout}");
+    }
+}
+
+fn b64(text: &str) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(text)
+}
+
+/// Runs the binary with stdout a pipe that is closed before it writes, so every write fails.
+fn with_closed_stdout(env: &Env, args: &[&str], stdin: &str) -> (Option<i32>, String) {
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("tokensmith"))
+        .env_clear()
+        .env("TOKENSMITH_HOME", env.home.path())
+        .env("SECRET", common::FIXTURE_SECRET)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawns");
+    drop(child.stdout.take()); // the reader goes away, as `head -1` does after one line
+    if let Some(mut input) = child.stdin.take() {
+        let _ = input.write_all(stdin.as_bytes());
+    }
+    let out = child.wait_with_output().expect("waits");
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt as _;
+        if let Some(signal) = out.status.signal() {
+            return (Some(128 + signal), String::from_utf8_lossy(&out.stderr).into_owned());
+        }
+    }
+    (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    let env = Env::new();
+    let token = env.ok(&["sign", "-p", "ticketping", "--secret-env", "SECRET"]).stdout;
+    let token = String::from_utf8_lossy(&token).trim().to_string();
+    // A payload far larger than a pipe's buffer, so the write surely fails.
+    let big = format!("eyJhbGciOiJIUzI1NiJ9.{}.c2ln", b64(&format!("{{\"x\":\"{}\"}}", "a".repeat(300_000))));
+    let cases: [(&[&str], &str); 5] = [
+        (&["verify", &token, "--secret-env", "SECRET"], ""),
+        (&["profile", "show", "orlo"], ""),
+        (&["snippet", "-p", "tiledesk", "--flavor", "node"], ""),
+        (&["decode", "-"], &big),
+        (&["profiles"], ""),
+    ];
+    for (args, stdin) in cases {
+        let (code, stderr) = with_closed_stdout(&env, args, stdin);
+        assert!(matches!(code, Some(0) | Some(141)), "{args:?}: exit {code:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}
