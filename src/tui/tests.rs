@@ -454,3 +454,71 @@ fn snapshots_of_each_state() {
     damaged.refresh();
     snapshot!("damaged_store_80x24", damaged, 80, 24);
 }
+
+/// Every state worth drawing, for the every-size test.
+fn states() -> Vec<App> {
+    let mut states = Vec::new();
+    states.push(app("ticketping", vec![demo_key()]));
+    let mut empty = app("ticketping", Vec::new());
+    empty.mode = Mode::Confirm(Confirm::CreateDemo);
+    states.push(empty);
+    let mut long = app("orlo", vec![rsa_key()]);
+    long.focus = Pane::Claims;
+    let mut actions = vec![Action::AddClaim];
+    actions.extend(typing("A claim name far longer than any pane is wide, with ünïcödé and 漢字"));
+    actions.push(Action::Submit);
+    actions.extend(typing("漢字".repeat(40).as_str()));
+    actions.push(Action::Submit);
+    run(&mut long, actions);
+    states.push(long);
+    for action in [Action::ShowHelp, Action::ShowSnippet] {
+        let mut overlay = app("tiledesk", vec![demo_key()]);
+        run(&mut overlay, [action]);
+        states.push(overlay);
+    }
+    let mut doctor = app("tiledesk", vec![demo_key()]);
+    let mut actions = vec![Action::OpenDoctor];
+    actions.extend(typing("ab€cdefgh"));
+    actions.push(Action::Submit);
+    run(&mut doctor, actions);
+    states.push(doctor);
+    states
+}
+
+#[test]
+fn every_size_from_1x1_to_300x100_draws_without_panicking() {
+    let states = states();
+    // Every one of the 30,000 sizes for the state with the longest texts; the other states on a
+    // grid that keeps every size below the minimum and around it. Two threads, one per core.
+    let sizes = |all: bool| -> Vec<(u16, u16)> {
+        (1..=300u16)
+            .flat_map(|w| (1..=100u16).map(move |h| (w, h)))
+            .filter(|&(w, h)| {
+                all || ((w <= 60 || w % 9 == 0 || w == 300) && (h <= 20 || h % 7 == 0 || h == 100))
+            })
+            .collect()
+    };
+    std::thread::scope(|scope| {
+        for half in 0..2usize {
+            let states = &states;
+            scope.spawn(move || {
+                for (i, state) in states.iter().enumerate() {
+                    let mut terminal = Terminal::new(TestBackend::new(1, 1)).expect("terminal");
+                    for (n, (width, height)) in sizes(i == 2).into_iter().enumerate() {
+                        if n % 2 != half {
+                            continue;
+                        }
+                        terminal.backend_mut().resize(width, height);
+                        terminal
+                            .draw(|frame| view(state, frame))
+                            .unwrap_or_else(|e| panic!("state {i} at {width}x{height}: {e}"));
+                    }
+                }
+            });
+        }
+    });
+    // Below the minimum the screen says so instead of drawing squashed panes.
+    let tiny = screen(&states[0], 30, 8);
+    let text: String = tiny.backend().buffer().content().iter().map(|c| c.symbol()).collect();
+    assert!(text.contains("too small"), "{text}");
+}

@@ -54,7 +54,9 @@ pub fn layout(area: Rect, claim_rows: usize) -> Areas {
     let [left, right] = Layout::horizontal([Constraint::Length(left_width), Constraint::Min(30)]).areas(main);
     let [profiles, keys] =
         Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(left);
-    let claims_height = (claim_rows as u16 + 2).clamp(5, right.height * 45 / 100);
+    // Never clamp with min > max: on a short terminal the cap wins.
+    let cap = (right.height * 45 / 100).max(3);
+    let claims_height = (u16::try_from(claim_rows).unwrap_or(u16::MAX).saturating_add(2)).max(5).min(cap);
     let [claims, token] =
         Layout::vertical([Constraint::Length(claims_height), Constraint::Min(5)]).areas(right);
     Areas { profiles, claims, keys, token, status, footer }
@@ -112,9 +114,23 @@ fn is_pane_mode(app: &App, pane: Pane) -> bool {
     }
 }
 
+/// The smallest terminal the workbench draws its panes in.
+pub const MIN_WIDTH: u16 = 50;
+/// See [`MIN_WIDTH`].
+pub const MIN_HEIGHT: u16 = 14;
+
 /// Draws the whole workbench.
 pub fn view(app: &App, frame: &mut Frame) {
     let theme = Theme { color: app.color };
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let text = format!(
+            "terminal too small: {}x{}, tokensmith needs {MIN_WIDTH}x{MIN_HEIGHT}; make it larger, or q to quit",
+            area.width, area.height
+        );
+        frame.render_widget(Paragraph::new(text).wrap(ratatui::widgets::Wrap { trim: true }), area);
+        return;
+    }
     let areas = layout(frame.area(), app.rows().len());
     profiles::render_profiles(app, &theme, frame, areas.profiles);
     claims::render_claims(app, &theme, frame, areas.claims);
