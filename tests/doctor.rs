@@ -1,11 +1,13 @@
 //! The token doctor against tokens made by PyJWT, node's jsonwebtoken and by hand
 //! (tests/fixtures/doctor, made by its make.sh): each case has one mistake, and the doctor
-//! must report exactly the finding codes its manifest entry expects.
+//! must report exactly the findings its manifest entry expects: code, severity, and the id of
+//! the source the finding's rule names. A case marked `bug` is one the doctor gets wrong today
+//! (reported to the lead): its codes are checked here, its full expectation in an ignored test.
 
 use std::path::PathBuf;
 
 use serde::Deserialize;
-use tokensmith::doctor::{Candidate, Report, diagnose};
+use tokensmith::doctor::{Candidate, Finding, Report, Severity, diagnose};
 use tokensmith::profile::ProfileSet;
 use tokensmith::secret::Secret;
 use tokensmith::token::{KeyMaterial, parse_pem};
@@ -17,8 +19,39 @@ struct Case {
     profile: String,
     key: KeySpec,
     at: i64,
-    expect: Vec<String>,
+    expect: Vec<Expected>,
     why: String,
+    /// The customer's parameter values (`doctor --param`).
+    #[serde(default)]
+    params: Vec<(String, String)>,
+    /// Set when the doctor gets this case wrong today: what is wrong.
+    #[serde(default)]
+    bug: Option<String>,
+}
+
+/// One expected finding.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+struct Expected {
+    code: String,
+    severity: String,
+    /// The id of the source the finding must name; None: it names none.
+    source: Option<String>,
+}
+
+impl Expected {
+    fn of(f: &Finding) -> Expected {
+        Expected {
+            code: f.code.to_string(),
+            severity: f.severity.to_string(),
+            source: f.source.as_ref().map(|s| s.id.clone()),
+        }
+    }
+}
+
+impl std::fmt::Display for Expected {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {} @{}", self.severity, self.code, self.source.as_deref().unwrap_or("-"))
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -77,7 +110,7 @@ fn candidates(key: &KeySpec) -> Vec<Candidate> {
 fn run(case: &Case, profiles: &ProfileSet) -> Report {
     let profile = profiles.get(&case.profile).expect("the case's profile is built in");
     let token = read(&format!("doctor/{}", case.file));
-    diagnose(&token, profile, &candidates(&case.key), &[], case.at)
+    diagnose(&token, profile, &candidates(&case.key), &case.params, case.at)
 }
 
 fn describe(report: &Report) -> String {
@@ -86,10 +119,11 @@ fn describe(report: &Report) -> String {
         .iter()
         .map(|f| {
             format!(
-                "    {} {} [{}]: {} -- {}",
+                "    {} {} [{}] @{}: {} -- {}",
                 f.severity,
                 f.code,
                 f.subject.as_deref().unwrap_or("-"),
+                f.source.as_ref().map_or("-", |s| s.id.as_str()),
                 f.found,
                 f.fix
             )
@@ -98,28 +132,52 @@ fn describe(report: &Report) -> String {
         .join("\n")
 }
 
-#[test]
-fn every_case_gets_exactly_its_expected_findings() {
+fn sorted(mut list: Vec<Expected>) -> Vec<Expected> {
+    list.sort();
+    list
+}
+
+fn show(list: &[Expected]) -> String {
+    list.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+}
+
+/// The cases whose findings differ from what they expect: all of each finding, or (`codes_only`)
+/// its code.
+fn mismatches<'a>(cases: impl Iterator<Item = &'a Case>, codes_only: bool) -> Vec<String> {
     let profiles = ProfileSet::load(None);
     let mut failures = Vec::new();
-    let cases = cases();
-    for case in &cases {
+    for case in cases {
         let report = run(case, &profiles);
-        let mut got: Vec<&str> = report.codes();
-        got.sort_unstable();
-        let mut want: Vec<&str> = case.expect.iter().map(String::as_str).collect();
-        want.sort_unstable();
+        let mut got = sorted(report.findings.iter().map(Expected::of).collect());
+        let mut want = sorted(case.expect.clone());
+        if codes_only {
+            for e in got.iter_mut().chain(want.iter_mut()) {
+                e.severity.clear();
+                e.source = None;
+            }
+        }
         if got != want {
             failures.push(format!(
-                "{} (profile {}, {}): {}\n  expected {want:?}\n  got      {got:?}\n  findings:\n{}",
+                "{} (profile {}, {}): {}\n  expected [{}]\n  got      [{}]\n  findings:\n{}{}",
                 case.file,
                 case.profile,
                 case.made_by,
                 case.why,
-                describe(&report)
+                show(&want),
+                show(&got),
+                describe(&report),
+                case.bug.as_ref().map_or(String::new(), |b| format!("\n  known bug: {b}"))
             ));
         }
     }
+    failures
+}
+
+#[test]
+fn every_case_gets_exactly_its_expected_findings() {
+    let cases = cases();
+    let mut failures = mismatches(cases.iter().filter(|c| c.bug.is_none()), false);
+    failures.extend(mismatches(cases.iter().filter(|c| c.bug.is_some()), true));
     assert!(
         failures.is_empty(),
         "{} of {} doctor cases failed:\n\n{}",
@@ -127,6 +185,97 @@ fn every_case_gets_exactly_its_expected_findings() {
         cases.len(),
         failures.join("\n\n")
     );
+}
+
+#[test]
+#[ignore = "doctor bug reported to the lead: a broken Tiledesk _id prefix (the docs' rule, which the server does not check) is an error citing the server; the manifest's cases with a bug field"]
+fn reported_doctor_bugs_are_fixed() {
+    let cases = cases();
+    let buggy: Vec<&Case> = cases.iter().filter(|c| c.bug.is_some()).collect();
+    let failures = mismatches(buggy.iter().copied(), false);
+    assert!(
+        failures.is_empty(),
+        "{} of {} reported bugs remain:\n\n{}",
+        failures.len(),
+        buggy.len(),
+        failures.join("\n\n")
+    );
+}
+
+/// The finding with this code in a case's report.
+fn finding<'a>(report: &'a Report, code: &str) -> &'a Finding {
+    report
+        .findings
+        .iter()
+        .find(|f| f.code == code)
+        .unwrap_or_else(|| panic!("no {code}:\n{}", describe(report)))
+}
+
+fn report_for(file: &str) -> Report {
+    let profiles = ProfileSet::load(None);
+    let cases = cases();
+    let case = cases.iter().find(|c| c.file == file).unwrap_or_else(|| panic!("no case {file}"));
+    run(case, &profiles)
+}
+
+#[test]
+fn a_fraction_of_a_second_is_a_warning_that_quotes_its_source() {
+    let report = report_for("tiledesk-float-times.jwt");
+    assert!(report.passes(), "{}", describe(&report));
+    for f in report.findings.iter().filter(|f| f.code == "time.not-integer") {
+        assert_eq!(f.severity, Severity::Warning);
+        assert!(f.found.contains("seed page"), "the finding should quote the seed page: {}", f.found);
+    }
+    let ours = finding(&report_for("ticketping-float-exp.jwt"), "time.not-integer").clone();
+    assert!(ours.found.contains("tokensmith"), "Ticketping states no integer rule: {}", ours.found);
+}
+
+#[test]
+fn a_flat_talla_payload_is_one_finding_naming_account() {
+    let report = report_for("talla-flat.jwt");
+    let nested: Vec<&Finding> = report.findings.iter().filter(|f| f.code == "claim.not-nested").collect();
+    assert_eq!(nested.len(), 1, "{}", describe(&report));
+    assert_eq!(nested[0].subject.as_deref(), Some("account"));
+    for field in ["first_name", "last_name", "email", "uid"] {
+        assert!(nested[0].found.contains(field), "{field} unnamed: {}", nested[0].found);
+    }
+    assert!(!report.codes().contains(&"claim.missing"), "{}", describe(&report));
+}
+
+#[test]
+fn without_iat_no_fix_says_iat_plus() {
+    let profiles = ProfileSet::load(None);
+    let cases = cases();
+    let without_iat: Vec<&Case> = cases
+        .iter()
+        .filter(|c| c.bug.is_none())
+        .filter(|c| {
+            let token = read(&format!("doctor/{}", c.file));
+            tokensmith::token::decode(&token).is_ok_and(|d| !d.payload.contains_key("iat"))
+        })
+        .collect();
+    assert!(without_iat.len() >= 4, "only {} cases without iat", without_iat.len());
+    for case in without_iat {
+        let report = run(case, &profiles);
+        for f in &report.findings {
+            assert!(
+                !f.fix.contains("iat +") && !f.fix.contains("iat+"),
+                "{}: {} says {:?}",
+                case.file,
+                f.code,
+                f.fix
+            );
+        }
+    }
+}
+
+#[test]
+fn tiledesks_five_minutes_are_ours_not_tiledesks() {
+    let report = report_for("tiledesk-lifetime-recommended.jwt");
+    let f = finding(&report, "time.lifetime-recommended");
+    assert_eq!(f.source.as_ref().map(|s| s.id.as_str()), Some("ours"));
+    assert!(f.found.contains("tokensmith"), "{}", f.found);
+    assert!(!f.found.contains("Tiledesk"), "the 5 minutes are not Tiledesk's: {}", f.found);
 }
 
 #[test]

@@ -1,0 +1,5 @@
+"""A stand-in for rest_framework.authentication."""
+
+
+class TokenAuthentication:
+    pass
