@@ -390,10 +390,11 @@ pub struct ClaimField {
     /// `name`, `first_name`, `last_name`); none when the claim is not the user's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<UserField>,
-    /// The shape the value must have: `{param}` matches a parameter's value (the same one
-    /// everywhere in the token), `*` any non-empty text, anything else itself.
+    /// The shape the value must have: `{param}` matches a parameter's value (text without
+    /// `/`, the same everywhere in the token), `*` any text, anything else itself. It may name
+    /// its own source (`{ value = "...", source = "docs" }`) when another page states it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pattern: Option<String>,
+    pub pattern: Option<crate::profile::Sourced<String>>,
     /// Which characters the value may hold.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charset: Option<Charset>,
@@ -541,8 +542,16 @@ fn match_parts(
                     .strip_prefix(value.as_str())
                     .is_some_and(|after| match_parts(rest, after, bound, new));
             }
-            // Try every non-empty split, shortest last so a following `_*` binds the longest id.
-            let ends: Vec<usize> = text.char_indices().map(|(i, _)| i).skip(1).chain([text.len()]).collect();
+            // Try every non-empty split within one path segment, longest first, so a following
+            // `_*` binds the longest id.
+            let segment = text.find('/').unwrap_or(text.len());
+            let ends: Vec<usize> = text
+                .char_indices()
+                .map(|(i, _)| i)
+                .skip(1)
+                .chain([text.len()])
+                .filter(|&i| i <= segment)
+                .collect();
             for end in ends.into_iter().rev() {
                 let (head, tail) = text.split_at(end);
                 let mark = new.len();
@@ -555,7 +564,7 @@ fn match_parts(
             false
         }
         PatternPart::Any => {
-            let ends: Vec<usize> = text.char_indices().map(|(i, _)| i).skip(1).chain([text.len()]).collect();
+            let ends: Vec<usize> = text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
             ends.into_iter()
                 .any(|end| text.get(end..).is_some_and(|tail| match_parts(rest, tail, bound, new)))
         }
@@ -1110,6 +1119,18 @@ mod tests {
         assert!(!match_pattern("userexternal", "user", &mut fresh));
         assert!(match_pattern("userexternal", "userexternal", &mut fresh));
         assert!(!match_pattern("*", &"x".repeat(MAX_PATTERN_TEXT + 1), &mut fresh));
+        // a parameter stays within one path segment; `*` may be empty
+        let aud = "http*://*/projects/{project_id}*";
+        for (text, id) in [
+            ("https://tiledesk.com/projects/65f0", "65f0"),
+            ("https://tiledesk.com/projects/65f0/", "65f0"),
+            ("https://api.tiledesk.example/projects/65f0", "65f0"),
+        ] {
+            let mut bound = Vec::new();
+            assert!(match_pattern(aud, text, &mut bound), "{text}");
+            assert_eq!(bound, vec![("project_id".to_string(), id.to_string())], "{text}");
+        }
+        assert!(!match_pattern(aud, "https://tiledesk.com/bots/65f0", &mut Vec::new()));
         assert_eq!(Charset::Alphanumeric.outside("user-123_ab"), Vec::<char>::new());
         assert_eq!(Charset::Alphanumeric.outside("a b@c.d é"), vec![' ', '@', '.', 'é']);
     }

@@ -667,6 +667,32 @@ fn claim_findings(
         if field.pattern.is_some() {
             shaped.push((field, text.clone(), value.clone(), source.clone()));
         }
+        if let Some(param) = profile
+            .params
+            .iter()
+            .find(|p| p.placeholder && !p.default.is_empty() && text.contains(&p.default))
+        {
+            // The rule the placeholder breaks is the claim's form where it has one.
+            let source = field
+                .pattern
+                .as_ref()
+                .and_then(|p| p.source.as_deref())
+                .map_or_else(|| source.clone(), |id| profile.source(Some(id)));
+            out.push(sourced(
+                finding(
+                    severity_of(&source),
+                    "claim.placeholder",
+                    Some(&name),
+                    Some(Segment::Payload),
+                    format!(
+                        "'{name}' still holds the placeholder '{}' of the parameter {}",
+                        param.default, param.name
+                    ),
+                    format!("sign with --param {}=YOUR_VALUE ({})", param.name, param.description),
+                ),
+                source,
+            ));
+        }
         if let Some(charset) = field.charset {
             let bad = charset.outside(&text);
             if !bad.is_empty() {
@@ -689,20 +715,32 @@ fn claim_findings(
             }
         }
     }
-    pattern_findings(shaped, params, out);
+    pattern_findings(shaped, profile, params, out);
 }
 
 /// Checks claims against their patterns. Exact shapes go first, so a parameter is bound where
 /// it is least ambiguous (`aud`'s project id) before a `{project_id}_*` is checked against it.
 fn pattern_findings(
     mut shaped: Vec<(&crate::claims::ClaimField, String, Value, Source)>,
+    profile: &Profile,
     params: &[(String, String)],
     out: &mut Vec<Finding>,
 ) {
-    shaped.sort_by_key(|(field, ..)| field.pattern.as_deref().is_some_and(|p| p.contains('*')));
+    // The acceptor's own forms bind parameters first (Tiledesk's server reads the project id
+    // from aud), then the forms other sources state are checked against them.
+    let enforced = |field: &crate::claims::ClaimField, source: &Source| {
+        field
+            .pattern
+            .as_ref()
+            .and_then(|p| p.source.as_deref())
+            .map_or(source.enforced, |id| profile.source(Some(id)).enforced)
+    };
+    shaped.sort_by_key(|(field, _, _, source)| !enforced(field, source));
     let mut bound: Vec<(String, String)> = params.to_vec();
     for (field, text, value, source) in shaped {
-        let Some(pattern) = &field.pattern else { continue };
+        let Some(rule) = &field.pattern else { continue };
+        let pattern = &rule.value;
+        let source = rule.source.as_deref().map_or(source, |id| profile.source(Some(id)));
         let name = field.path.to_string();
         let before = bound.clone();
         if crate::claims::match_pattern(pattern, &text, &mut bound) {
@@ -719,13 +757,14 @@ fn pattern_findings(
                 Some(&name),
                 Some(Segment::Payload),
                 format!(
-                    "'{name}' is {}, which does not have the form {pattern}{}",
+                    "'{name}' is {}, which is not of the form {}{}",
                     describe(&value),
+                    shape_example(field, pattern, &[]),
                     if known.is_empty() { String::new() } else { format!(" with {}", known.join(", ")) }
                 ),
                 format!(
                     "send '{name}' as {}{}",
-                    fill_pattern(pattern, &before),
+                    shape_example(field, pattern, &before),
                     if field.description.is_empty() {
                         String::new()
                     } else {
@@ -735,6 +774,25 @@ fn pattern_findings(
             ),
             source,
         ));
+    }
+}
+
+/// What a value of this shape looks like: the claim's default template when it has one (it is
+/// the form the vendor documents), else the pattern, with known parameters filled in.
+fn shape_example(field: &crate::claims::ClaimField, pattern: &str, known: &[(String, String)]) -> String {
+    use crate::claims::{TemplatePart, ValueExpr};
+    match &field.default {
+        Some(ValueExpr::Template(parts)) => parts
+            .iter()
+            .map(|p| match p {
+                TemplatePart::Text(t) => t.clone(),
+                TemplatePart::Ref(r) => known
+                    .iter()
+                    .find(|(n, _)| n == r)
+                    .map_or_else(|| format!("<{}>", r.to_uppercase()), |(_, v)| v.clone()),
+            })
+            .collect(),
+        _ => fill_pattern(pattern, known),
     }
 }
 

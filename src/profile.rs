@@ -286,6 +286,10 @@ pub struct Param {
     /// A placeholder value, as the vendor's docs write it where they have one.
     #[serde(default)]
     pub default: String,
+    /// The default only stands for the customer's value: a claim still holding it is refused by
+    /// the vendor (no project has the id `<PROJECT_ID>`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub placeholder: bool,
 }
 
 /// Snippet settings.

@@ -310,7 +310,7 @@ fn wrong_algorithm_for_a_profile_is_invalid() {
     let env = Env::new();
     let token = sign(&env, &["-p", "generic-hs256", "--secret-env", "SECRET", "--alg", "hs512"]);
     env.cmd()
-        .args(["verify", &token, "-p", "tiledesk", "--secret-env", "SECRET"])
+        .args(["verify", &token, "-p", "ticketping", "--secret-env", "SECRET"])
         .assert()
         .code(1)
         .stdout(contains("'HS512' is not allowed"));
@@ -325,7 +325,7 @@ fn keys_of_the_wrong_kind_say_what_they_are_and_what_is_needed() {
     run(&["sign", "-p", "orlo", "--key-file"], &fixture("keys/ec-p256-pkcs8.pem"))
         .stderr(contains("profile 'orlo' allows RS256 but the key is EC P-256 private key"));
     run(&["sign", "-p", "tiledesk", "--key-file"], &fixture("keys/rsa2048-pkcs8.pem"))
-        .stderr(contains("allows HS256 but the key is RSA 2048-bit private key"));
+        .stderr(contains("allows HS256, HS384, HS512 but the key is RSA 2048-bit private key"));
     run(&["sign", "-p", "orlo", "--key-file"], &fixture("keys/rsa2048-truncated.pem"))
         .stderr(contains("cut short"));
     run(&["sign", "-p", "orlo", "--key-file"], &fixture("keys/rsa2048-oneline.pem"))
@@ -435,7 +435,19 @@ fn paths_follow_home() {
 #[test]
 fn doctor_explains_what_the_vendor_would_reject() {
     let env = Env::new();
-    let token = sign(&env, &["-p", "tiledesk", "--secret-env", "SECRET", "--at", "1767225600"]);
+    let token = sign(
+        &env,
+        &[
+            "-p",
+            "tiledesk",
+            "--secret-env",
+            "SECRET",
+            "--at",
+            "1767225600",
+            "--param",
+            "project_id=65f0c0ffee",
+        ],
+    );
     env.cmd()
         .args([
             "doctor",
@@ -596,11 +608,9 @@ fn sign_builds_claims_from_params_and_names_every_broken_rule() {
         .assert()
         .code(2)
         .stderr(contains("profile 'tiledesk' has no parameter 'projectid': its parameters are project_id"));
-    env.cmd()
-        .args(["sign", "-p", "tiledesk", "--secret-env", "SECRET"])
-        .assert()
-        .success()
-        .stderr(contains("note: parameter project_id is the placeholder '<PROJECT_ID>'"));
+    env.cmd().args(["sign", "-p", "tiledesk", "--secret-env", "SECRET"]).assert().success().stderr(contains(
+        "rule: error claim.placeholder [server]: 'aud' still holds the placeholder '<PROJECT_ID>'",
+    ));
     // A lifetime past any date is an error naming the value, never a wrapped exp.
     env.cmd()
         .args(["sign", "-p", "ticketping", "--secret-env", "SECRET", "--ttl", "18446744073709551615s"])

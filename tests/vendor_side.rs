@@ -433,7 +433,6 @@ fn the_doctor_agrees_with_tiledesks_server() {
 }
 
 #[test]
-#[ignore = "doctor/profile bugs reported to the lead: Tiledesk tokens its server accepts draw errors (KNOWN_DISAGREEMENTS)"]
 fn reported_disagreements_with_tiledesks_server_are_fixed() {
     if !tiledesk_acceptor_ready() {
         return;
@@ -465,7 +464,6 @@ fn tiledesk_refuses_the_placeholder_project_id_the_default_token_carries() {
 }
 
 #[test]
-#[ignore = "doctor gap reported to the lead: a Tiledesk token whose aud still names the placeholder <PROJECT_ID> passes the doctor (without --param) though the server refuses it"]
 fn the_doctor_flags_the_placeholder_project_id() {
     let env = Env::new();
     let token = sign_cli(&env, &["--profile", "tiledesk", "--secret-env", "SECRET"]);

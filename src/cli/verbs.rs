@@ -120,7 +120,8 @@ pub fn profile_show(paths: &Paths, id: &str, json: bool) -> Result<u8, CliError>
         let default = c.default.as_ref().map(|d| format!(" = {d}")).unwrap_or_default();
         let mut extra = Vec::new();
         if let Some(pattern) = &c.pattern {
-            extra.push(format!("form {pattern}"));
+            let source = pattern.source.as_ref().map(|s| format!(" [{s}]")).unwrap_or_default();
+            extra.push(format!("form {}{source}", pattern.value));
         }
         if let Some(charset) = c.charset {
             extra.push(format!("only {charset}"));
@@ -214,19 +215,6 @@ fn parse_params(args: &[String]) -> Result<Vec<(String, String)>, CliError> {
         .collect()
 }
 
-/// Parameters the user left at a placeholder default (`<PROJECT_ID>`): worth a note, since the
-/// token then carries the placeholder.
-fn placeholder_notes(profile: &Profile, given: &[(String, String)]) {
-    for param in &profile.params {
-        if param.default.starts_with('<') && !given.iter().any(|(n, _)| *n == param.name) {
-            eprintln!(
-                "note: parameter {} is the placeholder '{}' ({}): pass --param {}=VALUE",
-                param.name, param.default, param.description, param.name
-            );
-        }
-    }
-}
-
 fn claim_assignments(claims: &[String]) -> Result<Vec<ClaimAssignment>, CliError> {
     Ok(claims.iter().map(|c| c.parse()).collect::<Result<_, _>>()?)
 }
@@ -294,7 +282,6 @@ pub fn sign(paths: &Paths, args: &SignArgs, io: &mut Io) -> Result<u8, CliError>
         )),
         other => CliError::from(other),
     })?;
-    placeholder_notes(profile, &given_params);
     report_broken(profile, &signed.broken);
     if args.strict && !signed.broken.is_empty() {
         return Err(CliError::usage(format!(

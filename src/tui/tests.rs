@@ -361,6 +361,8 @@ fn the_countdown_turns_amber_then_red() {
 #[test]
 fn the_doctor_judges_a_pasted_token_against_the_profile_and_stored_keys() {
     let mut app = app("tiledesk", vec![demo_key()]);
+    let param_row = app.rows().iter().position(|r| matches!(r, Row::Param(_))).expect("a parameter row");
+    edit_row(&mut app, param_row, "65f0c0ffee00000000000000");
     let good = token(&app);
     let mut actions = vec![Action::OpenDoctor];
     actions.push(Action::Paste(format!("\"Bearer {good}\"\n")));
