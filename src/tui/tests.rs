@@ -524,3 +524,24 @@ fn every_size_from_1x1_to_300x100_draws_without_panicking() {
     let text: String = tiny.backend().buffer().content().iter().map(|c| c.symbol()).collect();
     assert!(text.contains("too small"), "{text}");
 }
+
+#[test]
+fn pastes_keep_line_breaks_where_they_belong_and_go_in_whole() {
+    use super::update::paste_into_input;
+    let mut input = tui_input::Input::new("ab".into()).with_cursor(1);
+    paste_into_input(&mut input, "X\r\nY\rZ\n", true);
+    assert_eq!((input.value(), input.cursor()), ("aX\nY\nZ\nb", 7));
+    let mut secret = tui_input::Input::default();
+    paste_into_input(&mut secret, "acme-secret\r", false);
+    assert_eq!(secret.value(), "acme-secret", "the copied line break is not part of a secret");
+    let mut one_line = tui_input::Input::new("€".into());
+    paste_into_input(&mut one_line, "a\rb\n\n", false);
+    assert_eq!((one_line.value(), one_line.cursor()), ("€a b", 4));
+    // A megabyte goes in whole (the old per-character insert was quadratic: minutes).
+    let big = "x".repeat(1 << 20);
+    let mut app = app("tiledesk", vec![demo_key()]);
+    run(&mut app, [Action::OpenDoctor, Action::Paste(big.clone())]);
+    assert_eq!(app.input.value().len(), big.len());
+    run(&mut app, [Action::Submit]);
+    assert_eq!(app.doctor.as_ref().map(|r| r.codes()), Some(vec!["not-jwt.segments"]));
+}

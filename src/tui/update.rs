@@ -167,16 +167,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Paste(text) => match app.mode {
             Mode::Editing(_) | Mode::Filter | Mode::Prompt(_) => {
                 let multiline = matches!(app.mode, Mode::Prompt(Prompt::ImportSource(_)));
-                for c in text.chars() {
-                    let c = if c == '\r' {
-                        continue;
-                    } else if c == '\n' && !multiline {
-                        ' '
-                    } else {
-                        c
-                    };
-                    app.input.handle(InputRequest::InsertChar(c));
-                }
+                paste_into_input(&mut app.input, &text, multiline);
                 if app.mode == Mode::Filter {
                     changed = apply_filter(app);
                 }
@@ -506,4 +497,21 @@ fn start_generation(app: &mut App, kind: GenKind, name: String, note: String, ef
     app.keys.generating = Some((kind, name.clone()));
     app.set_status(Level::Info, format!("generating {kind} key '{name}'..."));
     effects.push(Effect::Generate { kind, name, note });
+}
+
+/// Inserts pasted text at the cursor in one step (linear in its size: inserting it a character
+/// at a time is quadratic). Terminals and tmux send line breaks as CR, LF or CRLF: all become LF
+/// in a multi-line field; in a one-line field the trailing line break a copy picks up is dropped
+/// and inner ones become spaces.
+pub fn paste_into_input(input: &mut tui_input::Input, text: &str, multiline: bool) {
+    let normalized = text.replace("\r\n", "\n").replace('\r', "\n");
+    let pasted: String =
+        if multiline { normalized } else { normalized.trim_end_matches('\n').replace('\n', " ") };
+    let value = input.value();
+    let cursor = input.cursor();
+    let split = value.char_indices().nth(cursor).map_or(value.len(), |(i, _)| i);
+    let (before, after) = value.split_at(split);
+    let moved = cursor.saturating_add(pasted.chars().count());
+    let joined = format!("{before}{pasted}{after}");
+    *input = tui_input::Input::new(joined).with_cursor(moved);
 }
