@@ -6,7 +6,8 @@ use zeroize::{Zeroize, ZeroizeOnDrop};
 
 /// Bytes of an HMAC secret or private key. `Debug` and `Display` are redacted; the memory is
 /// zeroized on drop. Read the bytes only through [`Secret::expose`], at the point of use.
-#[derive(Clone, Zeroize, ZeroizeOnDrop, PartialEq, Eq)]
+/// No `PartialEq`: comparing secrets byte by byte leaks timing; use [`Secret::ct_eq`].
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
 pub struct Secret(Vec<u8>);
 
 impl Secret {
@@ -18,6 +19,12 @@ impl Secret {
     /// The secret's bytes, for signing or verifying.
     pub fn expose(&self) -> &[u8] {
         &self.0
+    }
+
+    /// Compares in constant time (for equal lengths): the answer, never where they differ.
+    pub fn ct_eq(&self, other: &Secret) -> bool {
+        use subtle::ConstantTimeEq as _;
+        self.0.len() == other.0.len() && bool::from(self.0.as_slice().ct_eq(other.0.as_slice()))
     }
 
     /// Length in bytes.

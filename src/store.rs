@@ -124,7 +124,7 @@ pub enum SecretReading {
 }
 
 /// One stored secret or key.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct KeyEntry {
     /// Unique name.
@@ -153,6 +153,22 @@ pub struct KeyEntry {
     /// The secret's text, or the key as PEM.
     #[serde(with = "secret_text")]
     pub material: Secret,
+}
+
+/// Entries compare field by field, the material in constant time (`Secret` has no `==`).
+impl PartialEq for KeyEntry {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+            && self.kind == other.kind
+            && self.description == other.description
+            && self.reading == other.reading
+            && self.kid == other.kid
+            && self.profile == other.profile
+            && self.note == other.note
+            && self.created == other.created
+            && self.last_used == other.last_used
+            && self.material.ct_eq(&other.material)
+    }
 }
 
 mod secret_text {

@@ -49,6 +49,15 @@ fn secrets_are_masked_everywhere_unless_revealed() {
         assert!(!all.contains(SECRET), "{args:?} leaked the secret: {all}");
         assert!(!all.contains("do-not-print"), "{args:?} leaked part of the secret");
         assert!(all.contains("acme"), "{args:?}");
+        // an unsalted SHA-256 of the secret (its RFC 7638 thumbprint) is a dictionary check away
+        let digest = {
+            use base64::Engine as _;
+            use sha2::Digest as _;
+            let canonical = serde_json::json!({"k": base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(SECRET), "kty": "oct"}).to_string();
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .encode(sha2::Sha256::digest(canonical.as_bytes()))
+        };
+        assert!(!all.contains(&digest), "{args:?} printed the secret's thumbprint");
     }
     let shown = String::from_utf8_lossy(&env.ok(&["keys", "show", "acme"]).stdout).into_owned();
     assert!(

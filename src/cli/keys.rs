@@ -98,7 +98,8 @@ Examples:
   tokensmith keys export orlo-test --format jwks
   tokensmith keys export acme --format jwk --private           # an HMAC secret as a JWK
 
-A JWK's kid is the key's kid if set, else its RFC 7638 thumbprint.")]
+A JWK's kid is the key's kid if set, else (for a public key) its RFC 7638 thumbprint; a
+secret gets no kid by default, since its thumbprint is a hash of the secret.")]
     Export {
         /// The key's name
         name: String,
@@ -341,11 +342,16 @@ fn show(store: &StoreDir, name: &str, reveal: bool, json: bool, now: i64) -> Res
     warn(&opened);
     let entry = opened.get(name)?;
     let key = entry.key()?;
-    let thumbprint = export::thumbprint(&key);
+    // For an HMAC secret the RFC 7638 thumbprint is an unsalted SHA-256 of the secret itself, so
+    // it is shown only with --reveal, like the secret.
+    let hmac = key.family() == tokensmith::token::Family::Hmac;
+    let thumbprint = (!hmac || reveal).then(|| export::thumbprint(&key));
     let revealed = reveal.then(|| String::from_utf8_lossy(entry.material.expose()).into_owned());
     if json {
         let mut value = summary(entry, now);
-        value["thumbprint"] = json!(thumbprint);
+        if let Some(thumbprint) = &thumbprint {
+            value["thumbprint"] = json!(thumbprint);
+        }
         value["algorithms"] = json!(key.algorithms());
         if let Some(text) = &revealed {
             value["revealed"] = json!(text);
@@ -358,7 +364,10 @@ fn show(store: &StoreDir, name: &str, reveal: bool, json: bool, now: i64) -> Res
     println!("algorithms:  {}", key.algorithms().iter().map(|a| a.name()).collect::<Vec<_>>().join(", "));
     println!("secret:      {}", entry.masked());
     println!("kid:         {}", entry.kid.as_deref().unwrap_or("-"));
-    println!("thumbprint:  {thumbprint} (RFC 7638)");
+    match &thumbprint {
+        Some(thumbprint) => println!("thumbprint:  {thumbprint} (RFC 7638)"),
+        None => println!("thumbprint:  hidden for a secret (it is a hash of it): --reveal shows it"),
+    }
     println!("profile:     {}", entry.profile.as_deref().unwrap_or("-"));
     if !entry.note.is_empty() {
         println!("note:        {}", entry.note);
@@ -466,7 +475,7 @@ fn prompt_twice() -> Result<Secret, CliError> {
     }
     let first = ask_passphrase(None, "New passphrase: ")?;
     let second = ask_passphrase(None, "Repeat it: ")?;
-    if first != second {
+    if !first.ct_eq(&second) {
         return Err(CliError::usage("the two passphrases differ: nothing was changed"));
     }
     Ok(first)

@@ -27,6 +27,29 @@ pub struct KdfParams {
     pub p_cost: u32,
 }
 
+impl KdfParams {
+    /// The most any store may ask for: 1 GiB of memory, 16 passes, 8 lanes. A store file asking
+    /// for more (tampered, or from a hostile source) is refused before any memory is taken.
+    pub const MAX: KdfParams = KdfParams { m_cost: 1024 * 1024, t_cost: 16, p_cost: 8 };
+
+    /// Refuses parameters beyond [`KdfParams::MAX`], naming the one that is.
+    pub fn check(&self) -> Result<(), StoreError> {
+        let max = &KdfParams::MAX;
+        for (name, value, limit) in [
+            ("m_cost", self.m_cost, max.m_cost),
+            ("t_cost", self.t_cost, max.t_cost),
+            ("p_cost", self.p_cost, max.p_cost),
+        ] {
+            if value > limit {
+                return Err(StoreError::Invalid(format!(
+                    "the store asks for key-derivation {name} = {value}, above the most tokensmith allows ({limit}): the file was changed by hand or comes from elsewhere; restore a backup or move it away and add the keys again"
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
 impl Default for KdfParams {
     /// OWASP's argon2id minimum (19 MiB, 2 passes, 1 lane): tens of milliseconds here.
     fn default() -> Self {
@@ -48,6 +71,7 @@ pub struct Sealed {
 }
 
 fn derive(passphrase: &Secret, salt: &[u8], params: &KdfParams) -> Result<Zeroizing<[u8; 32]>, StoreError> {
+    params.check()?;
     let argon_params = Params::new(params.m_cost, params.t_cost, params.p_cost, Some(32))
         .map_err(|e| StoreError::Invalid(format!("bad key-derivation parameters: {e}")))?;
     let mut key = Zeroizing::new([0u8; 32]);
@@ -100,4 +124,21 @@ pub fn open(sealed: &Sealed, passphrase: &Secret) -> Result<Zeroizing<Vec<u8>>, 
         .decrypt(&XNonce::from(nonce), Payload { msg: &ciphertext, aad: AAD })
         .map(Zeroizing::new)
         .map_err(|_| StoreError::WrongPassphrase)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_store_asking_for_gigabytes_is_refused_before_deriving() {
+        let pass = Secret::new(b"pass".to_vec());
+        let mut sealed = seal(b"{}", &pass, &KdfParams { m_cost: 64, t_cost: 1, p_cost: 1 }).expect("seals");
+        assert!(open(&sealed, &pass).is_ok());
+        sealed.params.m_cost = u32::MAX;
+        let err = open(&sealed, &pass).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.contains("m_cost = 4294967295"), "{err}");
+        sealed.params = KdfParams { m_cost: 64, t_cost: 1_000_000, p_cost: 1 };
+        assert!(open(&sealed, &pass).is_err());
+    }
 }

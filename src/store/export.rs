@@ -176,7 +176,14 @@ pub fn jwk(
             _ => {}
         }
     }
-    jwk.insert("kid".into(), json!(kid.map(str::to_string).unwrap_or_else(|| thumbprint(material))));
+    // An HMAC secret's thumbprint is an unsalted SHA-256 of the secret: a weak secret could be
+    // found from it offline, so it never becomes a kid by default.
+    let kid = kid
+        .map(str::to_string)
+        .or_else(|| (material.family() != crate::token::Family::Hmac).then(|| thumbprint(material)));
+    if let Some(kid) = kid {
+        jwk.insert("kid".into(), json!(kid));
+    }
     jwk.insert("use".into(), json!("sig"));
     if let Some(alg) = alg {
         jwk.insert("alg".into(), json!(alg));
