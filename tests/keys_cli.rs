@@ -259,6 +259,18 @@ fn a_damaged_store_is_reported_and_kept_byte_for_byte() {
         .stderr(contains("is damaged").and(contains("keys.json")));
     env.cmd().args(["keys", "add", "b", "--secret-stdin"]).write_stdin("b-secret-value").assert().code(2);
     env.cmd().args(["keys", "gen", "c", "--kind", "hmac"]).assert().code(2);
+    // The doctor reports it as sign and verify do, instead of "no key stored".
+    let token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.c2ln";
+    env.cmd()
+        .args(["doctor", token, "-p", "generic-hs256"])
+        .assert()
+        .code(2)
+        .stderr(contains("is damaged").and(contains("keys.json")));
+    env.cmd()
+        .args(["sign", "-p", "generic-hs256", "--key", "a"])
+        .assert()
+        .code(2)
+        .stderr(contains("is damaged"));
     assert_eq!(std::fs::read(env.store()).expect("store"), bytes);
 }
 
@@ -284,6 +296,8 @@ fn a_locked_store_needs_the_passphrase_and_a_wrong_one_changes_nothing() {
         .assert()
         .success()
         .stderr(contains("key 'a' from the store"));
+    // Signing reads the sealed store once and does not re-seal it (each seal is an argon2 run).
+    assert_eq!(std::fs::read(env.store()).expect("store"), sealed, "sign rewrote the sealed store");
     env.cmd().args(["keys", "unlock"]).env("TOKENSMITH_PASSPHRASE", "right horse").assert().success();
     env.cmd().args(["keys", "list"]).assert().success().stdout(contains("'acme…'"));
 }

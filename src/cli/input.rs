@@ -17,6 +17,8 @@ pub struct Io {
     /// The key store.
     pub store: StoreDir,
     stdin_taken: Option<&'static str>,
+    /// The passphrase once asked: a command asks at most once.
+    passphrase: Option<Option<Secret>>,
 }
 
 /// A key ready to use, with where it came from.
@@ -56,7 +58,12 @@ pub fn ask_passphrase(var: Option<&str>, prompt: &str) -> Result<Secret, CliErro
 
 impl Io {
     pub fn real(data_dir: &std::path::Path) -> Io {
-        Io { now: chrono::Utc::now().timestamp(), store: StoreDir::new(data_dir), stdin_taken: None }
+        Io {
+            now: chrono::Utc::now().timestamp(),
+            store: StoreDir::new(data_dir),
+            stdin_taken: None,
+            passphrase: None,
+        }
     }
 
     /// Reads all of standard input, once; `what` names it for messages.
@@ -131,7 +138,7 @@ impl Io {
         if name.is_none() && (profile.is_none() || self.store.state()? == StoreState::Missing) {
             return Ok(None);
         }
-        let pass = passphrase(&self.store)?;
+        let pass = self.passphrase()?;
         let store = self.store.open(pass.as_ref())?;
         for warning in &store.warnings {
             eprintln!("warning: {warning}");
@@ -154,11 +161,24 @@ impl Io {
         }))
     }
 
-    /// Records that a stored key was used; a store that cannot be written is left alone.
-    pub fn touch(&self, key: &LoadedKey) {
-        if let Some(name) = &key.entry {
-            let pass = passphrase(&self.store).ok().flatten();
-            let _ = self.store.touch(pass.as_ref(), name, self.now);
+    /// The store's passphrase, asked at most once per command.
+    pub fn passphrase(&mut self) -> Result<Option<Secret>, CliError> {
+        if let Some(known) = &self.passphrase {
+            return Ok(known.clone());
+        }
+        let pass = passphrase(&self.store)?;
+        self.passphrase = Some(pass.clone());
+        Ok(pass)
+    }
+
+    /// Records that a stored key was used, in a plain store; a store that cannot be written is
+    /// left alone. An encrypted store is not rewritten for this: that would mean two more
+    /// argon2 derivations (open and re-seal) on every sign.
+    pub fn touch(&mut self, key: &LoadedKey) {
+        if let Some(name) = &key.entry
+            && self.store.state().is_ok_and(|s| s == StoreState::Plain)
+        {
+            let _ = self.store.touch(None, name, self.now);
         }
     }
 

@@ -577,8 +577,9 @@ pub fn doctor(paths: &Paths, args: &DoctorArgs, io: &mut Io) -> Result<u8, CliEr
                 explicit: true,
             });
         }
-    } else if io.store.state().is_ok_and(|s| s != StoreState::Missing) {
-        let pass = super::input::passphrase(&io.store)?;
+    } else if io.store.state()? != StoreState::Missing {
+        // A damaged store is an error here as in sign and verify, not "no key stored".
+        let pass = io.passphrase()?;
         let store = io.store.open(pass.as_ref())?;
         for entry in &store.entries {
             if let Ok(key) = entry.key() {
