@@ -10,7 +10,8 @@ use minijinja::{Environment, Value as Jinja, context};
 use serde_json::{Map, Value};
 
 use crate::profile::{KeyKind, Profile};
-use crate::token::numeric_time;
+
+pub mod server;
 
 mod templates {
     include!(concat!(env!("OUT_DIR"), "/builtin_snippets.rs"));
@@ -148,6 +149,11 @@ pub fn literal(lang: &str, value: &Value) -> String {
             "rb" => string(s).replace('#', "\\#"),
             "php" => format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'")),
             "js" => js_string(s),
+            // C# ends a string literal's line at U+2028, U+2029 and U+0085 too.
+            "cs" => string(s)
+                .replace('\u{2028}', "\\u2028")
+                .replace('\u{2029}', "\\u2029")
+                .replace('\u{85}', "\\u0085"),
             _ => string(s),
         },
         (_, Value::Bool(b)) => match lang {
@@ -208,6 +214,8 @@ fn build_environment() -> Environment<'static> {
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
     env.add_filter("js", |v: String| js_string(&v));
     env.add_filter("attr", |v: String| html_attr(&v));
+    // Text inside a Python docstring: a backslash or a quote could end or break it.
+    env.add_filter("pydoc", |v: String| v.replace('\\', "\\\\").replace('"', "\\\""));
     env.add_filter("lit", |v: Jinja, lang: String| {
         let json: Value = serde_json::to_value(&v).unwrap_or(Value::Null);
         literal(&lang, &json)
@@ -251,46 +259,21 @@ pub fn render(input: &SnippetInput<'_>, flavor: &str) -> Result<String, SnippetE
         FlavorKind::Embed => format!("{}/{flavor}", embed_group(profile)),
         FlavorKind::Server => format!("{SERVER}/{flavor}"),
     };
-    let params: std::collections::BTreeMap<&str, &str> =
-        input.params.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let payload = input.payload;
-    let time = |claim: &str| payload.get(claim).and_then(numeric_time);
-    let (iat, exp, nbf) = (time("iat"), time("exp"), time("nbf"));
-    let lifetime = match (iat, exp) {
-        (Some(iat), Some(exp)) if exp > iat => exp - iat,
-        _ => i64::try_from(profile.time.default_lifetime()).unwrap_or(300),
-    };
-    let items: Vec<(String, Value, &str)> = payload
-        .iter()
-        .map(|(k, v)| {
-            let kind = match k.as_str() {
-                "iat" if iat.is_some() => "iat",
-                "exp" if exp.is_some() => "exp",
-                "nbf" if nbf.is_some() => "nbf",
-                _ => "value",
-            };
-            (k.clone(), v.clone(), kind)
-        })
-        .collect();
-    let family = match profile.key_kind {
-        KeyKind::HmacSecret => "hmac",
-        KeyKind::RsaKeyPair => "rsa",
-        KeyKind::EcP256KeyPair | KeyKind::EcP384KeyPair => "ec",
-        KeyKind::Ed25519KeyPair => "ed",
-    };
-    let ctx = context! {
-        token => input.token,
-        prefix => profile.snippet.token_prefix.clone().unwrap_or_default(),
-        params => Jinja::from(minijinja::value::Serde(&params)),
-        profile => context! { id => profile.id.clone(), name => profile.name.clone() },
-        alg => profile.algorithms.first().map(|a| a.name()).unwrap_or("HS256"),
-        family => family,
-        env_var => env_var(profile),
-        items => Jinja::from(minijinja::value::Serde(&items)),
-        has_iat => iat.is_some(),
-        lifetime => lifetime,
-        nbf_offset => nbf.zip(iat).map_or(0, |(n, i)| n - i),
-        route => format!("/api/{}/token", profile.id),
+    let ctx = match (chosen.kind, server::Lang::of_flavor(flavor)) {
+        (FlavorKind::Server, Some(lang)) => match server::context(input, lang) {
+            server::Source::Template(ctx) => ctx,
+            server::Source::Note(note) => return Ok(note),
+        },
+        _ => {
+            let params: std::collections::BTreeMap<&str, &str> =
+                input.params.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            context! {
+                token => input.token,
+                prefix => profile.snippet.token_prefix.clone().unwrap_or_default(),
+                params => Jinja::from(minijinja::value::Serde(&params)),
+                profile => context! { id => profile.id.clone(), name => profile.name.clone() },
+            }
+        }
     };
     let env = environment();
     env.get_template(&name)

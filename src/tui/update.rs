@@ -1,6 +1,6 @@
 //! `update(&mut App, Action) -> Vec<Effect>`: every state change in one place, no I/O.
 
-use tui_input::{Input, InputRequest};
+use tui_input::Input;
 
 use tokensmith::secret::Secret;
 use tokensmith::store::keygen::GenKind;
