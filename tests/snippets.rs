@@ -7,6 +7,8 @@
 //! golang-jwt v4, a JDK) and Chromium; where one is missing the test says so and skips, unless
 //! TOKENSMITH_REQUIRE_TOOLS=1 (set by `.ci/run`), when it fails.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -28,6 +30,9 @@ use tokensmith::token::{self, KeyMaterial, VerifyOptions, parse_pem};
 const NOW: i64 = 1_767_225_600;
 const SECRET: &str = "tokensmith-snippet-secret-0123456789abcdef";
 const HOSTILE: &str = "</script><script>alert(1)</script>\"'";
+/// The value a placeholder parameter (Tiledesk's project id) gets here: 24 hex digits, as a
+/// real Tiledesk project id has, so Tiledesk's acceptor can look it up.
+const PROJECT: &str = "65f0c0ffee0000000000abcd";
 
 fn fixture(rel: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(rel)
@@ -72,7 +77,13 @@ fn params(profile: &Profile, hostile: bool) -> Vec<(String, String)> {
         .map(|p| {
             (
                 p.name.clone(),
-                if hostile && p.name != "mobile_url" { HOSTILE.to_string() } else { p.default.clone() },
+                if hostile && p.name != "mobile_url" {
+                    HOSTILE.to_string()
+                } else if p.placeholder {
+                    PROJECT.to_string()
+                } else {
+                    p.default.clone()
+                },
             )
         })
         .collect()
@@ -322,6 +333,11 @@ fn check_issued(
     let report = tokensmith::doctor::diagnose(issued, profile, &[candidate], &params, now);
     if !report.passes() {
         return Err(format!("the doctor finds errors: {:?}", report.findings));
+    }
+    // Tiledesk's side: its acceptor (following tiledesk-server) takes the token as a customer.
+    if profile.id == "tiledesk" && common::node_has_jsonwebtoken() {
+        common::tiledesk_accepts(issued, PROJECT, SECRET)
+            .map_err(|e| format!("Tiledesk's server refuses it: {e}"))?;
     }
     for field in &profile.claims {
         let found = field.path.get(&payload);
