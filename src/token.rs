@@ -225,11 +225,6 @@ pub struct Verification {
     pub problems: Vec<Invalid>,
 }
 
-/// A time claim's value in seconds, if it is a JSON number.
-pub fn numeric_time(value: &Value) -> Option<i64> {
-    value.as_i64().or_else(|| value.as_f64().filter(|f| f.is_finite()).map(|f| f.floor() as i64))
-}
-
 /// Verifies signature, `exp` and `nbf`. The algorithm comes from `options.allowed` (the key and
 /// profile), never from the header: a header naming another algorithm is refused.
 pub fn verify(token: &DecodedToken, key: &KeyMaterial, options: &VerifyOptions) -> Verification {

@@ -116,19 +116,9 @@ pub fn signing_alg(profile: &Profile, lang: Lang) -> Option<Alg> {
     profile.algorithms.iter().copied().find(|alg| lang.cannot_sign(*alg).is_none())
 }
 
-/// The user field a claim is taken from. Besides the profile's `user = ...`, a `sub` with no
-/// fixed shape is the user's id (RFC 7519: the subject): the generic profiles' `sub` has a sample
-/// default (`user-123`) and no `user`, and a constant there would give every visitor one identity.
-/// Tiledesk's `sub` (`pattern = "userexternal"`) stays the constant it must be.
+/// The user field a claim is taken from (the profile's `user = ...`).
 pub fn user_field(field: &ClaimField) -> Option<UserField> {
-    if field.user.is_some() {
-        return field.user;
-    }
-    let subject = field.path.keys() == ["sub"]
-        && matches!(field.ty, ClaimType::String | ClaimType::Id)
-        && field.pattern.is_none()
-        && matches!(field.default, None | Some(ValueExpr::Literal(Value::String(_))));
-    subject.then_some(UserField::Id)
+    field.user
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
