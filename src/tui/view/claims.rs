@@ -78,6 +78,14 @@ pub fn render_claims(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             spans.push(Span::styled(fit(&format!("{value}  ✗ {error}"), value_width), theme.fg(Color::Red)));
         } else if set {
             spans.push(Span::raw(fit(&value, value_width)));
+        } else if let Row::Param(i) = row
+            && profile.params.get(*i).is_some_and(|p| p.placeholder)
+        {
+            // A placeholder the vendor would refuse: ask for the real value.
+            spans.push(Span::styled(
+                fit(&format!("{value}  ← Enter: your value"), value_width),
+                theme.fg(Color::Yellow),
+            ));
         } else if value.is_empty() {
             spans.push(Span::styled("(not set)", theme.dim()));
         } else {

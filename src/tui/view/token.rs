@@ -237,19 +237,7 @@ pub fn render_token(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         TokenState::Signed(signed) => {
             let [header_style, payload_style, signature_style] = part_colors(theme);
             lines.extend(token_lines(&signed.token, width, theme));
-            lines.push(Line::raw(""));
-            lines.push(Line::from(vec![Span::styled("Header", label.patch(header_style))]));
-            lines.extend(json_lines(&signed.header, app.now, header_style, theme));
-            lines.push(Line::from(vec![Span::styled("Payload", label.patch(payload_style))]));
-            lines.extend(json_lines(&signed.payload, app.now, payload_style, theme));
-            let signature_bytes = signed.token.rsplit('.').next().map_or(0, |s| s.len() * 3 / 4);
-            lines.push(Line::from(vec![
-                Span::styled("Signature ", label.patch(signature_style)),
-                Span::raw(format!(
-                    "{} with '{}' ({}), {signature_bytes} bytes",
-                    signed.alg, signed.key_name, signed.key_description
-                )),
-            ]));
+            // What the vendor would make of it comes first, where it is seen without scrolling.
             let expired = app.exp().is_some_and(|exp| is_expired(exp, app.now, 0));
             if expired {
                 lines.push(Line::styled(
@@ -268,6 +256,19 @@ pub fn render_token(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             if app.warnings.is_empty() && !expired && app.current().is_some() {
                 lines.push(Line::styled("✓ fits the profile's rules", theme.fg(Color::Green)));
             }
+            lines.push(Line::raw(""));
+            lines.push(Line::from(vec![Span::styled("Header", label.patch(header_style))]));
+            lines.extend(json_lines(&signed.header, app.now, header_style, theme));
+            lines.push(Line::from(vec![Span::styled("Payload", label.patch(payload_style))]));
+            lines.extend(json_lines(&signed.payload, app.now, payload_style, theme));
+            let signature_bytes = signed.token.rsplit('.').next().map_or(0, |s| s.len() * 3 / 4);
+            lines.push(Line::from(vec![
+                Span::styled("Signature ", label.patch(signature_style)),
+                Span::raw(format!(
+                    "{} with '{}' ({}), {signature_bytes} bytes",
+                    signed.alg, signed.key_name, signed.key_description
+                )),
+            ]));
         }
     }
     frame
