@@ -244,7 +244,7 @@ impl TemplatePart {
         let mut parts = Vec::new();
         let mut literal = String::new();
         let mut rest = text;
-        let mut refs = 0;
+        let mut refs = 0usize;
         while let Some(c) = rest.chars().next() {
             if c == '{'
                 && let Some((name, after)) = placeholder(rest)
@@ -253,7 +253,7 @@ impl TemplatePart {
                     parts.push(TemplatePart::Text(std::mem::take(&mut literal)));
                 }
                 parts.push(TemplatePart::Ref(name.to_string()));
-                refs += 1;
+                refs = refs.saturating_add(1);
                 rest = after;
                 continue;
             }
@@ -288,7 +288,10 @@ impl ValueExpr {
             };
             let secs = parse_duration(amount)?;
             let secs = i64::try_from(secs).map_err(|_| format!("'{t}' is too far away"))?;
-            return Ok(Some(ValueExpr::Now { offset: sign * secs }));
+            let offset = if sign < 0 { secs.checked_neg() } else { Some(secs) };
+            return offset
+                .map(|offset| Some(ValueExpr::Now { offset }))
+                .ok_or_else(|| format!("'{t}' is too far away"));
         }
         if let Some(parts) = TemplatePart::parse(t) {
             return Ok(Some(ValueExpr::Template(parts)));
@@ -786,7 +789,7 @@ pub fn build_payload(
     ctx: &mut BuildContext<'_>,
 ) -> Result<Map<String, Value>, ClaimError> {
     for (i, a) in assignments.iter().enumerate() {
-        if assignments[..i].iter().any(|b| b.path == a.path) {
+        if assignments.iter().take(i).any(|b| b.path == a.path) {
             return Err(ClaimError::Duplicate { path: a.path.to_string() });
         }
     }

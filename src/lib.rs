@@ -1,7 +1,12 @@
 //! tokensmith's core: tokens, claims, vendor profiles and paths. No terminal, no clock, no
 //! environment: callers pass `now`, folders and secrets in.
 #![forbid(unsafe_code)]
-#![cfg_attr(not(test), deny(clippy::unwrap_used))]
+// The core reads what strangers paste: no indexing or byte slicing that can panic, no
+// arithmetic that can wrap, no panics. (`unwrap_used` is denied for every target in Cargo.toml.)
+#![cfg_attr(
+    not(test),
+    deny(clippy::indexing_slicing, clippy::string_slice, clippy::arithmetic_side_effects, clippy::panic)
+)]
 
 pub mod claims;
 pub mod doctor;

@@ -481,9 +481,9 @@ pub struct UnknownProfile {
 }
 
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    let before = text.get(..offset.min(text.len())).unwrap_or(text);
+    let line = before.matches('\n').count().saturating_add(1);
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()).saturating_add(1);
     (line, column)
 }
 
@@ -497,7 +497,7 @@ pub fn parse(text: &str, file: &str, source: ProfileSource) -> Result<Profile, P
         let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
         let field = text
             .lines()
-            .nth(line - 1)
+            .nth(line.saturating_sub(1))
             .and_then(|l| l.split_once('='))
             .map(|(key, _)| key.trim().trim_matches('"').to_string())
             .filter(|key| !key.is_empty() && !e.message().contains(&format!("`{key}`")));
@@ -538,7 +538,7 @@ pub fn parse(text: &str, file: &str, source: ProfileSource) -> Result<Profile, P
     }
     for (i, field) in profile.claims.iter().enumerate() {
         let needle = format!("\"{}\"", field.path);
-        for other in &profile.claims[..i] {
+        for other in profile.claims.iter().take(i) {
             if other.path == field.path {
                 return Err(invalid(
                     "claims.path",

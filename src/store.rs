@@ -411,7 +411,7 @@ impl StoreDir {
                     Err(e) => Err(StoreError::Corrupt {
                         path: self.path(),
                         line: 1,
-                        column: e.valid_up_to() + 1,
+                        column: e.valid_up_to().saturating_add(1),
                         reason: "not UTF-8 text".to_string(),
                     }),
                 }

@@ -24,8 +24,8 @@ pub fn human_duration(secs: u64) -> String {
     let mut rest = secs;
     for (size, unit) in UNITS {
         if rest >= size {
-            parts.push(format!("{}{unit}", rest / size));
-            rest %= size;
+            parts.push(format!("{}{unit}", rest.checked_div(size).unwrap_or(0)));
+            rest = rest.checked_rem(size).unwrap_or(0);
         }
         if parts.len() == 2 || (!parts.is_empty() && rest == 0) {
             break;

@@ -129,7 +129,7 @@ pub fn jwk(
     }
     let mut jwk = Map::new();
     let members = thumbprint_members(material);
-    jwk.insert("kty".into(), members["kty"].clone());
+    jwk.insert("kty".into(), members.get("kty").cloned().unwrap_or(Value::Null));
     for (k, v) in &members {
         if k != "kty" {
             jwk.insert(k.clone(), v.clone());

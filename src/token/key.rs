@@ -334,18 +334,19 @@ fn article(description: &str) -> String {
 }
 
 fn bit_length(be: &[u8]) -> usize {
-    let trimmed: &[u8] = match be.iter().position(|b| *b != 0) {
-        Some(start) => &be[start..],
-        None => return 0,
+    let start = be.iter().position(|b| *b != 0).unwrap_or(be.len());
+    let Some((first, rest)) = be.get(start..).and_then(<[u8]>::split_first) else {
+        return 0;
     };
-    trimmed.len() * 8 - trimmed[0].leading_zeros() as usize
+    // At most 8 * len bits: no overflow for any key that fits in memory.
+    rest.len().saturating_mul(8).saturating_add(8).saturating_sub(first.leading_zeros() as usize)
 }
 
 /// The label of the first `-----BEGIN X-----` line, if the text has one.
 fn pem_label(text: &str) -> Option<String> {
-    let start = text.find("-----BEGIN ")? + "-----BEGIN ".len();
-    let end = text[start..].find("-----")?;
-    Some(text[start..start + end].to_string())
+    let (_, after) = text.split_once("-----BEGIN ")?;
+    let (label, _) = after.split_once("-----")?;
+    Some(label.to_string())
 }
 
 struct PemBlock {
@@ -359,21 +360,18 @@ struct PemBlock {
 fn pem_blocks(text: &str) -> Result<Vec<PemBlock>, KeyError> {
     let mut blocks = Vec::new();
     let mut rest = text;
-    while let Some(begin) = rest.find("-----BEGIN ") {
-        let after_begin = &rest[begin + "-----BEGIN ".len()..];
-        let Some(label_end) = after_begin.find("-----") else {
+    while let Some((_, after_begin)) = rest.split_once("-----BEGIN ") {
+        let Some((label, body_and_rest)) = after_begin.split_once("-----") else {
             return Err(KeyError::NotPem);
         };
-        let label = after_begin[..label_end].to_string();
-        let body_and_rest = &after_begin[label_end + 5..];
+        let label = label.to_string();
         let end_marker = format!("-----END {label}-----");
-        let Some(end) = body_and_rest.find(&end_marker) else {
+        let Some((body, after_end)) = body_and_rest.split_once(&end_marker) else {
             if !body_and_rest.contains('\n') && body_and_rest.trim().contains(' ') {
                 return Err(KeyError::OneLine { label });
             }
             return Err(KeyError::Truncated { label, detail: "no END line".to_string() });
         };
-        let body = &body_and_rest[..end];
         if !body.contains('\n') && body.trim().len() > 64 {
             return Err(KeyError::OneLine { label });
         }
@@ -399,7 +397,7 @@ fn pem_blocks(text: &str) -> Result<Vec<PemBlock>, KeyError> {
             }
         };
         blocks.push(PemBlock { label, headers, der });
-        rest = &body_and_rest[end + end_marker.len()..];
+        rest = after_end;
     }
     Ok(blocks)
 }

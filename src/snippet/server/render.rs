@@ -25,9 +25,11 @@ fn gofmt_widths(rows: &[Row]) -> Vec<(usize, usize)> {
     while start < rows.len() {
         let single = |r: &Row| !r.value.contains('\n');
         let end = if rows.get(start).is_some_and(single) {
-            start + rows.get(start..).map_or(0, |rest| rest.iter().take_while(|r| single(r)).count())
+            start.saturating_add(
+                rows.get(start..).map_or(0, |rest| rest.iter().take_while(|r| single(r)).count()),
+            )
         } else {
-            start + 1
+            start.saturating_add(1)
         };
         let section = rows.get(start..end).unwrap_or_default();
         let key_width = section.iter().map(|r| width(&r.key)).max().unwrap_or(0);
@@ -35,12 +37,12 @@ fn gofmt_widths(rows: &[Row]) -> Vec<(usize, usize)> {
         while run < end {
             let commented =
                 rows.get(run..end).map_or(0, |rest| rest.iter().take_while(|r| r.comment.is_some()).count());
-            let block = rows.get(run..run + commented).unwrap_or_default();
-            let value_width = block.iter().map(|r| width(&r.value)).max().unwrap_or(0) + 1;
-            for slot in out.get_mut(run..run + commented.max(1)).into_iter().flatten() {
+            let block = rows.get(run..run.saturating_add(commented)).unwrap_or_default();
+            let value_width = block.iter().map(|r| width(&r.value)).max().unwrap_or(0).saturating_add(1);
+            for slot in out.get_mut(run..run.saturating_add(commented.max(1))).into_iter().flatten() {
                 *slot = (key_width, value_width);
             }
-            run += commented.max(1);
+            run = run.saturating_add(commented.max(1));
         }
         start = end;
     }
