@@ -221,7 +221,9 @@ impl KeyMaterial {
 
     /// An HMAC secret from base64 text (standard or URL-safe alphabet, padding optional).
     pub fn hmac_base64(text: &str) -> Result<Self, KeyError> {
-        let cleaned: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        // The secret's text is as secret as its bytes: wiped when dropped.
+        let cleaned: zeroize::Zeroizing<String> =
+            zeroize::Zeroizing::new(text.chars().filter(|c| !c.is_whitespace()).collect());
         let unpadded = cleaned.trim_end_matches('=');
         let decoded = base64::engine::general_purpose::STANDARD_NO_PAD
             .decode(unpadded)
@@ -352,7 +354,8 @@ fn pem_label(text: &str) -> Option<String> {
 struct PemBlock {
     label: String,
     headers: Vec<String>,
-    der: Vec<u8>,
+    /// The decoded body: private key bytes for a private key, so wiped when dropped.
+    der: zeroize::Zeroizing<Vec<u8>>,
 }
 
 /// Splits PEM text into blocks. Line length is not checked (any wrapping works) but a block
@@ -376,7 +379,7 @@ fn pem_blocks(text: &str) -> Result<Vec<PemBlock>, KeyError> {
             return Err(KeyError::OneLine { label });
         }
         let mut headers = Vec::new();
-        let mut b64 = String::new();
+        let mut b64 = zeroize::Zeroizing::new(String::new());
         for line in body.lines().map(str::trim).filter(|l| !l.is_empty()) {
             if line.contains(':') {
                 headers.push(line.to_string());
@@ -384,8 +387,8 @@ fn pem_blocks(text: &str) -> Result<Vec<PemBlock>, KeyError> {
                 b64.push_str(line);
             }
         }
-        let der = match STANDARD.decode(&b64) {
-            Ok(der) => der,
+        let der = match STANDARD.decode(b64.as_bytes()) {
+            Ok(der) => zeroize::Zeroizing::new(der),
             Err(err) if !b64.len().is_multiple_of(4) => {
                 return Err(KeyError::Truncated { label, detail: format!("base64 ends mid-way: {err}") });
             }
@@ -582,12 +585,13 @@ fn from_spki(der: &[u8], label: &str) -> Result<KeyMaterial, KeyError> {
 fn jwk_field(
     jwk: &serde_json::Map<String, serde_json::Value>,
     name: &str,
-) -> Result<Option<Vec<u8>>, KeyError> {
+) -> Result<Option<zeroize::Zeroizing<Vec<u8>>>, KeyError> {
+    // Private members (d, p, q, k) are wiped when dropped; public ones cost nothing to wipe.
     match jwk.get(name) {
         None => Ok(None),
         Some(serde_json::Value::String(text)) => base64::engine::general_purpose::URL_SAFE_NO_PAD
             .decode(text.trim_end_matches('='))
-            .map(Some)
+            .map(|bytes| Some(zeroize::Zeroizing::new(bytes)))
             .map_err(|e| KeyError::BadJwk(format!("'{name}' is not base64url: {e}"))),
         Some(_) => Err(KeyError::BadJwk(format!("'{name}' must be a base64url string"))),
     }
@@ -597,7 +601,7 @@ fn jwk_required(
     jwk: &serde_json::Map<String, serde_json::Value>,
     name: &str,
     kty: &str,
-) -> Result<Vec<u8>, KeyError> {
+) -> Result<zeroize::Zeroizing<Vec<u8>>, KeyError> {
     jwk_field(jwk, name)?.ok_or_else(|| KeyError::BadJwk(format!("a {kty} JWK needs '{name}'")))
 }
 
@@ -626,12 +630,12 @@ pub fn parse_jwk(text: &str) -> Result<ParsedKey, KeyError> {
     let kid = jwk.get("kid").and_then(|k| k.as_str()).map(str::to_string);
     let kty = jwk.get("kty").and_then(|k| k.as_str()).unwrap_or_default().to_string();
     let material = match kty.as_str() {
-        "oct" => KeyMaterial::hmac(Secret::new(jwk_required(&jwk, "k", "oct")?))?,
+        "oct" => KeyMaterial::hmac(Secret::new(jwk_required(&jwk, "k", "oct")?.to_vec()))?,
         "RSA" => {
             let n = jwk_required(&jwk, "n", "RSA")?;
             let e = jwk_required(&jwk, "e", "RSA")?;
             match jwk_field(&jwk, "d")? {
-                None => KeyMaterial::RsaPublic { n: strip_zeros(n), e: strip_zeros(e) },
+                None => KeyMaterial::RsaPublic { n: strip_zeros(n.to_vec()), e: strip_zeros(e.to_vec()) },
                 Some(d) => {
                     let big = rsa::BigUint::from_bytes_be;
                     let primes: Vec<rsa::BigUint> = [jwk_field(&jwk, "p")?, jwk_field(&jwk, "q")?]
@@ -683,8 +687,8 @@ pub fn parse_jwk(text: &str) -> Result<ParsedKey, KeyError> {
                 }
                 None => {
                     let mut point = vec![0x04];
-                    point.extend(jwk_required(&jwk, "x", "EC")?);
-                    point.extend(jwk_required(&jwk, "y", "EC")?);
+                    point.extend(jwk_required(&jwk, "x", "EC")?.iter());
+                    point.extend(jwk_required(&jwk, "y", "EC")?.iter());
                     KeyMaterial::EcPublic { curve, point }
                 }
             }
@@ -703,9 +707,9 @@ pub fn parse_jwk(text: &str) -> Result<ParsedKey, KeyError> {
                     if key.verifying_key().to_bytes().as_slice() != x.as_slice() {
                         return Err(KeyError::BadJwk("'x' is not the public key of 'd'".to_string()));
                     }
-                    KeyMaterial::EdPrivate { pkcs8_der: ed25519_pkcs8_v1(&key)?, public: x }
+                    KeyMaterial::EdPrivate { pkcs8_der: ed25519_pkcs8_v1(&key)?, public: x.to_vec() }
                 }
-                None => KeyMaterial::EdPublic { public: x },
+                None => KeyMaterial::EdPublic { public: x.to_vec() },
             }
         }
         "" => return Err(KeyError::BadJwk("it has no 'kty'".to_string())),

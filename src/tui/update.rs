@@ -363,7 +363,9 @@ fn export_public(app: &mut App, effects: &mut Vec<Effect>) {
 }
 
 fn submit(app: &mut App, effects: &mut Vec<Effect>, changed: &mut bool) {
-    let value = app.input.value().to_string();
+    // The field may hold a secret, a passphrase or a private key: the buffer is wiped as the
+    // value leaves it, and what is not moved on is wiped when dropped.
+    let value = zeroize::Zeroizing::new(app.input.value_and_reset());
     let mode = std::mem::replace(&mut app.mode, Mode::Normal);
     app.input = Input::default();
     match mode {
@@ -373,16 +375,16 @@ fn submit(app: &mut App, effects: &mut Vec<Effect>, changed: &mut bool) {
             if let (Some(p), Some(state)) = (profile, app.state_mut()) {
                 match row {
                     Row::Field(i) => {
-                        state.values.insert(p.claims[i].path.to_string(), value);
+                        state.values.insert(p.claims[i].path.to_string(), value.to_string());
                     }
                     Row::Extra(i) => {
                         if let Some(extra) = state.extras.get_mut(i) {
-                            extra.1 = value;
+                            extra.1 = value.to_string();
                         }
                     }
                     Row::Param(i) => {
                         if let Some(param) = p.params.get(i) {
-                            state.params.insert(param.name.clone(), value);
+                            state.params.insert(param.name.clone(), value.to_string());
                         }
                     }
                 }
@@ -394,7 +396,7 @@ fn submit(app: &mut App, effects: &mut Vec<Effect>, changed: &mut bool) {
             if value.trim().is_empty() {
                 app.doctor_input = None;
             } else {
-                app.doctor_input = Some(value);
+                app.doctor_input = Some(value.to_string());
                 app.focus = Pane::Token;
                 app.token_scroll = 0;
             }
@@ -416,7 +418,7 @@ fn submit(app: &mut App, effects: &mut Vec<Effect>, changed: &mut bool) {
         }
         Mode::Editing(EditTarget::NewClaimValue(name)) => {
             if let Some(state) = app.state_mut() {
-                state.extras.push((name, value));
+                state.extras.push((name, value.to_string()));
             }
             let rows = app.rows();
             let count = app.state().extras.len();
@@ -430,7 +432,7 @@ fn submit(app: &mut App, effects: &mut Vec<Effect>, changed: &mut bool) {
             }
         }
         Mode::Prompt(Prompt::SecretValue(name)) => {
-            match secret_entry(&name, value.into_bytes(), false, app.now) {
+            match secret_entry(&name, value.as_bytes().to_vec(), false, app.now) {
                 Ok(entry) => effects.push(Effect::StoreAdd(Box::new(entry))),
                 Err(e) => app.set_status(Level::Error, e.to_string()),
             }
@@ -459,7 +461,7 @@ fn submit(app: &mut App, effects: &mut Vec<Effect>, changed: &mut bool) {
             }
         }
         Mode::Prompt(Prompt::Passphrase) => {
-            app.passphrase = Some(Secret::new(value.into_bytes()));
+            app.passphrase = Some(Secret::new(value.as_bytes().to_vec()));
             effects.push(Effect::StoreReload);
         }
         Mode::PickKind => {
@@ -504,14 +506,22 @@ fn start_generation(app: &mut App, kind: GenKind, name: String, note: String, ef
 /// in a multi-line field; in a one-line field the trailing line break a copy picks up is dropped
 /// and inner ones become spaces.
 pub fn paste_into_input(input: &mut tui_input::Input, text: &str, multiline: bool) {
-    let normalized = text.replace("\r\n", "\n").replace('\r', "\n");
-    let pasted: String =
-        if multiline { normalized } else { normalized.trim_end_matches('\n').replace('\n', " ") };
-    let value = input.value();
+    use zeroize::Zeroizing;
+    // A paste is often a secret or a private key: every copy made here is wiped when dropped.
+    let normalized = Zeroizing::new(text.replace("\r\n", "\n").replace('\r', "\n"));
+    let pasted: Zeroizing<String> = if multiline {
+        normalized
+    } else {
+        Zeroizing::new(normalized.trim_end_matches('\n').replace('\n', " "))
+    };
     let cursor = input.cursor();
+    let value = Zeroizing::new(input.value_and_reset());
     let split = value.char_indices().nth(cursor).map_or(value.len(), |(i, _)| i);
     let (before, after) = value.split_at(split);
     let moved = cursor.saturating_add(pasted.chars().count());
-    let joined = format!("{before}{pasted}{after}");
+    let mut joined = String::with_capacity(value.len().saturating_add(pasted.len()));
+    joined.push_str(before);
+    joined.push_str(&pasted);
+    joined.push_str(after);
     *input = tui_input::Input::new(joined).with_cursor(moved);
 }
