@@ -405,12 +405,35 @@ fn pem_blocks(text: &str) -> Result<Vec<PemBlock>, KeyError> {
     Ok(blocks)
 }
 
-fn der_error(label: &str, format: KeyFormat, err: impl fmt::Display) -> KeyError {
-    let reason = err.to_string();
-    if reason.contains("incomplete") || reason.contains("truncated") || reason.contains("length") {
-        KeyError::Truncated { label: label.to_string(), detail: format!("the key data ends early: {reason}") }
-    } else {
-        KeyError::Invalid { format, reason }
+/// The DER error inside a parser's error, when there is one: its kind says whether the data
+/// was cut short, without reading the message text.
+trait DerCause: fmt::Display {
+    fn der_kind(&self) -> Option<rsa::pkcs8::der::ErrorKind>;
+}
+
+impl DerCause for rsa::pkcs8::der::Error {
+    fn der_kind(&self) -> Option<rsa::pkcs8::der::ErrorKind> {
+        Some(self.kind())
+    }
+}
+
+impl DerCause for rsa::pkcs8::Error {
+    fn der_kind(&self) -> Option<rsa::pkcs8::der::ErrorKind> {
+        match self {
+            rsa::pkcs8::Error::Asn1(e) => Some(e.kind()),
+            _ => None,
+        }
+    }
+}
+
+fn der_error(label: &str, format: KeyFormat, err: impl DerCause) -> KeyError {
+    use rsa::pkcs8::der::ErrorKind;
+    match err.der_kind() {
+        Some(ErrorKind::Incomplete { .. } | ErrorKind::Length { .. }) => KeyError::Truncated {
+            label: label.to_string(),
+            detail: format!("the key data ends early: {err}"),
+        },
+        _ => KeyError::Invalid { format, reason: err.to_string() },
     }
 }
 
@@ -811,6 +834,22 @@ mod tests {
         let cut = fixture("rsa2048-pkcs8.pem");
         let no_end = &cut[..cut.find("-----END").unwrap_or(cut.len())];
         assert!(matches!(parse_pem(no_end), Err(KeyError::Truncated { .. })));
+        // Whole PEM lines around DER cut in half: the DER parser's error kind says "cut short".
+        for (file, label) in [
+            ("rsa2048-pkcs8.pem", "PRIVATE KEY"),
+            ("rsa2048-pkcs1.pem", "RSA PRIVATE KEY"),
+            ("ec-p256-sec1.pem", "EC PRIVATE KEY"),
+            ("rsa2048-pub-spki.pem", "PUBLIC KEY"),
+        ] {
+            let block = pem_blocks(&fixture(file)).expect("blocks");
+            let der = &block.last().expect("a block").der;
+            let half = STANDARD.encode(&der[..der.len() / 2]);
+            let lines: Vec<&str> =
+                half.as_bytes().chunks(64).filter_map(|c| std::str::from_utf8(c).ok()).collect();
+            let pem = format!("-----BEGIN {label}-----\n{}\n-----END {label}-----\n", lines.join("\n"));
+            let got = parse_pem(&pem).err();
+            assert!(matches!(got, Some(KeyError::Truncated { .. })), "{file}: {got:?}");
+        }
     }
 
     #[test]
