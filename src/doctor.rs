@@ -307,7 +307,7 @@ fn alg_findings(decoded: &DecodedToken, profile: &Profile, out: &mut Vec<Finding
                     Some("header.alg"),
                     Some(Segment::Header),
                     format!("alg is {alg}, but {} accepts {}", profile.name, allowed.join(", ")),
-                    match (alg.family(), profile.key_kind.family()) {
+                    match (alg.family(), profile.key_kind) {
                         (Family::Rsa, Family::Hmac) => {
                             "sign with the shared secret (HS256), not an RSA key".to_string()
                         }
@@ -472,7 +472,7 @@ fn signature_findings(
             found,
             format!(
                 "pass the vendor's {} with --key NAME, --secret-env VAR or --key-file PEM",
-                profile.key_kind
+                profile.key_kind.key_pair_name()
             ),
         ));
         return None;

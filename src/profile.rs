@@ -8,49 +8,30 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::claims::{ClaimField, ClaimPath};
-use crate::token::{Alg, Curve, Family};
+use crate::token::{Alg, Family};
 
 mod builtin {
     include!(concat!(env!("OUT_DIR"), "/builtin_profiles.rs"));
 }
 
-/// What kind of key a vendor uses.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum KeyKind {
-    /// A shared secret (scheme A).
-    HmacSecret,
-    /// An RSA key pair: the customer signs, the vendor holds the public key (scheme B).
-    RsaKeyPair,
-    /// An EC P-256 key pair.
-    EcP256KeyPair,
-    /// An EC P-384 key pair.
-    EcP384KeyPair,
-    /// An Ed25519 key pair.
-    Ed25519KeyPair,
-}
+/// The key a vendor uses is a key family (the one key model in `token`): an HMAC secret
+/// (scheme A) or a key pair whose private part the customer signs with (scheme B). In profile
+/// files it is written `hmac-secret`, `rsa-key-pair`, `ec-p256-key-pair`, `ec-p384-key-pair`
+/// or `ed25519-key-pair`.
+mod key_pair {
+    use serde::{Deserialize, Deserializer, Serializer};
 
-impl KeyKind {
-    /// The key family this kind means.
-    pub fn family(self) -> Family {
-        match self {
-            KeyKind::HmacSecret => Family::Hmac,
-            KeyKind::RsaKeyPair => Family::Rsa,
-            KeyKind::EcP256KeyPair => Family::Ec(Curve::P256),
-            KeyKind::EcP384KeyPair => Family::Ec(Curve::P384),
-            KeyKind::Ed25519KeyPair => Family::Ed25519,
-        }
+    use crate::token::Family;
+
+    pub fn serialize<S: Serializer>(family: &Family, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(family.key_pair_id())
     }
-}
 
-impl fmt::Display for KeyKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            KeyKind::HmacSecret => "HMAC secret",
-            KeyKind::RsaKeyPair => "RSA key pair",
-            KeyKind::EcP256KeyPair => "EC P-256 key pair",
-            KeyKind::EcP384KeyPair => "EC P-384 key pair",
-            KeyKind::Ed25519KeyPair => "Ed25519 key pair",
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Family, D::Error> {
+        let id = String::deserialize(d)?;
+        Family::ALL.into_iter().find(|f| f.key_pair_id() == id).ok_or_else(|| {
+            let known: Vec<&str> = Family::ALL.iter().map(|f| f.key_pair_id()).collect();
+            serde::de::Error::custom(format!("unknown key_kind '{id}': use one of {}", known.join(", ")))
         })
     }
 }
@@ -328,8 +309,9 @@ pub struct Profile {
     pub docs_url: Option<String>,
     /// Allowed algorithms, preferred first.
     pub algorithms: Vec<Alg>,
-    /// The key the vendor uses.
-    pub key_kind: KeyKind,
+    /// The key the vendor uses: a family (the customer holds the private part).
+    #[serde(with = "key_pair")]
+    pub key_kind: Family,
     /// How an HMAC secret is read.
     #[serde(default)]
     pub secret_encoding: SecretEncoding,
@@ -528,12 +510,12 @@ pub fn parse(text: &str, file: &str, source: ProfileSource) -> Result<Profile, P
     if profile.algorithms.is_empty() {
         return Err(invalid("algorithms", "algorithms", "list at least one algorithm".to_string()));
     }
-    let family = profile.key_kind.family();
+    let family = profile.key_kind;
     if let Some(alg) = profile.algorithms.iter().find(|a| a.family() != family) {
         return Err(invalid(
             "algorithms",
             "algorithms",
-            format!("{alg} needs {}, but key_kind is {}", alg.family(), profile.key_kind),
+            format!("{alg} needs {}, but key_kind is {}", alg.family(), profile.key_kind.key_pair_id()),
         ));
     }
     for (i, field) in profile.claims.iter().enumerate() {

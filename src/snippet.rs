@@ -9,7 +9,8 @@ use std::fmt;
 use minijinja::{Environment, Value as Jinja, context};
 use serde_json::{Map, Value};
 
-use crate::profile::{KeyKind, Profile};
+use crate::profile::Profile;
+use crate::token::Family;
 
 pub mod server;
 
@@ -239,7 +240,7 @@ impl fmt::Display for FlavorKind {
 pub fn env_var(profile: &Profile) -> String {
     let base = profile.id.to_uppercase().replace('-', "_");
     match profile.key_kind {
-        KeyKind::HmacSecret => format!("{base}_JWT_SECRET"),
+        Family::Hmac => format!("{base}_JWT_SECRET"),
         _ => format!("{base}_PRIVATE_KEY"),
     }
 }

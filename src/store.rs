@@ -12,14 +12,13 @@ pub mod export;
 mod file;
 pub mod keygen;
 
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 use crate::secret::Secret;
-use crate::token::{Curve, KeyError, KeyFormat, KeyMaterial, ParsedKey, parse_key};
+use crate::token::{KeyError, KeyFormat, KeyMaterial, ParsedKey, parse_key};
 
 pub use crypt::KdfParams;
 pub use file::{ensure_private_dir, write_atomic};
@@ -31,86 +30,8 @@ const FORMAT: &str = "tokensmith-keys";
 /// The store format this build reads and writes.
 pub const VERSION: u32 = 1;
 
-/// What an entry holds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum EntryKind {
-    /// An HMAC secret.
-    HmacSecret,
-    /// An RSA private key (and so its public key).
-    RsaPrivate,
-    /// An EC P-256 private key.
-    EcP256Private,
-    /// An EC P-384 private key.
-    EcP384Private,
-    /// An Ed25519 private key.
-    Ed25519Private,
-    /// An RSA public key only.
-    RsaPublic,
-    /// An EC P-256 public key only.
-    EcP256Public,
-    /// An EC P-384 public key only.
-    EcP384Public,
-    /// An Ed25519 public key only.
-    Ed25519Public,
-}
-
-impl EntryKind {
-    /// The kind for a parsed key.
-    pub fn of(material: &KeyMaterial) -> EntryKind {
-        match material {
-            KeyMaterial::Hmac(_) => EntryKind::HmacSecret,
-            KeyMaterial::RsaPrivate { .. } => EntryKind::RsaPrivate,
-            KeyMaterial::RsaPublic { .. } => EntryKind::RsaPublic,
-            KeyMaterial::EcPrivate { curve: Curve::P256, .. } => EntryKind::EcP256Private,
-            KeyMaterial::EcPrivate { curve: Curve::P384, .. } => EntryKind::EcP384Private,
-            KeyMaterial::EcPublic { curve: Curve::P256, .. } => EntryKind::EcP256Public,
-            KeyMaterial::EcPublic { curve: Curve::P384, .. } => EntryKind::EcP384Public,
-            KeyMaterial::EdPrivate { .. } => EntryKind::Ed25519Private,
-            KeyMaterial::EdPublic { .. } => EntryKind::Ed25519Public,
-        }
-    }
-
-    /// True for entries that can sign.
-    pub fn can_sign(self) -> bool {
-        matches!(
-            self,
-            EntryKind::HmacSecret
-                | EntryKind::RsaPrivate
-                | EntryKind::EcP256Private
-                | EntryKind::EcP384Private
-                | EntryKind::Ed25519Private
-        )
-    }
-
-    /// The key family: which algorithms the entry serves.
-    pub fn family(self) -> crate::token::Family {
-        use crate::token::Family;
-        match self {
-            EntryKind::HmacSecret => Family::Hmac,
-            EntryKind::RsaPrivate | EntryKind::RsaPublic => Family::Rsa,
-            EntryKind::EcP256Private | EntryKind::EcP256Public => Family::Ec(Curve::P256),
-            EntryKind::EcP384Private | EntryKind::EcP384Public => Family::Ec(Curve::P384),
-            EntryKind::Ed25519Private | EntryKind::Ed25519Public => Family::Ed25519,
-        }
-    }
-}
-
-impl fmt::Display for EntryKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            EntryKind::HmacSecret => "HMAC secret",
-            EntryKind::RsaPrivate => "RSA private key",
-            EntryKind::EcP256Private => "EC P-256 private key",
-            EntryKind::EcP384Private => "EC P-384 private key",
-            EntryKind::Ed25519Private => "Ed25519 private key",
-            EntryKind::RsaPublic => "RSA public key",
-            EntryKind::EcP256Public => "EC P-256 public key",
-            EntryKind::EcP384Public => "EC P-384 public key",
-            EntryKind::Ed25519Public => "Ed25519 public key",
-        })
-    }
-}
+/// What an entry holds: the one key model, shared with parsed keys.
+pub use crate::token::KeyKind as EntryKind;
 
 /// How an HMAC secret's text becomes key bytes.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -201,7 +122,7 @@ impl KeyEntry {
     ) -> KeyEntry {
         KeyEntry {
             name: name.to_string(),
-            kind: EntryKind::of(&parsed.material),
+            kind: parsed.material.kind(),
             description: parsed.describe(),
             reading,
             kid: parsed.kid.clone(),
@@ -216,7 +137,7 @@ impl KeyEntry {
     /// The usable key.
     pub fn key(&self) -> Result<KeyMaterial, KeyError> {
         match self.kind {
-            EntryKind::HmacSecret => match self.reading {
+            EntryKind::HMAC_SECRET => match self.reading {
                 SecretReading::Text => KeyMaterial::hmac(self.material.clone()),
                 SecretReading::Base64 => {
                     let text = Zeroizing::new(String::from_utf8_lossy(self.material.expose()).into_owned());
@@ -233,7 +154,7 @@ impl KeyEntry {
     /// What may be shown without `--reveal`: kind, length and at most the first 4 characters.
     pub fn masked(&self) -> String {
         match self.kind {
-            EntryKind::HmacSecret => self.material.masked(),
+            EntryKind::HMAC_SECRET => self.material.masked(),
             kind if kind.can_sign() => "•••• (private key)".to_string(),
             _ => "(public key)".to_string(),
         }

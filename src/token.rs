@@ -10,7 +10,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-pub use alg::{Alg, Curve, Family};
+pub use alg::{Alg, Curve, Family, KeyKind};
 pub use decode::{Cleanup, DecodeError, DecodedToken, Segment, decode};
 pub use key::{KeyError, KeyFormat, KeyMaterial, ParsedKey, parse_jwk, parse_key, parse_pem};
 

@@ -17,10 +17,11 @@ use std::process::Command;
 
 use serde_json::{Map, Value, json};
 use tokensmith::claims::{BuildContext, ClaimAssignment, ClaimInput, ClaimSchema, build_payload};
-use tokensmith::profile::{KeyKind, Profile, ProfileSet};
+use tokensmith::profile::{Profile, ProfileSet};
 use tokensmith::secret::Secret;
 use tokensmith::snippet::{FlavorKind, SnippetInput, flavors, js_string, render};
 use tokensmith::token::{self, KeyMaterial, parse_pem};
+use tokensmith::token::{Curve, Family};
 
 /// 2026-01-01 00:00:00 UTC.
 const NOW: i64 = 1_767_225_600;
@@ -61,11 +62,11 @@ fn key_for(profile: &Profile) -> KeyMaterial {
         parse_pem(&pem).expect("pem").material
     };
     match profile.key_kind {
-        KeyKind::HmacSecret => KeyMaterial::hmac(Secret::new(SECRET.as_bytes().to_vec())).expect("secret"),
-        KeyKind::RsaKeyPair => fixture("rsa2048-pkcs8.pem"),
-        KeyKind::EcP256KeyPair => fixture("ec-p256-pkcs8.pem"),
-        KeyKind::EcP384KeyPair => fixture("ec-p384-pkcs8.pem"),
-        KeyKind::Ed25519KeyPair => fixture("ed25519-pkcs8.pem"),
+        Family::Hmac => KeyMaterial::hmac(Secret::new(SECRET.as_bytes().to_vec())).expect("secret"),
+        Family::Rsa => fixture("rsa2048-pkcs8.pem"),
+        Family::Ec(Curve::P256) => fixture("ec-p256-pkcs8.pem"),
+        Family::Ec(Curve::P384) => fixture("ec-p384-pkcs8.pem"),
+        Family::Ed25519 => fixture("ed25519-pkcs8.pem"),
     }
 }
 

@@ -19,12 +19,13 @@ use tokensmith::claims::{
     BuildContext, ClaimAssignment, ClaimInput, ClaimPath, ClaimSchema, ClaimType, TemplatePart, ValueExpr,
     build_payload,
 };
-use tokensmith::profile::{KeyKind, Profile, ProfileSet};
+use tokensmith::profile::{Profile, ProfileSet};
 use tokensmith::secret::Secret;
 use tokensmith::snippet::server::Lang;
 use tokensmith::snippet::{FlavorKind, SnippetInput, flavors, render};
 use tokensmith::time_rules::{Reading, Times};
 use tokensmith::token::{self, KeyMaterial, VerifyOptions, parse_pem};
+use tokensmith::token::{Curve, Family};
 
 /// 2026-01-01 00:00:00 UTC, for the golden files.
 const NOW: i64 = 1_767_225_600;
@@ -41,11 +42,11 @@ fn fixture(rel: &str) -> PathBuf {
 /// The private key PEM (asymmetric profiles) or None (HMAC).
 fn pem_for(profile: &Profile) -> Option<String> {
     let file = match profile.key_kind {
-        KeyKind::HmacSecret => return None,
-        KeyKind::RsaKeyPair => "keys/rsa2048-pkcs8.pem",
-        KeyKind::EcP256KeyPair => "keys/ec-p256-pkcs8.pem",
-        KeyKind::EcP384KeyPair => "keys/ec-p384-pkcs8.pem",
-        KeyKind::Ed25519KeyPair => "keys/ed25519-pkcs8.pem",
+        Family::Hmac => return None,
+        Family::Rsa => "keys/rsa2048-pkcs8.pem",
+        Family::Ec(Curve::P256) => "keys/ec-p256-pkcs8.pem",
+        Family::Ec(Curve::P384) => "keys/ec-p384-pkcs8.pem",
+        Family::Ed25519 => "keys/ed25519-pkcs8.pem",
     };
     Some(std::fs::read_to_string(fixture(file)).expect("key fixture"))
 }

@@ -145,7 +145,7 @@ impl Io {
         }
         let entry = match (name, profile) {
             (Some(name), _) => store.get(name)?,
-            (None, Some(p)) => match store.for_profile(&p.id, p.key_kind.family()) {
+            (None, Some(p)) => match store.for_profile(&p.id, p.key_kind) {
                 Some(entry) => entry,
                 None => return Ok(None),
             },

@@ -385,7 +385,7 @@ fn show(store: &StoreDir, name: &str, reveal: bool, json: bool, now: i64) -> Res
             eprintln!("warning: printing the secret itself, as --reveal asked");
             println!("{}", text.trim_end());
         }
-        None if entry.kind == tokensmith::store::EntryKind::HmacSecret => {
+        None if entry.kind == tokensmith::store::EntryKind::HMAC_SECRET => {
             println!("(add --reveal to print the secret)")
         }
         None if entry.kind.can_sign() => println!(

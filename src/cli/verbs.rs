@@ -44,7 +44,7 @@ pub fn profiles(paths: &Paths, json: bool) -> Result<u8, CliError> {
             [] => "-".to_string(),
         };
         let user = if matches!(p.source, ProfileSource::User(_)) { "  (yours)" } else { "" };
-        println!("{:<width$}  {:<14}  {:<18}  {}{user}", p.id, algs, p.key_kind.to_string(), p.name);
+        println!("{:<width$}  {:<14}  {:<18}  {}{user}", p.id, algs, p.key_kind.key_pair_name(), p.name);
     }
     Ok(0)
 }
@@ -65,14 +65,16 @@ pub fn profile_show(paths: &Paths, id: &str, json: bool) -> Result<u8, CliError>
     }
     let algs: Vec<&str> = p.algorithms.iter().map(|a| a.name()).collect();
     println!("algorithms:  {}", algs.join(", "));
-    println!(
-        "key:         {} ({} secret text)",
-        p.key_kind,
-        match p.secret_encoding {
-            tokensmith::profile::SecretEncoding::Utf8 => "UTF-8",
-            tokensmith::profile::SecretEncoding::Base64 => "base64",
-        }
-    );
+    match p.key_kind {
+        tokensmith::token::Family::Hmac => println!(
+            "key:         HMAC secret ({} secret text)",
+            match p.secret_encoding {
+                tokensmith::profile::SecretEncoding::Utf8 => "UTF-8",
+                tokensmith::profile::SecretEncoding::Base64 => "base64",
+            }
+        ),
+        family => println!("key:         {} (you sign with the private key)", family.key_pair_name()),
+    }
     let mut header = Vec::new();
     if let Some(typ) = &p.header.typ {
         header.push(format!("typ {typ}"));
@@ -259,7 +261,7 @@ pub fn sign(paths: &Paths, args: &SignArgs, io: &mut Io) -> Result<u8, CliError>
         return Err(CliError::usage(format!(
             "no key given: profile '{}' needs {} ({}); pass --key NAME (a stored key), --secret-env VAR, --secret-file PATH, --secret-stdin or --key-file PEM, or store one for the profile with `tokensmith keys add NAME --profile ID`",
             profile.id,
-            profile.key_kind,
+            profile.key_kind.key_pair_name(),
             profile.algorithms.iter().map(|a| a.name()).collect::<Vec<_>>().join(", ")
         )));
     };
@@ -584,7 +586,7 @@ pub fn doctor(paths: &Paths, args: &DoctorArgs, io: &mut Io) -> Result<u8, CliEr
         for entry in &store.entries {
             if let Ok(key) = entry.key() {
                 let text = (entry.reading == SecretReading::Text
-                    && entry.kind == tokensmith::store::EntryKind::HmacSecret)
+                    && entry.kind == tokensmith::store::EntryKind::HMAC_SECRET)
                     .then(|| entry.material.clone());
                 candidates.push(Candidate {
                     name: format!("stored key '{}'", entry.name),

@@ -46,7 +46,7 @@ fn entries_round_trip_with_private_permissions() {
     dir.rename(None, "acme", "acme-test").expect("rename");
     assert!(matches!(dir.rename(None, "nope", "x"), Err(StoreError::NotFound { .. })));
     let removed = dir.remove(None, "orlo").expect("remove");
-    assert_eq!(removed.kind, EntryKind::RsaPrivate);
+    assert_eq!(removed.kind, EntryKind::RSA_PRIVATE);
     assert_eq!(names(&dir.open(None).expect("open")), ["acme-test"]);
     assert!(matches!(dir.add(None, secret("bad name", "x-secret")), Err(StoreError::BadName(_))));
 }
@@ -160,7 +160,7 @@ fn imports_report_their_format_and_refuse_broken_pems() {
     }
     let jwk = r#"{"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0","kid":"vendor-1"}"#;
     let entry = import_entry("jwk", jwk, NOW).expect("jwk");
-    assert_eq!((entry.kind, entry.kid.as_deref()), (EntryKind::EcP256Public, Some("vendor-1")));
+    assert_eq!((entry.kind, entry.kid.as_deref()), (EntryKind::EC_P256_PUBLIC, Some("vendor-1")));
 }
 
 #[test]
@@ -229,9 +229,9 @@ fn generated_secrets_and_keys_are_what_they_say() {
     assert!(hmac.description.contains("43 characters from 32 random bytes"), "{}", hmac.description);
     assert_eq!(generate(GenKind::Hmac64, "h", NOW).expect("hmac64").material.len(), 86);
     let rsa = generate(GenKind::Rsa2048, "r", NOW).expect("rsa");
-    assert_eq!(rsa.kind, EntryKind::RsaPrivate);
+    assert_eq!(rsa.kind, EntryKind::RSA_PRIVATE);
     assert_eq!(rsa.key().expect("key").rsa_bits(), Some(2048));
-    assert_eq!(generate(GenKind::P384, "p", NOW).expect("p384").kind, EntryKind::EcP384Private);
+    assert_eq!(generate(GenKind::P384, "p", NOW).expect("p384").kind, EntryKind::EC_P384_PRIVATE);
     assert!("rsa1024".parse::<GenKind>().is_err());
 }
 

@@ -49,6 +49,123 @@ impl fmt::Display for Family {
     }
 }
 
+impl Family {
+    /// What a vendor that signs with this family asks the customer for: "HMAC secret",
+    /// "RSA key pair".
+    pub fn key_pair_name(self) -> &'static str {
+        match self {
+            Family::Hmac => "HMAC secret",
+            Family::Rsa => "RSA key pair",
+            Family::Ec(Curve::P256) => "EC P-256 key pair",
+            Family::Ec(Curve::P384) => "EC P-384 key pair",
+            Family::Ed25519 => "Ed25519 key pair",
+        }
+    }
+
+    /// The profile file's name for it (`key_kind = "rsa-key-pair"`).
+    pub fn key_pair_id(self) -> &'static str {
+        match self {
+            Family::Hmac => "hmac-secret",
+            Family::Rsa => "rsa-key-pair",
+            Family::Ec(Curve::P256) => "ec-p256-key-pair",
+            Family::Ec(Curve::P384) => "ec-p384-key-pair",
+            Family::Ed25519 => "ed25519-key-pair",
+        }
+    }
+
+    /// Every family.
+    pub const ALL: [Family; 5] =
+        [Family::Hmac, Family::Rsa, Family::Ec(Curve::P256), Family::Ec(Curve::P384), Family::Ed25519];
+}
+
+/// The one key model: a key's family and whether it holds the private part (which signs; an
+/// HMAC secret always does) or only the public one. Stored entries, parsed keys and the
+/// workbench all describe a key with it, so no two `match`es can disagree about what a key is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct KeyKind {
+    /// Which algorithms it serves.
+    pub family: Family,
+    /// Whether it can sign.
+    pub private: bool,
+}
+
+impl KeyKind {
+    /// An HMAC secret.
+    pub const HMAC_SECRET: KeyKind = KeyKind { family: Family::Hmac, private: true };
+    /// An RSA private key (and so its public key).
+    pub const RSA_PRIVATE: KeyKind = KeyKind { family: Family::Rsa, private: true };
+    /// An RSA public key only.
+    pub const RSA_PUBLIC: KeyKind = KeyKind { family: Family::Rsa, private: false };
+    /// An EC P-256 private key.
+    pub const EC_P256_PRIVATE: KeyKind = KeyKind { family: Family::Ec(Curve::P256), private: true };
+    /// An EC P-256 public key only.
+    pub const EC_P256_PUBLIC: KeyKind = KeyKind { family: Family::Ec(Curve::P256), private: false };
+    /// An EC P-384 private key.
+    pub const EC_P384_PRIVATE: KeyKind = KeyKind { family: Family::Ec(Curve::P384), private: true };
+    /// An EC P-384 public key only.
+    pub const EC_P384_PUBLIC: KeyKind = KeyKind { family: Family::Ec(Curve::P384), private: false };
+    /// An Ed25519 private key.
+    pub const ED25519_PRIVATE: KeyKind = KeyKind { family: Family::Ed25519, private: true };
+    /// An Ed25519 public key only.
+    pub const ED25519_PUBLIC: KeyKind = KeyKind { family: Family::Ed25519, private: false };
+
+    /// True for keys that can sign.
+    pub fn can_sign(self) -> bool {
+        self.private
+    }
+
+    /// The key family: which algorithms it serves.
+    pub fn family(self) -> Family {
+        self.family
+    }
+
+    /// The name in the store file (`rsa-private`).
+    pub fn id(self) -> String {
+        let family = match self.family {
+            Family::Hmac => return "hmac-secret".to_string(),
+            Family::Rsa => "rsa",
+            Family::Ec(Curve::P256) => "ec-p256",
+            Family::Ec(Curve::P384) => "ec-p384",
+            Family::Ed25519 => "ed25519",
+        };
+        format!("{family}-{}", if self.private { "private" } else { "public" })
+    }
+
+    /// The kind with this store-file name.
+    pub fn from_id(id: &str) -> Option<KeyKind> {
+        Family::ALL
+            .into_iter()
+            .flat_map(|family| [KeyKind { family, private: true }, KeyKind { family, private: false }])
+            .filter(|k| k.family != Family::Hmac || k.private)
+            .find(|k| k.id() == id)
+    }
+}
+
+impl fmt::Display for KeyKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let part = if self.private { "private key" } else { "public key" };
+        match self.family {
+            Family::Hmac => f.write_str("HMAC secret"),
+            Family::Rsa => write!(f, "RSA {part}"),
+            Family::Ec(curve) => write!(f, "EC {curve} {part}"),
+            Family::Ed25519 => write!(f, "Ed25519 {part}"),
+        }
+    }
+}
+
+impl Serialize for KeyKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.id())
+    }
+}
+
+impl<'de> Deserialize<'de> for KeyKind {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let id = String::deserialize(d)?;
+        KeyKind::from_id(&id).ok_or_else(|| serde::de::Error::custom(format!("unknown key kind '{id}'")))
+    }
+}
+
 /// A JWS `alg` value that tokensmith can sign and verify.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -224,5 +341,35 @@ mod tests {
         assert_eq!(Alg::of_family(Family::Hmac), vec![Alg::HS256, Alg::HS384, Alg::HS512]);
         assert_eq!(Alg::of_family(Family::Ec(Curve::P384)), vec![Alg::ES384]);
         assert_eq!(Alg::of_family(Family::Rsa).len(), 6);
+    }
+}
+
+#[cfg(test)]
+mod key_kind_tests {
+    use super::*;
+
+    #[test]
+    fn one_key_model_keeps_the_store_file_names() {
+        // The names keys.json has always used (the store format does not change).
+        let names = [
+            (KeyKind::HMAC_SECRET, "hmac-secret"),
+            (KeyKind::RSA_PRIVATE, "rsa-private"),
+            (KeyKind::RSA_PUBLIC, "rsa-public"),
+            (KeyKind::EC_P256_PRIVATE, "ec-p256-private"),
+            (KeyKind::EC_P256_PUBLIC, "ec-p256-public"),
+            (KeyKind::EC_P384_PRIVATE, "ec-p384-private"),
+            (KeyKind::EC_P384_PUBLIC, "ec-p384-public"),
+            (KeyKind::ED25519_PRIVATE, "ed25519-private"),
+            (KeyKind::ED25519_PUBLIC, "ed25519-public"),
+        ];
+        for (kind, id) in names {
+            assert_eq!(kind.id(), id);
+            assert_eq!(KeyKind::from_id(id), Some(kind));
+            assert_eq!(serde_json::to_string(&kind).ok(), Some(format!("\"{id}\"")));
+        }
+        assert_eq!(KeyKind::from_id("hmac-public"), None, "a secret has no public half");
+        assert_eq!(KeyKind::RSA_PUBLIC.to_string(), "RSA public key");
+        assert!(!KeyKind::ED25519_PUBLIC.can_sign());
+        assert_eq!(Family::Ec(Curve::P384).key_pair_id(), "ec-p384-key-pair");
     }
 }

@@ -240,6 +240,11 @@ impl KeyMaterial {
         Self::hmac(Secret::new(decoded))
     }
 
+    /// What the key is: its family, and whether it can sign.
+    pub fn kind(&self) -> super::alg::KeyKind {
+        super::alg::KeyKind { family: self.family(), private: self.can_sign() }
+    }
+
     /// The key family, which fixes the algorithms it can serve.
     pub fn family(&self) -> Family {
         match self {

@@ -348,7 +348,7 @@ impl App {
     /// if it fits, else the one stored for the profile, else the first that fits.
     pub fn active_key(&self) -> Option<&KeyEntry> {
         let p = self.current()?;
-        let family = p.key_kind.family();
+        let family = p.key_kind;
         let remembered = self.state().key;
         let fits = |e: &&KeyEntry| e.kind.family() == family && e.kind.can_sign();
         remembered
@@ -404,7 +404,7 @@ impl App {
                 .filter_map(|entry| {
                     let key = entry.key().ok()?;
                     let text = (entry.reading == tokensmith::store::SecretReading::Text
-                        && entry.kind == tokensmith::store::EntryKind::HmacSecret)
+                        && entry.kind == tokensmith::store::EntryKind::HMAC_SECRET)
                         .then(|| entry.material.clone());
                     Some(tokensmith::doctor::Candidate {
                         name: format!("'{}'", entry.name),
@@ -485,8 +485,8 @@ fn no_key_message(profile: &Profile, keys: &KeysPane) -> String {
         "{} needs {}: none of the stored keys fits; press 3, then n, i or g to add one",
         profile.name,
         match profile.key_kind {
-            tokensmith::profile::KeyKind::HmacSecret => "an HMAC secret".to_string(),
-            other => format!("an {other} (private key)"),
+            tokensmith::token::Family::Hmac => "an HMAC secret".to_string(),
+            other => format!("an {} (private key)", other.key_pair_name()),
         }
     )
 }

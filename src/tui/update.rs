@@ -330,10 +330,13 @@ fn start_prompt(app: &mut App, prompt: Prompt, initial: &str) {
 fn use_key(app: &mut App, effects: &mut Vec<Effect>, changed: &mut bool) {
     let Some(entry) = app.keys.entries.get(app.keys.selected).cloned() else { return };
     let Some(profile) = app.current().cloned() else { return };
-    if entry.kind.family() != profile.key_kind.family() || !entry.kind.can_sign() {
+    if entry.kind.family() != profile.key_kind || !entry.kind.can_sign() {
         let text = format!(
             "'{}' is {}; {} needs a {} (private key)",
-            entry.name, entry.description, profile.name, profile.key_kind
+            entry.name,
+            entry.description,
+            profile.name,
+            profile.key_kind.key_pair_name()
         );
         app.set_status(Level::Error, text);
         return;

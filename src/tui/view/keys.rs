@@ -13,18 +13,16 @@ use crate::tui::app::{App, Pane};
 
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
-fn short_kind(kind: EntryKind) -> &'static str {
-    match kind {
-        EntryKind::HmacSecret => "HMAC",
-        EntryKind::RsaPrivate => "RSA",
-        EntryKind::EcP256Private => "P-256",
-        EntryKind::EcP384Private => "P-384",
-        EntryKind::Ed25519Private => "Ed25519",
-        EntryKind::RsaPublic => "RSA pub",
-        EntryKind::EcP256Public => "P-256 pub",
-        EntryKind::EcP384Public => "P-384 pub",
-        EntryKind::Ed25519Public => "Ed pub",
-    }
+fn short_kind(kind: EntryKind) -> String {
+    use tokensmith::token::{Curve, Family};
+    let family = match kind.family {
+        Family::Hmac => "HMAC",
+        Family::Rsa => "RSA",
+        Family::Ec(Curve::P256) => "P-256",
+        Family::Ec(Curve::P384) => "P-384",
+        Family::Ed25519 => "Ed25519",
+    };
+    if kind.private { family.to_string() } else { format!("{family} pub") }
 }
 
 pub fn render_keys(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -48,7 +46,7 @@ pub fn render_keys(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     for (index, entry) in app.keys.entries.iter().enumerate().skip(skip) {
         let marker = if active.as_deref() == Some(&entry.name) { "●" } else { " " };
         let revealed = app.keys.revealed.as_ref().is_some_and(|(name, _)| name == &entry.name);
-        let secret = if revealed && entry.kind == EntryKind::HmacSecret {
+        let secret = if revealed && entry.kind == EntryKind::HMAC_SECRET {
             String::from_utf8_lossy(entry.material.expose()).into_owned()
         } else if revealed {
             "(see `tokensmith keys show --reveal`)".into()

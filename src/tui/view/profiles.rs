@@ -44,7 +44,7 @@ pub fn render_profiles(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) 
         let mut brief = vec![format!(
             "{} · {}",
             p.algorithms.iter().map(|a| a.name()).collect::<Vec<_>>().join(","),
-            p.key_kind
+            p.key_kind.key_pair_name()
         )];
         let t = &p.time;
         if let Some(max) = &t.max_lifetime {
