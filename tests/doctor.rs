@@ -4,6 +4,8 @@
 //! the source the finding's rule names. A case marked `bug` is one the doctor gets wrong today
 //! (reported to the lead): its codes are checked here, its full expectation in an ignored test.
 
+mod common;
+
 use std::path::PathBuf;
 
 use serde::Deserialize;
@@ -114,22 +116,7 @@ fn run(case: &Case, profiles: &ProfileSet) -> Report {
 }
 
 fn describe(report: &Report) -> String {
-    report
-        .findings
-        .iter()
-        .map(|f| {
-            format!(
-                "    {} {} [{}] @{}: {} -- {}",
-                f.severity,
-                f.code,
-                f.subject.as_deref().unwrap_or("-"),
-                f.source.as_ref().map_or("-", |s| s.id.as_str()),
-                f.found,
-                f.fix
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    common::describe_findings(report)
 }
 
 fn sorted(mut list: Vec<Expected>) -> Vec<Expected> {

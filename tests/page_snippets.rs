@@ -12,6 +12,8 @@
 //! Chromium is installed by `.ci/run`; where it is missing the tests say so and skip, unless
 //! TOKENSMITH_REQUIRE_TOOLS=1 (set by `.ci/run`), where they fail.
 
+mod common;
+
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -34,15 +36,6 @@ const TICKETPING_CSS: &str = "https://unpkg.com/@ticketping/chat-widget@latest/d
 const TILEDESK_V2_JS: &str = "https://widget.tiledesk.com/v2/tiledesk.js";
 const TILEDESK_V5_JS: &str = "https://widget.tiledesk.com/v5/launch.js";
 const VIASOCKET_JS: &str = "https://embed.viasocket.com/prod-embedcomponent.js";
-
-fn require_tools() -> bool {
-    std::env::var("TOKENSMITH_REQUIRE_TOOLS").is_ok_and(|v| v == "1")
-}
-
-fn skip(what: &str) {
-    assert!(!require_tools(), "{what} is not available, and TOKENSMITH_REQUIRE_TOOLS=1");
-    eprintln!("skipping: {what} is not available (.ci/run installs it)");
-}
 
 fn chromium() -> Option<PathBuf> {
     ["chromium", "chromium-browser", "google-chrome"]
@@ -263,7 +256,7 @@ macro_rules! browser_or_skip {
         match chromium() {
             Some(browser) => browser,
             None => {
-                skip("chromium");
+                common::skip_missing("chromium");
                 return;
             }
         }

@@ -90,15 +90,6 @@ fn params(profile: &Profile, hostile: bool) -> Vec<(String, String)> {
         .collect()
 }
 
-fn require_tools() -> bool {
-    std::env::var("TOKENSMITH_REQUIRE_TOOLS").is_ok_and(|v| v == "1")
-}
-
-fn skip(what: &str) {
-    assert!(!require_tools(), "{what} is not available, and TOKENSMITH_REQUIRE_TOOLS=1");
-    eprintln!("skipping: {what} is not available (.ci/run installs it)");
-}
-
 #[test]
 fn golden_files_for_every_profile_and_flavour() {
     for profile in ProfileSet::load(None).profiles {
@@ -406,7 +397,7 @@ fn generated_server_code_issues_each_user_their_own_token_that_passes_verify_and
     for lang in RUN {
         match toolchain(lang) {
             Ok(()) => runnable.push(lang),
-            Err(missing) => skip(missing),
+            Err(missing) => common::skip_missing(missing),
         }
     }
     let failures: Vec<String> = std::thread::scope(|scope| {
@@ -559,7 +550,7 @@ fn hostile_profile_values_cannot_break_out_of_server_code() {
     let dir = tempfile::tempdir().expect("tempdir");
     for lang in RUN {
         if let Err(missing) = toolchain(lang) {
-            skip(missing);
+            common::skip_missing(missing);
             continue;
         }
         let text = render(&input, lang.flavor()).expect("renders");

@@ -104,21 +104,7 @@ fn doctor(token: &str, profile_id: &str, key: KeyMaterial, params: &[(&str, &str
 }
 
 fn describe(report: &Report) -> String {
-    report
-        .findings
-        .iter()
-        .map(|f| {
-            format!(
-                "    {} {} [{}] @{}: {}",
-                f.severity,
-                f.code,
-                f.subject.as_deref().unwrap_or("-"),
-                f.source.as_ref().map_or("-", |s| s.id.as_str()),
-                f.found
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    common::describe_findings(report)
 }
 
 // ---- The binary ----

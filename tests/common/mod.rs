@@ -189,3 +189,24 @@ pub fn tiledesk_accepts(token: &str, project_id: &str, project_secret: &str) -> 
         (false, _) => Err(format!("refused at step '{}': {}", verdict.step, verdict.reason)),
     }
 }
+
+/// A report's findings, one per line, for assertion messages: severity, code, subject, source
+/// id, what was found and the fix.
+pub fn describe_findings(report: &tokensmith::doctor::Report) -> String {
+    report
+        .findings
+        .iter()
+        .map(|f| {
+            format!(
+                "    {} {} [{}] @{}: {} -- {}",
+                f.severity,
+                f.code,
+                f.subject.as_deref().unwrap_or("-"),
+                f.source.as_ref().map_or("-", |s| s.id.as_str()),
+                f.found,
+                f.fix
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
