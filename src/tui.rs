@@ -68,8 +68,12 @@ pub fn load(paths: &Paths, now: i64) -> App {
     if let Some(first) = set.errors.first() {
         app.set_status(Level::Warning, format!("skipped profile file {first}"));
     }
+    let mut returning = false;
     match session::load(&paths.data) {
-        Ok(saved) => session::restore(&mut app, saved),
+        Ok(saved) => {
+            returning = saved.profile.is_some();
+            session::restore(&mut app, saved);
+        }
         Err(e) => app.set_status(Level::Warning, e),
     }
     let store = StoreDir::new(&paths.data);
@@ -87,6 +91,11 @@ pub fn load(paths: &Paths, now: i64) -> App {
         },
         Ok(StoreState::Plain) => load_store(&mut app, &store),
         Err(e) => app.keys.store_error = Some(e.to_string()),
+    }
+    // With a session, where the user left off; on a first run, a profile that can be signed
+    // right away (one keypress after accepting the demo key).
+    if !returning {
+        app.open_on_signable_profile();
     }
     app.refresh();
     app

@@ -357,6 +357,26 @@ impl App {
             .or_else(|| self.keys.entries.iter().find(fits))
     }
 
+    /// With nowhere to return to: the first profile a stored key can sign for, or, with no keys
+    /// yet, the first that takes an HMAC secret (what the demo key is).
+    pub fn open_on_signable_profile(&mut self) {
+        let families: Vec<tokensmith::token::Family> =
+            self.keys.entries.iter().filter(|e| e.kind.can_sign()).map(|e| e.kind.family).collect();
+        let fits = |p: &Profile| {
+            if families.is_empty() {
+                p.key_kind == tokensmith::token::Family::Hmac
+            } else {
+                families.contains(&p.key_kind)
+            }
+        };
+        if self.current().is_some_and(fits) {
+            return;
+        }
+        if let Some(index) = self.profiles.iter().position(fits) {
+            self.profile = index;
+        }
+    }
+
     /// Profile parameters with their current values.
     pub fn params(&self) -> Vec<(String, String)> {
         let Some(p) = self.current() else { return Vec::new() };

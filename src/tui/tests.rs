@@ -546,3 +546,24 @@ fn pastes_keep_line_breaks_where_they_belong_and_go_in_whole() {
     run(&mut app, [Action::Submit]);
     assert_eq!(app.doctor.as_ref().map(|r| r.codes()), Some(vec!["not-jwt.segments"]));
 }
+
+#[test]
+fn a_first_run_opens_on_a_profile_it_can_sign() {
+    // No keys yet: the demo key (HMAC) will fit the first HMAC profile, not RS256 Orlo.
+    let mut empty = app("orlo", Vec::new());
+    empty.open_on_signable_profile();
+    assert_eq!(empty.current().map(|p| p.key_kind), Some(tokensmith::token::Family::Hmac));
+    run(&mut empty, [Action::StoreLoaded(Ok(vec![demo_key()]))]);
+    assert!(
+        matches!(empty.token, TokenState::Signed(_)),
+        "one keypress after the demo key: {:?}",
+        empty.token
+    );
+    // A stored RSA key: Orlo stays; from an HMAC profile, the RSA one is chosen.
+    let mut rsa = app("orlo", vec![rsa_key()]);
+    rsa.open_on_signable_profile();
+    assert_eq!(rsa.current().map(|p| p.id.as_str()), Some("orlo"));
+    let mut moved = app("talla", vec![rsa_key()]);
+    moved.open_on_signable_profile();
+    assert_eq!(moved.current().map(|p| p.key_kind), Some(tokensmith::token::Family::Rsa));
+}
