@@ -189,9 +189,13 @@ fn free_claims_keep_their_json_type_where_the_profile_allows_them() {
 fn switching_profiles_re_signs_and_remembers_values() {
     let mut app = app("ticketping", vec![demo_key()]);
     edit_row(&mut app, 1, "kept@example.com");
+    app.set_status(Level::Error, "about Ticketping");
     app.focus = Pane::Profiles;
+    app.token_scroll = 7;
     let effects = run(&mut app, [Action::SelectNext]);
     assert_eq!(app.current().map(|p| p.id.as_str()), Some("tiledesk"));
+    assert_eq!(app.status, None, "a message about the last profile is gone");
+    assert_eq!(app.token_scroll, 0, "the new token is shown from its start");
     assert_eq!(payload(&app)["iat"], NOW);
     assert!(effects.contains(&Effect::SaveSession));
     run(&mut app, [Action::SelectPrev]);

@@ -270,6 +270,8 @@ fn switch_profile(app: &mut App, index: usize, effects: &mut Vec<Effect>) {
     app.snippet_flavor = 0;
     app.claim_row = 0;
     app.token_scroll = 0;
+    // A message about the last profile would mislead on this one.
+    app.status = None;
     effects.push(Effect::SaveSession);
 }
 
