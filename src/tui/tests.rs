@@ -571,3 +571,12 @@ fn a_first_run_opens_on_a_profile_it_can_sign() {
     moved.open_on_signable_profile();
     assert_eq!(moved.current().map(|p| p.key_kind), Some(tokensmith::token::Family::Rsa));
 }
+
+#[test]
+fn help_keys_never_run_into_their_text() {
+    let theme = super::view::Theme { color: false };
+    for line in super::view::overlay::help_lines(&theme) {
+        let [key, text] = line.spans.as_slice() else { continue };
+        assert!(key.content.ends_with("  "), "{:?} runs into {:?}", key.content, text.content);
+    }
+}

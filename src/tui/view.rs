@@ -2,7 +2,7 @@
 
 mod claims;
 mod keys;
-mod overlay;
+pub mod overlay;
 mod profiles;
 pub mod token;
 

@@ -44,6 +44,21 @@ pub fn help_lines(theme: &Theme) -> Vec<Line<'static>> {
     let key_style = theme.fg(Color::Cyan).add_modifier(Modifier::BOLD);
     let head = Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED);
     let mut lines = Vec::new();
+    // One column for every key name, two spaces wider than the longest, so a name never runs
+    // into its text.
+    let key_text =
+        |b: &crate::tui::keymap::Binding| b.keys.iter().map(|k| k.label()).collect::<Vec<_>>().join(" / ");
+    let width = BINDINGS
+        .iter()
+        .map(|b| key_text(b).chars().count())
+        .chain(EDITING_KEYS.iter().map(|(k, _)| k.chars().count()))
+        .max()
+        .unwrap_or(0)
+        .saturating_add(2);
+    let key_cell = |keys: &str| {
+        let pad = width.saturating_sub(keys.chars().count());
+        format!("  {keys}{}", " ".repeat(pad))
+    };
     let contexts = [
         ("Everywhere", Context::Global),
         ("1 Profiles", Context::Pane(Pane::Profiles)),
@@ -54,14 +69,12 @@ pub fn help_lines(theme: &Theme) -> Vec<Line<'static>> {
     for (title, context) in contexts {
         lines.push(Line::styled(title, head));
         for b in BINDINGS.iter().filter(|b| b.context == context) {
-            let keys = b.keys.iter().map(|k| k.label()).collect::<Vec<_>>().join(" / ");
-            lines
-                .push(Line::from(vec![Span::styled(format!("  {keys:<14}"), key_style), Span::raw(b.label)]));
+            lines.push(Line::from(vec![Span::styled(key_cell(&key_text(b)), key_style), Span::raw(b.label)]));
         }
     }
     lines.push(Line::styled("While typing", head));
     for (keys, label) in EDITING_KEYS {
-        lines.push(Line::from(vec![Span::styled(format!("  {keys:<14}"), key_style), Span::raw(*label)]));
+        lines.push(Line::from(vec![Span::styled(key_cell(keys), key_style), Span::raw(*label)]));
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled(
