@@ -280,6 +280,10 @@ pub struct SnippetRules {
     /// What the page must put before the token (`JWT ` for Tiledesk).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_prefix: Option<String>,
+    /// `[[snippet.params]]`, as profiles written before parameters fed claims have them: read
+    /// into the profile's `params` on load, so those files keep working.
+    #[serde(default, skip_serializing)]
+    pub params: Vec<Param>,
 }
 
 /// Where a profile came from.
@@ -492,6 +496,8 @@ pub fn parse(text: &str, file: &str, source: ProfileSource) -> Result<Profile, P
         }
     })?;
     profile.source = source;
+    let legacy = std::mem::take(&mut profile.snippet.params);
+    profile.params.extend(legacy);
     let invalid = |field: &str, needle: &str, message: String| ProfileError::Invalid {
         file: file.to_string(),
         line: line_of(text, needle),
@@ -786,6 +792,14 @@ mod tests {
         let text =
             format!("{MINIMAL}[[sources]]\nid = \"mine\"\nkind = \"ours\"\ntitle = \"x\"\nenforced = true\n");
         assert!(parse(&text, "f", ProfileSource::BuiltIn).is_err());
+    }
+
+    #[test]
+    fn old_snippet_params_still_load_as_params() {
+        let text = format!("{MINIMAL}[[snippet.params]]\nname = \"app_id\"\ndefault = \"x\"\n");
+        let profile = parse(&text, "old.toml", ProfileSource::BuiltIn).expect("an old file loads");
+        assert_eq!(profile.params.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), ["app_id"]);
+        assert!(profile.snippet.params.is_empty());
     }
 
     #[test]
