@@ -552,7 +552,13 @@ fn sign(
         now,
     };
     let mut uuid = || uuid::Uuid::new_v4().to_string();
-    let signed = tokensmith::sign::sign(request, &mut uuid).map_err(|e| e.to_string())?;
+    let signed = tokensmith::sign::sign(request, &mut uuid).map_err(|e| match e {
+        // The CLI's hint (PATH:=JSON) means nothing here: say it in the workbench's words.
+        tokensmith::sign::SignError::Claims(tokensmith::claims::ClaimError::BadValue { path, ty, value, reason }) => {
+            format!("claim '{path}' is {ty}: '{value}' {reason}; select it in Claims (2) and press Enter to change it")
+        }
+        other => other.to_string(),
+    })?;
     let broken = signed.broken;
     Ok((
         Signed {

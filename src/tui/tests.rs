@@ -106,7 +106,11 @@ fn a_value_that_does_not_fit_its_type_is_shown_inline_and_blocks_signing() {
     let mut app = app("ticketping", vec![demo_key()]);
     edit_row(&mut app, 1, "nope");
     assert_eq!(app.row_errors[1].as_deref(), Some("'nope' is not an email address (name@example.com)"));
-    assert!(matches!(&app.token, TokenState::Error(e) if e.contains("claim 'email'")), "{:?}", app.token);
+    assert!(
+        matches!(&app.token, TokenState::Error(e) if e.contains("claim 'email'") && !e.contains(":=JSON")),
+        "{:?}",
+        app.token
+    );
     run(&mut app, [Action::ResetRow]);
     assert_eq!(payload(&app)["email"], "alice@example.com");
     assert_eq!(app.row_errors[1], None);
