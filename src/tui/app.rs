@@ -181,6 +181,9 @@ pub struct Signed {
     pub token: String,
     pub header: Map<String, Value>,
     pub payload: Map<String, Value>,
+    /// The header and payload pretty-printed once, when signed (not on every frame).
+    pub header_text: String,
+    pub payload_text: String,
     pub alg: Alg,
     pub key_name: String,
     pub key_description: String,
@@ -236,6 +239,8 @@ pub struct App {
     pub snippet_scroll: u16,
     /// Index into the profile's snippet flavours.
     pub snippet_flavor: usize,
+    /// The chosen snippet, derived by [`App::refresh_snippet`].
+    pub snippet_text: Option<String>,
     pub kind_choice: usize,
     pub spinner: usize,
     pub color: bool,
@@ -273,6 +278,7 @@ impl App {
             token_scroll: 0,
             snippet_scroll: 0,
             snippet_flavor: 0,
+            snippet_text: None,
             kind_choice: 0,
             spinner: 0,
             color: true,
@@ -391,6 +397,11 @@ impl App {
 
     /// Recomputes the token, row errors and rule warnings from the inputs.
     pub fn refresh(&mut self) {
+        self.refresh_token();
+        self.refresh_snippet();
+    }
+
+    fn refresh_token(&mut self) {
         let Some(profile) = self.current().cloned() else {
             self.token = TokenState::NoKey("no profiles".into());
             return;
@@ -475,17 +486,26 @@ impl App {
         flavors.get(self.snippet_flavor.min(flavors.len().saturating_sub(1))).map(|f| f.name.clone())
     }
 
-    /// The chosen snippet for the current token (or the reason it cannot be made).
+    /// The chosen snippet for the current token (or the reason it cannot be made), as last
+    /// derived: the view and the tick never render templates.
     pub fn snippet(&self) -> Option<String> {
-        let TokenState::Signed(signed) = &self.token else { return None };
-        let params = self.params();
-        let input = tokensmith::snippet::SnippetInput {
-            profile: self.current()?,
-            token: &signed.token,
-            payload: &signed.payload,
-            params: &params,
-        };
-        Some(tokensmith::snippet::render(&input, &self.flavor()?).unwrap_or_else(|e| e.to_string()))
+        self.snippet_text.clone()
+    }
+
+    /// Renders the chosen snippet again; called when the token, the parameters or the flavour
+    /// change.
+    pub fn refresh_snippet(&mut self) {
+        self.snippet_text = (|| {
+            let TokenState::Signed(signed) = &self.token else { return None };
+            let params = self.params();
+            let input = tokensmith::snippet::SnippetInput {
+                profile: self.current()?,
+                token: &signed.token,
+                payload: &signed.payload,
+                params: &params,
+            };
+            Some(tokensmith::snippet::render(&input, &self.flavor()?).unwrap_or_else(|e| e.to_string()))
+        })();
     }
 
     pub fn set_status(&mut self, level: Level, text: impl Into<String>) {
@@ -563,6 +583,8 @@ fn sign(
     Ok((
         Signed {
             token: signed.token,
+            header_text: serde_json::to_string_pretty(&signed.header).unwrap_or_default(),
+            payload_text: serde_json::to_string_pretty(&signed.payload).unwrap_or_default(),
             header: signed.header,
             payload: signed.payload,
             alg: signed.alg,

@@ -584,3 +584,21 @@ fn help_keys_never_run_into_their_text() {
         assert!(key.content.ends_with("  "), "{:?} runs into {:?}", key.content, text.content);
     }
 }
+
+#[test]
+fn the_snippet_is_derived_when_its_inputs_change_not_on_a_tick() {
+    let mut app = app("tiledesk", vec![demo_key()]);
+    let html = app.snippet_text.clone().expect("a snippet");
+    assert!(html.contains("signInWithCustomToken"), "{html}");
+    run(&mut app, [Action::Tick(NOW + 30)]);
+    assert_eq!(app.snippet_text.as_deref(), Some(html.as_str()), "a tick changes nothing");
+    run(&mut app, [Action::NextFlavor]);
+    let v4 = app.snippet_text.clone().expect("a snippet");
+    assert!(v4.contains("autoStart"), "the next flavour is rendered: {v4}");
+    let param_row = app.rows().iter().position(|r| matches!(r, Row::Param(_))).expect("a parameter row");
+    edit_row(&mut app, param_row, "65f0");
+    assert!(app.snippet_text.as_deref().is_some_and(|s| s.contains("65f0")), "a parameter change re-renders");
+    // The pretty JSON is made once, with the token.
+    let TokenState::Signed(signed) = &app.token else { panic!("a token") };
+    assert!(signed.payload_text.contains("\"aud\": \"https://tiledesk.com/projects/65f0\""));
+}

@@ -139,6 +139,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             let step = if action == Action::NextFlavor { 1 } else { count - 1 };
             app.snippet_flavor = (app.snippet_flavor + step) % count;
             app.snippet_scroll = 0;
+            app.refresh_snippet();
         }
         Action::ShowHelp => {
             app.snippet_scroll = 0;
@@ -268,6 +269,7 @@ fn step(at: usize, delta: isize, len: usize) -> usize {
 fn switch_profile(app: &mut App, index: usize, effects: &mut Vec<Effect>) {
     app.profile = index;
     app.snippet_flavor = 0;
+    app.snippet_text = None;
     app.claim_row = 0;
     app.token_scroll = 0;
     // A message about the last profile would mislead on this one.

@@ -70,13 +70,7 @@ fn token_lines(token: &str, width: usize, theme: &Theme) -> Vec<Line<'static>> {
     lines
 }
 
-fn json_lines(
-    value: &serde_json::Map<String, serde_json::Value>,
-    now: i64,
-    style: Style,
-    theme: &Theme,
-) -> Vec<Line<'static>> {
-    let text = serde_json::to_string_pretty(value).unwrap_or_default();
+fn json_lines(text: &str, now: i64, style: Style, theme: &Theme) -> Vec<Line<'static>> {
     text.lines()
         .map(|line| {
             let mut spans = vec![Span::styled(line.to_string(), style)];
@@ -258,9 +252,9 @@ pub fn render_token(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             }
             lines.push(Line::raw(""));
             lines.push(Line::from(vec![Span::styled("Header", label.patch(header_style))]));
-            lines.extend(json_lines(&signed.header, app.now, header_style, theme));
+            lines.extend(json_lines(&signed.header_text, app.now, header_style, theme));
             lines.push(Line::from(vec![Span::styled("Payload", label.patch(payload_style))]));
-            lines.extend(json_lines(&signed.payload, app.now, payload_style, theme));
+            lines.extend(json_lines(&signed.payload_text, app.now, payload_style, theme));
             let signature_bytes = signed.token.rsplit('.').next().map_or(0, |s| s.len() * 3 / 4);
             lines.push(Line::from(vec![
                 Span::styled("Signature ", label.patch(signature_style)),
