@@ -496,15 +496,34 @@ impl App {
     /// change.
     pub fn refresh_snippet(&mut self) {
         self.snippet_text = (|| {
-            let TokenState::Signed(signed) = &self.token else { return None };
+            let profile = self.current()?;
+            let flavor = self.flavor()?;
             let params = self.params();
-            let input = tokensmith::snippet::SnippetInput {
-                profile: self.current()?,
-                token: &signed.token,
-                payload: &signed.payload,
-                params: &params,
+            let server = self
+                .flavors()
+                .iter()
+                .any(|f| f.name == flavor && f.kind == tokensmith::snippet::FlavorKind::Server);
+            // Server code issues tokens itself: it needs the claims, not a token or a key.
+            let unsigned;
+            let (token, payload) = match &self.token {
+                TokenState::Signed(signed) => (signed.token.as_str(), &signed.payload),
+                _ if server => {
+                    let mut uuid = || uuid::Uuid::new_v4().to_string();
+                    let mut ctx =
+                        tokensmith::claims::BuildContext { now: self.now, uuid: &mut uuid, params: &params };
+                    let schema = tokensmith::claims::ClaimSchema {
+                        profile: &profile.id,
+                        fields: &profile.claims,
+                        allow_extra: profile.extra_claims,
+                    };
+                    let claims = assignments(profile, &self.state()).ok()?;
+                    unsigned = tokensmith::claims::build_payload(&schema, &claims, &mut ctx).ok()?;
+                    ("", &unsigned)
+                }
+                _ => return None,
             };
-            Some(tokensmith::snippet::render(&input, &self.flavor()?).unwrap_or_else(|e| e.to_string()))
+            let input = tokensmith::snippet::SnippetInput { profile, token, payload, params: &params };
+            Some(tokensmith::snippet::render(&input, &flavor).unwrap_or_else(|e| e.to_string()))
         })();
     }
 

@@ -602,3 +602,19 @@ fn the_snippet_is_derived_when_its_inputs_change_not_on_a_tick() {
     let TokenState::Signed(signed) = &app.token else { panic!("a token") };
     assert!(signed.payload_text.contains("\"aud\": \"https://tiledesk.com/projects/65f0\""));
 }
+
+#[test]
+fn server_flavours_need_no_key() {
+    let mut app = app("ticketping", Vec::new());
+    run(&mut app, [Action::ShowSnippet]);
+    assert_eq!(app.mode, Mode::Snippet, "the overlay opens without a token");
+    assert_eq!(app.snippet_text, None, "the page flavour needs a token");
+    while app.flavor().as_deref() != Some("node") {
+        run(&mut app, [Action::NextFlavor]);
+    }
+    let code = app.snippet_text.clone().expect("server code without a key");
+    assert!(
+        code.contains("function issueToken(user)") && code.contains("/api/ticketping/chat-jwt"),
+        "{code}"
+    );
+}

@@ -127,11 +127,10 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             None => app.set_status(Level::Error, "no token yet, so no snippet"),
         },
         Action::ShowSnippet => {
-            if app.snippet().is_some() {
+            // Server flavours need no token, so the overlay opens even before there is one.
+            if app.current().is_some() {
                 app.snippet_scroll = 0;
                 app.mode = Mode::Snippet;
-            } else {
-                app.set_status(Level::Error, "no token yet, so no snippet");
             }
         }
         Action::NextFlavor | Action::PrevFlavor => {

@@ -114,7 +114,9 @@ fn render_snippet(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         .into_iter()
         .find(|f| f.name == chosen)
         .map(|f| format!("{} · {}", f.kind, f.description));
-    let text = app.snippet().unwrap_or_default();
+    let text = app.snippet().unwrap_or_else(|| {
+        "No token yet, and this page snippet needs one: add a key in Keys (3).\nThe server flavours need none: → to choose one.".to_string()
+    });
     let mut lines: Vec<Line> =
         vec![Line::from(tabs), Line::styled(description.unwrap_or_default(), theme.dim()), Line::raw("")];
     lines.extend(text.lines().map(|l| Line::raw(l.to_string())));
