@@ -618,3 +618,26 @@ fn server_flavours_need_no_key() {
         "{code}"
     );
 }
+
+#[test]
+fn the_life_line_shows_now_exp_and_the_vendors_maximum() {
+    use super::view::token::life_line;
+    let theme = super::view::Theme { color: true };
+    let tiledesk = ProfileSet::load(None).get("tiledesk").expect("tiledesk").clone();
+    let payload = |iat: i64, exp: i64| {
+        serde_json::json!({ "iat": iat, "exp": exp }).as_object().cloned().unwrap_or_default()
+    };
+    let text = |line: &ratatui::text::Line| line.spans.iter().map(|s| s.content.as_ref()).collect::<String>();
+    let line = life_line(&payload(NOW, NOW + 300), &tiledesk.time, NOW + 60, 100, &theme).expect("a line");
+    let shown = text(&line);
+    assert!(shown.starts_with("iat ") && shown.ends_with("  1m of 5m (┤ exp · │ max 10m)"), "{shown}");
+    let (now, exp, max) = (shown.find('●'), shown.find('┤'), shown.find('│'));
+    assert!(now < exp && exp < max, "now, then exp, then the maximum: {shown}");
+    // Past the maximum: the part beyond it is red.
+    let line = life_line(&payload(NOW, NOW + 900), &tiledesk.time, NOW, 100, &theme).expect("a line");
+    assert!(line.spans.iter().any(|s| s.style.fg == Some(Color::Red)), "{}", text(&line));
+    // No iat or nbf, or no room: no line rather than a wrong one.
+    let exp_only = serde_json::json!({ "exp": NOW }).as_object().cloned().unwrap_or_default();
+    assert!(life_line(&exp_only, &tiledesk.time, NOW, 100, &theme).is_none());
+    assert!(life_line(&payload(NOW, NOW + 300), &tiledesk.time, NOW, 20, &theme).is_none());
+}

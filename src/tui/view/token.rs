@@ -31,6 +31,69 @@ pub fn countdown(exp: i64, now: i64, theme: &Theme) -> Span<'static> {
     }
 }
 
+/// The token's life on one line: from `iat` (or `nbf`) through now to `exp`, with the vendor's
+/// maximum lifetime marked, so a wrong time shows at a glance:
+/// `iat ━━━━━━●────────┤      │  1m 12s of 5m (┤ exp · │ max 10m)`. The part past the maximum
+/// is red.
+pub fn life_line(
+    payload: &serde_json::Map<String, serde_json::Value>,
+    rules: &tokensmith::profile::TimeRules,
+    now: i64,
+    width: usize,
+    theme: &Theme,
+) -> Option<Line<'static>> {
+    let times = tokensmith::time_rules::Times::read(payload);
+    let (from, start) = match (times.iat_secs(), times.nbf_secs()) {
+        (Some(iat), _) => ("iat", iat),
+        (None, Some(nbf)) => ("nbf", nbf),
+        (None, None) => return None,
+    };
+    let exp = times.exp_secs().filter(|exp| *exp > start)?;
+    let lifetime = gap(exp, start);
+    let max = rules.max_lifetime.as_ref().map(|m| m.value.0);
+    let label = format!(
+        "  {} of {} (┤ exp{})",
+        human_duration(gap(now.clamp(start, exp), start)),
+        human_duration(lifetime),
+        max.map(|m| format!(" · │ max {}", human_duration(m))).unwrap_or_default()
+    );
+    let bar = width.saturating_sub(label.chars().count() + from.len() + 2).min(60);
+    if bar < 8 {
+        return None;
+    }
+    // The scale runs to exp, or to the maximum when that is later, so both can be seen.
+    let span = i128::from(max.map_or(lifetime, |m| m.max(lifetime))).max(1);
+    // Cell `c` covers [edge(c), edge(c + 1)); the last cell also holds its right edge.
+    let edge = |cell: usize| {
+        i128::from(start) + i128::try_from(cell).unwrap_or(0) * span / i128::try_from(bar).unwrap_or(1)
+    };
+    let (now, exp) = (i128::from(now), i128::from(exp));
+    let limit = max.map(|m| i128::from(start) + i128::from(m));
+    let mut spans = vec![Span::styled(format!("{from} "), theme.dim())];
+    for cell in 0..bar {
+        let (lo, hi) = (edge(cell), edge(cell + 1));
+        let last = cell + 1 == bar;
+        let inside = |t: i128| t >= lo && (t < hi || (last && t == hi));
+        let over = limit.is_some_and(|l| lo >= l && lo < exp);
+        let (symbol, color) = if inside(now) && now < exp {
+            ("●", Color::Cyan)
+        } else if inside(exp) {
+            ("┤", if over { Color::Red } else { Color::Gray })
+        } else if limit.is_some_and(inside) {
+            ("│", Color::Yellow)
+        } else if lo >= exp {
+            (" ", Color::Gray)
+        } else if hi <= now {
+            ("━", if over { Color::Red } else { Color::Cyan })
+        } else {
+            ("─", if over { Color::Red } else { Color::Gray })
+        };
+        spans.push(Span::styled(symbol, theme.fg(color)));
+    }
+    spans.push(Span::styled(label, theme.dim()));
+    Some(Line::from(spans))
+}
+
 fn part_colors(theme: &Theme) -> [Style; 3] {
     [theme.fg(Color::Red), theme.fg(Color::Magenta), theme.fg(Color::Cyan)]
 }
@@ -249,6 +312,11 @@ pub fn render_token(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             }
             if app.warnings.is_empty() && !expired && app.current().is_some() {
                 lines.push(Line::styled("✓ fits the profile's rules", theme.fg(Color::Green)));
+            }
+            if let Some(profile) = app.current()
+                && let Some(line) = life_line(&signed.payload, &profile.time, app.now, width, theme)
+            {
+                lines.push(line);
             }
             lines.push(Line::raw(""));
             lines.push(Line::from(vec![Span::styled("Header", label.patch(header_style))]));
