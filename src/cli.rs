@@ -132,6 +132,19 @@ needs none: it reads the secret or key from an environment variable, never embed
         #[arg(long)]
         json: bool,
     },
+    /// The last tokens copied from the workbench or pasted into its doctor, newest first
+    #[command(after_help = "\
+Examples:
+  tokensmith history
+  tokensmith history --json | jq '.[0].payload'
+
+Each entry keeps the header, payload, profile and time, never the token or a secret; the
+last 50 are kept in <data>/history.jsonl (`tokensmith paths` prints the folder).")]
+    History {
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -384,6 +397,7 @@ fn run(cli: Cli) -> Result<u8, CliError> {
         Command::Doctor(args) => verbs::doctor(&paths, &args, &mut io),
         Command::Snippet(args) => verbs::snippet(&paths, &args, &mut io),
         Command::Paths { json } => verbs::paths(&paths, json),
+        Command::History { json } => verbs::history(&paths, json, io.now),
     }
 }
 

@@ -68,6 +68,7 @@ pub fn load(paths: &Paths, now: i64) -> App {
     if let Some(first) = set.errors.first() {
         app.set_status(Level::Warning, format!("skipped profile file {first}"));
     }
+    app.history = tokensmith::history::load(&paths.data).unwrap_or_default();
     let mut returning = false;
     match session::load(&paths.data) {
         Ok(saved) => {
@@ -345,6 +346,11 @@ fn perform(
                 Err(e) => vec![Action::Notice(Level::Error, e)],
             }
         }
+        Effect::RecordHistory(entry) => tokensmith::history::record(&paths.data, *entry)
+            .err()
+            .map(|e| Action::Notice(Level::Warning, format!("the history was not saved: {e}")))
+            .into_iter()
+            .collect(),
         Effect::SaveSession => session::save(&paths.data, app)
             .err()
             .map(|e| Action::Notice(Level::Warning, e))

@@ -618,3 +618,27 @@ fn sign_builds_claims_from_params_and_names_every_broken_rule() {
         .code(2)
         .stderr(contains("18446744073709551615s").or(contains("past any date")));
 }
+
+#[test]
+fn history_lists_what_the_workbench_kept_newest_first() {
+    let env = Env::new();
+    env.cmd().arg("history").assert().success().stderr(contains("no history yet"));
+    let data = env.home.path().join("data");
+    for (at, email) in [(1_767_225_600, "ada@example.com"), (1_767_225_660, "grace@example.org")] {
+        let entry = tokensmith::history::Entry {
+            at,
+            origin: tokensmith::history::Origin::Made,
+            profile: "ticketping".into(),
+            header: serde_json::json!({"alg": "HS256"}).as_object().cloned().unwrap_or_default(),
+            payload: serde_json::json!({"email": email}).as_object().cloned().unwrap_or_default(),
+        };
+        tokensmith::history::record(&data, entry).expect("records");
+    }
+    let out = env.ok(&["history"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let (grace, ada) = (text.find("grace@example.org"), text.find("ada@example.com"));
+    assert!(grace.is_some() && grace < ada, "newest first: {text}");
+    let json = stdout_json(&env.ok(&["history", "--json"]));
+    assert_eq!(json[0]["payload"]["email"], "grace@example.org");
+    assert_eq!(json[0]["origin"], "made");
+}

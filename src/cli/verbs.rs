@@ -636,3 +636,45 @@ pub fn doctor(paths: &Paths, args: &DoctorArgs, io: &mut Io) -> Result<u8, CliEr
     }
     Ok(code)
 }
+
+pub fn history(paths: &Paths, json: bool, now: i64) -> Result<u8, CliError> {
+    let mut entries = tokensmith::history::load(&paths.data)?;
+    entries.reverse();
+    if json {
+        print_json(&entries)?;
+        return Ok(0);
+    }
+    if entries.is_empty() {
+        eprintln!(
+            "no history yet: tokens copied in the workbench (c) or pasted into its doctor (t) appear here"
+        );
+        return Ok(0);
+    }
+    for entry in &entries {
+        let who: Vec<String> = ["sub", "email", "external_id", "user_id", "name", "_id"]
+            .iter()
+            .filter_map(|k| {
+                entry
+                    .payload
+                    .get(*k)
+                    .map(|v| format!("{k}={}", v.as_str().map_or_else(|| v.to_string(), str::to_string)))
+            })
+            .take(2)
+            .collect();
+        println!(
+            "{}  {:<7} {:<14} {}",
+            tokensmith::time::relative(entry.at, now),
+            match entry.origin {
+                tokensmith::history::Origin::Made => "made",
+                tokensmith::history::Origin::Pasted => "pasted",
+            },
+            entry.profile,
+            if who.is_empty() {
+                serde_json::Value::Object(entry.payload.clone()).to_string()
+            } else {
+                who.join(" ")
+            }
+        );
+    }
+    Ok(0)
+}

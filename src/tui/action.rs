@@ -53,6 +53,8 @@ pub enum Action {
     CloseDoctor,
     /// Copy the token.
     CopyToken,
+    /// Show the tokens copied or pasted before.
+    ShowHistory,
     /// Copy the snippet.
     CopySnippet,
     /// Show the snippet overlay.
@@ -112,4 +114,6 @@ pub enum Effect {
     ImportFile { name: String, path: String },
     /// Save the session (last profile, key, claim values).
     SaveSession,
+    /// Append a token's header and payload to the history file.
+    RecordHistory(Box<tokensmith::history::Entry>),
 }

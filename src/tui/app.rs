@@ -138,6 +138,8 @@ pub enum Mode {
     Help,
     /// The snippet overlay.
     Snippet,
+    /// The history overlay: tokens copied or pasted before.
+    History,
     /// A yes/no question.
     Confirm(Confirm),
 }
@@ -239,6 +241,10 @@ pub struct App {
     pub snippet_scroll: u16,
     /// Index into the profile's snippet flavours.
     pub snippet_flavor: usize,
+    /// The last tokens copied or pasted, oldest first (`<data>/history.jsonl`).
+    pub history: Vec<tokensmith::history::Entry>,
+    /// The history entry shown, counted from the newest.
+    pub history_selected: usize,
     /// The chosen snippet, derived by [`App::refresh_snippet`].
     pub snippet_text: Option<String>,
     pub kind_choice: usize,
@@ -278,6 +284,8 @@ impl App {
             token_scroll: 0,
             snippet_scroll: 0,
             snippet_flavor: 0,
+            history: Vec::new(),
+            history_selected: 0,
             snippet_text: None,
             kind_choice: 0,
             spinner: 0,

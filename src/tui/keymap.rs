@@ -102,6 +102,7 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Global, &[key('S')], Action::ShowSnippet, "show snippet"),
     bind!(Global, &[key('R')], Action::Resign, "re-sign now"),
     bind!(Global, &[key('t')], Action::OpenDoctor, "doctor: paste a token"),
+    bind!(Global, &[key('h')], Action::ShowHistory, "history"),
     bind!(Global, &[code(KeyCode::Esc)], Action::CloseDoctor, "close the doctor"),
     bind!(Global, &[code(KeyCode::Tab)], Action::FocusNext, "next pane"),
     bind!(Global, &[code(KeyCode::BackTab)], Action::FocusPrev, "previous pane"),
@@ -171,6 +172,12 @@ pub fn action_for(app: &App, event: &KeyEvent) -> Option<Action> {
             KeyCode::Char('s') | KeyCode::Char('c') => Some(Action::CopySnippet),
             KeyCode::Right | KeyCode::Tab | KeyCode::Char('l') => Some(Action::NextFlavor),
             KeyCode::Left | KeyCode::BackTab | KeyCode::Char('h') => Some(Action::PrevFlavor),
+            _ => None,
+        },
+        Mode::History => match event.code {
+            KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('h') => Some(Action::Cancel),
+            KeyCode::Up | KeyCode::Char('k') => Some(Action::SelectPrev),
+            KeyCode::Down | KeyCode::Char('j') => Some(Action::SelectNext),
             _ => None,
         },
         Mode::PickKind => match event.code {

@@ -241,7 +241,8 @@ fn an_rsa_profile_without_an_rsa_key_says_what_to_do() {
 fn copying_asks_the_loop_for_the_clipboard() {
     let mut app = app("tiledesk", vec![demo_key()]);
     let effects = run(&mut app, [Action::CopyToken]);
-    assert_eq!(effects, vec![Effect::Copy { text: token(&app), what: "the token".into() }]);
+    assert_eq!(effects.first(), Some(&Effect::Copy { text: token(&app), what: "the token".into() }));
+    assert!(matches!(effects.get(1), Some(Effect::RecordHistory(_))), "and it goes into the history");
     let effects = run(&mut app, [Action::CopySnippet]);
     match effects.as_slice() {
         [Effect::Copy { text, what }] => {
@@ -640,4 +641,36 @@ fn the_life_line_shows_now_exp_and_the_vendors_maximum() {
     let exp_only = serde_json::json!({ "exp": NOW }).as_object().cloned().unwrap_or_default();
     assert!(life_line(&exp_only, &tiledesk.time, NOW, 100, &theme).is_none());
     assert!(life_line(&payload(NOW, NOW + 300), &tiledesk.time, NOW, 20, &theme).is_none());
+}
+
+#[test]
+fn copied_and_pasted_tokens_go_into_the_history() {
+    let mut app = app("ticketping", vec![demo_key()]);
+    let effects = run(&mut app, [Action::CopyToken]);
+    assert!(effects.iter().any(|e| matches!(e, Effect::RecordHistory(_))));
+    assert!(
+        run(&mut app, [Action::CopyToken]).iter().all(|e| !matches!(e, Effect::RecordHistory(_))),
+        "a repeat is one entry"
+    );
+    let mut actions = vec![Action::OpenDoctor, Action::Paste(token(&app))];
+    actions.push(Action::Submit);
+    run(&mut app, actions);
+    // the same token pasted back is the same entry; a different one is new
+    assert_eq!(app.history.len(), 1);
+    run(&mut app, [Action::CloseDoctor]);
+    edit_row(&mut app, 1, "grace@example.org");
+    run(&mut app, [Action::CopyToken]);
+    assert_eq!(app.history.len(), 2);
+    assert!(
+        app.history.iter().all(|e| !serde_json::to_string(e).unwrap_or_default().contains(&token(&app))),
+        "never the token"
+    );
+    run(&mut app, [Action::ShowHistory]);
+    assert_eq!(app.mode, Mode::History);
+    snapshot!("history_120x40", app, 120, 40);
+    snapshot!("history_80x24", app, 80, 24);
+    run(&mut app, [Action::SelectNext]);
+    assert_eq!(app.history_selected, 1);
+    run(&mut app, [Action::Cancel]);
+    assert_eq!(app.mode, Mode::Normal);
 }

@@ -112,7 +112,15 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::CopyToken => match &app.token {
             TokenState::Signed(s) => {
-                effects.push(Effect::Copy { text: s.token.clone(), what: "the token".into() })
+                effects.push(Effect::Copy { text: s.token.clone(), what: "the token".into() });
+                let entry = tokensmith::history::Entry {
+                    at: app.now,
+                    origin: tokensmith::history::Origin::Made,
+                    profile: app.current().map(|p| p.id.clone()).unwrap_or_default(),
+                    header: s.header.clone(),
+                    payload: s.payload.clone(),
+                };
+                remember(app, entry, &mut effects);
             }
             TokenState::NoKey(why) | TokenState::Error(why) => {
                 let text = format!("nothing to copy: {why}");
@@ -139,6 +147,10 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             app.snippet_flavor = (app.snippet_flavor + step) % count;
             app.snippet_scroll = 0;
             app.refresh_snippet();
+        }
+        Action::ShowHistory => {
+            app.history_selected = 0;
+            app.mode = Mode::History;
         }
         Action::ShowHelp => {
             app.snippet_scroll = 0;
@@ -228,6 +240,10 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
 fn select(app: &mut App, delta: isize, effects: &mut Vec<Effect>) -> bool {
     if app.mode == Mode::PickKind {
         app.kind_choice = step(app.kind_choice, delta, GenKind::ALL.len());
+        return false;
+    }
+    if app.mode == Mode::History {
+        app.history_selected = step(app.history_selected, delta, app.history.len());
         return false;
     }
     match app.focus {
@@ -375,7 +391,7 @@ fn submit(app: &mut App, effects: &mut Vec<Effect>, changed: &mut bool) {
     let mode = std::mem::replace(&mut app.mode, Mode::Normal);
     app.input = Input::default();
     match mode {
-        Mode::Normal | Mode::Help | Mode::Snippet | Mode::Filter => {}
+        Mode::Normal | Mode::Help | Mode::Snippet | Mode::History | Mode::Filter => {}
         Mode::Editing(EditTarget::Row(row)) => {
             let profile = app.current().cloned();
             if let (Some(p), Some(state)) = (profile, app.state_mut()) {
@@ -402,6 +418,16 @@ fn submit(app: &mut App, effects: &mut Vec<Effect>, changed: &mut bool) {
             if value.trim().is_empty() {
                 app.doctor_input = None;
             } else {
+                if let Ok(decoded) = tokensmith::token::decode(&value) {
+                    let entry = tokensmith::history::Entry {
+                        at: app.now,
+                        origin: tokensmith::history::Origin::Pasted,
+                        profile: app.current().map(|p| p.id.clone()).unwrap_or_default(),
+                        header: decoded.header,
+                        payload: decoded.payload,
+                    };
+                    remember(app, entry, effects);
+                }
                 app.doctor_input = Some(value.to_string());
                 app.focus = Pane::Token;
                 app.token_scroll = 0;
@@ -486,6 +512,17 @@ fn submit(app: &mut App, effects: &mut Vec<Effect>, changed: &mut bool) {
             start_generation(app, GenKind::Hmac, "demo".into(), note, effects);
         }
     }
+}
+
+/// Keeps a token's header and payload in the history (in memory now, on disk by the loop).
+fn remember(app: &mut App, entry: tokensmith::history::Entry, effects: &mut Vec<Effect>) {
+    if app.history.last().is_some_and(|last| last.payload == entry.payload && last.header == entry.header) {
+        return;
+    }
+    app.history.push(entry.clone());
+    let excess = app.history.len().saturating_sub(tokensmith::history::LIMIT);
+    app.history.drain(..excess);
+    effects.push(Effect::RecordHistory(Box::new(entry)));
 }
 
 fn new_name(app: &mut App, value: &str) -> Option<String> {

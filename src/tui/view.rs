@@ -164,6 +164,7 @@ fn render_footer(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             keymap::EDITING_KEYS.iter().take(4).map(|(k, l)| (k.to_string(), l.to_string())).collect()
         }
         Mode::Help => vec![("↑↓".into(), "scroll".into()), ("Esc".into(), "close".into())],
+        Mode::History => vec![("↑↓".into(), "choose".into()), ("Esc".into(), "close".into())],
         Mode::Snippet => {
             vec![("↑↓".into(), "scroll".into()), ("s".into(), "copy".into()), ("Esc".into(), "close".into())]
         }

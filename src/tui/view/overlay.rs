@@ -32,6 +32,7 @@ pub fn render_overlay(app: &App, theme: &Theme, frame: &mut Frame) {
     match &app.mode {
         Mode::Help => render_help(app, theme, frame, area),
         Mode::Snippet => render_snippet(app, theme, frame, area),
+        Mode::History => render_history(app, theme, frame, area),
         Mode::Prompt(prompt) => render_prompt(app, theme, frame, area, prompt),
         Mode::PickKind => render_kinds(app, theme, frame, area),
         Mode::Confirm(question) => render_confirm(theme, frame, area, question),
@@ -93,6 +94,59 @@ fn render_help(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     frame.render_widget(Clear, rect);
     let block = boxed(theme, "Keys · Esc to close");
     frame.render_widget(Paragraph::new(help_lines(theme)).block(block).scroll((app.snippet_scroll, 0)), rect);
+}
+
+fn render_history(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let rect = centered(area, area.width.saturating_sub(4), area.height.saturating_sub(2));
+    frame.render_widget(Clear, rect);
+    let block = boxed(theme, "History · the last tokens copied (made) or pasted · ↑↓ · Esc close");
+    let mut lines: Vec<Line> = Vec::new();
+    if app.history.is_empty() {
+        lines.push(Line::styled(
+            "Nothing yet: a token copied with c, or pasted into the doctor with t, is kept here (never the token or a secret: its header and payload).",
+            theme.dim(),
+        ));
+    }
+    let newest_first: Vec<&tokensmith::history::Entry> = app.history.iter().rev().collect();
+    let list_rows = usize::from(rect.height.saturating_sub(2) / 3).max(3);
+    let skip = app.history_selected.saturating_sub(list_rows.saturating_sub(1));
+    for (i, entry) in newest_first.iter().enumerate().skip(skip).take(list_rows) {
+        let who: Vec<String> = ["sub", "email", "external_id", "user_id", "name", "_id"]
+            .iter()
+            .filter_map(|k| {
+                entry
+                    .payload
+                    .get(*k)
+                    .map(|v| format!("{k}={}", v.as_str().map_or_else(|| v.to_string(), str::to_string)))
+            })
+            .take(2)
+            .collect();
+        let origin = match entry.origin {
+            tokensmith::history::Origin::Made => "made",
+            tokensmith::history::Origin::Pasted => "pasted",
+        };
+        let text = format!(
+            "{:<10} {origin:<7} {:<14} {}",
+            tokensmith::time::relative(entry.at, app.now),
+            entry.profile,
+            who.join(" ")
+        );
+        let style = if i == app.history_selected { theme.selected() } else { Style::new() };
+        lines.push(Line::styled(text, style));
+    }
+    if let Some(entry) = newest_first.get(app.history_selected) {
+        lines.push(Line::raw(""));
+        let json = |map: &serde_json::Map<String, serde_json::Value>| {
+            serde_json::to_string_pretty(map).unwrap_or_default()
+        };
+        lines.push(Line::styled(
+            format!("{} · {}", tokensmith::time::utc(entry.at).unwrap_or_default(), entry.profile),
+            theme.dim(),
+        ));
+        lines.extend(json(&entry.header).lines().map(|l| Line::raw(l.to_string())));
+        lines.extend(json(&entry.payload).lines().map(|l| Line::raw(l.to_string())));
+    }
+    frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), rect);
 }
 
 fn render_snippet(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
