@@ -309,6 +309,13 @@ fn deleting_and_revealing_a_key() {
     assert_eq!(run(&mut app, [Action::Submit]), vec![Effect::StoreRemove("demo".into())]);
     run(&mut app, [Action::RevealSecret]);
     assert!(app.keys.revealed.is_some());
+    // The whole secret shows in an overlay, even where the Keys column is narrow.
+    let shown = screen(&app, 80, 24);
+    let text: String = shown.backend().buffer().content().iter().map(|c| c.symbol()).collect();
+    assert!(text.contains("demo-secret-for-snapshots-0123456789"), "{text}");
+    assert!(text.contains("hidden again in 10s"), "{text}");
+    insta::assert_snapshot!("reveal_80x24", screen(&app, 80, 24).backend());
+    insta::assert_snapshot!("reveal_120x40", screen(&app, 120, 40).backend());
     run(&mut app, [Action::Tick(NOW + 9)]);
     assert!(app.keys.revealed.is_some());
     run(&mut app, [Action::Tick(NOW + 10)]);

@@ -46,13 +46,8 @@ pub fn render_keys(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     for (index, entry) in app.keys.entries.iter().enumerate().skip(skip) {
         let marker = if active.as_deref() == Some(&entry.name) { "●" } else { " " };
         let revealed = app.keys.revealed.as_ref().is_some_and(|(name, _)| name == &entry.name);
-        let secret = if revealed && entry.kind == EntryKind::HMAC_SECRET {
-            String::from_utf8_lossy(entry.material.expose()).into_owned()
-        } else if revealed {
-            "(see `tokensmith keys show --reveal`)".into()
-        } else {
-            entry.masked()
-        };
+        // The whole secret shows in the overlay only; the row says so.
+        let secret = if revealed { "(shown above)".to_string() } else { entry.masked() };
         let head = format!("{marker} {} ", entry.name);
         let kind = format!("{} ", short_kind(entry.kind));
         let selected = index == app.keys.selected && app.focus == Pane::Keys;

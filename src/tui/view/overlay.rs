@@ -36,8 +36,32 @@ pub fn render_overlay(app: &App, theme: &Theme, frame: &mut Frame) {
         Mode::Prompt(prompt) => render_prompt(app, theme, frame, area, prompt),
         Mode::PickKind => render_kinds(app, theme, frame, area),
         Mode::Confirm(question) => render_confirm(theme, frame, area, question),
+        Mode::Normal => render_reveal(app, theme, frame, area),
         _ => {}
     }
+}
+
+/// `v` in Keys: the whole secret (or private key) in an overlay until its time is up; the row
+/// itself stays masked, and nothing else shows it.
+fn render_reveal(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let Some((name, until)) = &app.keys.revealed else { return };
+    let Some(entry) = app.keys.entries.iter().find(|e| &e.name == name) else { return };
+    let text = String::from_utf8_lossy(entry.material.expose()).into_owned();
+    let lines_needed = u16::try_from(text.lines().count()).unwrap_or(u16::MAX).saturating_add(4);
+    let rect = centered(
+        area,
+        area.width.saturating_sub(4).min(100),
+        lines_needed.min(area.height.saturating_sub(2)),
+    );
+    frame.render_widget(Clear, rect);
+    let left = until.saturating_sub(app.now).max(0);
+    let title = format!("'{name}' · {} · hidden again in {left}s", entry.kind);
+    let mut lines = vec![Line::styled("Visible to anyone who can see this screen.", theme.dim())];
+    lines.extend(
+        text.lines()
+            .map(|l| Line::styled(l.to_string(), theme.fg(Color::Yellow).add_modifier(Modifier::BOLD))),
+    );
+    frame.render_widget(Paragraph::new(lines).block(boxed(theme, &title)).wrap(Wrap { trim: false }), rect);
 }
 
 /// The help lines, grouped by where the keys apply.
