@@ -681,3 +681,17 @@ fn copied_and_pasted_tokens_go_into_the_history() {
     run(&mut app, [Action::Cancel]);
     assert_eq!(app.mode, Mode::Normal);
 }
+
+#[test]
+fn words_wrap_without_splitting_characters() {
+    use super::view::profiles::wrap_words;
+    assert_eq!(
+        wrap_words("the shared secret comes from Project Settings", 12),
+        ["the shared", "secret comes", "from Project", "Settings"]
+    );
+    assert_eq!(
+        wrap_words("ünïcödé-wörd-longer-than-width", 8),
+        ["ünïcödé-", "wörd-lon", "ger-than", "-width"]
+    );
+    assert_eq!(wrap_words("", 5), Vec::<String>::new());
+}

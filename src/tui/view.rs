@@ -3,7 +3,7 @@
 mod claims;
 mod keys;
 pub mod overlay;
-mod profiles;
+pub mod profiles;
 pub mod token;
 
 use ratatui::Frame;
@@ -50,7 +50,8 @@ impl Areas {
 pub fn layout(area: Rect, claim_rows: usize) -> Areas {
     let [main, status, footer] =
         Layout::vertical([Constraint::Min(8), Constraint::Length(1), Constraint::Length(1)]).areas(area);
-    let left_width = (area.width * 3 / 10).clamp(22, 34);
+    // The left column grows with the terminal (notes and key rows get room), up to 48.
+    let left_width = (area.width * 3 / 10).clamp(22, 48);
     let [left, right] = Layout::horizontal([Constraint::Length(left_width), Constraint::Min(30)]).areas(main);
     let [profiles, keys] =
         Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(left);

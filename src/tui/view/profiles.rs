@@ -57,9 +57,11 @@ pub fn render_profiles(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) 
         if let Some(skew) = &t.iat_skew {
             brief.push(format!("iat skew {}", human_duration(skew.value.0)));
         }
-        brief.extend(p.notes.iter().take(room.saturating_sub(brief.len() + 1)).cloned());
-        for text in brief.into_iter().take(room - 1) {
-            lines.push(Line::styled(format!(" {}", fit(&text, width.saturating_sub(1))), theme.dim()));
+        brief.extend(p.notes.iter().cloned());
+        // Notes are wrapped, not cut: they hold what a support engineer must know.
+        let wrapped = brief.iter().flat_map(|text| wrap_words(text, width.saturating_sub(2)));
+        for text in wrapped.take(room.saturating_sub(1)) {
+            lines.push(Line::styled(format!(" {text}"), theme.dim()));
         }
     }
     if filter_line {
@@ -78,4 +80,31 @@ pub fn render_profiles(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) 
         }
     }
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// Text broken into lines of at most `width` characters at spaces (a longer word is cut).
+pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let needed = line.chars().count() + usize::from(!line.is_empty()) + word.chars().count();
+        if needed > width && !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+        while line.chars().count() > width {
+            let head: String = line.chars().take(width).collect();
+            let tail: String = line.chars().skip(width).collect();
+            lines.push(head);
+            line = tail;
+        }
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
 }
