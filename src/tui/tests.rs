@@ -183,10 +183,22 @@ fn free_claims_keep_their_json_type_where_the_profile_allows_them() {
     run(&mut app, [Action::DeleteClaim]);
     assert!(!payload(&app).contains_key("User ID"));
 
+    // Talla takes no extra claims, but the registered ones may be added, as with `sign`.
     let mut talla = self::app("talla", vec![demo_key()]);
-    run(&mut talla, [Action::AddClaim]);
+    talla.focus = Pane::Claims;
+    let mut actions = vec![Action::AddClaim];
+    actions.extend(typing("nickname"));
+    actions.push(Action::Submit);
+    run(&mut talla, actions);
     assert_eq!(talla.mode, Mode::Normal);
-    assert_eq!(talla.status.as_ref().map(|s| s.level), Some(Level::Warning));
+    assert_eq!(talla.status.as_ref().map(|s| s.level), Some(Level::Error));
+    let mut actions = vec![Action::AddClaim];
+    actions.extend(typing("sub"));
+    actions.push(Action::Submit);
+    actions.extend(typing("user-42"));
+    actions.push(Action::Submit);
+    run(&mut talla, actions);
+    assert_eq!(payload(&talla)["sub"], "user-42");
 }
 
 #[test]

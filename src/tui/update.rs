@@ -35,20 +35,24 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 app.mode = Mode::Editing(EditTarget::Row(row));
             }
         }
-        Action::AddClaim => match app.current() {
-            Some(p) if p.extra_claims => {
+        Action::AddClaim => {
+            // Any claim where the profile takes extra ones; elsewhere the registered claims
+            // (iss, sub, aud, exp, nbf, iat, jti), which every profile allows, as sign does.
+            if let Some(p) = app.current() {
+                let hint = if p.extra_claims {
+                    "name of the new claim".to_string()
+                } else {
+                    format!(
+                        "{} takes only its own claims and the registered ones: {}",
+                        p.name,
+                        tokensmith::claims::REGISTERED.join(", ")
+                    )
+                };
+                app.set_status(Level::Info, hint);
                 app.input = Input::default();
                 app.mode = Mode::Editing(EditTarget::NewClaimName);
             }
-            Some(p) => {
-                let text = format!(
-                    "{} takes no extra claims; only registered ones (exp, iat, sub...) can be added with the CLI",
-                    p.name
-                );
-                app.set_status(Level::Warning, text);
-            }
-            None => {}
-        },
+        }
         Action::DeleteClaim | Action::ResetRow => {
             let row = app.rows().get(app.claim_row).copied();
             let profile = app.current().cloned();
@@ -438,8 +442,18 @@ fn submit(app: &mut App, effects: &mut Vec<Effect>, changed: &mut bool) {
             let name = value.trim().to_string();
             let taken = app.state().extras.iter().any(|(n, _)| n == &name)
                 || app.current().is_some_and(|p| p.claims.iter().any(|f| f.path.to_string() == name));
+            let allowed = app.current().is_some_and(|p| p.extra_claims)
+                || tokensmith::claims::REGISTERED.contains(&name.as_str());
             match name.parse::<tokensmith::claims::ClaimPath>() {
                 Err(e) => app.set_status(Level::Error, e),
+                Ok(_) if !allowed => {
+                    let text = format!(
+                        "'{name}' is not a claim of {}: it takes only its own and the registered ones ({})",
+                        app.current().map(|p| p.name.clone()).unwrap_or_default(),
+                        tokensmith::claims::REGISTERED.join(", ")
+                    );
+                    app.set_status(Level::Error, text);
+                }
                 Ok(_) if taken => {
                     app.set_status(Level::Error, format!("'{name}' is already a claim: edit it instead"))
                 }
