@@ -76,6 +76,33 @@ pub struct KeyEntry {
     pub material: Secret,
 }
 
+/// A change to an entry's labels: each field given replaces the old one; an empty kid or
+/// profile clears it. The CLI's `keys set` and the workbench's Keys pane both use it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EntryChange {
+    /// The kid for token headers.
+    pub kid: Option<String>,
+    /// The vendor profile it belongs to.
+    pub profile: Option<String>,
+    /// A note.
+    pub note: Option<String>,
+}
+
+impl EntryChange {
+    /// Applies the change.
+    pub fn apply(&self, entry: &mut KeyEntry) {
+        if let Some(kid) = &self.kid {
+            entry.kid = (!kid.is_empty()).then(|| kid.clone());
+        }
+        if let Some(profile) = &self.profile {
+            entry.profile = (!profile.is_empty()).then(|| profile.clone());
+        }
+        if let Some(note) = &self.note {
+            entry.note.clone_from(note);
+        }
+    }
+}
+
 /// Entries compare field by field, the material in constant time (`Secret` has no `==`).
 impl PartialEq for KeyEntry {
     fn eq(&self, other: &Self) -> bool {
@@ -466,6 +493,24 @@ impl StoreDir {
     }
 
     /// Renames an entry; the new name must be free.
+    /// Changes an entry's kid, profile or note (an empty text clears kid and profile).
+    pub fn set(
+        &self,
+        passphrase: Option<&Secret>,
+        name: &str,
+        change: &EntryChange,
+    ) -> Result<(), StoreError> {
+        self.update(passphrase, None, |entries| {
+            let known = entries.iter().map(|e| e.name.as_str()).collect::<Vec<_>>().join(", ");
+            let entry = entries
+                .iter_mut()
+                .find(|e| e.name == name)
+                .ok_or_else(|| StoreError::NotFound { name: name.to_string(), known })?;
+            change.apply(entry);
+            Ok(())
+        })
+    }
+
     pub fn rename(&self, passphrase: Option<&Secret>, old: &str, new: &str) -> Result<(), StoreError> {
         check_name(new)?;
         self.update(passphrase, None, |entries| {

@@ -334,6 +334,16 @@ fn perform(
             Err(e) => vec![Action::Notice(Level::Error, e.to_string())],
         },
         Effect::StoreReload => vec![reload(store)],
+        Effect::StoreRename { old, new } => match store.rename(pass, &old, &new) {
+            Ok(()) => {
+                vec![reload(store), Action::Notice(Level::Success, format!("renamed '{old}' to '{new}'"))]
+            }
+            Err(e) => vec![Action::Notice(Level::Error, e.to_string())],
+        },
+        Effect::StoreSet { name, change } => match store.set(pass, &name, &change) {
+            Ok(()) => vec![reload(store), Action::Notice(Level::Success, format!("updated '{name}'"))],
+            Err(e) => vec![Action::Notice(Level::Error, e.to_string())],
+        },
         Effect::ImportFile { name, path } => {
             let path = expand_home(&path);
             let result = std::fs::read_to_string(&path)

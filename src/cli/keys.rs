@@ -180,16 +180,16 @@ pub struct Meta {
 }
 
 impl Meta {
+    fn change(&self) -> tokensmith::store::EntryChange {
+        tokensmith::store::EntryChange {
+            kid: self.kid.clone(),
+            profile: self.profile.clone(),
+            note: self.note.clone(),
+        }
+    }
+
     fn apply(&self, entry: &mut KeyEntry) {
-        if let Some(kid) = &self.kid {
-            entry.kid = (!kid.is_empty()).then(|| kid.clone());
-        }
-        if let Some(profile) = &self.profile {
-            entry.profile = (!profile.is_empty()).then(|| profile.clone());
-        }
-        if let Some(note) = &self.note {
-            entry.note = note.clone();
-        }
+        self.change().apply(entry);
     }
 }
 
@@ -258,15 +258,7 @@ pub fn run(command: &KeysCommand, io: &mut Io) -> Result<u8, CliError> {
         KeysCommand::Export { name, format, private } => export_key(&store, name, format, *private),
         KeysCommand::Set { name, meta } => {
             let pass = passphrase(&store)?;
-            store.update(pass.as_ref(), None, |entries| {
-                let known = entries.iter().map(|e| e.name.as_str()).collect::<Vec<_>>().join(", ");
-                let entry = entries
-                    .iter_mut()
-                    .find(|e| &e.name == name)
-                    .ok_or_else(|| tokensmith::store::StoreError::NotFound { name: name.clone(), known })?;
-                meta.apply(entry);
-                Ok(())
-            })?;
+            store.set(pass.as_ref(), name, &meta.change())?;
             eprintln!("updated '{name}'");
             Ok(0)
         }

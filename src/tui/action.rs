@@ -35,6 +35,16 @@ pub enum Action {
     UseKey,
     /// Start the new-secret prompt.
     NewSecret,
+    /// Rename the selected key.
+    RenameKey,
+    /// Set the selected key's kid.
+    SetKeyKid,
+    /// Set the selected key's note.
+    SetKeyNote,
+    /// Tie the selected key to the current profile (or untie it).
+    ToggleKeyProfile,
+    /// Ask for the store's passphrase (again).
+    Unlock,
     /// Start the import prompt.
     ImportKey,
     /// Open the key-kind picker.
@@ -108,6 +118,10 @@ pub enum Effect {
     StoreAdd(Box<KeyEntry>),
     /// Remove an entry from the store.
     StoreRemove(String),
+    /// Rename an entry.
+    StoreRename { old: String, new: String },
+    /// Change an entry's kid, profile or note.
+    StoreSet { name: String, change: tokensmith::store::EntryChange },
     /// Re-read the store (with the passphrase, if one was given).
     StoreReload,
     /// Read a key file and add it to the store under this name.

@@ -91,6 +91,12 @@ pub enum Prompt {
     GenerateName(GenKind),
     /// The store's passphrase.
     Passphrase,
+    /// A new name for this key.
+    Rename(String),
+    /// The kid of this key.
+    Kid(String),
+    /// The note of this key.
+    Note(String),
 }
 
 impl Prompt {
@@ -101,7 +107,12 @@ impl Prompt {
             Prompt::ImportName => "Import a key: name".into(),
             Prompt::ImportSource(name) => format!("Import '{name}': a file path, or paste the PEM or JWK"),
             Prompt::GenerateName(kind) => format!("Generate {kind}: name"),
-            Prompt::Passphrase => "The key store is locked: passphrase".into(),
+            Prompt::Passphrase => {
+                "The key store is locked: passphrase (Esc: later, u in Keys asks again)".into()
+            }
+            Prompt::Rename(name) => format!("Rename '{name}' to"),
+            Prompt::Kid(name) => format!("kid of '{name}' (empty: none)"),
+            Prompt::Note(name) => format!("Note on '{name}'"),
         }
     }
 

@@ -707,3 +707,33 @@ fn words_wrap_without_splitting_characters() {
     );
     assert_eq!(wrap_words("", 5), Vec::<String>::new());
 }
+
+#[test]
+fn the_keys_pane_renames_labels_and_ties_keys_like_keys_set() {
+    let mut app = app("tiledesk", vec![demo_key()]);
+    app.focus = Pane::Keys;
+    let mut actions = vec![Action::RenameKey, Action::Edit(InputRequest::DeleteLine)];
+    actions.extend(typing("acme-staging"));
+    actions.push(Action::Submit);
+    let effects = run(&mut app, actions);
+    assert_eq!(effects, vec![Effect::StoreRename { old: "demo".into(), new: "acme-staging".into() }]);
+    let mut actions = vec![Action::SetKeyKid];
+    actions.extend(typing("app_123"));
+    actions.push(Action::Submit);
+    let effects = run(&mut app, actions);
+    assert!(
+        matches!(&effects[..], [Effect::StoreSet { name, change }] if name == "demo" && change.kid.as_deref() == Some("app_123")),
+        "{effects:?}"
+    );
+    let effects = run(&mut app, [Action::ToggleKeyProfile]);
+    assert!(
+        matches!(&effects[..], [Effect::StoreSet { change, .. }] if change.profile.as_deref() == Some("tiledesk")),
+        "{effects:?}"
+    );
+    // A locked store that did not open asks for the passphrase again, and u asks again after Esc.
+    app.keys.encrypted = true;
+    run(&mut app, [Action::StoreLoaded(Err("wrong passphrase".into()))]);
+    assert_eq!(app.mode, Mode::Prompt(Prompt::Passphrase));
+    run(&mut app, [Action::Cancel, Action::Unlock]);
+    assert_eq!(app.mode, Mode::Prompt(Prompt::Passphrase));
+}

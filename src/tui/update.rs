@@ -78,6 +78,36 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::UseKey => use_key(app, &mut effects, &mut changed),
         Action::NewSecret => start_prompt(app, Prompt::SecretName, ""),
+        Action::RenameKey | Action::SetKeyKid | Action::SetKeyNote => {
+            if let Some(entry) = app.keys.entries.get(app.keys.selected).cloned() {
+                let (prompt, initial) = match action {
+                    Action::RenameKey => (Prompt::Rename(entry.name.clone()), entry.name.clone()),
+                    Action::SetKeyKid => {
+                        (Prompt::Kid(entry.name.clone()), entry.kid.clone().unwrap_or_default())
+                    }
+                    _ => (Prompt::Note(entry.name.clone()), entry.note.clone()),
+                };
+                start_prompt(app, prompt, &initial);
+            }
+        }
+        Action::ToggleKeyProfile => {
+            let profile = app.current().map(|p| p.id.clone());
+            if let (Some(entry), Some(profile)) = (app.keys.entries.get(app.keys.selected), profile) {
+                let tied = entry.profile.as_deref() == Some(profile.as_str());
+                let change = tokensmith::store::EntryChange {
+                    profile: Some(if tied { String::new() } else { profile }),
+                    ..Default::default()
+                };
+                effects.push(Effect::StoreSet { name: entry.name.clone(), change });
+            }
+        }
+        Action::Unlock => {
+            if app.keys.encrypted {
+                start_prompt(app, Prompt::Passphrase, "");
+            } else {
+                app.set_status(Level::Info, "the key store has no passphrase");
+            }
+        }
         Action::ImportKey => start_prompt(app, Prompt::ImportName, ""),
         Action::GenerateKey => {
             if let Some(err) = &app.keys.store_error {
@@ -229,6 +259,11 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::StoreLoaded(Err(e)) => {
             app.keys.store_error = Some(e.clone());
             app.set_status(Level::Error, e);
+            // A locked store that did not open (a wrong passphrase): ask again at once.
+            if app.keys.encrypted && app.mode == Mode::Normal {
+                app.input = Input::default();
+                app.mode = Mode::Prompt(Prompt::Passphrase);
+            }
             changed = true;
         }
         Action::Copied { what, how } => app.set_status(Level::Success, format!("copied {what} ({how})")),
@@ -505,6 +540,21 @@ fn submit(app: &mut App, effects: &mut Vec<Effect>, changed: &mut bool) {
             if let Some(name) = new_name(app, &value) {
                 start_generation(app, kind, name, String::new(), effects);
             }
+        }
+        Mode::Prompt(Prompt::Rename(old)) => {
+            if let Some(new) = new_name(app, &value) {
+                effects.push(Effect::StoreRename { old, new });
+            }
+        }
+        Mode::Prompt(Prompt::Kid(name)) => {
+            let change =
+                tokensmith::store::EntryChange { kid: Some(value.trim().to_string()), ..Default::default() };
+            effects.push(Effect::StoreSet { name, change });
+        }
+        Mode::Prompt(Prompt::Note(name)) => {
+            let change =
+                tokensmith::store::EntryChange { note: Some(value.to_string()), ..Default::default() };
+            effects.push(Effect::StoreSet { name, change });
         }
         Mode::Prompt(Prompt::Passphrase) => {
             app.passphrase = Some(Secret::new(value.as_bytes().to_vec()));
