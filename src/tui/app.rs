@@ -252,6 +252,9 @@ pub struct App {
     pub snippet_scroll: u16,
     /// Index into the profile's snippet flavours.
     pub snippet_flavor: usize,
+    /// What the import field holds, in words ("EC P-256 private key, PKCS#8, 5 lines"), so a
+    /// pasted key is never echoed; derived when the field changes.
+    pub input_summary: Option<String>,
     /// The last tokens copied or pasted, oldest first (`<data>/history.jsonl`).
     pub history: Vec<tokensmith::history::Entry>,
     /// The history entry shown, counted from the newest.
@@ -295,6 +298,7 @@ impl App {
             token_scroll: 0,
             snippet_scroll: 0,
             snippet_flavor: 0,
+            input_summary: None,
             history: Vec::new(),
             history_selected: 0,
             snippet_text: None,

@@ -737,3 +737,36 @@ fn the_keys_pane_renames_labels_and_ties_keys_like_keys_set() {
     run(&mut app, [Action::Cancel, Action::Unlock]);
     assert_eq!(app.mode, Mode::Prompt(Prompt::Passphrase));
 }
+
+#[test]
+fn a_pasted_private_key_is_summarized_never_echoed_whatever_its_line_breaks() {
+    let pem = include_str!("../../tests/fixtures/keys/ec-p256-pkcs8.pem");
+    for breaks in ["\n", "\r", "\r\n"] {
+        let mut app = app("ticketping", vec![demo_key()]);
+        app.focus = Pane::Keys;
+        let mut actions = vec![Action::ImportKey];
+        actions.extend(typing("pasted"));
+        actions.push(Action::Submit);
+        actions.push(Action::Paste(pem.replace('\n', breaks)));
+        run(&mut app, actions);
+        let summary = app.input_summary.clone().unwrap_or_default();
+        assert!(
+            summary.starts_with("EC P-256 private key") && summary.contains("lines"),
+            "{breaks:?}: {summary}"
+        );
+        let shown = screen(&app, 120, 40);
+        let text: String = shown.backend().buffer().content().iter().map(|c| c.symbol()).collect();
+        let body = pem.lines().nth(1).unwrap_or_default();
+        assert!(!text.contains(&body[..20]), "{breaks:?}: the key's text is on screen");
+        assert!(text.contains("EC P-256 private key"), "{breaks:?}");
+        if breaks == "\r" {
+            insta::assert_snapshot!("pasted_key_summary_120x40", shown.backend());
+            insta::assert_snapshot!("pasted_key_summary_80x24", screen(&app, 80, 24).backend());
+        }
+        let effects = run(&mut app, [Action::Submit]);
+        assert!(
+            matches!(effects.as_slice(), [Effect::StoreAdd(e)] if e.name == "pasted"),
+            "{breaks:?}: {effects:?}"
+        );
+    }
+}

@@ -209,11 +209,13 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             if app.mode == Mode::Filter {
                 changed = apply_filter(app);
             }
+            summarize_input(app);
         }
         Action::Paste(text) => match app.mode {
             Mode::Editing(_) | Mode::Filter | Mode::Prompt(_) => {
                 let multiline = matches!(app.mode, Mode::Prompt(Prompt::ImportSource(_)));
                 paste_into_input(&mut app.input, &text, multiline);
+                summarize_input(app);
                 if app.mode == Mode::Filter {
                     changed = apply_filter(app);
                 }
@@ -576,6 +578,28 @@ fn submit(app: &mut App, effects: &mut Vec<Effect>, changed: &mut bool) {
             start_generation(app, GenKind::Hmac, "demo".into(), note, effects);
         }
     }
+}
+
+/// In the import prompt, what was typed or pasted in words, so a private key is never shown.
+fn summarize_input(app: &mut App) {
+    app.input_summary = match app.mode {
+        Mode::Prompt(Prompt::ImportSource(_)) => {
+            let value = app.input.value();
+            let lines = value.lines().count();
+            let looks_like_key = value.contains("-----BEGIN") || value.trim_start().starts_with('{');
+            looks_like_key.then(|| match tokensmith::token::parse_key(value) {
+                Ok(key) => format!(
+                    "{}, {lines} line{}; Enter to import",
+                    key.describe(),
+                    if lines == 1 { "" } else { "s" }
+                ),
+                Err(e) => {
+                    format!("{lines} line{} pasted, not a key yet: {e}", if lines == 1 { "" } else { "s" })
+                }
+            })
+        }
+        _ => None,
+    };
 }
 
 /// Keeps a token's header and payload in the history (in memory now, on disk by the loop).

@@ -215,7 +215,9 @@ fn render_prompt(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, prompt
     frame.render_widget(block, rect);
     let width = inner.width as usize;
     let value = app.input.value();
-    let shown = if prompt.masked() {
+    let shown = if let (Prompt::ImportSource(_), Some(summary)) = (prompt, &app.input_summary) {
+        summary.clone()
+    } else if prompt.masked() {
         format!(
             "{} ({} characters)",
             "•".repeat(value.chars().count().min(width.saturating_sub(20))),
