@@ -1,4 +1,6 @@
-//! The interactive workbench, driven end to end under a private tmux server: first-run demo key,
+//! The interactive workbench, driven end to end under a private tmux server: first-run demo key
+//! straight to a token, a PEM pasted with CR line breaks (summarized, never echoed), a wrong then
+//! right passphrase,
 //! switching profile, editing a claim, copying the token via OSC 52 (read back from tmux's paste
 //! buffer) and quitting with the terminal restored. Skips when tmux is not installed.
 
@@ -124,48 +126,38 @@ fn claims_title(screen: &str) -> String {
 #[test]
 fn workbench_edit_copy_and_quit_under_tmux() {
     let started = Instant::now();
-    match Command::new("tmux").arg("-V").output() {
-        Ok(out) if out.status.success() => {}
-        _ => {
-            eprintln!("skipping tui_e2e: `tmux -V` cannot run (install tmux to run this test)");
-            return;
-        }
+    if !tmux_works() {
+        return;
     }
 
     let dir = tempfile::tempdir().expect("tempdir");
     let home = dir.path().join("home");
     std::fs::create_dir_all(home.join("config")).expect("mkdir config");
     std::fs::write(home.join("config/config.toml"), "clipboard = \"osc52\"\n").expect("write config");
-    let conf = dir.path().join("tmux.conf");
-    std::fs::write(&conf, "set -g set-clipboard on\nset -g default-terminal screen-256color\n")
-        .expect("write tmux.conf");
-
-    let bin = assert_cmd::cargo::cargo_bin("tokensmith");
-    let stty = home.join("stty.txt");
-    let script = dir.path().join("run.sh");
-    std::fs::write(
-        &script,
-        format!(
-            "TOKENSMITH_HOME={home} NO_COLOR=1 {bin} --no-mouse\nstty -a > {stty}\necho TOKENSMITH-EXITED\nsleep 30\n",
-            home = sh_quote(path_str(&home)),
-            bin = sh_quote(path_str(&bin)),
-            stty = sh_quote(path_str(&stty)),
-        ),
-    )
-    .expect("write run.sh");
-
-    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
-    let mut tmux =
-        Tmux { socket: format!("tokensmith-e2e-{}-{nanos}", std::process::id()), conf, socket_path: None };
-    let command = format!("sh {}", sh_quote(path_str(&script)));
-    tmux.run_ok(&["new-session", "-d", "-s", "t", "-x", "120", "-y", "40", &command]);
-    let socket_path = tmux.run_ok(&["display-message", "-p", "-t", "t", "#{socket_path}"]);
-    tmux.socket_path = Some(PathBuf::from(socket_path.trim()));
-
-    // First run: the empty store offers a demo key.
+    let (tmux, stty) = start_workbench(dir.path(), &home);
+    // First run: the empty store offers a demo key, and one keypress gives a token.
     tmux.wait_for("Welcome to tokensmith");
     tmux.send(&["y"]);
-    tmux.wait_for("stored 'demo'");
+    let screen = tmux.wait_for("stored 'demo'");
+    assert!(screen.contains("Token · HS256 · demo"), "no token after the demo key:\n{screen}");
+
+    // Import a PEM pasted the way tmux pastes it: line breaks as CR. Only a summary shows.
+    let pem = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/keys/ec-p256-pkcs8.pem"),
+    )
+    .expect("fixture");
+    tmux.send(&["3", "i"]);
+    tmux.wait_for("Import a key: name");
+    tmux.type_text("pasted-ec");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("paste the PEM or JWK");
+    tmux.run_ok(&["set-buffer", "-b", "pem", "--", &pem]);
+    tmux.run_ok(&["paste-buffer", "-p", "-b", "pem", "-t", "t"]);
+    let screen = tmux.wait_for("EC P-256 private key, PKCS#8");
+    let body = pem.lines().nth(1).unwrap_or_default();
+    assert!(!screen.contains(&body[..24]), "the pasted key is on screen:\n{screen}");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("stored 'pasted-ec'");
 
     // Profiles pane: move down until Ticketping is the current profile.
     tmux.send(&["1"]);
@@ -215,4 +207,82 @@ fn workbench_edit_copy_and_quit_under_tmux() {
     }
 
     eprintln!("tui_e2e took {:?}", started.elapsed());
+}
+
+/// Starts the workbench for `home` in a private tmux server, 120x40; returns the server and
+/// the file the shell writes `stty -a` to after the workbench exits.
+fn start_workbench(dir: &Path, home: &Path) -> (Tmux, PathBuf) {
+    let conf = dir.join("tmux.conf");
+    std::fs::write(&conf, "set -g set-clipboard on\nset -g default-terminal screen-256color\n")
+        .expect("write tmux.conf");
+
+    let bin = assert_cmd::cargo::cargo_bin("tokensmith");
+    let stty = home.join("stty.txt");
+    let script = dir.join("run.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "TOKENSMITH_HOME={home} NO_COLOR=1 {bin} --no-mouse\nstty -a > {stty}\necho TOKENSMITH-EXITED\nsleep 30\n",
+            home = sh_quote(path_str(home)),
+            bin = sh_quote(path_str(&bin)),
+            stty = sh_quote(path_str(&stty)),
+        ),
+    )
+    .expect("write run.sh");
+
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    let mut tmux =
+        Tmux { socket: format!("tokensmith-e2e-{}-{nanos}", std::process::id()), conf, socket_path: None };
+    let command = format!("sh {}", sh_quote(path_str(&script)));
+    tmux.run_ok(&["new-session", "-d", "-s", "t", "-x", "120", "-y", "40", &command]);
+    let socket_path = tmux.run_ok(&["display-message", "-p", "-t", "t", "#{socket_path}"]);
+    tmux.socket_path = Some(PathBuf::from(socket_path.trim()));
+
+    (tmux, stty)
+}
+
+fn tmux_works() -> bool {
+    match Command::new("tmux").arg("-V").output() {
+        Ok(out) if out.status.success() => true,
+        _ => {
+            assert!(
+                std::env::var("TOKENSMITH_REQUIRE_TOOLS").map_or(true, |v| v != "1"),
+                "tmux is not available, and TOKENSMITH_REQUIRE_TOOLS=1"
+            );
+            eprintln!("skipping tui_e2e: `tmux -V` cannot run (install tmux to run this test)");
+            false
+        }
+    }
+}
+
+#[test]
+fn a_wrong_passphrase_is_asked_again_then_the_right_one_opens_the_store() {
+    if !tmux_works() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let home = dir.path().join("home");
+    let bin = assert_cmd::cargo::cargo_bin("tokensmith");
+    let cli = |args: &[&str], pass: Option<&str>| {
+        let mut cmd = Command::new(&bin);
+        cmd.env_clear().env("TOKENSMITH_HOME", &home).args(args);
+        if let Some(pass) = pass {
+            cmd.env("TOKENSMITH_PASSPHRASE", pass);
+        }
+        let out = cmd.stdin(std::process::Stdio::null()).output().expect("runs");
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    cli(&["keys", "gen", "locked-demo", "--kind", "hmac"], None);
+    cli(&["keys", "lock"], Some("right horse"));
+    let (tmux, _) = start_workbench(dir.path(), &home);
+    tmux.wait_for("The key store is locked: passphrase");
+    tmux.type_text("wrong horse");
+    tmux.send(&["Enter"]);
+    let screen = tmux.wait_for("wrong passphrase");
+    assert!(screen.contains("The key store is locked: passphrase"), "not asked again:\n{screen}");
+    tmux.type_text("right horse");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("locked-demo");
+    tmux.send(&["q"]);
+    tmux.wait_for("TOKENSMITH-EXITED");
 }
