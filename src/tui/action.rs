@@ -33,6 +33,8 @@ pub enum Action {
     ResetRow,
     /// Use the selected key for signing.
     UseKey,
+    /// Add a header field (name, then value).
+    AddHeader,
     /// Start the new-secret prompt.
     NewSecret,
     /// Rename the selected key.

@@ -61,6 +61,10 @@ pub enum Row {
     Extra(usize),
     /// A snippet parameter (index into the profile's params).
     Param(usize),
+    /// A header field the user added (index into the profile state's headers).
+    Header(usize),
+    /// The token's lifetime (`5m`), as `sign --ttl` sets it.
+    Lifetime,
 }
 
 /// What a text input is editing.
@@ -74,6 +78,10 @@ pub enum EditTarget {
     DoctorToken,
     /// The value of a new free claim with this name.
     NewClaimValue(String),
+    /// The name of a new header field.
+    NewHeaderName,
+    /// The value of the new header field of this name.
+    NewHeaderValue(String),
 }
 
 /// Multi-step prompts of the Keys pane.
@@ -183,6 +191,12 @@ pub struct ProfileState {
     /// Snippet parameters by name.
     #[serde(default)]
     pub params: HashMap<String, String>,
+    /// Header fields added (`kid`, `typ`...): name and value (JSON when it parses as JSON).
+    #[serde(default)]
+    pub headers: Vec<(String, String)>,
+    /// The lifetime (`5m`) that sets `exp`, as `sign --ttl`; none keeps the profile's `exp`.
+    #[serde(default)]
+    pub ttl: Option<String>,
     /// The key last used with this profile.
     #[serde(default)]
     pub key: Option<String>,
@@ -346,7 +360,9 @@ impl App {
         (0..p.claims.len())
             .map(Row::Field)
             .chain((0..state.extras.len()).map(Row::Extra))
+            .chain((0..state.headers.len()).map(Row::Header))
             .chain((0..p.params.len()).map(Row::Param))
+            .chain([Row::Lifetime])
             .collect()
     }
 
@@ -363,6 +379,11 @@ impl App {
                 }
             }
             Row::Extra(i) => (state.extras.get(i).map(|e| e.1.clone()).unwrap_or_default(), true),
+            Row::Header(i) => (state.headers.get(i).map(|h| h.1.clone()).unwrap_or_default(), true),
+            Row::Lifetime => match &state.ttl {
+                Some(ttl) => (ttl.clone(), true),
+                None => (String::new(), false),
+            },
             Row::Param(i) => {
                 let Some(param) = p.params.get(i) else { return (String::new(), false) };
                 match state.params.get(&param.name) {
@@ -444,7 +465,11 @@ impl App {
                     let (name, _) = state.extras.get(i)?;
                     name.parse::<tokensmith::claims::ClaimPath>().err()
                 }
-                Row::Param(_) => None,
+                Row::Lifetime => {
+                    let ttl = state.ttl.as_ref()?;
+                    tokensmith::time::parse_duration(ttl).err()
+                }
+                Row::Param(_) | Row::Header(_) => None,
             })
             .collect();
         self.warnings.clear();
@@ -602,15 +627,28 @@ fn sign(
     params: &[(String, String)],
     now: i64,
 ) -> Result<(Signed, Vec<tokensmith::doctor::Finding>), String> {
+    let ttl = state
+        .ttl
+        .as_deref()
+        .map(tokensmith::time::parse_duration)
+        .transpose()
+        .map_err(|e| format!("lifetime: {e}"))?;
+    let headers = state
+        .headers
+        .iter()
+        .map(|(name, value)| {
+            (name.clone(), serde_json::from_str(value).unwrap_or_else(|_| Value::String(value.clone())))
+        })
+        .collect();
     let request = tokensmith::sign::SignRequest {
         profile,
         key,
         claims: assignments(profile, state)?,
         params,
-        ttl: None,
+        ttl,
         alg: None,
         kid: entry.kid.clone(),
-        headers: Vec::new(),
+        headers,
         now,
     };
     let mut uuid = || uuid::Uuid::new_v4().to_string();
@@ -618,6 +656,9 @@ fn sign(
         // The CLI's hint (PATH:=JSON) means nothing here: say it in the workbench's words.
         tokensmith::sign::SignError::Claims(tokensmith::claims::ClaimError::BadValue { path, ty, value, reason }) => {
             format!("claim '{path}' is {ty}: '{value}' {reason}; select it in Claims (2) and press Enter to change it")
+        }
+        tokensmith::sign::SignError::TtlAndExp => {
+            "the lifetime and exp are both set: clear one of them (r on its row)".to_string()
         }
         other => other.to_string(),
     })?;

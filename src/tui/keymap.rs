@@ -84,6 +84,7 @@ pub static BINDINGS: &[Binding] = &[
     bind!(CLAIMS, DOWN, Action::SelectNext, "down"),
     bind!(CLAIMS, &[code(KeyCode::Enter)], Action::EditRow, "edit"),
     bind!(CLAIMS, &[key('a')], Action::AddClaim, "add claim"),
+    bind!(CLAIMS, &[key('H')], Action::AddHeader, "add header field"),
     bind!(CLAIMS, &[key('d')], Action::DeleteClaim, "delete claim"),
     bind!(CLAIMS, &[key('r')], Action::ResetRow, "reset to default"),
     bind!(KEYS, UP, Action::SelectPrev, "up"),

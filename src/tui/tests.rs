@@ -770,3 +770,38 @@ fn a_pasted_private_key_is_summarized_never_echoed_whatever_its_line_breaks() {
         );
     }
 }
+
+#[test]
+fn the_claims_pane_sets_header_fields_and_a_lifetime_as_sign_does() {
+    let mut app = app("tiledesk", vec![demo_key()]);
+    app.focus = Pane::Claims;
+    let mut actions = vec![Action::AddHeader];
+    actions.extend(typing("kid"));
+    actions.push(Action::Submit);
+    actions.extend(typing("app_123"));
+    actions.push(Action::Submit);
+    run(&mut app, actions);
+    let TokenState::Signed(signed) = &app.token else { panic!("{:?}", app.token) };
+    assert_eq!(signed.header["kid"], "app_123");
+    // alg and crit cannot be set
+    let mut actions = vec![Action::AddHeader];
+    actions.extend(typing("crit"));
+    actions.push(Action::Submit);
+    run(&mut app, actions);
+    assert_eq!(app.status.as_ref().map(|s| s.level), Some(Level::Error));
+    // The lifetime sets exp, and 11 minutes breaks the seed page's 10-minute rule (a warning).
+    let lifetime = app.rows().iter().position(|r| *r == Row::Lifetime).expect("a lifetime row");
+    edit_row(&mut app, lifetime, "11m");
+    assert_eq!(payload(&app)["exp"], NOW + 660);
+    assert!(app.warnings.iter().any(|f| f.code == "time.lifetime-max"), "{:?}", app.warnings);
+    edit_row(&mut app, lifetime, "soon");
+    assert!(app.row_errors[lifetime].is_some(), "an unreadable lifetime is marked on its row");
+    run(&mut app, [Action::ResetRow]);
+    assert_eq!(payload(&app)["exp"], NOW + 300, "back to the profile's exp");
+    snapshot_rows(&app);
+}
+
+fn snapshot_rows(app: &App) {
+    insta::assert_snapshot!("claims_with_header_and_lifetime_120x40", screen(app, 120, 40).backend());
+    insta::assert_snapshot!("claims_with_header_and_lifetime_80x24", screen(app, 80, 24).backend());
+}

@@ -53,6 +53,13 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 app.mode = Mode::Editing(EditTarget::NewClaimName);
             }
         }
+        Action::AddHeader => {
+            if app.current().is_some() {
+                app.set_status(Level::Info, "header field name (kid, typ, or any other)");
+                app.input = Input::default();
+                app.mode = Mode::Editing(EditTarget::NewHeaderName);
+            }
+        }
         Action::DeleteClaim | Action::ResetRow => {
             let row = app.rows().get(app.claim_row).copied();
             let profile = app.current().cloned();
@@ -70,6 +77,12 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                         state.extras.remove(i);
                     }
                     Row::Extra(_) => {}
+                    Row::Header(i) => {
+                        if i < state.headers.len() {
+                            state.headers.remove(i);
+                        }
+                    }
+                    Row::Lifetime => state.ttl = None,
                 }
                 changed = true;
                 effects.push(Effect::SaveSession);
@@ -450,6 +463,15 @@ fn submit(app: &mut App, effects: &mut Vec<Effect>, changed: &mut bool) {
                             state.params.insert(param.name.clone(), value.to_string());
                         }
                     }
+                    Row::Header(i) => {
+                        if let Some(header) = state.headers.get_mut(i) {
+                            header.1 = value.to_string();
+                        }
+                    }
+                    Row::Lifetime => {
+                        let ttl = value.trim();
+                        state.ttl = (!ttl.is_empty()).then(|| ttl.to_string());
+                    }
                 }
                 *changed = true;
                 effects.push(Effect::SaveSession);
@@ -498,6 +520,28 @@ fn submit(app: &mut App, effects: &mut Vec<Effect>, changed: &mut bool) {
                     app.mode = Mode::Editing(EditTarget::NewClaimValue(name));
                 }
             }
+        }
+        Mode::Editing(EditTarget::NewHeaderName) => {
+            let name = value.trim().to_string();
+            if name.is_empty() {
+                app.set_status(Level::Error, "a header field needs a name (kid, typ...)");
+            } else if matches!(name.as_str(), "alg" | "crit") {
+                app.set_status(
+                    Level::Error,
+                    format!("'{name}' cannot be set: alg comes from the key and profile, and tokensmith implements no crit extension"),
+                );
+            } else if app.state().headers.iter().any(|(n, _)| n == &name) {
+                app.set_status(Level::Error, format!("the header already has '{name}': edit it instead"));
+            } else {
+                app.mode = Mode::Editing(EditTarget::NewHeaderValue(name));
+            }
+        }
+        Mode::Editing(EditTarget::NewHeaderValue(name)) => {
+            if let Some(state) = app.state_mut() {
+                state.headers.push((name, value.to_string()));
+            }
+            *changed = true;
+            effects.push(Effect::SaveSession);
         }
         Mode::Editing(EditTarget::NewClaimValue(name)) => {
             if let Some(state) = app.state_mut() {

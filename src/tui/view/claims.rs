@@ -30,13 +30,22 @@ pub fn render_claims(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             Row::Field(i) => profile.claims[*i].path.to_string().chars().count(),
             Row::Extra(i) => state.extras.get(*i).map_or(0, |e| e.0.chars().count()),
             Row::Param(i) => profile.params.get(*i).map_or(0, |p| p.name.chars().count()),
+            Row::Header(i) => state.headers.get(*i).map_or(0, |h| h.0.chars().count() + "header.".len()),
+            Row::Lifetime => "lifetime".len(),
         })
         .max()
         .unwrap_or(4)
         .clamp(4, width / 3);
     let height = inner.height as usize;
-    let editing_new =
-        matches!(app.mode, Mode::Editing(EditTarget::NewClaimName | EditTarget::NewClaimValue(_)));
+    let editing_new = matches!(
+        app.mode,
+        Mode::Editing(
+            EditTarget::NewClaimName
+                | EditTarget::NewClaimValue(_)
+                | EditTarget::NewHeaderName
+                | EditTarget::NewHeaderValue(_)
+        )
+    );
     let list_height = height.saturating_sub(usize::from(editing_new));
     let skip = app.claim_row.saturating_sub(list_height.saturating_sub(1));
     let mut lines = Vec::new();
@@ -53,6 +62,12 @@ pub fn render_claims(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             Row::Param(i) => {
                 (" ", profile.params.get(*i).map(|p| p.name.clone()).unwrap_or_default(), "param".into())
             }
+            Row::Header(i) => (
+                " ",
+                state.headers.get(*i).map(|h| format!("header.{}", h.0)).unwrap_or_default(),
+                "header".into(),
+            ),
+            Row::Lifetime => (" ", "lifetime".to_string(), "ttl".into()),
         };
         let (value, set) = app.row_text(*row);
         let error = app.row_errors.get(index).cloned().flatten();
@@ -86,6 +101,8 @@ pub fn render_claims(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
                 fit(&format!("{value}  ← Enter: your value"), value_width),
                 theme.fg(Color::Yellow),
             ));
+        } else if *row == Row::Lifetime {
+            spans.push(Span::styled("(exp as the claim says; Enter: 5m, 2h...)", theme.dim()));
         } else if value.is_empty() {
             spans.push(Span::styled("(not set)", theme.dim()));
         } else {
@@ -97,6 +114,12 @@ pub fn render_claims(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         let (label, value) = match &app.mode {
             Mode::Editing(EditTarget::NewClaimValue(name)) => {
                 (format!("+ {name} = "), app.input.value().to_string())
+            }
+            Mode::Editing(EditTarget::NewHeaderName) => {
+                ("+ new header field: ".to_string(), app.input.value().to_string())
+            }
+            Mode::Editing(EditTarget::NewHeaderValue(name)) => {
+                (format!("+ header.{name} = "), app.input.value().to_string())
             }
             _ => ("+ new claim name: ".to_string(), app.input.value().to_string()),
         };
