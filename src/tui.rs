@@ -48,6 +48,9 @@ pub struct Options {
 struct Config {
     #[serde(default)]
     clipboard: ClipboardSetting,
+    /// Remapped keys: binding name (as `?` lists them, in snake case) to keys.
+    #[serde(default)]
+    keys: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 fn now_secs() -> i64 {
@@ -146,6 +149,11 @@ pub fn run(paths: &Paths, options: Options) -> Result<u8, String> {
     let mut app = load(paths, now_secs());
     if let Err(e) = &config {
         app.set_status(Level::Warning, e.clone());
+    }
+    if let Ok(config) = &config
+        && let Some(problem) = keymap::remap(&config.keys).into_iter().next()
+    {
+        app.set_status(Level::Warning, problem);
     }
     let setting = config.map(|c| c.clipboard).unwrap_or_default();
     let over_ssh = std::env::var_os("SSH_TTY").is_some() || std::env::var_os("SSH_CONNECTION").is_some();

@@ -33,6 +33,8 @@ impl Key {
             KeyCode::BackTab => "S-Tab".into(),
             KeyCode::Up => "↑".into(),
             KeyCode::Down => "↓".into(),
+            KeyCode::Left => "←".into(),
+            KeyCode::Right => "→".into(),
             other => format!("{other:?}"),
         };
         if self.mods.contains(KeyModifiers::CONTROL) { format!("Ctrl-{}", base.to_uppercase()) } else { base }
@@ -45,11 +47,23 @@ impl Key {
     }
 }
 
-/// Where a binding applies.
+/// Where a binding applies: everywhere in the Normal mode, in one pane, or in an overlay
+/// (which has the keyboard to itself).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Context {
     Global,
     Pane(Pane),
+    Overlay(Overlay),
+}
+
+/// The overlays with keys of their own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Overlay {
+    Help,
+    Snippet,
+    History,
+    PickKind,
+    Confirm,
 }
 
 /// One binding: its keys, what it does, and its label for the footer and help.
@@ -118,7 +132,127 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Global, &[key('4')], Action::Focus(Pane::Token), "Token"),
     bind!(Global, &[key('?')], Action::ShowHelp, "help"),
     bind!(Global, &[key('q'), CTRL_C], Action::Quit, "quit"),
+    bind!(HELP, &[code(KeyCode::Esc), key('q'), key('?')], Action::Cancel, "close"),
+    bind!(HELP, UP, Action::ScrollUp, "scroll up"),
+    bind!(HELP, DOWN, Action::ScrollDown, "scroll down"),
+    bind!(SNIPPET, &[code(KeyCode::Esc), key('q'), key('S')], Action::Cancel, "close"),
+    bind!(SNIPPET, UP, Action::ScrollUp, "scroll up"),
+    bind!(SNIPPET, DOWN, Action::ScrollDown, "scroll down"),
+    bind!(SNIPPET, &[key('s'), key('c')], Action::CopySnippet, "copy"),
+    bind!(SNIPPET, &[code(KeyCode::Right), code(KeyCode::Tab), key('l')], Action::NextFlavor, "next flavour"),
+    bind!(
+        SNIPPET,
+        &[code(KeyCode::Left), code(KeyCode::BackTab), key('h')],
+        Action::PrevFlavor,
+        "previous flavour"
+    ),
+    bind!(HISTORY, &[code(KeyCode::Esc), key('q'), key('h')], Action::Cancel, "close"),
+    bind!(HISTORY, UP, Action::SelectPrev, "up"),
+    bind!(HISTORY, DOWN, Action::SelectNext, "down"),
+    bind!(PICK_KIND, &[code(KeyCode::Esc)], Action::Cancel, "cancel"),
+    bind!(PICK_KIND, &[code(KeyCode::Enter)], Action::Submit, "next"),
+    bind!(PICK_KIND, UP, Action::SelectPrev, "up"),
+    bind!(PICK_KIND, DOWN, Action::SelectNext, "down"),
+    bind!(CONFIRM, &[key('y'), key('Y'), code(KeyCode::Enter)], Action::Submit, "yes"),
+    bind!(CONFIRM, &[key('n'), key('N'), code(KeyCode::Esc)], Action::Decline, "no"),
 ];
+
+const HELP: Context = Context::Overlay(Overlay::Help);
+const SNIPPET: Context = Context::Overlay(Overlay::Snippet);
+const HISTORY: Context = Context::Overlay(Overlay::History);
+const PICK_KIND: Context = Context::Overlay(Overlay::PickKind);
+const CONFIRM: Context = Context::Overlay(Overlay::Confirm);
+
+/// The overlay a mode shows, if it has keys of its own.
+pub fn overlay_of(mode: &Mode) -> Option<Overlay> {
+    match mode {
+        Mode::Help => Some(Overlay::Help),
+        Mode::Snippet => Some(Overlay::Snippet),
+        Mode::History => Some(Overlay::History),
+        Mode::PickKind => Some(Overlay::PickKind),
+        Mode::Confirm(_) => Some(Overlay::Confirm),
+        _ => None,
+    }
+}
+
+/// A binding's name in `config.toml`'s `[keys]` table: its label in snake case
+/// ("copy token" is `copy_token`); overlay bindings are prefixed with the overlay
+/// (`snippet.copy`).
+pub fn binding_name(binding: &Binding) -> String {
+    let slug: String = binding
+        .label
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
+        .collect();
+    let slug = slug.split('_').filter(|s| !s.is_empty()).collect::<Vec<_>>().join("_");
+    match binding.context {
+        Context::Global => slug,
+        Context::Pane(pane) => format!("{}.{slug}", format!("{pane:?}").to_lowercase()),
+        Context::Overlay(overlay) => format!("{}.{slug}", format!("{overlay:?}").to_lowercase()),
+    }
+}
+
+/// Keys the user mapped in `config.toml` (`[keys] "copy_token" = ["y"]`), by binding name.
+static REMAPPED: std::sync::OnceLock<Vec<(String, Vec<Key>)>> = std::sync::OnceLock::new();
+
+/// Parses a key as written in config.toml: one character, or Enter, Esc, Tab, Up, Down, Left,
+/// Right, Space, or Ctrl-X.
+pub fn parse_key(text: &str) -> Option<Key> {
+    let named = |name: &str| match name.to_ascii_lowercase().as_str() {
+        "enter" => Some(KeyCode::Enter),
+        "esc" => Some(KeyCode::Esc),
+        "tab" => Some(KeyCode::Tab),
+        "up" => Some(KeyCode::Up),
+        "down" => Some(KeyCode::Down),
+        "left" => Some(KeyCode::Left),
+        "right" => Some(KeyCode::Right),
+        "space" => Some(KeyCode::Char(' ')),
+        _ => None,
+    };
+    if let Some(rest) = text.strip_prefix("Ctrl-").or_else(|| text.strip_prefix("ctrl-")) {
+        let mut chars = rest.chars();
+        let (Some(c), None) = (chars.next(), chars.next()) else { return None };
+        return Some(Key { code: KeyCode::Char(c.to_ascii_lowercase()), mods: KeyModifiers::CONTROL });
+    }
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) => Some(key(c)),
+        _ => named(text).map(code),
+    }
+}
+
+/// Applies the `[keys]` table once, at start. Returns a message per entry that names no
+/// binding or no key, for the status line; the rest take effect.
+pub fn remap(table: &std::collections::BTreeMap<String, Vec<String>>) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut mapped = Vec::new();
+    for (name, keys) in table {
+        if !BINDINGS.iter().any(|b| binding_name(b) == *name) {
+            problems.push(format!("config.toml [keys]: no binding is called '{name}'"));
+            continue;
+        }
+        let parsed: Vec<Key> = keys.iter().filter_map(|k| parse_key(k)).collect();
+        if parsed.len() != keys.len() || parsed.is_empty() {
+            problems
+                .push(format!("config.toml [keys]: '{name}' = {keys:?} holds a key tokensmith cannot read"));
+            continue;
+        }
+        mapped.push((name.clone(), parsed));
+    }
+    let _ = REMAPPED.set(mapped);
+    problems
+}
+
+impl Binding {
+    /// The keys in force: the user's from config.toml, else the defaults.
+    pub fn keys(&self) -> Vec<Key> {
+        let name = binding_name(self);
+        REMAPPED
+            .get()
+            .and_then(|m| m.iter().find(|(n, _)| *n == name))
+            .map_or_else(|| self.keys.to_vec(), |(_, keys)| keys.clone())
+    }
+}
 
 /// Keys of the text inputs, for the help overlay (tui-input handles them).
 pub const EDITING_KEYS: &[(&str, &str)] = &[
@@ -132,9 +266,7 @@ pub const EDITING_KEYS: &[(&str, &str)] = &[
 
 /// The bindings shown in the footer for a pane: its own, then the most used global ones.
 pub fn footer(pane: Pane) -> Vec<&'static Binding> {
-    let own = BINDINGS
-        .iter()
-        .filter(|b| b.context == Context::Pane(pane) && b.label != "down" && b.label != "scroll down");
+    let own = BINDINGS.iter().filter(|b| b.context == Context::Pane(pane));
     let global = BINDINGS.iter().filter(|b| {
         b.context == Global
             && matches!(b.action, Action::CopyToken | Action::ShowSnippet | Action::ShowHelp | Action::Quit)
@@ -147,6 +279,13 @@ pub fn action_for(app: &App, event: &KeyEvent) -> Option<Action> {
     if CTRL_C.matches(event) {
         return Some(Action::Quit);
     }
+    if let Some(overlay) = overlay_of(&app.mode) {
+        return BINDINGS
+            .iter()
+            .filter(|b| b.context == Context::Overlay(overlay))
+            .find(|b| b.keys().iter().any(|k| k.matches(event)))
+            .map(|b| b.action.clone());
+    }
     match &app.mode {
         Mode::Normal => {
             let pane = Context::Pane(app.focus);
@@ -154,7 +293,7 @@ pub fn action_for(app: &App, event: &KeyEvent) -> Option<Action> {
                 .iter()
                 .filter(|b| b.context == pane)
                 .chain(BINDINGS.iter().filter(|b| b.context == Global))
-                .find(|b| b.keys.iter().any(|k| k.matches(event)))
+                .find(|b| b.keys().iter().any(|k| k.matches(event)))
                 .map(|b| b.action.clone())
         }
         Mode::Editing(_) | Mode::Filter | Mode::Prompt(_) => match event.code {
@@ -165,39 +304,8 @@ pub fn action_for(app: &App, event: &KeyEvent) -> Option<Action> {
             ))
             .map(Action::Edit),
         },
-        Mode::Help => match event.code {
-            KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('?') => Some(Action::Cancel),
-            KeyCode::Up | KeyCode::Char('k') => Some(Action::ScrollUp),
-            KeyCode::Down | KeyCode::Char('j') => Some(Action::ScrollDown),
-            _ => None,
-        },
-        Mode::Snippet => match event.code {
-            KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('S') => Some(Action::Cancel),
-            KeyCode::Up | KeyCode::Char('k') => Some(Action::ScrollUp),
-            KeyCode::Down | KeyCode::Char('j') => Some(Action::ScrollDown),
-            KeyCode::Char('s') | KeyCode::Char('c') => Some(Action::CopySnippet),
-            KeyCode::Right | KeyCode::Tab | KeyCode::Char('l') => Some(Action::NextFlavor),
-            KeyCode::Left | KeyCode::BackTab | KeyCode::Char('h') => Some(Action::PrevFlavor),
-            _ => None,
-        },
-        Mode::History => match event.code {
-            KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('h') => Some(Action::Cancel),
-            KeyCode::Up | KeyCode::Char('k') => Some(Action::SelectPrev),
-            KeyCode::Down | KeyCode::Char('j') => Some(Action::SelectNext),
-            _ => None,
-        },
-        Mode::PickKind => match event.code {
-            KeyCode::Esc => Some(Action::Cancel),
-            KeyCode::Enter => Some(Action::Submit),
-            KeyCode::Up | KeyCode::Char('k') => Some(Action::SelectPrev),
-            KeyCode::Down | KeyCode::Char('j') => Some(Action::SelectNext),
-            _ => None,
-        },
-        Mode::Confirm(_) => match event.code {
-            KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => Some(Action::Submit),
-            KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => Some(Action::Decline),
-            _ => None,
-        },
+        // Overlays are handled above, from the same table.
+        Mode::Help | Mode::Snippet | Mode::History | Mode::PickKind | Mode::Confirm(_) => None,
     }
 }
 
@@ -209,7 +317,11 @@ mod tests {
     fn no_two_bindings_share_a_key_where_both_apply() {
         for (i, a) in BINDINGS.iter().enumerate() {
             for b in &BINDINGS[i + 1..] {
-                let overlap = a.context == b.context || a.context == Global || b.context == Global;
+                // Global bindings apply with every pane's; an overlay's only alone.
+                let pane_or_global = |c: Context| matches!(c, Context::Global | Context::Pane(_));
+                let overlap = a.context == b.context
+                    || (a.context == Global && pane_or_global(b.context))
+                    || (b.context == Global && pane_or_global(a.context));
                 if !overlap {
                     continue;
                 }
@@ -224,6 +336,32 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn every_binding_has_help_text_and_a_unique_name() {
+        let mut names = Vec::new();
+        for b in BINDINGS {
+            assert!(!b.label.trim().is_empty(), "a binding of {:?} has no help text", b.action);
+            let name = binding_name(b);
+            assert!(!names.contains(&name), "two bindings are called '{name}'");
+            names.push(name);
+        }
+        assert!(names.contains(&"copy_token".to_string()));
+        assert!(names.contains(&"snippet.copy".to_string()));
+    }
+
+    #[test]
+    fn keys_read_as_config_toml_writes_them() {
+        assert_eq!(parse_key("y"), Some(key('y')));
+        assert_eq!(parse_key("Enter"), Some(code(KeyCode::Enter)));
+        assert_eq!(parse_key("Ctrl-Y"), Some(Key { code: KeyCode::Char('y'), mods: KeyModifiers::CONTROL }));
+        assert_eq!(parse_key("nonsense"), None);
+        let mut table = std::collections::BTreeMap::new();
+        table.insert("no_such_binding".to_string(), vec!["x".to_string()]);
+        table.insert("copy_token".to_string(), vec!["bad key".to_string()]);
+        let problems = remap(&table);
+        assert_eq!(problems.len(), 2, "{problems:?}");
     }
 
     #[test]

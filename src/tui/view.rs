@@ -12,6 +12,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Paragraph};
 
+use super::action::Action;
 use super::app::{App, Level, Mode, Pane};
 use super::keymap;
 
@@ -152,29 +153,30 @@ fn render_status(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
 
 fn render_footer(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let key = theme.fg(Color::Cyan).add_modifier(Modifier::BOLD);
+    // One table: the footer shows the bindings of the pane or overlay that has the keys, an
+    // up/down pair as one entry.
+    let entry = |b: &keymap::Binding| -> Option<(String, String)> {
+        let keys = |b: &keymap::Binding| b.keys().iter().map(|k| k.label()).collect::<Vec<_>>().join("/");
+        match b.action {
+            Action::SelectNext | Action::ScrollDown => None,
+            Action::SelectPrev => Some((format!("{}/{}", keys(b), "↓"), "move".to_string())),
+            Action::ScrollUp => Some((format!("{}/{}", keys(b), "↓"), "scroll".to_string())),
+            _ => Some((keys(b), b.label.to_string())),
+        }
+    };
     let pairs: Vec<(String, String)> = match &app.mode {
-        Mode::Normal => keymap::footer(app.focus)
-            .into_iter()
-            .map(|b| match b.label {
-                "up" => ("↑↓/jk".to_string(), "move".to_string()),
-                "scroll up" => ("↑↓/jk".to_string(), "scroll".to_string()),
-                label => (b.keys.iter().map(|k| k.label()).collect::<Vec<_>>().join("/"), label.to_string()),
-            })
-            .collect(),
+        Mode::Normal => keymap::footer(app.focus).into_iter().filter_map(entry).collect(),
         Mode::Editing(_) | Mode::Filter | Mode::Prompt(_) => {
             keymap::EDITING_KEYS.iter().take(4).map(|(k, l)| (k.to_string(), l.to_string())).collect()
         }
-        Mode::Help => vec![("↑↓".into(), "scroll".into()), ("Esc".into(), "close".into())],
-        Mode::History => vec![("↑↓".into(), "choose".into()), ("Esc".into(), "close".into())],
-        Mode::Snippet => {
-            vec![("↑↓".into(), "scroll".into()), ("s".into(), "copy".into()), ("Esc".into(), "close".into())]
-        }
-        Mode::PickKind => vec![
-            ("↑↓".into(), "choose".into()),
-            ("Enter".into(), "next".into()),
-            ("Esc".into(), "cancel".into()),
-        ],
-        Mode::Confirm(_) => vec![("y".into(), "yes".into()), ("n/Esc".into(), "no".into())],
+        mode => match keymap::overlay_of(mode) {
+            Some(overlay) => keymap::BINDINGS
+                .iter()
+                .filter(|b| b.context == keymap::Context::Overlay(overlay))
+                .filter_map(entry)
+                .collect(),
+            None => Vec::new(),
+        },
     };
     // Keep it to one line: drop the pane's own entries from the end first; help and quit
     // (the last two in Normal mode) always stay.

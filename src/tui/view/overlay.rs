@@ -72,7 +72,7 @@ pub fn help_lines(theme: &Theme) -> Vec<Line<'static>> {
     // One column for every key name, two spaces wider than the longest, so a name never runs
     // into its text.
     let key_text =
-        |b: &crate::tui::keymap::Binding| b.keys.iter().map(|k| k.label()).collect::<Vec<_>>().join(" / ");
+        |b: &crate::tui::keymap::Binding| b.keys().iter().map(|k| k.label()).collect::<Vec<_>>().join(" / ");
     let width = BINDINGS
         .iter()
         .map(|b| key_text(b).chars().count())
@@ -94,6 +94,15 @@ pub fn help_lines(theme: &Theme) -> Vec<Line<'static>> {
     for (title, context) in contexts {
         lines.push(Line::styled(title, head));
         for b in BINDINGS.iter().filter(|b| b.context == context) {
+            lines.push(Line::from(vec![Span::styled(key_cell(&key_text(b)), key_style), Span::raw(b.label)]));
+        }
+    }
+    for (title, overlay) in [
+        ("In the snippet overlay", crate::tui::keymap::Overlay::Snippet),
+        ("In the history overlay", crate::tui::keymap::Overlay::History),
+    ] {
+        lines.push(Line::styled(title, head));
+        for b in BINDINGS.iter().filter(|b| b.context == Context::Overlay(overlay)) {
             lines.push(Line::from(vec![Span::styled(key_cell(&key_text(b)), key_style), Span::raw(b.label)]));
         }
     }
