@@ -85,7 +85,9 @@ pub struct Candidate {
     pub key: KeyMaterial,
     /// The secret's original text, for trying the other reading.
     pub text: Option<Secret>,
-    /// Whether it was given explicitly (else it came from the store, tried by kind).
+    /// Whether it is known to be this vendor's key: given explicitly, or stored for this
+    /// profile. A signature that fails only against other keys (stored for no profile) is not
+    /// called invalid: they may simply not be this vendor's.
     pub explicit: bool,
 }
 
@@ -477,12 +479,42 @@ fn signature_findings(
         ));
         return None;
     }
+    let names = fitting.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", ");
+    // A signature of the wrong length was cut short (or padded) on its way, whatever the key.
+    if let Some(expected) = alg.signature_len()
+        && decoded.signature.len() != expected
+    {
+        out.push(finding(
+            Severity::Error,
+            "signature.length",
+            None,
+            Some(Segment::Signature),
+            format!("the signature has {} bytes; an {alg} signature has {expected}", decoded.signature.len()),
+            "the token was cut short or altered on its way: ask for it again, copied whole",
+        ));
+        return None;
+    }
+    if !fitting.iter().any(|c| c.explicit) {
+        out.push(finding(
+            Severity::Warning,
+            "signature.unchecked",
+            None,
+            Some(Segment::Signature),
+            format!("none of the stored keys tried ({names}) verifies it, and none is stored for {}", profile.name),
+            format!(
+                "pass the vendor's {} (--key NAME, --secret-env VAR or --key-file PEM), or store it for the profile (`tokensmith keys set NAME --profile {}`)",
+                profile.key_kind.key_pair_name(),
+                profile.id
+            ),
+        ));
+        return None;
+    }
     out.push(finding(
         Severity::Error,
         "signature.invalid",
         None,
         Some(Segment::Signature),
-        format!("the {alg} signature does not verify with {}", fitting.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", ")),
+        format!("the {alg} signature does not verify with {names}"),
         "the token was signed with another secret or key: check which secret the server uses (staging vs production, a rotated secret)",
     ));
     None

@@ -642,3 +642,39 @@ fn history_lists_what_the_workbench_kept_newest_first() {
     assert_eq!(json[0]["payload"]["email"], "grace@example.org");
     assert_eq!(json[0]["origin"], "made");
 }
+
+#[test]
+fn the_doctor_tries_only_keys_that_may_be_the_vendors_and_names_a_cut_signature() {
+    let env = Env::new();
+    // A key stored for Tiledesk is another vendor's key for a viaSocket token: not tried, so
+    // the signature is unchecked (a warning), not "invalid".
+    env.cmd()
+        .args(["keys", "add", "tiledesk-key", "--secret-stdin", "--profile", "tiledesk"])
+        .write_stdin("tiledesk-project-secret-0123456789abcdef")
+        .assert()
+        .success();
+    let token = sign(&env, &["-p", "viasocket", "--secret-env", "SECRET"]);
+    env.cmd()
+        .args(["doctor", &token, "-p", "viasocket"])
+        .assert()
+        .code(0)
+        .stdout(contains("signature.unchecked").and(contains("signature.invalid").not()));
+    // A key stored for the profile that does not verify: invalid, an error.
+    env.cmd()
+        .args(["keys", "add", "wrong", "--secret-stdin", "--profile", "viasocket"])
+        .write_stdin("not-the-viasocket-access-key-0123456789")
+        .assert()
+        .success();
+    env.cmd()
+        .args(["doctor", &token, "-p", "viasocket"])
+        .assert()
+        .code(1)
+        .stdout(contains("signature.invalid"));
+    // The same token cut short: the signature's length says so, whatever the key.
+    let cut = &token[..token.len() - 11];
+    env.cmd()
+        .args(["doctor", cut, "-p", "viasocket", "--secret-env", "SECRET"])
+        .assert()
+        .code(1)
+        .stdout(contains("signature.length").and(contains("cut short")));
+}

@@ -583,7 +583,9 @@ pub fn doctor(paths: &Paths, args: &DoctorArgs, io: &mut Io) -> Result<u8, CliEr
         // A damaged store is an error here as in sign and verify, not "no key stored".
         let pass = io.passphrase()?;
         let store = io.store.open(pass.as_ref())?;
-        for entry in &store.entries {
+        // Keys stored for this profile are the vendor's; keys stored for no profile may be;
+        // keys stored for another profile are another vendor's and are not tried.
+        for entry in store.entries.iter().filter(|e| e.profile.as_deref().is_none_or(|p| p == profile.id)) {
             if let Ok(key) = entry.key() {
                 let text = (entry.reading == SecretReading::Text
                     && entry.kind == tokensmith::store::EntryKind::HMAC_SECRET)
@@ -592,7 +594,7 @@ pub fn doctor(paths: &Paths, args: &DoctorArgs, io: &mut Io) -> Result<u8, CliEr
                     name: format!("stored key '{}'", entry.name),
                     key,
                     text,
-                    explicit: false,
+                    explicit: entry.profile.as_deref() == Some(profile.id.as_str()),
                 });
             }
         }

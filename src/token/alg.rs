@@ -49,6 +49,22 @@ impl fmt::Display for Family {
     }
 }
 
+impl Alg {
+    /// The length of a signature, in bytes, where the algorithm fixes it (not RSA, whose
+    /// length is the key's).
+    pub fn signature_len(self) -> Option<usize> {
+        match self {
+            Alg::HS256 => Some(32),
+            Alg::HS384 => Some(48),
+            Alg::HS512 => Some(64),
+            Alg::ES256 => Some(64),
+            Alg::ES384 => Some(96),
+            Alg::EdDSA => Some(64),
+            _ => None,
+        }
+    }
+}
+
 impl Family {
     /// What a vendor that signs with this family asks the customer for: "HMAC secret",
     /// "RSA key pair".

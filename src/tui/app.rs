@@ -480,6 +480,8 @@ impl App {
                 .keys
                 .entries
                 .iter()
+                // As the CLI's doctor: this profile's keys, and keys stored for no profile.
+                .filter(|entry| entry.profile.as_deref().is_none_or(|p| p == profile.id))
                 .filter_map(|entry| {
                     let key = entry.key().ok()?;
                     let text = (entry.reading == tokensmith::store::SecretReading::Text
@@ -489,7 +491,7 @@ impl App {
                         name: format!("'{}'", entry.name),
                         key,
                         text,
-                        explicit: false,
+                        explicit: entry.profile.as_deref() == Some(profile.id.as_str()),
                     })
                 })
                 .collect();
