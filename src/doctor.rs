@@ -672,8 +672,15 @@ fn claim_findings(
             continue;
         };
         if let Err(reason) = field.ty.check(value) {
-            let code =
-                if field.ty == ClaimType::Email && value.is_string() { "claim.email" } else { "claim.type" };
+            let email_text = field.ty == ClaimType::Email && value.is_string();
+            // An optional email sent empty is "not given" (Orlo's and Talla's own samples do it).
+            if email_text && !field.required && value.as_str() == Some("") {
+                continue;
+            }
+            let code = if email_text { "claim.email" } else { "claim.type" };
+            // No vendor states an email format: a malformed one is tokensmith's advice.
+            let (severity, source) =
+                if email_text { (Severity::Warning, crate::profile::ours()) } else { (severity, source) };
             out.push(sourced(
                 finding(
                     severity,
@@ -699,25 +706,33 @@ fn claim_findings(
         if field.pattern.is_some() {
             shaped.push((field, text.clone(), value.clone(), source.clone()));
         }
-        if let Some(param) = profile
-            .params
-            .iter()
-            .find(|p| p.placeholder && !p.default.is_empty() && text.contains(&p.default))
-        {
-            // The rule the placeholder breaks is the claim's form where it has one.
-            let source = field
+        // A claim made from a parameter that still holds its example value: the token is not
+        // the customer's. An error where the acceptor's own form needs the real value (Tiledesk
+        // finds no project '<PROJECT_ID>'), else a warning.
+        let made_from = |name: &str| {
+            matches!(&field.default, Some(crate::claims::ValueExpr::Template(parts))
+                if parts.iter().any(|p| matches!(p, crate::claims::TemplatePart::Ref(r) if r == name)))
+        };
+        if let Some(param) = profile.params.iter().find(|p| {
+            p.placeholder && !p.default.is_empty() && made_from(&p.name) && text.contains(&p.default)
+        }) {
+            let pattern_source = field
                 .pattern
                 .as_ref()
-                .and_then(|p| p.source.as_deref())
-                .map_or_else(|| source.clone(), |id| profile.source(Some(id)));
+                .map(|p| profile.source(p.source.as_deref().or(field.source.as_deref())));
+            let (severity, source) = match pattern_source {
+                Some(s) if s.enforced => (Severity::Error, s),
+                Some(s) => (Severity::Warning, s),
+                None => (Severity::Warning, source.clone()),
+            };
             out.push(sourced(
                 finding(
-                    severity_of(&source),
+                    severity,
                     "claim.placeholder",
                     Some(&name),
                     Some(Segment::Payload),
                     format!(
-                        "'{name}' still holds the placeholder '{}' of the parameter {}",
+                        "'{name}' still holds the example value '{}' of the parameter {}",
                         param.default, param.name
                     ),
                     format!("sign with --param {}=YOUR_VALUE ({})", param.name, param.description),

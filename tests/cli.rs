@@ -609,7 +609,7 @@ fn sign_builds_claims_from_params_and_names_every_broken_rule() {
         .code(2)
         .stderr(contains("profile 'tiledesk' has no parameter 'projectid': its parameters are project_id"));
     env.cmd().args(["sign", "-p", "tiledesk", "--secret-env", "SECRET"]).assert().success().stderr(contains(
-        "rule: error claim.placeholder [server]: 'aud' still holds the placeholder '<PROJECT_ID>'",
+        "rule: error claim.placeholder [server]: 'aud' still holds the example value '<PROJECT_ID>'",
     ));
     // A lifetime past any date is an error naming the value, never a wrapped exp.
     env.cmd()

@@ -80,7 +80,8 @@ fn params(profile: &Profile, hostile: bool) -> Vec<(String, String)> {
                 p.name.clone(),
                 if hostile && p.name != "mobile_url" {
                     HOSTILE.to_string()
-                } else if p.placeholder {
+                } else if p.placeholder && p.default.starts_with('<') {
+                    // `<PROJECT_ID>` stands for a value Tiledesk's acceptor looks up.
                     PROJECT.to_string()
                 } else {
                     p.default.clone()

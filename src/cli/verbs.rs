@@ -386,6 +386,17 @@ pub fn snippet(paths: &Paths, args: &SnippetArgs, io: &mut Io) -> Result<u8, Cli
     };
     let input = SnippetInput { profile, token: &token, payload: &payload, params: &params };
     let text = render(&input, flavor).map_err(|e| CliError::usage(e.to_string()))?;
+    // An example value left in the code would point the customer at someone else's account.
+    for param in
+        profile.params.iter().filter(|p| p.placeholder && !given_params.iter().any(|(n, _)| *n == p.name))
+    {
+        if text.contains(&param.default) {
+            eprintln!(
+                "note: {} is still the example value '{}' ({}): pass --param {}=VALUE",
+                param.name, param.default, param.description, param.name
+            );
+        }
+    }
     print!("{text}");
     if !text.ends_with('\n') {
         println!();

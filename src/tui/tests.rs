@@ -134,6 +134,11 @@ fn time_fields_take_expressions() {
 fn parameters_feed_claims_and_broken_rules_are_marked() {
     let mut app = app("tiledesk", vec![demo_key()]);
     let param_row = app.rows().iter().position(|r| matches!(r, Row::Param(_))).expect("a parameter row");
+    app.focus = Pane::Claims;
+    app.claim_row = param_row;
+    run(&mut app, [Action::EditRow]);
+    assert_eq!(app.input.value(), "", "a placeholder is replaced, not appended to");
+    run(&mut app, [Action::Cancel]);
     edit_row(&mut app, param_row, "65f0");
     assert_eq!(payload(&app)["aud"], "https://tiledesk.com/projects/65f0");
     assert_eq!(payload(&app)["_id"], "65f0_user-123456");

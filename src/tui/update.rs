@@ -31,7 +31,10 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::EditRow => {
             if let Some(&row) = app.rows().get(app.claim_row) {
-                app.input = Input::new(app.row_text(row).0);
+                let (text, set) = app.row_text(row);
+                // A placeholder is there to be replaced, not appended to.
+                let placeholder = matches!(row, Row::Param(i) if app.current().and_then(|p| p.params.get(i)).is_some_and(|p| p.placeholder));
+                app.input = Input::new(if placeholder && !set { String::new() } else { text });
                 app.mode = Mode::Editing(EditTarget::Row(row));
             }
         }
@@ -150,6 +153,8 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::CloseDoctor => {
             if app.doctor_input.take().is_some() {
+                // Back to the token from its start, not where the doctor's report was scrolled.
+                app.token_scroll = 0;
                 changed = true;
             }
         }
