@@ -678,3 +678,23 @@ fn the_doctor_tries_only_keys_that_may_be_the_vendors_and_names_a_cut_signature(
         .code(1)
         .stdout(contains("signature.length").and(contains("cut short")));
 }
+
+#[test]
+fn two_keys_stored_for_a_profile_are_named_and_profiles_line_up() {
+    let env = Env::new();
+    for name in ["acme-staging", "acme-prod"] {
+        env.cmd()
+            .args(["keys", "add", name, "--secret-stdin", "--profile", "ticketping"])
+            .write_stdin(format!("{name}-secret-0123456789abcdef0123"))
+            .assert()
+            .success();
+    }
+    env.cmd().args(["sign", "-p", "ticketping"]).assert().code(2).stderr(contains(
+        "2 keys are stored for profile 'ticketping' (acme-staging, acme-prod): choose one with --key NAME",
+    ));
+    let out = env.ok(&["profiles"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let key_column: Vec<usize> =
+        text.lines().filter_map(|l| l.find("HMAC secret").or_else(|| l.find("RSA key pair"))).collect();
+    assert!(key_column.len() > 3 && key_column.windows(2).all(|w| w[0] == w[1]), "{text}");
+}

@@ -147,7 +147,26 @@ impl Io {
             (Some(name), _) => store.get(name)?,
             (None, Some(p)) => match store.for_profile(&p.id, p.key_kind) {
                 Some(entry) => entry,
-                None => return Ok(None),
+                None => {
+                    // Two or more stored for the profile: say which, rather than "no key".
+                    let tied: Vec<&str> = store
+                        .entries
+                        .iter()
+                        .filter(|e| {
+                            e.profile.as_deref() == Some(p.id.as_str()) && e.kind.family() == p.key_kind
+                        })
+                        .map(|e| e.name.as_str())
+                        .collect();
+                    if tied.len() > 1 {
+                        return Err(CliError::usage(format!(
+                            "{} keys are stored for profile '{}' ({}): choose one with --key NAME",
+                            tied.len(),
+                            p.id,
+                            tied.join(", ")
+                        )));
+                    }
+                    return Ok(None);
+                }
             },
             (None, None) => return Ok(None),
         };

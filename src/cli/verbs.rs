@@ -35,17 +35,38 @@ pub fn profiles(paths: &Paths, json: bool) -> Result<u8, CliError> {
         print_json(&set.profiles)?;
         return Ok(0);
     }
-    let width = set.profiles.iter().map(|p| p.id.len()).max().unwrap_or(2).max(2);
-    println!("{:<width$}  {:<14}  {:<18}  NAME", "ID", "ALGORITHMS", "KEY");
-    for p in &set.profiles {
-        let algs = match p.algorithms.as_slice() {
-            [one] => one.to_string(),
-            [first, rest @ ..] => format!("{first} (+{} more)", rest.len()),
-            [] => "-".to_string(),
-        };
-        let user = if matches!(p.source, ProfileSource::User(_)) { "  (yours)" } else { "" };
-        println!("{:<width$}  {:<14}  {:<18}  {}{user}", p.id, algs, p.key_kind.key_pair_name(), p.name);
+    // Columns as wide as their widest cell, so every row lines up.
+    let rows: Vec<[String; 4]> = set
+        .profiles
+        .iter()
+        .map(|p| {
+            let algs = match p.algorithms.as_slice() {
+                [one] => one.to_string(),
+                [first, rest @ ..] => format!("{first} (+{} more)", rest.len()),
+                [] => "-".to_string(),
+            };
+            let user = if matches!(p.source, ProfileSource::User(_)) { "  (yours)" } else { "" };
+            [p.id.clone(), algs, p.key_kind.key_pair_name().to_string(), format!("{}{user}", p.name)]
+        })
+        .collect();
+    let header = ["ID", "ALGORITHMS", "KEY", "NAME"].map(str::to_string);
+    let widths: Vec<usize> = (0..3)
+        .map(|i| rows.iter().chain([&header]).map(|r| r[i].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for row in std::iter::once(&header).chain(rows.iter()) {
+        out.push_str(&format!(
+            "{:<w0$}  {:<w1$}  {:<w2$}  {}\n",
+            row[0],
+            row[1],
+            row[2],
+            row[3],
+            w0 = widths[0],
+            w1 = widths[1],
+            w2 = widths[2]
+        ));
     }
+    print!("{out}");
     Ok(0)
 }
 
