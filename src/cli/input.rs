@@ -280,13 +280,13 @@ pub fn parse_time(text: &str) -> Result<i64, CliError> {
     }
     let t = text.trim().parse::<i64>().ok().or_else(|| tokensmith::time::parse_rfc3339(text)).ok_or_else(|| {
         CliError::usage(format!(
-            "'{text}' is not a time: give now, unix seconds (1767225600) or RFC 3339 (2026-01-01T00:00:00Z)"
+            "--at '{text}' is not a time: give now, unix seconds (1767225600) or RFC 3339 (2026-01-01T00:00:00Z)"
         ))
     })?;
     // Beyond ±1e11 seconds (the year 5138) a time is milliseconds or no date at all.
     if t.unsigned_abs() > tokensmith::time_rules::MILLIS_THRESHOLD.unsigned_abs() {
         return Err(CliError::usage(format!(
-            "'{text}' is out of range: give unix seconds between -{0} and {0} (milliseconds? divide by 1000)",
+            "--at '{text}' is out of range: give unix seconds between -{0} and {0} (milliseconds? divide by 1000)",
             tokensmith::time_rules::MILLIS_THRESHOLD
         )));
     }
