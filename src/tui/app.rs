@@ -442,7 +442,13 @@ impl App {
     /// Recomputes the token, row errors and rule warnings from the inputs.
     pub fn refresh(&mut self) {
         self.refresh_token();
-        self.refresh_snippet();
+        // The snippet is rendered only while it is shown (or when copied): rendering templates
+        // at start-up would delay the first token.
+        if self.mode == Mode::Snippet {
+            self.refresh_snippet();
+        } else {
+            self.snippet_text = None;
+        }
     }
 
     fn refresh_token(&mut self) {

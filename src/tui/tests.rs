@@ -613,6 +613,8 @@ fn help_keys_never_run_into_their_text() {
 #[test]
 fn the_snippet_is_derived_when_its_inputs_change_not_on_a_tick() {
     let mut app = app("tiledesk", vec![demo_key()]);
+    assert_eq!(app.snippet_text, None, "nothing is rendered before it is shown");
+    run(&mut app, [Action::ShowSnippet]);
     let html = app.snippet_text.clone().expect("a snippet");
     assert!(html.contains("signInWithCustomToken"), "{html}");
     run(&mut app, [Action::Tick(NOW + 30)]);
@@ -622,7 +624,12 @@ fn the_snippet_is_derived_when_its_inputs_change_not_on_a_tick() {
     assert!(v4.contains("autoStart"), "the next flavour is rendered: {v4}");
     let param_row = app.rows().iter().position(|r| matches!(r, Row::Param(_))).expect("a parameter row");
     edit_row(&mut app, param_row, "65f0");
-    assert!(app.snippet_text.as_deref().is_some_and(|s| s.contains("65f0")), "a parameter change re-renders");
+    assert_eq!(app.snippet_text, None, "not kept while hidden");
+    run(&mut app, [Action::ShowSnippet]);
+    assert!(
+        app.snippet_text.as_deref().is_some_and(|s| s.contains("65f0")),
+        "shown again, from the new inputs"
+    );
     // The pretty JSON is made once, with the token.
     let TokenState::Signed(signed) = &app.token else { panic!("a token") };
     assert!(signed.payload_text.contains("\"aud\": \"https://tiledesk.com/projects/65f0\""));

@@ -179,7 +179,10 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 app.set_status(Level::Error, text);
             }
         },
-        Action::CopySnippet => match app.snippet() {
+        Action::CopySnippet => match {
+            app.refresh_snippet();
+            app.snippet()
+        } {
             Some(text) => {
                 let what = format!("the {} snippet", app.flavor().unwrap_or_default());
                 effects.push(Effect::Copy { text, what });
@@ -191,6 +194,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             if app.current().is_some() {
                 app.snippet_scroll = 0;
                 app.mode = Mode::Snippet;
+                app.refresh_snippet();
             }
         }
         Action::NextFlavor | Action::PrevFlavor => {
