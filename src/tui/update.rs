@@ -179,16 +179,16 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 app.set_status(Level::Error, text);
             }
         },
-        Action::CopySnippet => match {
+        Action::CopySnippet => {
             app.refresh_snippet();
-            app.snippet()
-        } {
-            Some(text) => {
-                let what = format!("the {} snippet", app.flavor().unwrap_or_default());
-                effects.push(Effect::Copy { text, what });
+            match app.snippet() {
+                Some(text) => {
+                    let what = format!("the {} snippet", app.flavor().unwrap_or_default());
+                    effects.push(Effect::Copy { text, what });
+                }
+                None => app.set_status(Level::Error, "no token yet, so no snippet"),
             }
-            None => app.set_status(Level::Error, "no token yet, so no snippet"),
-        },
+        }
         Action::ShowSnippet => {
             // Server flavours need no token, so the overlay opens even before there is one.
             if app.current().is_some() {
