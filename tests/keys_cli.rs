@@ -100,7 +100,9 @@ fn sign_and_verify_use_stored_keys_and_record_their_use() {
     assert!(list[0]["last_used"].is_i64(), "{list}");
     // two keys for one profile: no guessing
     env.add_secret("acme2", &["--profile", "tiledesk"]);
-    env.cmd().args(["sign", "-p", "tiledesk"]).assert().code(2).stderr(contains("no key given"));
+    env.cmd().args(["sign", "-p", "tiledesk"]).assert().code(2).stderr(contains(
+        "2 keys are stored for profile 'tiledesk' (acme, acme2): choose one with --key NAME",
+    ));
     env.cmd()
         .args(["sign", "-p", "tiledesk", "--key", "nope"])
         .assert()
