@@ -40,6 +40,31 @@ pub struct Entry {
     pub payload: Map<String, Value>,
 }
 
+impl Entry {
+    /// Who the token is for, in a few words: its first two identity claims
+    /// (`email=ada@example.com external_id=42`), else the whole payload.
+    pub fn who(&self) -> String {
+        let who: Vec<String> = ["sub", "email", "external_id", "user_id", "name", "_id"]
+            .iter()
+            .filter_map(|k| {
+                self.payload
+                    .get(*k)
+                    .map(|v| format!("{k}={}", v.as_str().map_or_else(|| v.to_string(), str::to_string)))
+            })
+            .take(2)
+            .collect();
+        if who.is_empty() { Value::Object(self.payload.clone()).to_string() } else { who.join(" ") }
+    }
+
+    /// "made" or "pasted".
+    pub fn origin_word(&self) -> &'static str {
+        match self.origin {
+            Origin::Made => "made",
+            Origin::Pasted => "pasted",
+        }
+    }
+}
+
 /// The history file in a data folder.
 pub fn path(data_dir: &Path) -> PathBuf {
     data_dir.join(FILE)

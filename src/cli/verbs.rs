@@ -685,29 +685,12 @@ pub fn history(paths: &Paths, json: bool, now: i64) -> Result<u8, CliError> {
         return Ok(0);
     }
     for entry in &entries {
-        let who: Vec<String> = ["sub", "email", "external_id", "user_id", "name", "_id"]
-            .iter()
-            .filter_map(|k| {
-                entry
-                    .payload
-                    .get(*k)
-                    .map(|v| format!("{k}={}", v.as_str().map_or_else(|| v.to_string(), str::to_string)))
-            })
-            .take(2)
-            .collect();
         println!(
             "{}  {:<7} {:<14} {}",
             tokensmith::time::relative(entry.at, now),
-            match entry.origin {
-                tokensmith::history::Origin::Made => "made",
-                tokensmith::history::Origin::Pasted => "pasted",
-            },
+            entry.origin_word(),
             entry.profile,
-            if who.is_empty() {
-                serde_json::Value::Object(entry.payload.clone()).to_string()
-            } else {
-                who.join(" ")
-            }
+            entry.who()
         );
     }
     Ok(0)

@@ -144,25 +144,12 @@ fn render_history(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let list_rows = usize::from(rect.height.saturating_sub(2) / 3).max(3);
     let skip = app.history_selected.saturating_sub(list_rows.saturating_sub(1));
     for (i, entry) in newest_first.iter().enumerate().skip(skip).take(list_rows) {
-        let who: Vec<String> = ["sub", "email", "external_id", "user_id", "name", "_id"]
-            .iter()
-            .filter_map(|k| {
-                entry
-                    .payload
-                    .get(*k)
-                    .map(|v| format!("{k}={}", v.as_str().map_or_else(|| v.to_string(), str::to_string)))
-            })
-            .take(2)
-            .collect();
-        let origin = match entry.origin {
-            tokensmith::history::Origin::Made => "made",
-            tokensmith::history::Origin::Pasted => "pasted",
-        };
+        let origin = entry.origin_word();
         let text = format!(
             "{:<10} {origin:<7} {:<14} {}",
             tokensmith::time::relative(entry.at, app.now),
             entry.profile,
-            who.join(" ")
+            entry.who()
         );
         let style = if i == app.history_selected { theme.selected() } else { Style::new() };
         lines.push(Line::styled(text, style));
