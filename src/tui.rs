@@ -207,7 +207,9 @@ fn event_loop(
     let mut save_pending = false;
     loop {
         if dirty {
-            terminal.draw(|frame| view::view(app, frame)).map_err(|e| e.to_string())?;
+            let mut drawn = view::Drawn::default();
+            terminal.draw(|frame| drawn = view::view(app, frame)).map_err(|e| e.to_string())?;
+            app.token_view = drawn.token_view;
             dirty = false;
             if exit_after_first_frame {
                 return Ok(());
@@ -276,8 +278,11 @@ fn translate(app: &App, event: Event) -> Option<Action> {
         Event::Paste(text) => Some(Action::Paste(text)),
         Event::Resize(w, h) => Some(Action::Resize(w, h)),
         Event::Mouse(mouse) if app.mode == Mode::Normal => {
-            let areas =
-                view::layout(ratatui::layout::Rect::new(0, 0, app.size.0, app.size.1), app.rows().len());
+            let areas = view::layout(
+                ratatui::layout::Rect::new(0, 0, app.size.0, app.size.1),
+                app.rows().len(),
+                app.left_width_wanted(),
+            );
             let (pane, row) = areas.hit(mouse.column, mouse.row)?;
             match mouse.kind {
                 MouseEventKind::Down(MouseButton::Left) => Some(Action::ClickRow(pane, row)),
@@ -342,6 +347,14 @@ fn perform(
             Err(e) => vec![Action::Notice(Level::Error, e.to_string())],
         },
         Effect::StoreReload => vec![reload(store)],
+        Effect::StoreLock => {
+            let Some(new) = app.new_passphrase.as_ref() else { return Vec::new() };
+            vec![Action::PassphraseChanged(store.lock(pass, new).map(|()| true).map_err(|e| e.to_string()))]
+        }
+        Effect::StoreUnlock => {
+            let Some(current) = pass else { return Vec::new() };
+            vec![Action::PassphraseChanged(store.unlock(current).map(|()| false).map_err(|e| e.to_string()))]
+        }
         Effect::StoreRename { old, new } => match store.rename(pass, &old, &new) {
             Ok(()) => {
                 vec![reload(store), Action::Notice(Level::Success, format!("renamed '{old}' to '{new}'"))]

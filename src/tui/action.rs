@@ -47,6 +47,10 @@ pub enum Action {
     ToggleKeyProfile,
     /// Ask for the store's passphrase (again).
     Unlock,
+    /// Lock the store with a new passphrase (or change it).
+    LockStore,
+    /// Remove the store's passphrase.
+    RemovePassphrase,
     /// Start the import prompt.
     ImportKey,
     /// Open the key-kind picker.
@@ -91,6 +95,14 @@ pub enum Action {
     ScrollUp,
     /// Scroll an overlay or the token down.
     ScrollDown,
+    /// Scroll the token a page up.
+    ScrollPageUp,
+    /// Scroll the token a page down.
+    ScrollPageDown,
+    /// Scroll the token to its start.
+    ScrollTop,
+    /// Scroll the token to its end.
+    ScrollBottom,
     /// Quit (asks first while an edit is open).
     Quit,
     /// The clock moved (countdown, reveal timeout, spinner).
@@ -105,6 +117,8 @@ pub enum Action {
     Copied { what: String, how: String },
     /// A copy failed.
     CopyFailed(String),
+    /// The store's passphrase was set or changed (true) or removed (false), or why not.
+    PassphraseChanged(Result<bool, String>),
     /// Something finished that the status line should say.
     Notice(super::app::Level, String),
 }
@@ -126,6 +140,10 @@ pub enum Effect {
     StoreSet { name: String, change: tokensmith::store::EntryChange },
     /// Re-read the store (with the passphrase, if one was given).
     StoreReload,
+    /// Seal the store with `App::new_passphrase` (re-sealing it when it has one).
+    StoreLock,
+    /// Remove the store's passphrase (the one in `App::passphrase`).
+    StoreUnlock,
     /// Read a key file and add it to the store under this name.
     ImportFile { name: String, path: String },
     /// Save the session (last profile, key, claim values).

@@ -105,6 +105,10 @@ pub enum Prompt {
     Kid(String),
     /// The note of this key.
     Note(String),
+    /// A new passphrase for the store (`keys lock`).
+    NewPassphrase,
+    /// The new passphrase once more, to catch a typo.
+    NewPassphraseAgain,
 }
 
 impl Prompt {
@@ -121,12 +125,17 @@ impl Prompt {
             Prompt::Rename(name) => format!("Rename '{name}' to"),
             Prompt::Kid(name) => format!("kid of '{name}' (empty: none)"),
             Prompt::Note(name) => format!("Note on '{name}'"),
+            Prompt::NewPassphrase => "Lock the key store: new passphrase".into(),
+            Prompt::NewPassphraseAgain => "Lock the key store: the new passphrase again".into(),
         }
     }
 
     /// Whether what is typed must not be shown.
     pub fn masked(&self) -> bool {
-        matches!(self, Prompt::SecretValue(_) | Prompt::Passphrase)
+        matches!(
+            self,
+            Prompt::SecretValue(_) | Prompt::Passphrase | Prompt::NewPassphrase | Prompt::NewPassphraseAgain
+        )
     }
 }
 
@@ -139,6 +148,8 @@ pub enum Confirm {
     QuitWhileEditing,
     /// First run: make a demo secret.
     CreateDemo,
+    /// Remove the store's passphrase (`keys unlock`).
+    RemovePassphrase,
 }
 
 /// What has the keyboard.
@@ -240,6 +251,44 @@ pub struct KeysPane {
     pub store_error: Option<String>,
     /// Whether the store is encrypted (writes need the passphrase).
     pub encrypted: bool,
+    /// Per entry (by name): what identifies it on screen, derived when the entries change. A
+    /// key's RFC 7638 thumbprint, shortened; a secret's masked form (its thumbprint would be a
+    /// hash of the secret).
+    pub fingerprints: Vec<(String, String)>,
+}
+
+impl KeysPane {
+    /// Re-derives the fingerprints when the entries changed (a rename included).
+    fn refresh_fingerprints(&mut self) {
+        let current = self.fingerprints.len() == self.entries.len()
+            && self.fingerprints.iter().zip(&self.entries).all(|((name, _), e)| name == &e.name);
+        if current {
+            return;
+        }
+        self.fingerprints = self
+            .entries
+            .iter()
+            .map(|entry| {
+                let shown = if entry.kind.family == tokensmith::token::Family::Hmac {
+                    entry.masked()
+                } else {
+                    match entry.key() {
+                        Ok(material) => {
+                            let full = tokensmith::store::export::thumbprint(&material);
+                            format!("{}…", full.chars().take(8).collect::<String>())
+                        }
+                        Err(_) => "(unreadable)".to_string(),
+                    }
+                };
+                (entry.name.clone(), shown)
+            })
+            .collect();
+    }
+
+    /// The fingerprint shown for the entry at this index.
+    pub fn fingerprint(&self, index: usize) -> &str {
+        self.fingerprints.get(index).map_or("", |(_, shown)| shown.as_str())
+    }
 }
 
 /// Everything the workbench shows.
@@ -263,6 +312,9 @@ pub struct App {
     pub status: Option<Status>,
     pub input: Input,
     pub token_scroll: u16,
+    /// How far the token pane can scroll and its page height, as last drawn (None before the
+    /// first frame: then scrolling is not bounded).
+    pub token_view: Option<(u16, u16)>,
     pub snippet_scroll: u16,
     /// Index into the profile's snippet flavours.
     pub snippet_flavor: usize,
@@ -282,6 +334,8 @@ pub struct App {
     pub quit: bool,
     /// The store passphrase, when one was given (never shown, never saved).
     pub passphrase: Option<tokensmith::secret::Secret>,
+    /// A new passphrase typed once, waiting to be typed again (then it locks the store).
+    pub new_passphrase: Option<tokensmith::secret::Secret>,
     /// A token pasted for the doctor, shown in the Token pane instead of the signed one.
     pub doctor_input: Option<String>,
     /// The doctor's report on it, against the current profile and every stored key.
@@ -310,6 +364,7 @@ impl App {
             status: None,
             input: Input::default(),
             token_scroll: 0,
+            token_view: None,
             snippet_scroll: 0,
             snippet_flavor: 0,
             input_summary: None,
@@ -322,6 +377,7 @@ impl App {
             size: (80, 24),
             quit: false,
             passphrase: None,
+            new_passphrase: None,
             doctor_input: None,
             doctor: None,
         }
@@ -440,7 +496,23 @@ impl App {
     }
 
     /// Recomputes the token, row errors and rule warnings from the inputs.
+    /// How wide the left column would like to be: its longest profile row or key row, plus
+    /// the border. The profile brief wraps, so it does not count.
+    pub fn left_width_wanted(&self) -> u16 {
+        let profiles = self.profiles.iter().map(|p| {
+            let alg = p.algorithms.first().map_or(1, |a| a.name().len());
+            p.id.chars().count() + alg + 5
+        });
+        let keys = self.keys.entries.iter().enumerate().map(|(i, e)| {
+            let tie = e.profile.as_deref().map_or(0, |p| p.chars().count() + 1);
+            e.name.chars().count() + 3 + 12 + tie + self.keys.fingerprint(i).chars().count()
+        });
+        let widest = profiles.chain(keys).max().unwrap_or(0).saturating_add(2);
+        u16::try_from(widest).unwrap_or(u16::MAX)
+    }
+
     pub fn refresh(&mut self) {
+        self.keys.refresh_fingerprints();
         self.refresh_token();
         // The snippet is rendered only while it is shown (or when copied): rendering templates
         // at start-up would delay the first token.

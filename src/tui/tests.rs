@@ -420,7 +420,11 @@ fn the_doctor_judges_a_pasted_token_against_the_profile_and_stored_keys() {
 
 fn screen(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
-    terminal.draw(|frame| view(app, frame)).expect("draws");
+    terminal
+        .draw(|frame| {
+            view(app, frame);
+        })
+        .expect("draws");
     terminal
 }
 
@@ -489,6 +493,30 @@ fn snapshots_of_each_state() {
         Some("the key store /home/u/keys.json is damaged (EOF while parsing, line 3)".into());
     damaged.refresh();
     snapshot!("damaged_store_80x24", damaged, 80, 24);
+
+    // Keys with a profile and a fingerprint each, the store being locked.
+    let mut tied = rsa_key();
+    tied.profile = Some("orlo".into());
+    let mut locking = app("orlo", vec![demo_key(), tied]);
+    locking.focus = Pane::Keys;
+    let mut actions = vec![Action::LockStore];
+    actions.extend(typing("correct horse"));
+    actions.push(Action::Submit);
+    run(&mut locking, actions);
+    assert_eq!(locking.mode, Mode::Prompt(Prompt::NewPassphraseAgain));
+    snapshot!("locking_store_80x24", locking, 80, 24);
+    snapshot!("locking_store_120x40", locking, 120, 40);
+
+    // The token pane scrolled to its end with End, on a small terminal.
+    let mut scrolled = app("ticketping", vec![demo_key()]);
+    scrolled.focus = Pane::Token;
+    scrolled.token_view = Some((11, 10));
+    run(&mut scrolled, [Action::ScrollBottom]);
+    assert_eq!(scrolled.token_scroll, 11);
+    run(&mut scrolled, [Action::ScrollDown, Action::ScrollPageUp]);
+    assert_eq!(scrolled.token_scroll, 2, "never past the end, a page is its height less one line");
+    run(&mut scrolled, [Action::ScrollBottom]);
+    snapshot!("token_scrolled_to_end_80x24", scrolled, 80, 24);
 }
 
 /// Every state worth drawing, for the every-size test.
@@ -546,7 +574,9 @@ fn every_size_from_1x1_to_300x100_draws_without_panicking() {
                         }
                         terminal.backend_mut().resize(width, height);
                         terminal
-                            .draw(|frame| view(state, frame))
+                            .draw(|frame| {
+                                view(state, frame);
+                            })
                             .unwrap_or_else(|e| panic!("state {i} at {width}x{height}: {e}"));
                     }
                 }
@@ -816,4 +846,89 @@ fn the_claims_pane_sets_header_fields_and_a_lifetime_as_sign_does() {
 fn snapshot_rows(app: &App) {
     insta::assert_snapshot!("claims_with_header_and_lifetime_120x40", screen(app, 120, 40).backend());
     insta::assert_snapshot!("claims_with_header_and_lifetime_80x24", screen(app, 80, 24).backend());
+}
+
+/// Runs actions through update and performs the store effects against a real store on disk, as
+/// the loop does, feeding their results back in.
+fn run_with_store(app: &mut App, store: &tokensmith::store::StoreDir, actions: Vec<Action>) {
+    let paths = tokensmith::paths::Paths::under(store.path().parent().expect("store folder"));
+    let mut clipboard = super::clipboard::Clipboard::new(super::clipboard::ClipboardSetting::Osc52, false);
+    let (worker, _results) = std::sync::mpsc::channel();
+    let mut queue: std::collections::VecDeque<Action> = actions.into();
+    while let Some(action) = queue.pop_front() {
+        for effect in update(app, action) {
+            if matches!(effect, Effect::SaveSession | Effect::Copy { .. }) {
+                continue;
+            }
+            queue.extend(super::perform(effect, app, &paths, store, &mut clipboard, &worker));
+        }
+    }
+}
+
+#[test]
+fn the_keys_pane_locks_changes_and_removes_the_store_passphrase() {
+    let dir = tempfile::tempdir().expect("temp");
+    let store = tokensmith::store::StoreDir::new(dir.path());
+    store.add(None, demo_key()).expect("add");
+    let mut app = app("tiledesk", vec![demo_key()]);
+    app.focus = Pane::Keys;
+    let pass = |p: &str| tokensmith::secret::Secret::new(p.as_bytes().to_vec());
+
+    // Two different passphrases: nothing changes.
+    let mut actions = vec![Action::LockStore];
+    actions.extend(typing("correct horse"));
+    actions.push(Action::Submit);
+    assert_eq!(app.mode, Mode::Normal);
+    actions.extend(typing("correct hose"));
+    actions.push(Action::Submit);
+    run_with_store(&mut app, &store, actions);
+    assert!(!store.open(None).expect("plain store").encrypted, "a typo must not lock the store");
+    assert!(app.status.as_ref().is_some_and(|s| s.text.contains("differ")), "{:?}", app.status);
+
+    // The same twice: locked, and the workbench keeps working with the new passphrase.
+    let mut actions = vec![Action::LockStore];
+    actions.extend(typing("correct horse"));
+    actions.push(Action::Submit);
+    actions.extend(typing("correct horse"));
+    actions.push(Action::Submit);
+    run_with_store(&mut app, &store, actions);
+    assert!(store.open(None).is_err(), "a locked store needs its passphrase");
+    assert!(store.open(Some(&pass("correct horse"))).expect("opens").encrypted);
+    assert!(app.keys.encrypted && app.new_passphrase.is_none());
+
+    // Change it: L again, with the current one known.
+    let mut actions = vec![Action::LockStore];
+    actions.extend(typing("battery staple"));
+    actions.push(Action::Submit);
+    actions.extend(typing("battery staple"));
+    actions.push(Action::Submit);
+    run_with_store(&mut app, &store, actions);
+    assert!(store.open(Some(&pass("correct horse"))).is_err());
+    assert_eq!(store.open(Some(&pass("battery staple"))).expect("opens").entries.len(), 1);
+
+    // Remove it, after a question; the key is still there.
+    run_with_store(&mut app, &store, vec![Action::RemovePassphrase]);
+    assert_eq!(app.mode, Mode::Confirm(Confirm::RemovePassphrase));
+    run_with_store(&mut app, &store, vec![Action::Submit]);
+    let opened = store.open(None).expect("plain again");
+    assert!(!opened.encrypted);
+    assert_eq!(opened.entries.len(), 1);
+    assert!(!app.keys.encrypted && app.passphrase.is_none());
+    run_with_store(&mut app, &store, vec![Action::RemovePassphrase]);
+    assert_eq!(app.mode, Mode::Normal, "nothing to remove");
+}
+
+#[test]
+fn the_readme_picture_is_the_80x24_screen() {
+    let readme = include_str!("../../README.md");
+    let terminal = screen(&app("ticketping", vec![demo_key()]), 80, 24);
+    let buffer = terminal.backend().buffer();
+    let drawn: Vec<String> = (0..22u16)
+        .map(|y| {
+            let row: String = (0..80u16).map(|x| buffer[(x, y)].symbol().to_string()).collect();
+            row.trim_end().to_string()
+        })
+        .collect();
+    let picture = format!("```\n{}\n```", drawn.join("\n"));
+    assert!(readme.contains(&picture), "README's workbench picture differs from the screen:\n{picture}");
 }

@@ -124,6 +124,22 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 app.set_status(Level::Info, "the key store has no passphrase");
             }
         }
+        Action::LockStore => {
+            if app.keys.encrypted && app.passphrase.is_none() {
+                app.set_status(Level::Info, "enter the current passphrase first (u), then L changes it");
+            } else {
+                start_prompt(app, Prompt::NewPassphrase, "");
+            }
+        }
+        Action::RemovePassphrase => {
+            if !app.keys.encrypted {
+                app.set_status(Level::Info, "the key store has no passphrase");
+            } else if app.passphrase.is_none() || app.keys.store_error.is_some() {
+                app.set_status(Level::Info, "enter the current passphrase first (u), then U removes it");
+            } else {
+                app.mode = Mode::Confirm(Confirm::RemovePassphrase);
+            }
+        }
         Action::ImportKey => start_prompt(app, Prompt::ImportName, ""),
         Action::GenerateKey => {
             if let Some(err) = &app.keys.store_error {
@@ -217,6 +233,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 app.filter.clear();
             }
             app.input = Input::default();
+            app.new_passphrase = None;
             app.mode = Mode::Normal;
         }
         Action::Submit => submit(app, &mut effects, &mut changed),
@@ -250,8 +267,12 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         },
         Action::ScrollDown => match app.mode {
             Mode::Help | Mode::Snippet => app.snippet_scroll = app.snippet_scroll.saturating_add(1),
-            _ => app.token_scroll = app.token_scroll.saturating_add(1),
+            _ => scroll_token(app, 1),
         },
+        Action::ScrollPageUp => scroll_token(app, -i32::from(token_page(app))),
+        Action::ScrollPageDown => scroll_token(app, i32::from(token_page(app))),
+        Action::ScrollTop => app.token_scroll = 0,
+        Action::ScrollBottom => app.token_scroll = app.token_view.map_or(u16::MAX, |(max, _)| max),
         Action::Quit => match app.mode {
             Mode::Editing(_) | Mode::Prompt(_) => app.mode = Mode::Confirm(Confirm::QuitWhileEditing),
             _ => {
@@ -293,6 +314,27 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Copied { what, how } => app.set_status(Level::Success, format!("copied {what} ({how})")),
         Action::CopyFailed(e) => app.set_status(Level::Error, format!("copy failed: {e}")),
         Action::Notice(level, text) => app.set_status(level, text),
+        Action::PassphraseChanged(result) => {
+            let new = app.new_passphrase.take();
+            match result {
+                Ok(true) => {
+                    app.passphrase = new;
+                    app.keys.encrypted = true;
+                    let text = "the key store is locked: argon2id + XChaCha20-Poly1305; the workbench and \
+                                the CLI ask for the passphrase from now on";
+                    app.set_status(Level::Success, text);
+                }
+                Ok(false) => {
+                    app.passphrase = None;
+                    app.keys.encrypted = false;
+                    app.set_status(
+                        Level::Success,
+                        "the passphrase is removed: the store is plain JSON (mode 0600)",
+                    );
+                }
+                Err(e) => app.set_status(Level::Error, e),
+            }
+        }
     }
     if changed {
         app.refresh();
@@ -330,8 +372,7 @@ fn select(app: &mut App, delta: isize, effects: &mut Vec<Effect>) -> bool {
             false
         }
         Pane::Token => {
-            app.token_scroll =
-                if delta < 0 { app.token_scroll.saturating_sub(1) } else { app.token_scroll + 1 };
+            scroll_token(app, if delta < 0 { -1 } else { 1 });
             false
         }
     }
@@ -378,6 +419,18 @@ fn click(app: &mut App, pane: Pane, row: usize, effects: &mut Vec<Effect>) -> bo
         }
         Pane::Token => false,
     }
+}
+
+/// A page of the token pane: its height as last drawn, less a line of context.
+fn token_page(app: &App) -> u16 {
+    app.token_view.map_or(10, |(_, page)| page.saturating_sub(1).max(1))
+}
+
+/// Scrolls the token pane by `lines`, never past its end (as last drawn).
+fn scroll_token(app: &mut App, lines: i32) {
+    let max = app.token_view.map_or(u16::MAX, |(max, _)| max);
+    let moved = i32::from(app.token_scroll.min(max)).saturating_add(lines);
+    app.token_scroll = u16::try_from(moved.clamp(0, i32::from(max))).unwrap_or(max);
 }
 
 fn clamp_claim_row(app: &mut App) {
@@ -615,6 +668,31 @@ fn submit(app: &mut App, effects: &mut Vec<Effect>, changed: &mut bool) {
             app.passphrase = Some(Secret::new(value.as_bytes().to_vec()));
             effects.push(Effect::StoreReload);
         }
+        Mode::Prompt(Prompt::NewPassphrase) => {
+            if value.is_empty() {
+                app.set_status(
+                    Level::Error,
+                    "the passphrase is empty: type one, or Esc to keep the store as it is",
+                );
+                app.mode = Mode::Prompt(Prompt::NewPassphrase);
+            } else {
+                app.new_passphrase = Some(Secret::new(value.as_bytes().to_vec()));
+                app.mode = Mode::Prompt(Prompt::NewPassphraseAgain);
+            }
+        }
+        Mode::Prompt(Prompt::NewPassphraseAgain) => {
+            let typed = Secret::new(value.as_bytes().to_vec());
+            match &app.new_passphrase {
+                Some(first) if first.ct_eq(&typed) => effects.push(Effect::StoreLock),
+                _ => {
+                    app.new_passphrase = None;
+                    app.set_status(
+                        Level::Error,
+                        "the two passphrases differ: nothing changed; L to try again",
+                    );
+                }
+            }
+        }
         Mode::PickKind => {
             let kind = GenKind::ALL[app.kind_choice.min(GenKind::ALL.len() - 1)];
             let n = app.keys.entries.len() + 1;
@@ -622,6 +700,7 @@ fn submit(app: &mut App, effects: &mut Vec<Effect>, changed: &mut bool) {
             app.mode = Mode::Prompt(Prompt::GenerateName(kind));
         }
         Mode::Confirm(Confirm::DeleteKey(name)) => effects.push(Effect::StoreRemove(name)),
+        Mode::Confirm(Confirm::RemovePassphrase) => effects.push(Effect::StoreUnlock),
         Mode::Confirm(Confirm::QuitWhileEditing) => {
             app.quit = true;
             effects.push(Effect::SaveSession);

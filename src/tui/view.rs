@@ -47,12 +47,12 @@ impl Areas {
     }
 }
 
-/// The layout for a terminal of this size.
-pub fn layout(area: Rect, claim_rows: usize) -> Areas {
+/// The layout for a terminal of this size: the left column as wide as its content wants
+/// (`left_wanted`, see [`App::left_width_wanted`]), between 22 columns and 40% of the width.
+pub fn layout(area: Rect, claim_rows: usize, left_wanted: u16) -> Areas {
     let [main, status, footer] =
         Layout::vertical([Constraint::Min(8), Constraint::Length(1), Constraint::Length(1)]).areas(area);
-    // The left column grows with the terminal (notes and key rows get room), up to 48.
-    let left_width = (area.width * 3 / 10).clamp(22, 48);
+    let left_width = left_wanted.clamp(22, (area.width * 2 / 5).max(22));
     let [left, right] = Layout::horizontal([Constraint::Length(left_width), Constraint::Min(30)]).areas(main);
     let [profiles, keys] =
         Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(left);
@@ -121,8 +121,16 @@ pub const MIN_WIDTH: u16 = 50;
 /// See [`MIN_WIDTH`].
 pub const MIN_HEIGHT: u16 = 14;
 
+/// What drawing learned about the screen that the next keys need: how far the token pane can
+/// scroll and how tall a page of it is (ratatui's stateful widgets write their offsets the same
+/// way). The loop stores it in [`App::token_view`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Drawn {
+    pub token_view: Option<(u16, u16)>,
+}
+
 /// Draws the whole workbench.
-pub fn view(app: &App, frame: &mut Frame) {
+pub fn view(app: &App, frame: &mut Frame) -> Drawn {
     let theme = Theme { color: app.color };
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
@@ -131,16 +139,17 @@ pub fn view(app: &App, frame: &mut Frame) {
             area.width, area.height
         );
         frame.render_widget(Paragraph::new(text).wrap(ratatui::widgets::Wrap { trim: true }), area);
-        return;
+        return Drawn::default();
     }
-    let areas = layout(frame.area(), app.rows().len());
+    let areas = layout(frame.area(), app.rows().len(), app.left_width_wanted());
     profiles::render_profiles(app, &theme, frame, areas.profiles);
     claims::render_claims(app, &theme, frame, areas.claims);
     keys::render_keys(app, &theme, frame, areas.keys);
-    token::render_token(app, &theme, frame, areas.token);
+    let token_view = token::render_token(app, &theme, frame, areas.token);
     render_status(app, &theme, frame, areas.status);
     render_footer(app, &theme, frame, areas.footer);
     overlay::render_overlay(app, &theme, frame);
+    Drawn { token_view: Some(token_view) }
 }
 
 fn render_status(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -158,7 +167,10 @@ fn render_footer(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let entry = |b: &keymap::Binding| -> Option<(String, String)> {
         let keys = |b: &keymap::Binding| b.keys().iter().map(|k| k.label()).collect::<Vec<_>>().join("/");
         match b.action {
-            Action::SelectNext | Action::ScrollDown => None,
+            Action::SelectNext | Action::ScrollDown | Action::ScrollPageUp => None,
+            Action::ScrollPageDown => Some(("PgUp/PgDn".to_string(), "page".to_string())),
+            Action::ScrollTop => None,
+            Action::ScrollBottom => Some(("Home/End".to_string(), "start/end".to_string())),
             Action::SelectPrev => Some((format!("{}/{}", keys(b), "↓"), "move".to_string())),
             Action::ScrollUp => Some((format!("{}/{}", keys(b), "↓"), "scroll".to_string())),
             _ => Some((keys(b), b.label.to_string())),

@@ -19,8 +19,10 @@ pub fn render_claims(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     };
     let block = pane_block(app, theme, Pane::Claims, title);
     let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let Some(profile) = app.current() else { return };
+    let Some(profile) = app.current() else {
+        frame.render_widget(block, area);
+        return;
+    };
     let rows = app.rows();
     let state = app.state();
     let width = inner.width as usize;
@@ -48,6 +50,18 @@ pub fn render_claims(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     );
     let list_height = height.saturating_sub(usize::from(editing_new));
     let skip = app.claim_row.saturating_sub(list_height.saturating_sub(1));
+    // Rows out of sight are counted on the border, so a short terminal does not hide them.
+    let below = rows.len().saturating_sub(skip.saturating_add(list_height));
+    let block = match (skip, below) {
+        (0, 0) => block,
+        (above, 0) => {
+            block.title_bottom(Line::styled(format!(" ↑ {above} more "), theme.dim()).right_aligned())
+        }
+        (_, below) => {
+            block.title_bottom(Line::styled(format!(" ↓ {below} more "), theme.dim()).right_aligned())
+        }
+    };
+    frame.render_widget(block, area);
     let mut lines = Vec::new();
     let mut cursor = None;
     for (index, row) in rows.iter().enumerate().skip(skip).take(list_height) {

@@ -32,9 +32,12 @@ pub fn render_keys(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     frame.render_widget(block, area);
     let width = inner.width as usize;
     if let Some(err) = &app.keys.store_error {
-        let text = format!(
-            "The key store cannot be used:\n{err}\nYou can still sign with keys given on the command line."
-        );
+        let next = if app.keys.encrypted {
+            "u: enter the passphrase again."
+        } else {
+            "Fix or move the file aside, then restart; `tokensmith keys list` says more."
+        };
+        let text = format!("The key store cannot be used:\n{err}\n{next}");
         frame
             .render_widget(Paragraph::new(text).style(theme.fg(Color::Red)).wrap(Wrap { trim: true }), inner);
         return;
@@ -44,30 +47,39 @@ pub fn render_keys(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let height = inner.height as usize;
     let skip = app.keys.selected.saturating_sub(height.saturating_sub(2));
     for (index, entry) in app.keys.entries.iter().enumerate().skip(skip) {
-        let marker = if active.as_deref() == Some(&entry.name) { "●" } else { " " };
+        let signing = active.as_deref() == Some(&entry.name);
         let revealed = app.keys.revealed.as_ref().is_some_and(|(name, _)| name == &entry.name);
         // The whole secret shows in the overlay only; the row says so.
-        let secret = if revealed { "(shown above)".to_string() } else { entry.masked() };
-        let head = format!("{marker} {} ", entry.name);
-        let kind = format!("{} ", short_kind(entry.kind));
+        let print = if revealed { "(shown above)" } else { app.keys.fingerprint(index) };
         let selected = index == app.keys.selected && app.focus == Pane::Keys;
         let base = if selected { theme.selected() } else { Style::new() };
-        let rest = width.saturating_sub(head.chars().count() + kind.len());
-        lines.push(Line::from(vec![
+        // Name, kind, profile, fingerprint: the fingerprint gives way first, then the profile.
+        let head = format!("{} {} ", if signing { "●" } else { " " }, entry.name);
+        let kind = format!("{} ", short_kind(entry.kind));
+        let tie = entry.profile.as_deref().map(|p| format!("{p} ")).unwrap_or_default();
+        let mut left = width;
+        let mut take = |text: &str| {
+            let shown = fit(text, left);
+            left = left.saturating_sub(shown.chars().count());
+            shown
+        };
+        let spans = vec![
             Span::styled(
-                fit(&head, width),
-                base.patch(if marker == "●" { theme.fg(Color::Green) } else { Style::new() }),
+                take(&head),
+                base.patch(if signing { theme.fg(Color::Green) } else { Style::new() }),
             ),
-            Span::styled(kind, base.patch(theme.fg(Color::Cyan))),
+            Span::styled(take(&kind), base.patch(theme.fg(Color::Cyan))),
+            Span::styled(take(&tie), base.patch(theme.fg(Color::Magenta))),
             Span::styled(
-                fit(&secret, rest),
+                take(print),
                 if revealed {
                     base.patch(theme.fg(Color::Yellow).add_modifier(Modifier::BOLD))
                 } else {
                     base.patch(theme.dim())
                 },
             ),
-        ]));
+        ];
+        lines.push(Line::from(spans));
     }
     if let Some((kind, name)) = &app.keys.generating {
         let frame_char = SPINNER[app.spinner % SPINNER.len()];

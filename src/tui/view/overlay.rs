@@ -229,6 +229,9 @@ fn render_prompt(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, prompt
         Prompt::SecretValue(_) => "stored masked; never shown unless you reveal it (v)",
         Prompt::ImportSource(_) => "PEM (PKCS#1, PKCS#8, SPKI, SEC1), JWK, or a file holding one",
         Prompt::Passphrase => "or set TOKENSMITH_PASSPHRASE",
+        Prompt::NewPassphrase | Prompt::NewPassphraseAgain => "a forgotten passphrase cannot be recovered",
+        Prompt::Kid(_) => "the header's kid when this key signs",
+        Prompt::Note(_) => "a free note, shown in keys list",
         _ => "letters, digits, '-', '_', '.'",
     };
     frame.render_widget(
@@ -279,6 +282,10 @@ fn render_confirm(theme: &Theme, frame: &mut Frame, area: Rect, question: &Confi
         Confirm::CreateDemo => (
             "Welcome to tokensmith",
             "The key store is empty. Create a demo HMAC secret named 'demo' so you can sign a token right away? (It is random, labelled as a demo, and belongs to no vendor.)".to_string(),
+        ),
+        Confirm::RemovePassphrase => (
+            "Remove passphrase",
+            "Remove the store's passphrase? The keys stay, written as plain JSON (mode 0600) that anyone with your account can read.".to_string(),
         ),
     };
     let rect = centered(area, 60, 7);

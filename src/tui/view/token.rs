@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use tokensmith::time::{human_duration, utc};
 use tokensmith::time_rules::{Reading, gap, is_expired};
@@ -164,7 +164,35 @@ fn json_lines(text: &str, now: i64, style: Style, theme: &Theme) -> Vec<Line<'st
         .collect()
 }
 
-fn render_doctor(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+/// Draws the lines scrolled as far as the state asks, never past their end, with a marker when
+/// more is below. Returns (how far it can scroll, the page height).
+fn render_scrolled(
+    app: &App,
+    theme: &Theme,
+    frame: &mut Frame,
+    block: Block,
+    area: Rect,
+    lines: Vec<Line>,
+) -> (u16, u16) {
+    let inner = block.inner(area);
+    let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false });
+    let total = u16::try_from(paragraph.line_count(inner.width)).unwrap_or(u16::MAX);
+    let max = total.saturating_sub(inner.height);
+    let scroll = app.token_scroll.min(max);
+    let below = max.saturating_sub(scroll);
+    let block = if below > 0 {
+        block.title_bottom(Line::styled(format!(" ↓ {below} more · PgDn/End "), theme.dim()).right_aligned())
+    } else if scroll > 0 {
+        block.title_bottom(Line::styled(" ↑ PgUp/Home ", theme.dim()).right_aligned())
+    } else {
+        block
+    };
+    frame.render_widget(block, area);
+    frame.render_widget(paragraph.scroll((scroll, 0)), inner);
+    (max, inner.height)
+}
+
+fn render_doctor(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) -> (u16, u16) {
     use tokensmith::doctor::Severity;
     let profile = app.current().map(|p| p.name.clone()).unwrap_or_default();
     let title = Line::from(vec![
@@ -173,10 +201,10 @@ fn render_doctor(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     ]);
     let block = pane_block(app, theme, Pane::Token, title);
     let inner = block.inner(area);
-    frame.render_widget(block, area);
     let width = inner.width as usize;
     let mut lines: Vec<Line> = Vec::new();
     if let Mode::Editing(EditTarget::DoctorToken) = app.mode {
+        frame.render_widget(block, area);
         lines.push(Line::styled(
             "Paste the customer's token (quotes, 'Bearer ' and line breaks are fine), then Enter:",
             theme.dim(),
@@ -186,9 +214,12 @@ fn render_doctor(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         lines.push(Line::styled(shown, Style::new().add_modifier(Modifier::UNDERLINED)));
         frame.set_cursor_position((inner.x + (app.input.visual_cursor() - scroll) as u16, inner.y + 1));
         frame.render_widget(Paragraph::new(lines), inner);
-        return;
+        return (0, inner.height);
     }
-    let Some(report) = &app.doctor else { return };
+    let Some(report) = &app.doctor else {
+        frame.render_widget(block, area);
+        return (0, inner.height);
+    };
     let input = app.doctor_input.as_deref().unwrap_or_default();
     // The token with the parts at fault marked.
     let faulty: Vec<tokensmith::token::Segment> =
@@ -257,14 +288,12 @@ fn render_doctor(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         ),
         theme.dim(),
     ));
-    frame
-        .render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((app.token_scroll, 0)), inner);
+    render_scrolled(app, theme, frame, block, area, lines)
 }
 
-pub fn render_token(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn render_token(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) -> (u16, u16) {
     if app.doctor.is_some() || app.mode == Mode::Editing(EditTarget::DoctorToken) {
-        render_doctor(app, theme, frame, area);
-        return;
+        return render_doctor(app, theme, frame, area);
     }
     let mut title = vec![Span::raw("Token")];
     if let TokenState::Signed(s) = &app.token {
@@ -277,9 +306,7 @@ pub fn render_token(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         ),
         None => block,
     };
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let width = inner.width as usize;
+    let width = block.inner(area).width as usize;
     let label = Style::new().add_modifier(Modifier::BOLD);
     let mut lines: Vec<Line> = Vec::new();
     match &app.token {
@@ -333,6 +360,5 @@ pub fn render_token(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             ]));
         }
     }
-    frame
-        .render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((app.token_scroll, 0)), inner);
+    render_scrolled(app, theme, frame, block, area, lines)
 }
