@@ -778,6 +778,10 @@ fn the_keys_pane_renames_labels_and_ties_keys_like_keys_set() {
     assert_eq!(app.mode, Mode::Prompt(Prompt::Passphrase));
     run(&mut app, [Action::Cancel, Action::Unlock]);
     assert_eq!(app.mode, Mode::Prompt(Prompt::Passphrase));
+    // The right one: the error goes, and the status line says the store is open.
+    run(&mut app, [Action::Submit, Action::StoreLoaded(Ok(vec![demo_key()]))]);
+    assert!(app.keys.store_error.is_none());
+    assert!(app.status.as_ref().is_some_and(|s| s.text.contains("is open")), "{:?}", app.status);
 }
 
 #[test]

@@ -297,7 +297,10 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::StoreLoaded(Ok(entries)) => {
             app.keys.entries = entries;
-            app.keys.store_error = None;
+            if app.keys.store_error.take().is_some() {
+                let text = format!("the key store is open: {} key(s)", app.keys.entries.len());
+                app.set_status(Level::Success, text);
+            }
             app.keys.selected = app.keys.selected.min(app.keys.entries.len().saturating_sub(1));
             changed = true;
         }
@@ -320,8 +323,8 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 Ok(true) => {
                     app.passphrase = new;
                     app.keys.encrypted = true;
-                    let text = "the key store is locked: argon2id + XChaCha20-Poly1305; the workbench and \
-                                the CLI ask for the passphrase from now on";
+                    let text =
+                        "store locked with the passphrase (argon2id); tokensmith asks for it from now on";
                     app.set_status(Level::Success, text);
                 }
                 Ok(false) => {
