@@ -3,6 +3,7 @@
 mod claims;
 mod keys;
 pub mod overlay;
+pub mod profile_form;
 pub mod profiles;
 pub mod token;
 
@@ -141,6 +142,7 @@ pub fn view(app: &App, frame: &mut Frame) {
     render_status(app, &theme, frame, areas.status);
     render_footer(app, &theme, frame, areas.footer);
     overlay::render_overlay(app, &theme, frame);
+    profile_form::render_profile_form(app, &theme, frame);
 }
 
 fn render_status(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
