@@ -166,8 +166,10 @@ pub enum ProfileCommand {
         json: bool,
     },
     /// Write a new profile of yours: a copy of PROFILE, or a commented template
-    #[command(after_help = "Examples:\n  tokensmith profile new acme\n  tokensmith profile new my-talla --from talla\n\n\
-Writes <config>/profiles/ID.toml (`tokensmith paths` prints the folder); never replaces a file.")]
+    #[command(
+        after_help = "Examples:\n  tokensmith profile new acme\n  tokensmith profile new my-talla --from talla\n\n\
+Writes <config>/profiles/ID.toml (`tokensmith paths` prints the folder); never replaces a file."
+    )]
     New {
         /// The new profile's id: lowercase letters, digits and '-'
         id: String,
@@ -176,9 +178,11 @@ Writes <config>/profiles/ID.toml (`tokensmith paths` prints the folder); never r
         from: Option<String>,
     },
     /// Edit a profile in $EDITOR (a built-in is copied into your folder first), then check it
-    #[command(after_help = "Examples:\n  tokensmith profile edit acme\n  EDITOR=nano tokensmith profile edit talla\n\n\
+    #[command(
+        after_help = "Examples:\n  tokensmith profile edit acme\n  EDITOR=nano tokensmith profile edit talla\n\n\
 Opens $EDITOR, else $VISUAL, else vi, on a draft (<config>/profiles/ID.toml.draft); a valid
-draft replaces the profile, an invalid one is shown with its errors and kept for the next edit.")]
+draft replaces the profile, an invalid one is shown with its errors and kept for the next edit."
+    )]
     Edit {
         /// The profile id
         id: String,
@@ -420,7 +424,9 @@ fn run(cli: Cli) -> Result<u8, CliError> {
     match command {
         Command::Profiles { json } => verbs::profiles(&paths, json),
         Command::Profile(ProfileCommand::Show { id, json }) => verbs::profile_show(&paths, &id, json),
-        Command::Profile(ProfileCommand::New { id, from }) => user_profiles::new(&paths, &id, from.as_deref()),
+        Command::Profile(ProfileCommand::New { id, from }) => {
+            user_profiles::new(&paths, &id, from.as_deref())
+        }
         Command::Profile(ProfileCommand::Edit { id }) => user_profiles::edit(&paths, &id),
         Command::Profile(ProfileCommand::Validate { file }) => user_profiles::validate(&paths, &file),
         Command::Sign(args) => verbs::sign(&paths, &args, &mut io),

@@ -12,7 +12,8 @@ use crate::token::{Alg, Family};
 
 mod user;
 pub use user::{
-    DuplicateId, UserFileError, builtin_text, save_user_profile, template, to_toml, user_file, valid_id, write_new,
+    DuplicateId, UserFileError, builtin_text, save_user_profile, template, to_toml, user_file, valid_id,
+    write_new,
 };
 
 mod builtin {

@@ -372,7 +372,9 @@ fn perform(
             .into_iter()
             .collect(),
         Effect::SaveProfile { profile, file } => {
-            vec![Action::ProfileSaved(profile_form::save(&paths.profiles(), &profile, file.as_deref()).map(Box::new))]
+            vec![Action::ProfileSaved(
+                profile_form::save(&paths.profiles(), &profile, file.as_deref()).map(Box::new),
+            )]
         }
         Effect::SaveSession => session::save(&paths.data, app)
             .err()

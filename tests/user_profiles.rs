@@ -52,15 +52,22 @@ fn new_writes_a_valid_template_and_never_overwrites() {
     let token = String::from_utf8_lossy(&token).trim().to_string();
     env.cmd().args(["doctor", &token, "--profile", "acme", "--secret-env", "SECRET"]).assert().code(0);
 
-    std::fs::write(&path, "id = \"acme\"\nname = \"Mine\"\nalgorithms = [\"HS256\"]\nkey_kind = \"hmac-secret\"\n")
-        .expect("write");
+    std::fs::write(
+        &path,
+        "id = \"acme\"\nname = \"Mine\"\nalgorithms = [\"HS256\"]\nkey_kind = \"hmac-secret\"\n",
+    )
+    .expect("write");
     env.cmd()
         .args(["profile", "new", "acme"])
         .assert()
         .code(2)
         .stderr(contains(format!("'{}' already exists", path.display())).and(contains("profile edit acme")));
     assert!(read(&path).contains("Mine"), "the user's file is untouched");
-    env.cmd().args(["profile", "new", "Not An Id"]).assert().code(2).stderr(contains("'Not An Id' is not a profile id"));
+    env.cmd()
+        .args(["profile", "new", "Not An Id"])
+        .assert()
+        .code(2)
+        .stderr(contains("'Not An Id' is not a profile id"));
 }
 
 #[test]
@@ -94,13 +101,9 @@ fn validate_names_line_column_and_field() {
         "id = \"acme\"\nname = \"Acme\"\nalgorithms = [\"HS256\"]\nkey_kind = \"hmac-secret\"\n\n[time]\nexp_required = true\n",
     )
     .expect("write");
-    env.cmd()
-        .args(["profile", "validate"])
-        .arg(&bad)
-        .assert()
-        .code(2)
-        .stdout("")
-        .stderr(contains(format!("{}:7:1: field 'time.exp_required'", bad.display())).and(contains("requires exp")));
+    env.cmd().args(["profile", "validate"]).arg(&bad).assert().code(2).stdout("").stderr(
+        contains(format!("{}:7:1: field 'time.exp_required'", bad.display())).and(contains("requires exp")),
+    );
     let typo = dir.join("typo.toml");
     std::fs::write(&typo, "id = \"acme\"\nname = 3\n").expect("write");
     env.cmd()
@@ -164,8 +167,11 @@ fn broken_files_are_reported_by_profiles_always_and_elsewhere_once_a_day() {
     assert!(stderr(&verbose).contains("broken.toml:1:"), "{}", stderr(&verbose));
     env.cmd().arg("profiles").assert().success().stderr(contains("broken.toml:1:"));
     let other = env.home.path().join("ok.toml");
-    std::fs::write(&other, "id = \"ok\"\nname = \"Ok\"\nalgorithms = [\"HS256\"]\nkey_kind = \"hmac-secret\"\n")
-        .expect("write");
+    std::fs::write(
+        &other,
+        "id = \"ok\"\nname = \"Ok\"\nalgorithms = [\"HS256\"]\nkey_kind = \"hmac-secret\"\n",
+    )
+    .expect("write");
     env.cmd().args(["profile", "validate"]).arg(&other).assert().code(0).stderr(contains("broken.toml:1:"));
     // A new problem is shown at once, even on the same day.
     std::fs::write(profiles_dir(&env).join("worse.toml"), "name = 1\n").expect("write");
@@ -202,7 +208,11 @@ fn an_invalid_edit_is_shown_and_kept_aside_never_lost() {
     env.ok(&["profile", "new", "acme"]);
     let path = profiles_dir(&env).join("acme.toml");
     let before = read(&path);
-    let breaks = script(&env, "break.sh", "sed -i 's/^default = \"now+5m\"/default = \"now+5m\"\\nmy_words = 1/' \"$1\"");
+    let breaks = script(
+        &env,
+        "break.sh",
+        "sed -i 's/^default = \"now+5m\"/default = \"now+5m\"\\nmy_words = 1/' \"$1\"",
+    );
     let out = env
         .cmd()
         .env("EDITOR", &breaks)

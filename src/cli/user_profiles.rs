@@ -40,9 +40,7 @@ pub fn report_daily(paths: &Paths, set: ProfileSet) -> ProfileSet {
     if VERBOSE.load(Ordering::Relaxed) {
         return report_always(set);
     }
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
     let stamp = format!("{} {:016x}\n", now / 86_400, fnv1a(warnings.join("\n").as_bytes()));
     let stamp_path = paths.data.join(STAMP);
     if std::fs::read_to_string(&stamp_path).is_ok_and(|old| old == stamp) {
@@ -51,9 +49,7 @@ pub fn report_daily(paths: &Paths, set: ProfileSet) -> ProfileSet {
     for warning in &warnings {
         eprintln!("warning: {warning}");
     }
-    eprintln!(
-        "(shown once a day: `tokensmith profiles` lists them, --verbose shows them on every command)"
-    );
+    eprintln!("(shown once a day: `tokensmith profiles` lists them, --verbose shows them on every command)");
     if tokensmith::store::ensure_private_dir(&paths.data).is_ok() {
         let _ = std::fs::write(&stamp_path, stamp);
     }
@@ -113,7 +109,9 @@ pub fn validate(paths: &Paths, file: &Path) -> Result<u8, CliError> {
             println!("ok: {}", summary(&p));
             Ok(0)
         }
-        Err(e) => Err(CliError::usage(format!("{e}\nfix it, then run `tokensmith profile validate '{name}'` again"))),
+        Err(e) => Err(CliError::usage(format!(
+            "{e}\nfix it, then run `tokensmith profile validate '{name}'` again"
+        ))),
     }
 }
 
@@ -164,7 +162,8 @@ pub fn edit(paths: &Paths, id: &str) -> Result<u8, CliError> {
         match set.get(id)? {
             Profile { source: ProfileSource::User(path), .. } => path.clone(),
             builtin => {
-                let path = profile::write_new(&dir, id, Some(builtin)).map_err(|e| CliError::usage(e.to_string()))?;
+                let path = profile::write_new(&dir, id, Some(builtin))
+                    .map_err(|e| CliError::usage(e.to_string()))?;
                 eprintln!("copied the built-in profile '{id}' to '{}' (yours replaces it)", path.display());
                 path
             }
@@ -194,7 +193,8 @@ pub fn edit(paths: &Paths, id: &str) -> Result<u8, CliError> {
         match profile::parse(&text, &name, ProfileSource::User(target.clone())) {
             Ok(p) => {
                 if text != original {
-                    let file = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                    let file =
+                        target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
                     tokensmith::store::write_atomic(&dir, &file, text.as_bytes())
                         .map_err(|e| CliError::usage(format!("{e}; {}", kept())))?;
                 }
@@ -202,7 +202,12 @@ pub fn edit(paths: &Paths, id: &str) -> Result<u8, CliError> {
                 if p.id != id {
                     eprintln!("note: the file now has the id '{}', not '{id}'", p.id);
                 }
-                eprintln!("{} '{}': {}", if text == original { "unchanged" } else { "saved" }, name, summary(&p));
+                eprintln!(
+                    "{} '{}': {}",
+                    if text == original { "unchanged" } else { "saved" },
+                    name,
+                    summary(&p)
+                );
                 return Ok(0);
             }
             Err(e) => {

@@ -87,16 +87,79 @@ pub fn user_file(dir: &Path, id: &str) -> PathBuf {
 /// The profile as TOML that [`parse`] reads back to the same profile. Every field the model
 /// has is written (defaults included), in the model's order; where it was loaded from is not.
 pub fn to_toml(profile: &Profile) -> Result<String, UserFileError> {
-    let failed = |e: &dyn fmt::Display| UserFileError::Serialize { id: profile.id.clone(), message: e.to_string() };
+    let failed =
+        |e: &dyn fmt::Display| UserFileError::Serialize { id: profile.id.clone(), message: e.to_string() };
     let mut value = toml::Value::try_from(profile).map_err(|e| failed(&e))?;
     if let Some(table) = value.as_table_mut() {
         table.remove("source");
     }
-    let body = toml::to_string_pretty(&value).map_err(|e| failed(&e))?;
-    Ok(format!(
-        "# tokensmith profile '{}'. The format: README, \"Your own profiles\"; check it with\n# `tokensmith profile validate FILE`.\n{body}",
+    let Some(table) = value.as_table() else {
+        return Err(failed(&"a profile is a table"));
+    };
+    let mut out = format!(
+        "# tokensmith profile '{}'. The format: README, \"Your own profiles\"; check it with\n# `tokensmith profile validate FILE`.\n",
         profile.id
-    ))
+    );
+    write_table(&mut out, "", table);
+    Ok(out)
+}
+
+/// A key as TOML writes it: bare when it can be, else quoted.
+fn toml_key(key: &str) -> String {
+    let bare = !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if bare { key.to_string() } else { toml::Value::String(key.to_string()).to_string() }
+}
+
+/// Whether a table is written inline: a rule with its source (`{ value = ..., source = ... }`).
+fn is_inline(table: &toml::Table) -> bool {
+    table.keys().all(|k| k == "value" || k == "source")
+}
+
+fn is_table_array(value: &toml::Value) -> bool {
+    value.as_array().is_some_and(|a| !a.is_empty() && a.iter().all(toml::Value::is_table))
+}
+
+/// Writes a table's plain values, then its sub-tables and arrays of tables under headers, as a
+/// person would write the file (rules with a source inline, as the README shows them).
+fn write_table(out: &mut String, path: &str, table: &toml::Table) {
+    use std::fmt::Write as _;
+    let child = |key: &str| if path.is_empty() { toml_key(key) } else { format!("{path}.{}", toml_key(key)) };
+    for (key, value) in table {
+        if is_table_array(value) || value.as_table().is_some_and(|t| !is_inline(t)) {
+            continue;
+        }
+        let inline = value.to_string();
+        let long_list = value.as_array().filter(|a| a.len() > 1 && inline.chars().count() > 80);
+        match long_list {
+            Some(items) => {
+                let _ = writeln!(out, "{} = [", toml_key(key));
+                for item in items {
+                    let _ = writeln!(out, "  {item},");
+                }
+                out.push_str("]\n");
+            }
+            None => {
+                let _ = writeln!(out, "{} = {inline}", toml_key(key));
+            }
+        }
+    }
+    for (key, value) in table {
+        if let Some(sub) = value.as_table().filter(|t| !is_inline(t)) {
+            let _ = writeln!(out, "\n[{}]", child(key));
+            write_table(out, &child(key), sub);
+        }
+    }
+    for (key, value) in table {
+        if !is_table_array(value) {
+            continue;
+        }
+        for item in value.as_array().into_iter().flatten() {
+            if let Some(sub) = item.as_table() {
+                let _ = writeln!(out, "\n[[{}]]", child(key));
+                write_table(out, &child(key), sub);
+            }
+        }
+    }
 }
 
 const TEMPLATE: &str = r#"# A tokensmith profile: what a vendor's widget expects of a token.
@@ -243,6 +306,9 @@ mod tests {
         assert_eq!(set.duplicates.len(), 1);
         let line = set.warnings().join("\n");
         assert!(line.contains("a.toml") && line.contains("b.toml") && line.contains("'acme'"), "{line}");
-        assert_eq!(set.get("acme").map(|p| p.source.clone()), Ok(ProfileSource::User(dir.path().join("b.toml"))));
+        assert_eq!(
+            set.get("acme").map(|p| p.source.clone()),
+            Ok(ProfileSource::User(dir.path().join("b.toml")))
+        );
     }
 }

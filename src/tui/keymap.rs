@@ -321,9 +321,12 @@ pub fn action_for(app: &App, event: &KeyEvent) -> Option<Action> {
             .map(Action::Edit),
         },
         // Overlays are handled above, from the same table.
-        Mode::Help | Mode::Snippet | Mode::History | Mode::PickKind | Mode::Confirm(_) | Mode::ProfileForm => {
-            None
-        }
+        Mode::Help
+        | Mode::Snippet
+        | Mode::History
+        | Mode::PickKind
+        | Mode::Confirm(_)
+        | Mode::ProfileForm => None,
     }
 }
 

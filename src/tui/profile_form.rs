@@ -94,7 +94,8 @@ impl ProfileForm {
                 None
             }
         };
-        let mut form = ProfileForm { draft, file, row: 0, problem: None, dirty: false, confirm_discard: false };
+        let mut form =
+            ProfileForm { draft, file, row: 0, problem: None, dirty: false, confirm_discard: false };
         form.check();
         form
     }
@@ -112,7 +113,12 @@ impl ProfileForm {
             FormRow::IatSkew,
         ];
         for i in 0..self.draft.claims.len() {
-            rows.extend([FormRow::ClaimPath(i), FormRow::ClaimType(i), FormRow::ClaimRequired(i), FormRow::ClaimDefault(i)]);
+            rows.extend([
+                FormRow::ClaimPath(i),
+                FormRow::ClaimType(i),
+                FormRow::ClaimRequired(i),
+                FormRow::ClaimDefault(i),
+            ]);
         }
         for i in 0..self.draft.params.len() {
             rows.extend([FormRow::ParamName(i), FormRow::ParamDefault(i)]);
@@ -148,15 +154,25 @@ impl ProfileForm {
             FormRow::MaxLifetime => ("max lifetime".into(), secs(&t.max_lifetime)),
             FormRow::RecommendedLifetime => ("recommended lifetime".into(), secs(&t.recommended_lifetime)),
             FormRow::IatSkew => ("iat skew".into(), secs(&t.iat_skew)),
-            FormRow::ClaimPath(i) => ("claim".into(), claim(i).map(|c| c.path.to_string()).unwrap_or_default()),
-            FormRow::ClaimType(i) => ("  type".into(), claim(i).map(|c| c.ty.to_string()).unwrap_or_default()),
-            FormRow::ClaimRequired(i) => ("  required".into(), claim(i).map(|c| yes_no(c.required)).unwrap_or_default()),
+            FormRow::ClaimPath(i) => {
+                ("claim".into(), claim(i).map(|c| c.path.to_string()).unwrap_or_default())
+            }
+            FormRow::ClaimType(i) => {
+                ("  type".into(), claim(i).map(|c| c.ty.to_string()).unwrap_or_default())
+            }
+            FormRow::ClaimRequired(i) => {
+                ("  required".into(), claim(i).map(|c| yes_no(c.required)).unwrap_or_default())
+            }
             FormRow::ClaimDefault(i) => (
                 "  default".into(),
                 claim(i).and_then(|c| c.default.as_ref()).map(ToString::to_string).unwrap_or_default(),
             ),
-            FormRow::ParamName(i) => ("parameter".into(), param(i).map(|p| p.name.clone()).unwrap_or_default()),
-            FormRow::ParamDefault(i) => ("  default".into(), param(i).map(|p| p.default.clone()).unwrap_or_default()),
+            FormRow::ParamName(i) => {
+                ("parameter".into(), param(i).map(|p| p.name.clone()).unwrap_or_default())
+            }
+            FormRow::ParamDefault(i) => {
+                ("  default".into(), param(i).map(|p| p.default.clone()).unwrap_or_default())
+            }
             FormRow::Note(i) => ("note".into(), p.notes.get(i).cloned().unwrap_or_default()),
         }
     }
@@ -170,13 +186,23 @@ impl ProfileForm {
         }
     }
 
-    /// Checks the draft as `profile validate` would check its file.
+    /// Checks the draft as `profile validate` would check its file. The line and column of
+    /// the text written for the check mean nothing to the user: the field and reason do.
     fn check(&mut self) {
+        use tokensmith::profile::ProfileError;
         self.problem = match tokensmith::profile::to_toml(&self.draft) {
             Err(e) => Some(e.to_string()),
-            Ok(text) => tokensmith::profile::parse(&text, "this profile", ProfileSource::BuiltIn)
-                .err()
-                .map(|e| e.to_string()),
+            Ok(text) => match tokensmith::profile::parse(&text, "this profile", ProfileSource::BuiltIn) {
+                Ok(_) => None,
+                Err(ProfileError::Invalid { field, message, .. }) => {
+                    Some(format!("field '{field}': {message}"))
+                }
+                Err(ProfileError::Parse { field: Some(field), message, .. }) => {
+                    Some(format!("field '{field}': {message}"))
+                }
+                Err(ProfileError::Parse { message, .. }) => Some(message),
+                Err(e) => Some(e.to_string()),
+            },
         };
     }
 
@@ -251,7 +277,8 @@ impl ProfileForm {
                 }
             }
             FormRow::Algorithm => {
-                let now = p.algorithms.first().and_then(|a| Alg::ALL.iter().position(|x| x == a)).unwrap_or(0);
+                let now =
+                    p.algorithms.first().and_then(|a| Alg::ALL.iter().position(|x| x == a)).unwrap_or(0);
                 if let Some(&alg) = Alg::ALL.get(next(now, Alg::ALL.len())) {
                     p.algorithms = vec![alg];
                     p.key_kind = alg.family();
@@ -274,7 +301,10 @@ impl ProfileForm {
     fn delete(&mut self, row: FormRow) -> Option<String> {
         let p = &mut self.draft;
         let gone = match row {
-            FormRow::ClaimPath(i) | FormRow::ClaimType(i) | FormRow::ClaimRequired(i) | FormRow::ClaimDefault(i)
+            FormRow::ClaimPath(i)
+            | FormRow::ClaimType(i)
+            | FormRow::ClaimRequired(i)
+            | FormRow::ClaimDefault(i)
                 if i < p.claims.len() =>
             {
                 format!("claim '{}'", p.claims.remove(i).path)
@@ -466,11 +496,14 @@ fn form_key(app: &mut App, form: &mut ProfileForm, action: Action, effects: &mut
         }
         Action::DeleteClaim => match row.and_then(|r| form.delete(r)) {
             Some(gone) => app.set_status(Level::Info, format!("removed {gone}")),
-            None => app.set_status(Level::Info, "d removes a claim, parameter or note: select one of its rows"),
+            None => {
+                app.set_status(Level::Info, "d removes a claim, parameter or note: select one of its rows")
+            }
         },
         Action::SaveProfile => match &form.problem {
             Some(problem) => app.set_status(Level::Error, format!("not saved: {problem}")),
-            None => effects.push(Effect::SaveProfile { profile: Box::new(form.draft.clone()), file: form.file.clone() }),
+            None => effects
+                .push(Effect::SaveProfile { profile: Box::new(form.draft.clone()), file: form.file.clone() }),
         },
         Action::Cancel | Action::Quit => {
             if form.dirty && !form.confirm_discard {
@@ -478,7 +511,10 @@ fn form_key(app: &mut App, form: &mut ProfileForm, action: Action, effects: &mut
                 app.set_status(Level::Warning, "unsaved changes: w saves them, Esc again discards them");
             } else {
                 app.mode = Mode::Normal;
-                app.set_status(Level::Info, if form.dirty { "changes discarded" } else { "profile form closed" });
+                app.set_status(
+                    Level::Info,
+                    if form.dirty { "changes discarded" } else { "profile form closed" },
+                );
             }
         }
         _ => {}

@@ -116,15 +116,14 @@ fn the_form_changes_algorithm_claims_times_params_and_notes_and_saves_toml() {
     run(&mut app, [Action::Submit]);
 
     let effects = run(&mut app, [Action::SaveProfile]);
-    let [Effect::SaveProfile { profile, file: None }] = effects.as_slice() else {
-        panic!("{effects:?}")
-    };
+    let [Effect::SaveProfile { profile, file: None }] = effects.as_slice() else { panic!("{effects:?}") };
     let dir = tempfile::tempdir().expect("tempdir");
     let saved = save(dir.path(), profile, None).expect("saved");
     let path = dir.path().join("talla-copy.toml");
     assert_eq!(saved.2, path);
     let text = std::fs::read_to_string(&path).expect("written");
-    let again = tokensmith::profile::parse(&text, "f", ProfileSource::User(path.clone())).expect("reads back");
+    let again =
+        tokensmith::profile::parse(&text, "f", ProfileSource::User(path.clone())).expect("reads back");
     assert_eq!(again.claims, profile.claims);
     assert_eq!(again.notes, profile.notes);
     // The loop's answer: the profiles as read again, the new one selected.
