@@ -64,7 +64,9 @@ pub enum Command {
     /// Show one vendor profile
     #[command(
         subcommand,
-        after_help = "Examples:\n  tokensmith profile show tiledesk\n  tokensmith profile show orlo --json"
+        after_help = "Examples:\n  tokensmith profile show tiledesk\n  tokensmith profile show orlo --json\n  \
+tokensmith profile new acme --from generic-hs256\n  tokensmith profile edit acme\n  \
+tokensmith profile validate ~/.config/tokensmith/profiles/acme.toml"
     )]
     Profile(ProfileCommand),
     /// Sign a token for a vendor profile

@@ -39,6 +39,7 @@ pub enum FormRow {
     MaxLifetime,
     RecommendedLifetime,
     IatSkew,
+    IntegerTimes,
     ClaimPath(usize),
     ClaimType(usize),
     ClaimRequired(usize),
@@ -111,6 +112,7 @@ impl ProfileForm {
             FormRow::MaxLifetime,
             FormRow::RecommendedLifetime,
             FormRow::IatSkew,
+            FormRow::IntegerTimes,
         ];
         for i in 0..self.draft.claims.len() {
             rows.extend([
@@ -154,6 +156,7 @@ impl ProfileForm {
             FormRow::MaxLifetime => ("max lifetime".into(), secs(&t.max_lifetime)),
             FormRow::RecommendedLifetime => ("recommended lifetime".into(), secs(&t.recommended_lifetime)),
             FormRow::IatSkew => ("iat skew".into(), secs(&t.iat_skew)),
+            FormRow::IntegerTimes => ("whole-second times".into(), yes_no(t.integer.value)),
             FormRow::ClaimPath(i) => {
                 ("claim".into(), claim(i).map(|c| c.path.to_string()).unwrap_or_default())
             }
@@ -180,7 +183,10 @@ impl ProfileForm {
     /// How the row is changed.
     pub fn kind(row: FormRow) -> RowKind {
         match row {
-            FormRow::ExpRequired | FormRow::IatRequired | FormRow::ClaimRequired(_) => RowKind::Toggle,
+            FormRow::ExpRequired
+            | FormRow::IatRequired
+            | FormRow::IntegerTimes
+            | FormRow::ClaimRequired(_) => RowKind::Toggle,
             FormRow::Algorithm | FormRow::ClaimType(_) => RowKind::Choice,
             _ => RowKind::Text,
         }
@@ -257,6 +263,7 @@ impl ProfileForm {
             FormRow::Algorithm
             | FormRow::ExpRequired
             | FormRow::IatRequired
+            | FormRow::IntegerTimes
             | FormRow::ClaimType(_)
             | FormRow::ClaimRequired(_) => {}
         }
@@ -271,6 +278,7 @@ impl ProfileForm {
         match row {
             FormRow::ExpRequired => p.time.exp_required.value = !p.time.exp_required.value,
             FormRow::IatRequired => p.time.iat_required.value = !p.time.iat_required.value,
+            FormRow::IntegerTimes => p.time.integer.value = !p.time.integer.value,
             FormRow::ClaimRequired(i) => {
                 if let Some(c) = p.claims.get_mut(i) {
                     c.required = !c.required;
