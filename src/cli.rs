@@ -4,6 +4,7 @@
 mod input;
 mod keys;
 mod output;
+mod user_profiles;
 mod verbs;
 
 use std::path::PathBuf;
@@ -39,6 +40,10 @@ pub struct Cli {
     #[arg(long)]
     pub no_mouse: bool,
 
+    /// Show warnings about your profile files every time (otherwise once a day)
+    #[arg(long, short = 'v', global = true)]
+    pub verbose: bool,
+
     /// Draw the workbench's first frame and exit (for start-up benchmarks)
     #[arg(long, hide = true)]
     pub exit_after_first_frame: bool,
@@ -59,7 +64,9 @@ pub enum Command {
     /// Show one vendor profile
     #[command(
         subcommand,
-        after_help = "Examples:\n  tokensmith profile show tiledesk\n  tokensmith profile show orlo --json"
+        after_help = "Examples:\n  tokensmith profile show tiledesk\n  tokensmith profile show orlo --json\n  \
+tokensmith profile new acme --from generic-hs256\n  tokensmith profile edit acme\n  \
+tokensmith profile validate ~/.config/tokensmith/profiles/acme.toml"
     )]
     Profile(ProfileCommand),
     /// Sign a token for a vendor profile
@@ -159,6 +166,34 @@ pub enum ProfileCommand {
         /// Print JSON
         #[arg(long)]
         json: bool,
+    },
+    /// Write a new profile of yours: a copy of PROFILE, or a commented template
+    #[command(
+        after_help = "Examples:\n  tokensmith profile new acme\n  tokensmith profile new my-talla --from talla\n\n\
+Writes <config>/profiles/ID.toml (`tokensmith paths` prints the folder); never replaces a file."
+    )]
+    New {
+        /// The new profile's id: lowercase letters, digits and '-'
+        id: String,
+        /// Start from this profile (built-in or yours) instead of the template
+        #[arg(long, value_name = "PROFILE")]
+        from: Option<String>,
+    },
+    /// Edit a profile in $EDITOR (a built-in is copied into your folder first), then check it
+    #[command(
+        after_help = "Examples:\n  tokensmith profile edit acme\n  EDITOR=nano tokensmith profile edit talla\n\n\
+Opens $EDITOR, else $VISUAL, else vi, on a draft (<config>/profiles/ID.toml.draft); a valid
+draft replaces the profile, an invalid one is shown with its errors and kept for the next edit."
+    )]
+    Edit {
+        /// The profile id
+        id: String,
+    },
+    /// Check a profile file: errors with line, column and field (exit 2), or a summary (exit 0)
+    #[command(after_help = "Examples:\n  tokensmith profile validate acme.toml")]
+    Validate {
+        /// The TOML file
+        file: PathBuf,
     },
 }
 
@@ -387,9 +422,15 @@ fn run(cli: Cli) -> Result<u8, CliError> {
     // grep do (killed by SIGPIPE, status 141), not panic in println!. Only for commands: the
     // workbench keeps Rust's default so a closed clipboard socket is an error, not a death.
     sigpipe::reset();
+    user_profiles::set_verbose(cli.verbose);
     match command {
         Command::Profiles { json } => verbs::profiles(&paths, json),
         Command::Profile(ProfileCommand::Show { id, json }) => verbs::profile_show(&paths, &id, json),
+        Command::Profile(ProfileCommand::New { id, from }) => {
+            user_profiles::new(&paths, &id, from.as_deref())
+        }
+        Command::Profile(ProfileCommand::Edit { id }) => user_profiles::edit(&paths, &id),
+        Command::Profile(ProfileCommand::Validate { file }) => user_profiles::validate(&paths, &file),
         Command::Sign(args) => verbs::sign(&paths, &args, &mut io),
         Command::Decode(args) => verbs::decode(&args, &mut io),
         Command::Verify(args) => verbs::verify(&paths, &args, &mut io),

@@ -10,6 +10,12 @@ use serde::{Deserialize, Serialize};
 use crate::claims::{ClaimField, ClaimPath};
 use crate::token::{Alg, Family};
 
+mod user;
+pub use user::{
+    DuplicateId, UserFileError, builtin_text, save_user_profile, template, to_toml, user_file, valid_id,
+    write_new,
+};
+
 mod builtin {
     include!(concat!(env!("OUT_DIR"), "/builtin_profiles.rs"));
 }
@@ -73,14 +79,30 @@ impl Default for HeaderRules {
 }
 
 /// A rule's value and, optionally, which of the profile's sources states it (else the
-/// profile's `default_source`). In TOML either the bare value or `{ value = ..., source = "id" }`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+/// profile's `default_source`). In TOML either the bare value or `{ value = ..., source = "id" }`,
+/// and written back the same way (a bare value when it names no source), so a written profile
+/// reads back as it was.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Sourced<T> {
     /// The rule's value.
     pub value: T,
     /// The id of the source that states it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+}
+
+impl<T: Serialize> Serialize for Sourced<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        match &self.source {
+            None => self.value.serialize(s),
+            Some(source) => {
+                let mut table = s.serialize_struct("Sourced", 2)?;
+                table.serialize_field("value", &self.value)?;
+                table.serialize_field("source", source)?;
+                table.end()
+            }
+        }
+    }
 }
 
 impl<T> Sourced<T> {
@@ -435,12 +457,14 @@ pub enum ProfileError {
         message: String,
     },
     /// Well-formed, but the rules contradict themselves.
-    #[error("{file}{}: field '{field}': {message}", .line.map(|l| format!(":{l}")).unwrap_or_default())]
+    #[error("{file}{}{}: field '{field}': {message}", .line.map(|l| format!(":{l}")).unwrap_or_default(), .column.map(|c| format!(":{c}")).unwrap_or_default())]
     Invalid {
         /// The file.
         file: String,
         /// The line where the field is, when found.
         line: Option<usize>,
+        /// The column where the field is on that line, when found.
+        column: Option<usize>,
         /// The field.
         field: String,
         /// What is wrong.
@@ -473,8 +497,8 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
-fn line_of(text: &str, needle: &str) -> Option<usize> {
-    text.find(needle).map(|offset| line_col(text, offset).0)
+fn position_of(text: &str, needle: &str) -> Option<(usize, usize)> {
+    text.find(needle).map(|offset| line_col(text, offset))
 }
 
 /// Parses and checks one profile file.
@@ -498,15 +522,17 @@ pub fn parse(text: &str, file: &str, source: ProfileSource) -> Result<Profile, P
     profile.source = source;
     let legacy = std::mem::take(&mut profile.snippet.params);
     profile.params.extend(legacy);
-    let invalid = |field: &str, needle: &str, message: String| ProfileError::Invalid {
-        file: file.to_string(),
-        line: line_of(text, needle),
-        field: field.to_string(),
-        message,
+    let invalid = |field: &str, needle: &str, message: String| {
+        let at = position_of(text, needle);
+        ProfileError::Invalid {
+            file: file.to_string(),
+            line: at.map(|(line, _)| line),
+            column: at.map(|(_, column)| column),
+            field: field.to_string(),
+            message,
+        }
     };
-    if profile.id.is_empty()
-        || !profile.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-    {
+    if !valid_id(&profile.id) {
         return Err(invalid(
             "id",
             "id",
@@ -646,6 +672,8 @@ pub struct ProfileSet {
     pub profiles: Vec<Profile>,
     /// User files that were skipped, with why.
     pub errors: Vec<ProfileError>,
+    /// User files whose id another user file also has (the later file, by name, wins).
+    pub duplicates: Vec<DuplicateId>,
 }
 
 impl ProfileSet {
@@ -688,13 +716,28 @@ impl ProfileSet {
                 .and_then(|text| parse(&text, &file, ProfileSource::User(path.clone())));
             match loaded {
                 Ok(profile) => match set.profiles.iter_mut().find(|p| p.id == profile.id) {
-                    Some(existing) => *existing = profile,
+                    Some(existing) => {
+                        if let ProfileSource::User(earlier) = &existing.source {
+                            set.duplicates.push(DuplicateId {
+                                id: profile.id.clone(),
+                                ignored: earlier.clone(),
+                                used: path.clone(),
+                            });
+                        }
+                        *existing = profile;
+                    }
                     None => set.profiles.push(profile),
                 },
                 Err(err) => set.errors.push(err),
             }
         }
         set
+    }
+
+    /// Everything wrong with the user folder, one line each: skipped files, then duplicate ids.
+    pub fn warnings(&self) -> Vec<String> {
+        let skipped = self.errors.iter().map(|e| format!("skipped profile file {e}"));
+        skipped.chain(self.duplicates.iter().map(DuplicateId::to_string)).collect()
     }
 
     /// The profile with this id.

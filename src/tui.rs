@@ -5,6 +5,7 @@ pub mod action;
 pub mod app;
 pub mod clipboard;
 pub mod keymap;
+pub mod profile_form;
 pub mod session;
 pub mod update;
 pub mod view;
@@ -66,10 +67,11 @@ fn until_next_second() -> Duration {
 /// Builds the app from disk: profiles, session memory, the store. Errors become status lines.
 pub fn load(paths: &Paths, now: i64) -> App {
     let set = ProfileSet::load(Some(&paths.profiles()));
+    let warnings = set.warnings();
     let mut app = App::new(set.profiles, now);
     app.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    if let Some(first) = set.errors.first() {
-        app.set_status(Level::Warning, format!("skipped profile file {first}"));
+    if let Some(first) = warnings.first() {
+        app.set_status(Level::Warning, first.clone());
     }
     app.history = tokensmith::history::load(&paths.data).unwrap_or_default();
     let mut returning = false;
@@ -382,6 +384,11 @@ fn perform(
             .map(|e| Action::Notice(Level::Warning, format!("the history was not saved: {e}")))
             .into_iter()
             .collect(),
+        Effect::SaveProfile { profile, file } => {
+            vec![Action::ProfileSaved(
+                profile_form::save(&paths.profiles(), &profile, file.as_deref()).map(Box::new),
+            )]
+        }
         Effect::SaveSession => session::save(&paths.data, app)
             .err()
             .map(|e| Action::Notice(Level::Warning, e))

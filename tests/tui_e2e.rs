@@ -286,3 +286,43 @@ fn a_wrong_passphrase_is_asked_again_then_the_right_one_opens_the_store() {
     tmux.send(&["q"]);
     tmux.wait_for("TOKENSMITH-EXITED");
 }
+
+#[test]
+fn y_copies_a_profile_into_a_form_that_saves_an_editable_file() {
+    if !tmux_works() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let home = dir.path().join("home");
+    let bin = assert_cmd::cargo::cargo_bin("tokensmith");
+    let cli = |args: &[&str]| {
+        let out = Command::new(&bin)
+            .env_clear()
+            .env("TOKENSMITH_HOME", &home)
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("runs");
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    cli(&["keys", "gen", "demo", "--kind", "hmac"]);
+    let (tmux, _) = start_workbench(dir.path(), &home);
+    tmux.wait_for("1 Profiles");
+    tmux.send(&["1", "y"]);
+    tmux.wait_for("not saved yet");
+    // The first row is the id: replace it, then save.
+    tmux.send(&["Enter", "C-u"]);
+    tmux.type_text("e2e-acme");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("New profile 'e2e-acme'");
+    tmux.send(&["w"]);
+    tmux.wait_for("saved '");
+    let file = home.join("config/profiles/e2e-acme.toml");
+    assert!(file.exists(), "no {}:\n{}", file.display(), tmux.screen());
+    assert!(cli(&["profile", "validate", path_str(&file)]).starts_with("ok: 'e2e-acme'"));
+    tmux.send(&["Escape"]);
+    tmux.wait_until("the form to close", |s| !s.contains("Profile 'e2e-acme'"));
+    tmux.send(&["q"]);
+    tmux.wait_for("TOKENSMITH-EXITED");
+}

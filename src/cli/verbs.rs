@@ -13,24 +13,14 @@ use super::input::{Io, parse_time};
 use super::output::{pretty, print_json, time_lines, times};
 use super::{CliError, DecodeArgs, DoctorArgs, SignArgs, SnippetArgs, VerifyArgs};
 
-fn load_profiles(paths: &Paths) -> ProfileSet {
-    report(ProfileSet::load(Some(&paths.profiles())))
-}
-
 /// Loads only what one profile id needs (startup time matters for scripted signing).
 fn load_profile(paths: &Paths, id: &str) -> ProfileSet {
-    report(ProfileSet::load_for(Some(&paths.profiles()), id))
-}
-
-fn report(set: ProfileSet) -> ProfileSet {
-    for err in &set.errors {
-        eprintln!("warning: skipped profile file {err}");
-    }
-    set
+    super::user_profiles::report_daily(paths, ProfileSet::load_for(Some(&paths.profiles()), id))
 }
 
 pub fn profiles(paths: &Paths, json: bool) -> Result<u8, CliError> {
-    let set = load_profiles(paths);
+    // The list is where the folder's problems are always shown.
+    let set = super::user_profiles::report_always(ProfileSet::load(Some(&paths.profiles())));
     if json {
         print_json(&set.profiles)?;
         return Ok(0);

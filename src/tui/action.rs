@@ -121,6 +121,22 @@ pub enum Action {
     PassphraseChanged(Result<bool, String>),
     /// Something finished that the status line should say.
     Notice(super::app::Level, String),
+    /// Copy the selected profile into an editable one and open the profile form.
+    CopyProfile,
+    /// Profile form: turn the selected yes/no row on or off.
+    ToggleValue,
+    /// Profile form: the selected choice row's next value.
+    NextValue,
+    /// Profile form: the selected choice row's previous value.
+    PrevValue,
+    /// Profile form: add a parameter.
+    AddParam,
+    /// Profile form: add a note.
+    AddNote,
+    /// Profile form: save the draft as TOML in the user folder.
+    SaveProfile,
+    /// The profile was saved: every profile as read again, its id and file; or why not.
+    ProfileSaved(Result<Box<(Vec<tokensmith::profile::Profile>, String, std::path::PathBuf)>, String>),
 }
 
 /// A side effect the loop performs; results come back as actions.
@@ -150,4 +166,6 @@ pub enum Effect {
     SaveSession,
     /// Append a token's header and payload to the history file.
     RecordHistory(Box<tokensmith::history::Entry>),
+    /// Write a profile into the user folder (replacing `file`, its own file, when given).
+    SaveProfile { profile: Box<tokensmith::profile::Profile>, file: Option<std::path::PathBuf> },
 }

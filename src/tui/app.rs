@@ -82,6 +82,8 @@ pub enum EditTarget {
     NewHeaderName,
     /// The value of the new header field of this name.
     NewHeaderValue(String),
+    /// The selected row of the profile form.
+    FormField,
 }
 
 /// Multi-step prompts of the Keys pane.
@@ -172,6 +174,8 @@ pub enum Mode {
     History,
     /// A yes/no question.
     Confirm(Confirm),
+    /// The profile form (`y` on the Profiles pane).
+    ProfileForm,
 }
 
 /// How the status line should look.
@@ -340,6 +344,8 @@ pub struct App {
     pub doctor_input: Option<String>,
     /// The doctor's report on it, against the current profile and every stored key.
     pub doctor: Option<tokensmith::doctor::Report>,
+    /// The profile form, while it is open.
+    pub form: Option<super::profile_form::ProfileForm>,
 }
 
 impl App {
@@ -380,6 +386,7 @@ impl App {
             new_passphrase: None,
             doctor_input: None,
             doctor: None,
+            form: None,
         }
     }
 

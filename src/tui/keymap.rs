@@ -64,6 +64,7 @@ pub enum Overlay {
     History,
     PickKind,
     Confirm,
+    ProfileForm,
 }
 
 /// One binding: its keys, what it does, and its label for the footer and help.
@@ -94,6 +95,7 @@ pub static BINDINGS: &[Binding] = &[
     bind!(PROFILES, UP, Action::SelectPrev, "up"),
     bind!(PROFILES, DOWN, Action::SelectNext, "down"),
     bind!(PROFILES, &[key('/')], Action::StartFilter, "filter"),
+    bind!(PROFILES, &[key('y')], Action::CopyProfile, "copy into an editable profile"),
     bind!(CLAIMS, UP, Action::SelectPrev, "up"),
     bind!(CLAIMS, DOWN, Action::SelectNext, "down"),
     bind!(CLAIMS, &[code(KeyCode::Enter)], Action::EditRow, "edit"),
@@ -161,6 +163,18 @@ pub static BINDINGS: &[Binding] = &[
     bind!(PICK_KIND, DOWN, Action::SelectNext, "down"),
     bind!(CONFIRM, &[key('y'), key('Y'), code(KeyCode::Enter)], Action::Submit, "yes"),
     bind!(CONFIRM, &[key('n'), key('N'), code(KeyCode::Esc)], Action::Decline, "no"),
+    bind!(FORM, UP, Action::SelectPrev, "up"),
+    bind!(FORM, DOWN, Action::SelectNext, "down"),
+    bind!(FORM, &[code(KeyCode::Enter)], Action::Submit, "edit"),
+    bind!(FORM, &[key('w')], Action::SaveProfile, "save"),
+    bind!(FORM, &[code(KeyCode::Esc), key('q')], Action::Cancel, "close"),
+    bind!(FORM, &[key(' ')], Action::ToggleValue, "toggle"),
+    bind!(FORM, &[code(KeyCode::Right), key('l')], Action::NextValue, "next value"),
+    bind!(FORM, &[code(KeyCode::Left), key('h')], Action::PrevValue, "previous value"),
+    bind!(FORM, &[key('a')], Action::AddClaim, "add claim"),
+    bind!(FORM, &[key('p')], Action::AddParam, "add parameter"),
+    bind!(FORM, &[key('n')], Action::AddNote, "add note"),
+    bind!(FORM, &[key('d')], Action::DeleteClaim, "remove"),
 ];
 
 const HELP: Context = Context::Overlay(Overlay::Help);
@@ -168,6 +182,7 @@ const SNIPPET: Context = Context::Overlay(Overlay::Snippet);
 const HISTORY: Context = Context::Overlay(Overlay::History);
 const PICK_KIND: Context = Context::Overlay(Overlay::PickKind);
 const CONFIRM: Context = Context::Overlay(Overlay::Confirm);
+const FORM: Context = Context::Overlay(Overlay::ProfileForm);
 
 /// The overlay a mode shows, if it has keys of its own.
 pub fn overlay_of(mode: &Mode) -> Option<Overlay> {
@@ -177,6 +192,7 @@ pub fn overlay_of(mode: &Mode) -> Option<Overlay> {
         Mode::History => Some(Overlay::History),
         Mode::PickKind => Some(Overlay::PickKind),
         Mode::Confirm(_) => Some(Overlay::Confirm),
+        Mode::ProfileForm => Some(Overlay::ProfileForm),
         _ => None,
     }
 }
@@ -311,7 +327,12 @@ pub fn action_for(app: &App, event: &KeyEvent) -> Option<Action> {
             .map(Action::Edit),
         },
         // Overlays are handled above, from the same table.
-        Mode::Help | Mode::Snippet | Mode::History | Mode::PickKind | Mode::Confirm(_) => None,
+        Mode::Help
+        | Mode::Snippet
+        | Mode::History
+        | Mode::PickKind
+        | Mode::Confirm(_)
+        | Mode::ProfileForm => None,
     }
 }
 

@@ -13,6 +13,9 @@ use super::app::{App, Confirm, EditTarget, Level, Mode, Pane, Prompt, Row, Token
 pub const REVEAL_SECONDS: i64 = 10;
 
 pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
+    if super::profile_form::owns(app, &action) {
+        return super::profile_form::update(app, action);
+    }
     let mut effects = Vec::new();
     let mut changed = false;
     match action {
@@ -338,6 +341,15 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 Err(e) => app.set_status(Level::Error, e),
             }
         }
+        // The profile form's own (profile_form::owns takes them before this match).
+        Action::CopyProfile
+        | Action::ToggleValue
+        | Action::NextValue
+        | Action::PrevValue
+        | Action::AddParam
+        | Action::AddNote
+        | Action::SaveProfile
+        | Action::ProfileSaved(_) => {}
     }
     if changed {
         app.refresh();
@@ -510,7 +522,8 @@ fn submit(app: &mut App, effects: &mut Vec<Effect>, changed: &mut bool) {
     let mode = std::mem::replace(&mut app.mode, Mode::Normal);
     app.input = Input::default();
     match mode {
-        Mode::Normal | Mode::Help | Mode::Snippet | Mode::History | Mode::Filter => {}
+        Mode::Normal | Mode::Help | Mode::Snippet | Mode::History | Mode::Filter | Mode::ProfileForm => {}
+        Mode::Editing(EditTarget::FormField) => {}
         Mode::Editing(EditTarget::Row(row)) => {
             let profile = app.current().cloned();
             if let (Some(p), Some(state)) = (profile, app.state_mut()) {

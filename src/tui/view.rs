@@ -3,6 +3,7 @@
 mod claims;
 mod keys;
 pub mod overlay;
+pub mod profile_form;
 pub mod profiles;
 pub mod token;
 
@@ -149,6 +150,7 @@ pub fn view(app: &App, frame: &mut Frame) -> Drawn {
     render_status(app, &theme, frame, areas.status);
     render_footer(app, &theme, frame, areas.footer);
     overlay::render_overlay(app, &theme, frame);
+    profile_form::render_profile_form(app, &theme, frame);
     Drawn { token_view: Some(token_view) }
 }
 

@@ -100,6 +100,7 @@ pub fn help_lines(theme: &Theme) -> Vec<Line<'static>> {
     for (title, overlay) in [
         ("In the snippet overlay", crate::tui::keymap::Overlay::Snippet),
         ("In the history overlay", crate::tui::keymap::Overlay::History),
+        ("In the profile form (y on Profiles)", crate::tui::keymap::Overlay::ProfileForm),
     ] {
         lines.push(Line::styled(title, head));
         for b in BINDINGS.iter().filter(|b| b.context == Context::Overlay(overlay)) {
