@@ -312,3 +312,55 @@ pub fn doctor_issued(profile: &Profile, args: &DoctorArgs, io: &mut Io, at: i64)
     );
     Ok(code)
 }
+
+/// What a snippet of a non-JWT profile is made from: the hash (or the vendor's token) and the
+/// values the page passes. `None` for JWT profiles, which sign as before.
+pub fn snippet_input(
+    profile: &Profile,
+    args: &super::SnippetArgs,
+    io: &mut Io,
+    server: bool,
+    params: &[(String, String)],
+) -> Result<Option<(String, serde_json::Map<String, serde_json::Value>)>, CliError> {
+    use tokensmith::claims::{BuildContext, ClaimAssignment, ClaimSchema, build_payload};
+    match profile.scheme {
+        Scheme::Jwt => Ok(None),
+        Scheme::VendorIssued => {
+            let Some(text) = args.token.as_deref() else {
+                return Err(CliError::usage(format!(
+                    "the snippet needs the token {} issued: pass it as TOKEN ({})",
+                    vendor(profile),
+                    profile.issued.as_ref().map_or("the vendor's API makes it", |i| i.origin.value.as_str())
+                )));
+            };
+            let decoded = token::decode(&io.token(Some(text))?)?;
+            Ok(Some((decoded.token.clone(), decoded.payload)))
+        }
+        Scheme::IdentityHash => {
+            let mut uuid = || uuid::Uuid::new_v4().to_string();
+            let mut ctx = BuildContext { now: io.now, uuid: &mut uuid, params };
+            let schema =
+                ClaimSchema { profile: &profile.id, fields: &profile.claims, allow_extra: profile.extra_claims };
+            let claims: Vec<ClaimAssignment> =
+                args.claims.iter().map(|c| c.parse()).collect::<Result<_, _>>()?;
+            let values = build_payload(&schema, &claims, &mut ctx)?;
+            if server {
+                return Ok(Some((String::new(), values)));
+            }
+            if let Some(hash) = &args.token {
+                return Ok(Some((hash.trim().to_string(), values)));
+            }
+            let (_, identifier) = tokensmith::hash::pick_identifier(profile, &values)
+                .map_err(|e| CliError::usage(e.to_string()))?;
+            let Some(loaded) = io.key(&args.key, false, Some(profile))? else {
+                return Err(CliError::usage(format!(
+                    "the page snippet needs the hash: pass it as HASH, or the secret to make it (--secret-env VAR, --key NAME); profile '{}'",
+                    profile.id
+                )));
+            };
+            let origin = loaded.origin.clone();
+            let secret = hmac_secret(loaded.material, &origin)?;
+            Ok(Some((identity_hash(secret.expose(), &identifier), values)))
+        }
+    }
+}

@@ -376,8 +376,10 @@ pub fn snippet(paths: &Paths, args: &SnippetArgs, io: &mut Io) -> Result<u8, Cli
     };
     let given_params = parse_params(&args.params)?;
     let params = profile.resolve_params(&given_params)?;
+    let other_scheme = super::schemes::snippet_input(profile, args, io, kind == FlavorKind::Server, &params)?;
     // The token: as given, or signed now with the key given or stored for the profile.
     let (token, payload) = match args.token.as_deref() {
+        _ if other_scheme.is_some() => other_scheme.unwrap_or_default(),
         Some(text) => {
             let decoded = token::decode(&io.token(Some(text))?)?;
             (decoded.token.clone(), decoded.payload)
