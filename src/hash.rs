@@ -131,7 +131,12 @@ pub fn diagnose(secret: &[u8], identifier: &str, other: Option<&str>, given: &st
         );
     }
     let trimmed = identifier.trim();
-    let spaced = [format!("{identifier}\n"), format!("{identifier}\r\n"), format!(" {identifier}"), format!("{identifier} ")];
+    let spaced = [
+        format!("{identifier}\n"),
+        format!("{identifier}\r\n"),
+        format!(" {identifier}"),
+        format!("{identifier} "),
+    ];
     let whitespace = (trimmed != identifier).then(|| trimmed.to_string()).into_iter().chain(spaced);
     for variant in whitespace {
         if given == identity_hash(secret, &variant) {
@@ -165,7 +170,9 @@ pub fn diagnose(secret: &[u8], identifier: &str, other: Option<&str>, given: &st
             false,
             Some(Mistake::OtherIdentifier),
             format!("the hash is of the other identifier '{other}', not of '{identifier}'"),
-            format!("hash the identifier the vendor checks ('{identifier}'), or pass '{other}' as the identifier instead"),
+            format!(
+                "hash the identifier the vendor checks ('{identifier}'), or pass '{other}' as the identifier instead"
+            ),
         );
     }
     ok(
@@ -198,7 +205,10 @@ pub enum HashError {
 
 /// The identifier a hash profile hashes from the values the page passes: the first of the
 /// profile's identifier fields that is set and not empty, with its field name.
-pub fn pick_identifier(profile: &Profile, values: &Map<String, Value>) -> Result<(String, String), HashError> {
+pub fn pick_identifier(
+    profile: &Profile,
+    values: &Map<String, Value>,
+) -> Result<(String, String), HashError> {
     let Some(rules) = &profile.hash else { return Err(HashError::NotHashProfile(profile.id.clone())) };
     for path in &rules.identifier.value {
         let text = match path.get(values) {
@@ -262,7 +272,12 @@ mod tests {
             (identity_hash(secret, "ada@example.com\n"), "ada@example.com", None, Mistake::Untrimmed),
             (identity_hash(secret, "ada@example.com"), " ada@example.com", None, Mistake::Untrimmed),
             (identity_hash(secret, "ada@example.com"), "Ada@Example.com", None, Mistake::WrongCase),
-            (identity_hash(secret, "ada@example.com"), "4242", Some("ada@example.com"), Mistake::OtherIdentifier),
+            (
+                identity_hash(secret, "ada@example.com"),
+                "4242",
+                Some("ada@example.com"),
+                Mistake::OtherIdentifier,
+            ),
         ];
         for (given, identifier, other, mistake) in cases {
             let d = diagnose(secret, identifier, other, &given);

@@ -275,7 +275,9 @@ pub fn render(input: &SnippetInput<'_>, flavor: &str) -> Result<String, SnippetE
         FlavorKind::Server => format!("{}/{flavor}", server_group(profile).unwrap_or(SERVER)),
     };
     let ctx = match (chosen.kind, server::Lang::of_flavor(flavor)) {
-        (FlavorKind::Server, Some(_)) if profile.scheme == Scheme::IdentityHash => server::hash_context(input),
+        (FlavorKind::Server, Some(_)) if profile.scheme == Scheme::IdentityHash => {
+            server::hash_context(input)
+        }
         (FlavorKind::Server, Some(lang)) => match server::context(input, lang) {
             server::Source::Template(ctx) => ctx,
             server::Source::Note(note) => return Ok(note),

@@ -89,7 +89,17 @@ fn the_doctor_names_each_mistake_and_exits_1() {
     for (code, hash, identifier, extra) in cases {
         let out = env
             .cmd()
-            .args(["doctor", "-p", "intercom-hash", "--secret-env", "SECRET", "--hash", &hash, identifier, "--json"])
+            .args([
+                "doctor",
+                "-p",
+                "intercom-hash",
+                "--secret-env",
+                "SECRET",
+                "--hash",
+                &hash,
+                identifier,
+                "--json",
+            ])
             .args(extra)
             .output()
             .expect("runs");
@@ -114,8 +124,13 @@ fn the_doctor_finds_the_stored_key_for_a_hash_profile() {
 #[test]
 fn sign_and_verify_refuse_hash_and_vendor_issued_profiles_with_exit_2() {
     let env = Env::new();
-    for (profile, words) in [("helpscout", "tokensmith hash --profile helpscout"), ("hubspot", "tokens/create")] {
-        for verb in [vec!["sign", "-p", profile, "--secret-env", "SECRET"], vec!["verify", "x.y.z", "-p", profile, "--secret-env", "SECRET"]] {
+    for (profile, words) in
+        [("helpscout", "tokensmith hash --profile helpscout"), ("hubspot", "tokens/create")]
+    {
+        for verb in [
+            vec!["sign", "-p", profile, "--secret-env", "SECRET"],
+            vec!["verify", "x.y.z", "-p", profile, "--secret-env", "SECRET"],
+        ] {
             let out = env.cmd().args(&verb).output().expect("runs");
             assert_eq!(out.status.code(), Some(2), "{verb:?}");
             let stderr = String::from_utf8_lossy(&out.stderr);
@@ -135,18 +150,21 @@ fn unsigned_token(payload: &serde_json::Value) -> String {
 fn the_doctor_inspects_a_hubspot_token_against_its_12_hour_life() {
     let env = Env::new();
     let iat = 1_767_225_600_i64;
-    let good = unsigned_token(&serde_json::json!({"email": "ada@example.com", "iat": iat, "exp": iat + 12 * 3600}));
+    let good =
+        unsigned_token(&serde_json::json!({"email": "ada@example.com", "iat": iat, "exp": iat + 12 * 3600}));
     let out = env.ok(&["doctor", "-p", "hubspot", &good, "--at", "1767229200"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("visitor-identification/v3/tokens/create"), "{stdout}");
     assert!(!stdout.contains("time.lifetime"), "{stdout}");
-    let long = unsigned_token(&serde_json::json!({"email": "ada@example.com", "iat": iat, "exp": iat + 24 * 3600}));
+    let long =
+        unsigned_token(&serde_json::json!({"email": "ada@example.com", "iat": iat, "exp": iat + 24 * 3600}));
     let out = env.ok(&["doctor", "-p", "hubspot", &long, "--at", "1767229200", "--json"]);
     let json = common::stdout_json(&out);
     assert_eq!(json["findings"][0]["code"], "time.lifetime", "{json}");
     assert_eq!(json["findings"][0]["severity"], "warning", "a warning, citing the docs: {json}");
     assert_eq!(json["findings"][0]["source"]["id"], "docs");
-    let out = env.cmd().args(["doctor", "-p", "hubspot", &good, "--at", "1767312000"]).output().expect("runs");
+    let out =
+        env.cmd().args(["doctor", "-p", "hubspot", &good, "--at", "1767312000"]).output().expect("runs");
     assert_eq!(out.status.code(), Some(1), "expired");
     let out = env.ok(&["profile", "show", "hubspot"]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("tokens/create"));

@@ -64,11 +64,17 @@ fn the_scheme_c_and_d_profiles_load_with_their_rules() {
     // Intercom hashes the user id, else the email (the fallback is unconfirmed, so not enforced).
     let intercom = set.get("intercom-hash").expect("intercom-hash");
     let rules = intercom.hash.as_ref().expect("hash");
-    assert_eq!(rules.identifier.value.iter().map(ToString::to_string).collect::<Vec<_>>(), ["user_id", "email"]);
+    assert_eq!(
+        rules.identifier.value.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        ["user_id", "email"]
+    );
     assert!(!intercom.source(rules.identifier.source.as_deref()).enforced);
     let mut no_id = values(intercom);
     no_id.remove("user_id");
-    assert_eq!(pick_identifier(intercom, &no_id).expect("email"), ("email".to_string(), "ada@example.com".to_string()));
+    assert_eq!(
+        pick_identifier(intercom, &no_id).expect("email"),
+        ("email".to_string(), "ada@example.com".to_string())
+    );
 }
 
 #[test]
@@ -96,7 +102,13 @@ fn golden_files_for_every_hash_and_hubspot_flavour() {
         serde_json::from_value(serde_json::json!({"email": "ada@example.com"})).expect("map");
     let input = SnippetInput { profile: &hubspot, token: "a.b.c", payload: &payload, params: &[] };
     let text = render(&input, "html").expect("renders");
-    for needle in ["loadImmediately: false", "identificationEmail: \"ada@example.com\"", "identificationToken: \"a.b.c\"", "window.HubSpotConversations.widget.load()", "unconfirmed"] {
+    for needle in [
+        "loadImmediately: false",
+        "identificationEmail: \"ada@example.com\"",
+        "identificationToken: \"a.b.c\"",
+        "window.HubSpotConversations.widget.load()",
+        "unconfirmed",
+    ] {
         assert!(text.contains(needle), "{needle}: {text}");
     }
     insta::assert_snapshot!("hubspot__html", text);
@@ -111,7 +123,11 @@ fn toolchain(lang: Lang) -> Result<(&'static str, &'static str), &'static str> {
         Lang::Node => (tool_works("node", &["--version"]), "node", "identity-hash.js"),
         Lang::Python => (tool_works("python3", &["--version"]), "python3", "identity_hash.py"),
         Lang::Ruby => (tool_works("ruby", &["-e", "require 'openssl'"]), "ruby", "identity_hash.rb"),
-        Lang::Php => (tool_works("php", &["-r", "exit(function_exists('hash_hmac') ? 0 : 1);"]), "php", "identity_hash.php"),
+        Lang::Php => (
+            tool_works("php", &["-r", "exit(function_exists('hash_hmac') ? 0 : 1);"]),
+            "php",
+            "identity_hash.php",
+        ),
         Lang::Go => (tool_works("go", &["version"]), "go", "identity_hash.go"),
         Lang::Java => (tool_works("javac", &["-version"]), "java", "IdentityHash.java"),
         Lang::CSharp => (false, "dotnet", "IdentityHash.cs"),
@@ -119,7 +135,13 @@ fn toolchain(lang: Lang) -> Result<(&'static str, &'static str), &'static str> {
     if ok { Ok((program, file)) } else { Err(lang.flavor()) }
 }
 
-fn run_code(lang: Lang, program: &str, file: &Path, env_var: &str, identifier: &str) -> Result<String, String> {
+fn run_code(
+    lang: Lang,
+    program: &str,
+    file: &Path,
+    env_var: &str,
+    identifier: &str,
+) -> Result<String, String> {
     let mut cmd = Command::new(program);
     match lang {
         Lang::Go => {
@@ -182,7 +204,9 @@ fn generated_hash_code_computes_the_same_hash_as_tokensmith_and_python() {
                 let ours = identity_hash(SECRET.as_bytes(), identifier);
                 match run_code(lang, program, &path, &tokensmith::snippet::env_var(&p), identifier) {
                     Ok(theirs) if theirs == ours => {}
-                    Ok(theirs) => failures.push(format!("{} {id} '{identifier}': {theirs} != {ours}", lang.flavor())),
+                    Ok(theirs) => {
+                        failures.push(format!("{} {id} '{identifier}': {theirs} != {ours}", lang.flavor()))
+                    }
                     Err(e) => failures.push(format!("{} {id}: {e}", lang.flavor())),
                 }
             }

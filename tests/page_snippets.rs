@@ -611,7 +611,8 @@ fn identity_hash_pages_pass_the_identifier_and_the_hash_to_the_vendors_call() {
     let browser = browser_or_skip!();
     let intercom = profile("intercom-hash");
     let (hash, _, text) = hashed_page(&intercom);
-    let calls = run_page(&browser, "intercom", "", &text, "record('settings', copy(window.intercomSettings));");
+    let calls =
+        run_page(&browser, "intercom", "", &text, "record('settings', copy(window.intercomSettings));");
     assert_eq!(
         without_requests(&calls),
         vec![json!(["settings", {
@@ -626,7 +627,11 @@ fn identity_hash_pages_pass_the_identifier_and_the_hash_to_the_vendors_call() {
     let (hash, _, text) = hashed_page(&helpscout);
     let head = "window.Beacon = function () { record.apply(null, ['Beacon'].concat(copy(Array.prototype.slice.call(arguments)))); };";
     let calls = run_page(&browser, "helpscout", head, &text, "");
-    assert_eq!(calls, vec![json!(["Beacon", "identify", { "name": HOSTILE, "email": HOSTILE, "signature": hash }])], "{text}");
+    assert_eq!(
+        calls,
+        vec![json!(["Beacon", "identify", { "name": HOSTILE, "email": HOSTILE, "signature": hash }])],
+        "{text}"
+    );
 
     let front = profile("front");
     let (hash, _, text) = hashed_page(&front);
@@ -655,7 +660,13 @@ fn identity_hash_pages_pass_the_identifier_and_the_hash_to_the_vendors_call() {
 
     let crisp = profile("crisp");
     let (hash, _, text) = hashed_page(&crisp);
-    let calls = run_page(&browser, "crisp", "", &text, "record('crisp', copy(window.$crisp), window.CRISP_WEBSITE_ID);");
+    let calls = run_page(
+        &browser,
+        "crisp",
+        "",
+        &text,
+        "record('crisp', copy(window.$crisp), window.CRISP_WEBSITE_ID);",
+    );
     assert_eq!(
         without_requests(&calls),
         vec![json!(["crisp", [["set", "user:email", [HOSTILE, hash]]], "your-website-id"])],
@@ -676,7 +687,9 @@ fn hubspot_page_sets_the_settings_before_loading_the_widget() {
     let calls = run_page(&browser, "hubspot", head, &text, "");
     assert_eq!(
         calls,
-        vec![json!(["widget.load", { "loadImmediately": false, "identificationEmail": HOSTILE, "identificationToken": token }])],
+        vec![
+            json!(["widget.load", { "loadImmediately": false, "identificationEmail": HOSTILE, "identificationToken": token }])
+        ],
         "{text}"
     );
 }

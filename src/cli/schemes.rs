@@ -205,7 +205,12 @@ pub fn doctor_hash(paths: &Paths, args: &DoctorArgs, io: &mut Io, hash: &str) ->
         return Ok(code);
     }
     println!("{} ({}): identity hash", profile.name, profile.id);
-    println!("{:<8} {:<26} {}", if diagnosis.matches { "ok" } else { "error" }, diagnosis.code, diagnosis.found);
+    println!(
+        "{:<8} {:<26} {}",
+        if diagnosis.matches { "ok" } else { "error" },
+        diagnosis.code,
+        diagnosis.found
+    );
     println!("{:<8} {:<26} → {}", "", "", diagnosis.fix);
     println!("{:<8} {:<26} key: {origin}", "", "");
     if !source.enforced {
@@ -308,7 +313,11 @@ pub fn doctor_issued(profile: &Profile, args: &DoctorArgs, io: &mut Io, at: i64)
     );
     println!(
         "result: {}",
-        if errors > 0 { "the token is expired: get a new one" } else { "decoded; nothing the vendor would refuse was found" }
+        if errors > 0 {
+            "the token is expired: get a new one"
+        } else {
+            "decoded; nothing the vendor would refuse was found"
+        }
     );
     Ok(code)
 }
@@ -339,8 +348,11 @@ pub fn snippet_input(
         Scheme::IdentityHash => {
             let mut uuid = || uuid::Uuid::new_v4().to_string();
             let mut ctx = BuildContext { now: io.now, uuid: &mut uuid, params };
-            let schema =
-                ClaimSchema { profile: &profile.id, fields: &profile.claims, allow_extra: profile.extra_claims };
+            let schema = ClaimSchema {
+                profile: &profile.id,
+                fields: &profile.claims,
+                allow_extra: profile.extra_claims,
+            };
             let claims: Vec<ClaimAssignment> =
                 args.claims.iter().map(|c| c.parse()).collect::<Result<_, _>>()?;
             let values = build_payload(&schema, &claims, &mut ctx)?;

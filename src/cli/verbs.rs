@@ -92,7 +92,10 @@ pub fn profile_show(paths: &Paths, id: &str, json: bool) -> Result<u8, CliError>
         println!("{line}");
     }
     let algs: Vec<&str> = p.algorithms.iter().map(|a| a.name()).collect();
-    println!("algorithms:  {}", if algs.is_empty() { "none (not a JWT you sign)".to_string() } else { algs.join(", ") });
+    println!(
+        "algorithms:  {}",
+        if algs.is_empty() { "none (not a JWT you sign)".to_string() } else { algs.join(", ") }
+    );
     match p.key_kind {
         _ if p.scheme == tokensmith::profile::Scheme::VendorIssued => {
             println!("key:         held by the vendor (tokensmith cannot verify these tokens)")

@@ -523,7 +523,9 @@ impl App {
                 .collect();
             tokensmith::doctor::diagnose(input, &profile, &candidates, &given_params, now)
         });
-        if let Some(issued) = profile.issued.as_ref().filter(|_| profile.scheme == tokensmith::profile::Scheme::VendorIssued) {
+        if let Some(issued) =
+            profile.issued.as_ref().filter(|_| profile.scheme == tokensmith::profile::Scheme::VendorIssued)
+        {
             self.token = TokenState::NoKey(format!(
                 "{} issues these tokens, tokensmith cannot sign them: {}. Press t to paste one.",
                 profile.name, issued.origin.value
@@ -678,7 +680,8 @@ fn hash(
             fields: &profile.claims,
             allow_extra: profile.extra_claims,
         };
-        tokensmith::claims::build_payload(&schema, &assignments(profile, state)?, &mut ctx).map_err(|e| e.to_string())
+        tokensmith::claims::build_payload(&schema, &assignments(profile, state)?, &mut ctx)
+            .map_err(|e| e.to_string())
     })();
     let values = match values {
         Ok(values) => values,

@@ -825,7 +825,10 @@ fn an_identity_hash_profile_shows_and_copies_the_hash() {
     let mut hashed = app("intercom-hash", vec![demo_key()]);
     match &hashed.token {
         TokenState::Hashed(h) => {
-            assert_eq!((h.hash.as_str(), h.field.as_str(), h.identifier.as_str()), (EXPECTED, "user_id", "4242"));
+            assert_eq!(
+                (h.hash.as_str(), h.field.as_str(), h.identifier.as_str()),
+                (EXPECTED, "user_id", "4242")
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -841,5 +844,9 @@ fn an_identity_hash_profile_shows_and_copies_the_hash() {
     assert!(snippet.contains(&format!("user_hash: \"{EXPECTED}\"")), "{snippet}");
     // HubSpot's tokens come from HubSpot: the pane says so instead of signing.
     let hubspot = app("hubspot", vec![demo_key()]);
-    assert!(matches!(&hubspot.token, TokenState::NoKey(why) if why.contains("cannot sign")), "{:?}", hubspot.token);
+    assert!(
+        matches!(&hubspot.token, TokenState::NoKey(why) if why.contains("cannot sign")),
+        "{:?}",
+        hubspot.token
+    );
 }
