@@ -322,6 +322,9 @@ pub fn doctor_issued(profile: &Profile, args: &DoctorArgs, io: &mut Io, at: i64)
     Ok(code)
 }
 
+/// The hash (or the vendor's token) a page snippet shows, and the values the page passes.
+type PageInput = (String, serde_json::Map<String, serde_json::Value>);
+
 /// What a snippet of a non-JWT profile is made from: the hash (or the vendor's token) and the
 /// values the page passes. `None` for JWT profiles, which sign as before.
 pub fn snippet_input(
@@ -330,7 +333,7 @@ pub fn snippet_input(
     io: &mut Io,
     server: bool,
     params: &[(String, String)],
-) -> Result<Option<(String, serde_json::Map<String, serde_json::Value>)>, CliError> {
+) -> Result<Option<PageInput>, CliError> {
     use tokensmith::claims::{BuildContext, ClaimAssignment, ClaimSchema, build_payload};
     match profile.scheme {
         Scheme::Jwt => Ok(None),
