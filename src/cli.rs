@@ -4,6 +4,7 @@
 mod input;
 mod keys;
 mod output;
+mod schemes;
 mod user_profiles;
 mod verbs;
 
@@ -139,6 +140,16 @@ needs none: it reads the secret or key from an environment variable, never embed
         #[arg(long)]
         json: bool,
     },
+    /// The identity hash (hex HMAC-SHA256 of the user's identifier) for an identity-hash profile
+    #[command(after_help = "\
+Examples:
+  tokensmith hash --profile helpscout --secret-env BEACON_SECRET ada@example.com
+  tokensmith hash --profile intercom-hash --key intercom 4242 --json
+  tokensmith doctor --profile helpscout --secret-env BEACON_SECRET --hash HASH ada@example.com
+
+The identifier is hashed exactly as given (no trimming, no lower-casing): pass what the page
+passes. Profiles: intercom-hash, helpscout, front, chatwoot, crisp (`tokensmith profiles`).")]
+    Hash(HashArgs),
     /// The last tokens copied from the workbench or pasted into its doctor, newest first
     #[command(after_help = "\
 Examples:
@@ -308,7 +319,8 @@ pub struct SnippetArgs {
 
 #[derive(Debug, Args)]
 pub struct DoctorArgs {
-    /// The token as the customer sent it, or - (or nothing) to read it from standard input
+    /// The token as the customer sent it, or - (or nothing) to read it from standard input;
+    /// with --hash, the identifier the hash should be made of
     pub token: Option<String>,
     /// The vendor profile to judge against
     #[arg(long, short = 'p', value_name = "ID")]
@@ -323,6 +335,28 @@ pub struct DoctorArgs {
     /// The customer's parameter values, to check claims made from them: NAME=VALUE (project_id)
     #[arg(long = "param", value_name = "NAME=VALUE")]
     pub params: Vec<String>,
+    /// Identity-hash profiles: the hash the customer made; the positional argument is then the
+    /// identifier it should be made of
+    #[arg(long, value_name = "HASH")]
+    pub hash: Option<String>,
+    /// With --hash: the user's other identifier (their email when the user id is hashed, or
+    /// the reverse), to tell whether the wrong one was hashed
+    #[arg(long, value_name = "IDENTIFIER", requires = "hash")]
+    pub other_identifier: Option<String>,
+    /// Print JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct HashArgs {
+    /// The user's identifier, as the page passes it (the profile says which: user id or email)
+    pub identifier: String,
+    /// The identity-hash profile (intercom-hash, helpscout, front, chatwoot, crisp)
+    #[arg(long, short = 'p', value_name = "ID")]
+    pub profile: String,
+    #[command(flatten)]
+    pub key: KeySource,
     /// Print JSON
     #[arg(long)]
     pub json: bool,
@@ -439,6 +473,7 @@ fn run(cli: Cli) -> Result<u8, CliError> {
         Command::Snippet(args) => verbs::snippet(&paths, &args, &mut io),
         Command::Paths { json } => verbs::paths(&paths, json),
         Command::History { json } => verbs::history(&paths, json, io.now),
+        Command::Hash(args) => schemes::hash(&paths, &args, &mut io),
     }
 }
 

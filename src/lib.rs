@@ -10,6 +10,7 @@
 
 pub mod claims;
 pub mod doctor;
+pub mod hash;
 pub mod history;
 pub mod paths;
 pub mod profile;

@@ -308,6 +308,49 @@ pub struct SnippetRules {
     pub params: Vec<Param>,
 }
 
+/// How the vendor's widget learns who the user is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Scheme {
+    /// A JWT the customer's server signs (schemes A and B).
+    #[default]
+    Jwt,
+    /// The user's identifier and the hex HMAC-SHA256 of it (scheme C): `tokensmith hash`.
+    IdentityHash,
+    /// A token the vendor issues to the customer's server (scheme D): decoded, never signed.
+    VendorIssued,
+}
+
+impl Scheme {
+    /// Whether this is the JWT scheme (skipped when serialising, as it is the default).
+    pub fn is_jwt(&self) -> bool {
+        *self == Scheme::Jwt
+    }
+}
+
+/// What an identity-hash profile hashes (`[hash]`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HashRules {
+    /// The claims (values the page passes) the hash is made of: the first one set is hashed
+    /// (`["user_id", "email"]`: the user id, else the email).
+    pub identifier: Sourced<Vec<ClaimPath>>,
+    /// The name the page gives the hash (`user_hash`, `signature`, `identifier_hash`).
+    pub page_field: String,
+}
+
+/// What a vendor-issued token is (`[issued]`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IssuedRules {
+    /// The lifetime the vendor gives its tokens (HubSpot: 12 hours); a token whose
+    /// `exp - iat` differs gets a warning citing the source, never an error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lifetime: Option<Sourced<Secs>>,
+    /// Where such a token comes from, in plain words (the API the customer's server calls).
+    pub origin: Sourced<String>,
+}
+
 /// Where a profile came from.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case", tag = "kind", content = "path")]
@@ -333,10 +376,11 @@ pub struct Profile {
     /// Address of that page, where known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub docs_url: Option<String>,
-    /// Allowed algorithms, preferred first.
+    /// Allowed algorithms, preferred first (none for identity-hash and vendor-issued profiles).
+    #[serde(default)]
     pub algorithms: Vec<Alg>,
     /// The key the vendor uses: a family (the customer holds the private part).
-    #[serde(with = "key_pair")]
+    #[serde(with = "key_pair", default = "hmac_family")]
     pub key_kind: Family,
     /// How an HMAC secret is read.
     #[serde(default)]
@@ -374,6 +418,19 @@ pub struct Profile {
     /// Where it was loaded from.
     #[serde(skip_deserializing)]
     pub source: ProfileSource,
+    /// JWT (default), identity hash or vendor-issued token.
+    #[serde(default, skip_serializing_if = "Scheme::is_jwt")]
+    pub scheme: Scheme,
+    /// What an identity-hash profile hashes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hash: Option<HashRules>,
+    /// What a vendor-issued token is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issued: Option<IssuedRules>,
+}
+
+fn hmac_family() -> Family {
+    Family::Hmac
 }
 
 impl Profile {
@@ -539,8 +596,44 @@ pub fn parse(text: &str, file: &str, source: ProfileSource) -> Result<Profile, P
             format!("'{}' must be lowercase letters, digits and '-'", profile.id),
         ));
     }
-    if profile.algorithms.is_empty() {
-        return Err(invalid("algorithms", "algorithms", "list at least one algorithm".to_string()));
+    match profile.scheme {
+        Scheme::Jwt if profile.algorithms.is_empty() => {
+            return Err(invalid("algorithms", "algorithms", "list at least one algorithm".to_string()));
+        }
+        Scheme::IdentityHash => {
+            let Some(rules) = &profile.hash else {
+                return Err(invalid(
+                    "hash",
+                    "scheme",
+                    "an identity-hash profile needs a [hash] table: identifier = [\"user_id\", \"email\"], page_field = \"user_hash\"".to_string(),
+                ));
+            };
+            if profile.key_kind != Family::Hmac || !profile.algorithms.is_empty() {
+                return Err(invalid(
+                    "key_kind",
+                    "key_kind",
+                    "an identity-hash profile uses an HMAC secret and no JWT algorithms: remove algorithms and key_kind".to_string(),
+                ));
+            }
+            if let Some(missing) = rules.identifier.value.iter().find(|p| profile.field(p).is_none()) {
+                return Err(invalid(
+                    "hash.identifier",
+                    "identifier",
+                    format!("'{missing}' is not a claim of this profile: declare it under [[claims]]"),
+                ));
+            }
+            if rules.identifier.value.is_empty() {
+                return Err(invalid("hash.identifier", "identifier", "name at least one claim".to_string()));
+            }
+        }
+        Scheme::VendorIssued if profile.issued.is_none() => {
+            return Err(invalid(
+                "issued",
+                "scheme",
+                "a vendor-issued profile needs an [issued] table with origin = \"...\"".to_string(),
+            ));
+        }
+        _ => {}
     }
     let family = profile.key_kind;
     if let Some(alg) = profile.algorithms.iter().find(|a| a.family() != family) {
@@ -611,6 +704,11 @@ pub fn parse(text: &str, file: &str, source: ProfileSource) -> Result<Profile, P
         named.push((field, rule.as_ref().and_then(|r| r.source.as_ref())));
     }
     named.push(("server.source", profile.server.as_ref().and_then(|s| s.source.as_ref())));
+    named.push(("hash.identifier", profile.hash.as_ref().and_then(|h| h.identifier.source.as_ref())));
+    if let Some(issued) = &profile.issued {
+        named.push(("issued.origin", issued.origin.source.as_ref()));
+        named.push(("issued.lifetime", issued.lifetime.as_ref().and_then(|l| l.source.as_ref())));
+    }
     for field in &profile.claims {
         named.push(("claims.source", field.source.as_ref()));
     }

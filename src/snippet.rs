@@ -9,7 +9,7 @@ use std::fmt;
 use minijinja::{Environment, Value as Jinja, context};
 use serde_json::{Map, Value};
 
-use crate::profile::Profile;
+use crate::profile::{Profile, Scheme};
 use crate::token::Family;
 
 pub mod server;
@@ -60,6 +60,17 @@ pub enum SnippetError {
 }
 
 const SERVER: &str = "server";
+/// Server code for identity-hash profiles: it computes the hash, not a token.
+const SERVER_HASH: &str = "server-hash";
+
+/// The server templates' group for a profile: none for a token the vendor issues.
+fn server_group(profile: &Profile) -> Option<&'static str> {
+    match profile.scheme {
+        Scheme::Jwt => Some(SERVER),
+        Scheme::IdentityHash => Some(SERVER_HASH),
+        Scheme::VendorIssued => None,
+    }
+}
 
 fn description(text: &str) -> String {
     text.trim_start()
@@ -96,7 +107,7 @@ pub fn flavors(profile: &Profile) -> Vec<Flavor> {
     let mut embed = of(group, FlavorKind::Embed);
     // `html` first: it is what most pages need.
     embed.sort_by_key(|f| (f.name != "html", f.name.clone()));
-    let mut server = of(SERVER, FlavorKind::Server);
+    let mut server = server_group(profile).map(|g| of(g, FlavorKind::Server)).unwrap_or_default();
     let order = ["node", "python", "ruby", "php", "go", "java", "csharp"];
     server.sort_by_key(|f| order.iter().position(|o| *o == f.name).unwrap_or(order.len()));
     embed.into_iter().chain(server).collect()
@@ -239,6 +250,9 @@ impl fmt::Display for FlavorKind {
 /// The environment variable the server code reads the secret or key from.
 pub fn env_var(profile: &Profile) -> String {
     let base = profile.id.to_uppercase().replace('-', "_");
+    if profile.scheme == Scheme::IdentityHash {
+        return format!("{base}_IDENTITY_SECRET");
+    }
     match profile.key_kind {
         Family::Hmac => format!("{base}_JWT_SECRET"),
         _ => format!("{base}_PRIVATE_KEY"),
@@ -258,9 +272,12 @@ pub fn render(input: &SnippetInput<'_>, flavor: &str) -> Result<String, SnippetE
     };
     let name = match chosen.kind {
         FlavorKind::Embed => format!("{}/{flavor}", embed_group(profile)),
-        FlavorKind::Server => format!("{SERVER}/{flavor}"),
+        FlavorKind::Server => format!("{}/{flavor}", server_group(profile).unwrap_or(SERVER)),
     };
     let ctx = match (chosen.kind, server::Lang::of_flavor(flavor)) {
+        (FlavorKind::Server, Some(_)) if profile.scheme == Scheme::IdentityHash => {
+            server::hash_context(input)
+        }
         (FlavorKind::Server, Some(lang)) => match server::context(input, lang) {
             server::Source::Template(ctx) => ctx,
             server::Source::Note(note) => return Ok(note),
@@ -272,6 +289,7 @@ pub fn render(input: &SnippetInput<'_>, flavor: &str) -> Result<String, SnippetE
                 token => input.token,
                 prefix => profile.snippet.token_prefix.clone().unwrap_or_default(),
                 params => Jinja::from(minijinja::value::Serde(&params)),
+                user => Jinja::from(minijinja::value::Serde(input.payload)),
                 profile => context! { id => profile.id.clone(), name => profile.name.clone() },
             }
         }

@@ -563,6 +563,13 @@ fn every_page_flavour_is_tested() {
         ("orlo", "html"),
         ("orlo", "mobile-url"),
         ("generic", "html"),
+        // Identity hashes and HubSpot: tests at the end of this file.
+        ("intercom-hash", "html"),
+        ("helpscout", "html"),
+        ("front", "html"),
+        ("chatwoot", "html"),
+        ("crisp", "html"),
+        ("hubspot", "html"),
     ];
     for profile in ProfileSet::load(None).profiles {
         let group = if profile.id.starts_with("generic-") { "generic" } else { profile.id.as_str() };
@@ -575,4 +582,114 @@ fn every_page_flavour_is_tested() {
             );
         }
     }
+}
+
+/// A hash profile's page with a hostile name and email: the hash of the default identifier.
+fn hashed_page(profile: &Profile) -> (String, Map<String, Value>, String) {
+    let mut extra = Vec::new();
+    for (name, value) in [("name", HOSTILE), ("email", HOSTILE)] {
+        let path: tokensmith::claims::ClaimPath = name.parse().expect("path");
+        if profile.field(&path).is_some() {
+            extra.push(ClaimAssignment { path, input: ClaimInput::Json(json!(value)) });
+        }
+    }
+    let mut uuid = || "00000000-0000-4000-8000-000000000000".to_string();
+    let params = profile.resolve_params(&[]).expect("params");
+    let mut ctx = BuildContext { now: NOW, uuid: &mut uuid, params: &params };
+    let schema = ClaimSchema { profile: &profile.id, fields: &profile.claims, allow_extra: true };
+    let values = build_payload(&schema, &extra, &mut ctx).expect("values");
+    let (_, identifier) = tokensmith::hash::pick_identifier(profile, &values).expect("identifier");
+    let hash = tokensmith::hash::identity_hash(SECRET.as_bytes(), &identifier);
+    let input = SnippetInput { profile, token: &hash, payload: &values, params: &params };
+    let text = render(&input, "html").expect("renders");
+    assert!(!text.contains(SECRET), "{} holds the secret", profile.id);
+    (hash, values, text)
+}
+
+#[test]
+fn identity_hash_pages_pass_the_identifier_and_the_hash_to_the_vendors_call() {
+    let browser = browser_or_skip!();
+    let intercom = profile("intercom-hash");
+    let (hash, _, text) = hashed_page(&intercom);
+    let calls =
+        run_page(&browser, "intercom", "", &text, "record('settings', copy(window.intercomSettings));");
+    assert_eq!(
+        without_requests(&calls),
+        vec![json!(["settings", {
+            "api_base": "https://api-iam.intercom.io", "app_id": "your-app-id", "user_id": "4242",
+            "email": HOSTILE, "name": HOSTILE, "user_hash": hash,
+        }])],
+        "{text}"
+    );
+    assert_eq!(requests(&calls), vec!["https://widget.intercom.io/widget/your-app-id"]);
+
+    let helpscout = profile("helpscout");
+    let (hash, _, text) = hashed_page(&helpscout);
+    let head = "window.Beacon = function () { record.apply(null, ['Beacon'].concat(copy(Array.prototype.slice.call(arguments)))); };";
+    let calls = run_page(&browser, "helpscout", head, &text, "");
+    assert_eq!(
+        calls,
+        vec![json!(["Beacon", "identify", { "name": HOSTILE, "email": HOSTILE, "signature": hash }])],
+        "{text}"
+    );
+
+    let front = profile("front");
+    let (hash, _, text) = hashed_page(&front);
+    let head = "vendors['https://chat-assets.frontapp.com/v1/chat.bundle.js'] = function () { window.FrontChat = function (command, options) { record('FrontChat', command, copy(options)); }; };";
+    let calls = run_page(&browser, "front", head, &text, "");
+    assert_eq!(
+        without_requests(&calls),
+        vec![json!(["FrontChat", "init", {
+            "chatId": "your-chat-id", "useDefaultLauncher": true, "email": HOSTILE, "name": HOSTILE, "userHash": hash,
+        }])],
+        "{text}"
+    );
+
+    let chatwoot = profile("chatwoot");
+    let (hash, _, text) = hashed_page(&chatwoot);
+    let head = "vendors['https://app.chatwoot.com/packs/js/sdk.js'] = function (script) { window.chatwootSDK = { run: function (options) { record('chatwootSDK.run', copy(options)); window.$chatwoot = { setUser: function (id, user) { record('$chatwoot.setUser', id, copy(user)); } }; window.dispatchEvent(new Event('chatwoot:ready')); } }; script.onload(); };";
+    let calls = run_page(&browser, "chatwoot", head, &text, "");
+    assert_eq!(
+        without_requests(&calls),
+        vec![
+            json!(["chatwootSDK.run", { "websiteToken": "your-website-token", "baseUrl": "https://app.chatwoot.com" }]),
+            json!(["$chatwoot.setUser", "4242", { "email": HOSTILE, "name": HOSTILE, "identifier_hash": hash }]),
+        ],
+        "{text}"
+    );
+
+    let crisp = profile("crisp");
+    let (hash, _, text) = hashed_page(&crisp);
+    let calls = run_page(
+        &browser,
+        "crisp",
+        "",
+        &text,
+        "record('crisp', copy(window.$crisp), window.CRISP_WEBSITE_ID);",
+    );
+    assert_eq!(
+        without_requests(&calls),
+        vec![json!(["crisp", [["set", "user:email", [HOSTILE, hash]]], "your-website-id"])],
+        "{text}"
+    );
+    assert_eq!(requests(&calls), vec!["https://client.crisp.chat/l.js"]);
+}
+
+#[test]
+fn hubspot_page_sets_the_settings_before_loading_the_widget() {
+    let browser = browser_or_skip!();
+    let hubspot = profile("hubspot");
+    let token = "eyJhbGciOiJIUzI1NiJ9.eyJlbWFpbCI6ImFkYUBleGFtcGxlLmNvbSJ9.c2ln";
+    let payload: Map<String, Value> = serde_json::from_value(json!({ "email": HOSTILE })).expect("map");
+    let input = SnippetInput { profile: &hubspot, token, payload: &payload, params: &[] };
+    let text = render(&input, "html").expect("renders");
+    let head = "window.HubSpotConversations = { widget: { load: function () { record('widget.load', copy(window.hsConversationsSettings)); } } };";
+    let calls = run_page(&browser, "hubspot", head, &text, "");
+    assert_eq!(
+        calls,
+        vec![
+            json!(["widget.load", { "loadImmediately": false, "identificationEmail": HOSTILE, "identificationToken": token }])
+        ],
+        "{text}"
+    );
 }

@@ -33,7 +33,11 @@ pub fn profiles(paths: &Paths, json: bool) -> Result<u8, CliError> {
             let algs = match p.algorithms.as_slice() {
                 [one] => one.to_string(),
                 [first, rest @ ..] => format!("{first} (+{} more)", rest.len()),
-                [] => "-".to_string(),
+                [] => match p.scheme {
+                    tokensmith::profile::Scheme::IdentityHash => "identity hash".to_string(),
+                    tokensmith::profile::Scheme::VendorIssued => "vendor-issued".to_string(),
+                    tokensmith::profile::Scheme::Jwt => "-".to_string(),
+                },
             };
             let user = if matches!(p.source, ProfileSource::User(_)) { "  (yours)" } else { "" };
             [p.id.clone(), algs, p.key_kind.key_pair_name().to_string(), format!("{}{user}", p.name)]
@@ -74,9 +78,18 @@ pub fn profile_show(paths: &Paths, id: &str, json: bool) -> Result<u8, CliError>
     if let ProfileSource::User(path) = &p.source {
         println!("file:        {}", path.display());
     }
+    for line in super::schemes::show_lines(p) {
+        println!("{line}");
+    }
     let algs: Vec<&str> = p.algorithms.iter().map(|a| a.name()).collect();
-    println!("algorithms:  {}", algs.join(", "));
+    println!(
+        "algorithms:  {}",
+        if algs.is_empty() { "none (not a JWT you sign)".to_string() } else { algs.join(", ") }
+    );
     match p.key_kind {
+        _ if p.scheme == tokensmith::profile::Scheme::VendorIssued => {
+            println!("key:         held by the vendor (tokensmith cannot verify these tokens)")
+        }
         tokensmith::token::Family::Hmac => println!(
             "key:         HMAC secret ({} secret text)",
             match p.secret_encoding {
@@ -254,6 +267,9 @@ fn report_broken(profile: &Profile, broken: &[tokensmith::doctor::Finding]) {
 pub fn sign(paths: &Paths, args: &SignArgs, io: &mut Io) -> Result<u8, CliError> {
     let set = load_profile(paths, &args.profile);
     let profile = set.get(&args.profile)?;
+    if let Some(refusal) = super::schemes::not_signable(profile, "sign") {
+        return Err(refusal);
+    }
     let now = match &args.at {
         Some(at) => parse_time(at)?,
         None => io.now,
@@ -353,8 +369,10 @@ pub fn snippet(paths: &Paths, args: &SnippetArgs, io: &mut Io) -> Result<u8, Cli
     };
     let given_params = parse_params(&args.params)?;
     let params = profile.resolve_params(&given_params)?;
+    let other_scheme = super::schemes::snippet_input(profile, args, io, kind == FlavorKind::Server, &params)?;
     // The token: as given, or signed now with the key given or stored for the profile.
     let (token, payload) = match args.token.as_deref() {
+        _ if other_scheme.is_some() => other_scheme.unwrap_or_default(),
         Some(text) => {
             let decoded = token::decode(&io.token(Some(text))?)?;
             (decoded.token.clone(), decoded.payload)
@@ -495,6 +513,9 @@ pub fn verify(paths: &Paths, args: &VerifyArgs, io: &mut Io) -> Result<u8, CliEr
         None => ProfileSet::default(),
     };
     let profile = args.profile.as_deref().map(|id| set.get(id)).transpose()?;
+    if let Some(refusal) = profile.and_then(|p| super::schemes::not_signable(p, "verify")) {
+        return Err(refusal);
+    }
     let text = io.token(args.token.as_deref())?;
     let Some(loaded) = io.key(&args.key, args.encoding.secret_base64, profile)? else {
         return Err(CliError::usage(
@@ -578,8 +599,23 @@ pub fn doctor(paths: &Paths, args: &DoctorArgs, io: &mut Io) -> Result<u8, CliEr
         Some(at) => parse_time(at)?,
         None => io.now,
     };
+    if let Some(hash) = &args.hash {
+        return super::schemes::doctor_hash(paths, args, io, hash);
+    }
     let set = load_profile(paths, &args.profile);
     let profile = set.get(&args.profile)?;
+    match profile.scheme {
+        tokensmith::profile::Scheme::IdentityHash => {
+            return Err(CliError::usage(format!(
+                "profile '{}' uses an identity hash: give the hash and the identifier, tokensmith doctor --profile {} --hash HASH IDENTIFIER",
+                profile.id, profile.id
+            )));
+        }
+        tokensmith::profile::Scheme::VendorIssued => {
+            return super::schemes::doctor_issued(profile, args, io, at);
+        }
+        tokensmith::profile::Scheme::Jwt => {}
+    }
     let text = io.token(args.token.as_deref())?;
     let explicit = args.key.secret_env.is_some()
         || args.key.secret_file.is_some()

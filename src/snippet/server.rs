@@ -505,6 +505,40 @@ pub(super) fn context(input: &SnippetInput<'_>, lang: Lang) -> Source {
     })
 }
 
+/// The template context for an identity-hash profile's server code: which user fields the
+/// identifier comes from (first set wins), the secret's variable and the page's field name.
+pub(super) fn hash_context(input: &SnippetInput<'_>) -> Jinja {
+    let profile = input.profile;
+    let rules = profile.hash.as_ref();
+    let fields: Vec<&'static str> = rules
+        .map(|r| {
+            r.identifier
+                .value
+                .iter()
+                .filter_map(|p| profile.field(p))
+                .filter_map(|f| f.user)
+                .map(|u| u.key())
+                .collect()
+        })
+        .unwrap_or_default();
+    let words = match fields.as_slice() {
+        [one] => format!("the user's {one}"),
+        [first, rest @ ..] => format!("the user's {first}, else their {}", rest.join(", else their ")),
+        [] => "the user's identifier".to_string(),
+    };
+    let route =
+        profile.server.as_ref().map_or_else(|| format!("/api/{}/identity", profile.id), |s| s.route.clone());
+    context! {
+        profile => context! { id => profile.id.clone(), name => one_line(&profile.name) },
+        env_var => env_var(profile),
+        fields => fields,
+        identifier_words => words,
+        page_field => rules.map_or_else(|| "hash".to_string(), |r| r.page_field.clone()),
+        route_text => one_line(&route),
+        route => route,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

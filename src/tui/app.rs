@@ -231,9 +231,25 @@ pub struct Signed {
     pub key_description: String,
 }
 
+/// An identity hash (scheme C profiles) and what it was made of.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Hashed {
+    /// The lowercase hex HMAC-SHA256.
+    pub hash: String,
+    /// The claim the identifier came from (`user_id`).
+    pub field: String,
+    /// The identifier hashed.
+    pub identifier: String,
+    /// The values the page passes (the snippet shows them).
+    pub values: Map<String, Value>,
+    pub key_name: String,
+}
+
 /// The Token pane's content.
 #[derive(Clone, Debug, PartialEq)]
 pub enum TokenState {
+    /// An identity hash, for profiles that take one instead of a token.
+    Hashed(Box<Hashed>),
     /// Nothing to sign with yet; the text says what to do.
     NoKey(String),
     /// Signing failed; the text says why.
@@ -425,7 +441,8 @@ impl App {
             .chain((0..state.extras.len()).map(Row::Extra))
             .chain((0..state.headers.len()).map(Row::Header))
             .chain((0..p.params.len()).map(Row::Param))
-            .chain([Row::Lifetime])
+            // A lifetime means nothing for an identity hash or a token the vendor issues.
+            .chain((p.scheme == tokensmith::profile::Scheme::Jwt).then_some(Row::Lifetime))
             .collect()
     }
 
@@ -476,6 +493,9 @@ impl App {
         let families: Vec<tokensmith::token::Family> =
             self.keys.entries.iter().filter(|e| e.kind.can_sign()).map(|e| e.kind.family).collect();
         let fits = |p: &Profile| {
+            if p.scheme != tokensmith::profile::Scheme::Jwt {
+                return false;
+            }
             if families.is_empty() {
                 p.key_kind == tokensmith::token::Family::Hmac
             } else {
@@ -582,6 +602,15 @@ impl App {
                 .collect();
             tokensmith::doctor::diagnose(input, &profile, &candidates, &given_params, now)
         });
+        if let Some(issued) =
+            profile.issued.as_ref().filter(|_| profile.scheme == tokensmith::profile::Scheme::VendorIssued)
+        {
+            self.token = TokenState::NoKey(format!(
+                "{} issues these tokens, tokensmith cannot sign them: {}. Press t to paste one.",
+                profile.name, issued.origin.value
+            ));
+            return;
+        }
         let Some(entry) = self.active_key().cloned() else {
             self.token = TokenState::NoKey(no_key_message(&profile, &self.keys));
             return;
@@ -593,6 +622,10 @@ impl App {
                 return;
             }
         };
+        if profile.scheme == tokensmith::profile::Scheme::IdentityHash {
+            self.token = hash(&profile, &state, &key, &entry, &given_params, now);
+            return;
+        }
         self.token = match sign(&profile, &state, &key, &entry, &given_params, now) {
             Ok((signed, broken)) => {
                 self.warnings = broken;
@@ -642,6 +675,7 @@ impl App {
             let unsigned;
             let (token, payload) = match &self.token {
                 TokenState::Signed(signed) => (signed.token.as_str(), &signed.payload),
+                TokenState::Hashed(hashed) => (hashed.hash.as_str(), &hashed.values),
                 _ if server => {
                     let mut uuid = || uuid::Uuid::new_v4().to_string();
                     let mut ctx =
@@ -703,6 +737,45 @@ pub fn assignments(profile: &Profile, state: &ProfileState) -> Result<Vec<ClaimA
         out.push(ClaimAssignment { path, input });
     }
     Ok(out)
+}
+
+/// The identity hash of the profile's identifier, from the values set in the claims form.
+fn hash(
+    profile: &Profile,
+    state: &ProfileState,
+    key: &KeyMaterial,
+    entry: &KeyEntry,
+    params: &[(String, String)],
+    now: i64,
+) -> TokenState {
+    let KeyMaterial::Hmac(secret) = key else {
+        return TokenState::Error(format!("stored key '{}' is not an HMAC secret", entry.name));
+    };
+    let values = (|| {
+        let mut uuid = || uuid::Uuid::new_v4().to_string();
+        let mut ctx = tokensmith::claims::BuildContext { now, uuid: &mut uuid, params };
+        let schema = tokensmith::claims::ClaimSchema {
+            profile: &profile.id,
+            fields: &profile.claims,
+            allow_extra: profile.extra_claims,
+        };
+        tokensmith::claims::build_payload(&schema, &assignments(profile, state)?, &mut ctx)
+            .map_err(|e| e.to_string())
+    })();
+    let values = match values {
+        Ok(values) => values,
+        Err(e) => return TokenState::Error(e),
+    };
+    match tokensmith::hash::pick_identifier(profile, &values) {
+        Ok((field, identifier)) => TokenState::Hashed(Box::new(Hashed {
+            hash: tokensmith::hash::identity_hash(secret.expose(), &identifier),
+            field,
+            identifier,
+            values,
+            key_name: entry.name.clone(),
+        })),
+        Err(e) => TokenState::Error(e.to_string()),
+    }
 }
 
 /// Signs through the one pipeline (`tokensmith::sign`), with the rules the token breaks.

@@ -936,3 +936,36 @@ fn the_readme_picture_is_the_80x24_screen() {
     let picture = format!("```\n{}\n```", drawn.join("\n"));
     assert!(readme.contains(&picture), "README's workbench picture differs from the screen:\n{picture}");
 }
+
+#[test]
+fn an_identity_hash_profile_shows_and_copies_the_hash() {
+    // python3: hmac.new(b"demo-secret-for-snapshots-0123456789", b"4242", hashlib.sha256).hexdigest()
+    const EXPECTED: &str = "f466c139a3c9ca665463f06bf76fb47f6f047cffac7b1029cd2687ee558f7abb";
+    let mut hashed = app("intercom-hash", vec![demo_key()]);
+    match &hashed.token {
+        TokenState::Hashed(h) => {
+            assert_eq!(
+                (h.hash.as_str(), h.field.as_str(), h.identifier.as_str()),
+                (EXPECTED, "user_id", "4242")
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    snapshot!("identity_hash_80x24", hashed, 80, 24);
+    snapshot!("identity_hash_120x40", hashed, 120, 40);
+    let effects = run(&mut hashed, [Action::CopyToken]);
+    assert!(
+        effects.contains(&Effect::Copy { text: EXPECTED.into(), what: "the user_hash".into() }),
+        "{effects:?}"
+    );
+    run(&mut hashed, [Action::ShowSnippet]);
+    let snippet = hashed.snippet().expect("a snippet");
+    assert!(snippet.contains(&format!("user_hash: \"{EXPECTED}\"")), "{snippet}");
+    // HubSpot's tokens come from HubSpot: the pane says so instead of signing.
+    let hubspot = app("hubspot", vec![demo_key()]);
+    assert!(
+        matches!(&hubspot.token, TokenState::NoKey(why) if why.contains("cannot sign")),
+        "{:?}",
+        hubspot.token
+    );
+}

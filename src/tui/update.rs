@@ -193,6 +193,13 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 };
                 remember(app, entry, &mut effects);
             }
+            TokenState::Hashed(h) => {
+                let what = app
+                    .current()
+                    .and_then(|p| p.hash.as_ref())
+                    .map_or("hash".into(), |r| r.page_field.clone());
+                effects.push(Effect::Copy { text: h.hash.clone(), what: format!("the {what}") });
+            }
             TokenState::NoKey(why) | TokenState::Error(why) => {
                 let text = format!("nothing to copy: {why}");
                 app.set_status(Level::Error, text);

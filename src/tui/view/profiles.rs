@@ -25,7 +25,11 @@ pub fn render_profiles(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) 
     let skip = at.saturating_sub(list_height.saturating_sub(1));
     for &index in visible.iter().skip(skip).take(list_height) {
         let p = &app.profiles[index];
-        let alg = p.algorithms.first().map(|a| a.name()).unwrap_or("-");
+        let alg = p.algorithms.first().map(|a| a.name()).unwrap_or(match p.scheme {
+            tokensmith::profile::Scheme::IdentityHash => "hash",
+            tokensmith::profile::Scheme::VendorIssued => "issued",
+            tokensmith::profile::Scheme::Jwt => "-",
+        });
         let mine = if matches!(p.source, ProfileSource::User(_)) { "*" } else { "" };
         let label = format!("{}{mine}", p.id);
         let pad = width.saturating_sub(label.chars().count() + alg.len() + 2);

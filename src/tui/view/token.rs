@@ -299,6 +299,9 @@ pub fn render_token(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) -> 
     if let TokenState::Signed(s) = &app.token {
         title.push(Span::styled(format!(" · {} · {}", s.alg, s.key_name), theme.dim()));
     }
+    if let TokenState::Hashed(h) = &app.token {
+        title.push(Span::styled(format!(" · identity hash · {}", h.key_name), theme.dim()));
+    }
     let block = pane_block(app, theme, Pane::Token, Line::from(title));
     let block = match app.exp() {
         Some(exp) => block.title(
@@ -317,6 +320,22 @@ pub fn render_token(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) -> 
         TokenState::Error(why) => {
             lines.push(Line::styled("Cannot sign", theme.fg(Color::Red).add_modifier(Modifier::BOLD)));
             lines.push(Line::styled(why.clone(), theme.fg(Color::Red)));
+        }
+        TokenState::Hashed(hashed) => {
+            let field = app.current().and_then(|p| p.hash.as_ref()).map_or("hash", |r| r.page_field.as_str());
+            lines.push(Line::styled(hashed.hash.clone(), theme.fg(Color::Cyan)));
+            lines.push(Line::raw(""));
+            lines.push(Line::from(vec![
+                Span::styled(format!("{field} "), label),
+                Span::raw(format!(
+                    "= hex HMAC-SHA256 of {} '{}', keyed with '{}'",
+                    hashed.field, hashed.identifier, hashed.key_name
+                )),
+            ]));
+            lines.push(Line::styled(
+                "c copies the hash; S shows the page snippet that passes it",
+                theme.dim(),
+            ));
         }
         TokenState::Signed(signed) => {
             let [header_style, payload_style, signature_style] = part_colors(theme);
