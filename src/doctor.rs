@@ -338,9 +338,32 @@ fn alg_findings(decoded: &DecodedToken, profile: &Profile, out: &mut Vec<Finding
 }
 
 fn header_findings(header: &Map<String, Value>, profile: &Profile, out: &mut Vec<Finding>) {
+    let source = profile.source(profile.header.source.as_deref());
+    // A kid still holding the parameter's example value names no key the vendor has.
+    if let Some(param) =
+        profile.header.kid_param.as_ref().and_then(|name| profile.params.iter().find(|p| &p.name == name))
+        && param.placeholder
+        && !param.default.is_empty()
+        && header.get("kid").and_then(Value::as_str) == Some(param.default.as_str())
+    {
+        out.push(sourced(
+            finding(
+                Severity::Warning,
+                "header.kid-placeholder",
+                Some("header.kid"),
+                Some(Segment::Header),
+                format!("kid is '{}', the example value of the parameter {}", param.default, param.name),
+                format!(
+                    "sign with --kid YOUR_KEY_ID or --param {}=YOUR_KEY_ID ({})",
+                    param.name, param.description
+                ),
+            ),
+            source.clone(),
+        ));
+    }
     for required in &profile.header.required {
         if !header.contains_key(required) {
-            let source = profile.source(None);
+            let source = source.clone();
             out.push(sourced(
                 finding(
                     severity_of(&source),
@@ -740,6 +763,22 @@ fn claim_findings(
                 source,
             ));
         }
+        if let Some(max) = field.max_length
+            && let Value::String(s) = value
+            && s.chars().count() > max
+        {
+            out.push(sourced(
+                finding(
+                    severity,
+                    "claim.too-long",
+                    Some(&name),
+                    Some(Segment::Payload),
+                    format!("'{name}' has {} characters; {} takes at most {max}", s.chars().count(), profile.name),
+                    format!("send a shorter '{name}' (a stable id of at most {max} characters, not a hash of the profile)"),
+                ),
+                source.clone(),
+            ));
+        }
         if let Some(charset) = field.charset {
             let bad = charset.outside(&text);
             if !bad.is_empty() {
@@ -763,6 +802,28 @@ fn claim_findings(
         }
     }
     pattern_findings(shaped, profile, params, out);
+    for group in &profile.any_of {
+        if group.claims.iter().any(|c| c.get(payload).is_some()) {
+            continue;
+        }
+        let names: Vec<String> = group.claims.iter().map(|c| format!("'{c}'")).collect();
+        let source = profile.source(group.source.as_deref());
+        out.push(sourced(
+            finding(
+                severity_of(&source),
+                "claim.none-of",
+                group.claims.first().map(ToString::to_string).as_deref(),
+                Some(Segment::Payload),
+                format!("the payload has none of {}; {} needs at least one", names.join(" or "), profile.name),
+                if group.description.is_empty() {
+                    format!("add {}", names.join(" or "))
+                } else {
+                    format!("add {}: {}", names.join(" or "), group.description)
+                },
+            ),
+            source,
+        ));
+    }
 }
 
 /// Checks claims against their patterns. Exact shapes go first, so a parameter is bound where

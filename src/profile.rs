@@ -60,6 +60,13 @@ pub struct HeaderRules {
     /// What the `kid` is, for people.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kid_description: Option<String>,
+    /// The parameter whose value is the `kid` when no key id is given (Zendesk's key id,
+    /// Salesforce's JWK kid): signing and the server code write it into the header.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kid_param: Option<String>,
+    /// Which of the profile's sources states the header rules; none means `default_source`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 fn default_typ() -> Option<String> {
@@ -68,7 +75,13 @@ fn default_typ() -> Option<String> {
 
 impl Default for HeaderRules {
     fn default() -> Self {
-        HeaderRules { typ: default_typ(), required: Vec::new(), kid_description: None }
+        HeaderRules {
+            typ: default_typ(),
+            required: Vec::new(),
+            kid_description: None,
+            kid_param: None,
+            source: None,
+        }
     }
 }
 
@@ -286,6 +299,20 @@ pub struct SnippetRules {
     pub params: Vec<Param>,
 }
 
+/// Claims of which the vendor needs at least one (Kustomer: `email` or `externalId`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClaimGroup {
+    /// The claims, any one of which will do.
+    pub claims: Vec<ClaimPath>,
+    /// What to send, for people.
+    #[serde(default)]
+    pub description: String,
+    /// Which of the profile's sources states the rule; none means `default_source`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
 /// Where a profile came from.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case", tag = "kind", content = "path")]
@@ -331,6 +358,9 @@ pub struct Profile {
     /// Claim fields, in payload order.
     #[serde(default)]
     pub claims: Vec<ClaimField>,
+    /// Groups of claims of which at least one must be present (`[[any_of]]`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub any_of: Vec<ClaimGroup>,
     /// Snippet settings.
     #[serde(default)]
     pub snippet: SnippetRules,
@@ -585,6 +615,10 @@ pub fn parse(text: &str, file: &str, source: ProfileSource) -> Result<Profile, P
         named.push((field, rule.as_ref().and_then(|r| r.source.as_ref())));
     }
     named.push(("server.source", profile.server.as_ref().and_then(|s| s.source.as_ref())));
+    named.push(("header.source", profile.header.source.as_ref()));
+    for group in &profile.any_of {
+        named.push(("any_of.source", group.source.as_ref()));
+    }
     for field in &profile.claims {
         named.push(("claims.source", field.source.as_ref()));
     }
@@ -600,6 +634,31 @@ pub fn parse(text: &str, file: &str, source: ProfileSource) -> Result<Profile, P
                     "source '{id}' is not declared: declare it under [[sources]] (declared: {})",
                     if ids.is_empty() { "none".to_string() } else { ids.join(", ") }
                 ),
+            ));
+        }
+    }
+    if let Some(name) = &profile.header.kid_param
+        && !profile.params.iter().any(|p| &p.name == name)
+    {
+        return Err(invalid(
+            "header.kid_param",
+            "kid_param",
+            format!("'{name}' is not a parameter of this profile: declare it under [[params]]"),
+        ));
+    }
+    for group in &profile.any_of {
+        if let Some(path) = group.claims.iter().find(|c| profile.field(c).is_none()) {
+            return Err(invalid(
+                "any_of.claims",
+                &format!("\"{path}\""),
+                format!("'{path}' is not a claim of this profile: declare it under [[claims]]"),
+            ));
+        }
+        if group.claims.len() < 2 {
+            return Err(invalid(
+                "any_of.claims",
+                "any_of",
+                "name at least two claims (one claim alone is a required claim)".to_string(),
             ));
         }
     }

@@ -272,6 +272,7 @@ pub fn render(input: &SnippetInput<'_>, flavor: &str) -> Result<String, SnippetE
                 token => input.token,
                 prefix => profile.snippet.token_prefix.clone().unwrap_or_default(),
                 params => Jinja::from(minijinja::value::Serde(&params)),
+                payload => Jinja::from(minijinja::value::Serde(input.payload)),
                 profile => context! { id => profile.id.clone(), name => profile.name.clone() },
             }
         }
