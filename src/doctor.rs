@@ -814,7 +814,11 @@ fn claim_findings(
                 "claim.none-of",
                 group.claims.first().map(ToString::to_string).as_deref(),
                 Some(Segment::Payload),
-                format!("the payload has none of {}; {} needs at least one", names.join(" or "), profile.name),
+                format!(
+                    "the payload has none of {}; {} needs at least one",
+                    names.join(" or "),
+                    profile.name
+                ),
                 if group.description.is_empty() {
                     format!("add {}", names.join(" or "))
                 } else {
