@@ -1045,3 +1045,92 @@ fn time_findings(payload: &Map<String, Value>, profile: &Profile, at: i64, out: 
         out.push(sourced(finding(severity, code, Some(claim), Some(Segment::Payload), found, fix), source));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::{ProfileSource, parse};
+
+    const PROFILE: &str = r#"
+id = "acme"
+name = "Acme"
+algorithms = ["HS256"]
+key_kind = "hmac-secret"
+default_source = "docs"
+
+[[sources]]
+id = "docs"
+kind = "vendor-docs"
+title = "Acme docs"
+enforced = true
+
+[[sources]]
+id = "maybe"
+kind = "vendor-docs"
+title = "Acme docs, unconfirmed"
+enforced = false
+
+[header]
+required = ["kid"]
+kid_param = "key_id"
+source = "maybe"
+
+[[params]]
+name = "key_id"
+default = "app_example"
+placeholder = true
+
+[[any_of]]
+claims = ["email", "externalId"]
+source = "docs"
+
+[[claims]]
+path = "email"
+type = "email"
+
+[[claims]]
+path = "externalId"
+type = "string"
+max_length = 3
+"#;
+
+    fn rules(header: Value, payload: Value) -> Vec<(Severity, &'static str, Option<String>, Option<String>)> {
+        let profile = parse(PROFILE, "acme.toml", ProfileSource::BuiltIn).expect("profile");
+        let (Value::Object(header), Value::Object(payload)) = (header, payload) else { panic!("objects") };
+        check_rules(&header, &payload, &profile, &[], 0)
+            .into_iter()
+            .map(|f| (f.severity, f.code, f.subject, f.source.map(|s| s.id)))
+            .collect()
+    }
+
+    #[test]
+    fn lengths_count_characters_groups_need_one_member_and_header_rules_name_their_source() {
+        use serde_json::json;
+        let ok = json!({"kid": "app_1"});
+        // Three characters of two bytes each fit a maximum of 3.
+        assert_eq!(rules(ok.clone(), json!({"externalId": "ééé"})), vec![]);
+        assert_eq!(
+            rules(ok.clone(), json!({"externalId": "abcd"})),
+            vec![(Severity::Error, "claim.too-long", Some("externalId".into()), Some("docs".into()))]
+        );
+        assert_eq!(
+            rules(ok.clone(), json!({"name": "x"})),
+            vec![(Severity::Error, "claim.none-of", Some("email".into()), Some("docs".into()))]
+        );
+        assert_eq!(rules(ok, json!({"email": "a@b.co"})), vec![]);
+        // The header rule's source is not enforced: a warning.
+        assert_eq!(
+            rules(json!({}), json!({"email": "a@b.co"})),
+            vec![(Severity::Warning, "header.missing", Some("header.kid".into()), Some("maybe".into()))]
+        );
+        assert_eq!(
+            rules(json!({"kid": "app_example"}), json!({"email": "a@b.co"})),
+            vec![(
+                Severity::Warning,
+                "header.kid-placeholder",
+                Some("header.kid".into()),
+                Some("maybe".into())
+            )]
+        );
+    }
+}

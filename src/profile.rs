@@ -854,6 +854,30 @@ mod tests {
     }
 
     #[test]
+    fn kid_params_any_of_groups_and_max_lengths_are_checked_on_load() {
+        let claims = "[[claims]]\npath = \"email\"\ntype = \"email\"\n[[claims]]\npath = \"externalId\"\ntype = \"string\"\nmax_length = 255\n";
+        let text = format!("{MINIMAL}[header]\nkid_param = \"key_id\"\n");
+        let err = parse(&text, "f", ProfileSource::BuiltIn).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.contains("'key_id' is not a parameter"), "{err}");
+        let text = format!(
+            "{MINIMAL}[header]\nkid_param = \"key_id\"\nrequired = [\"kid\"]\n[[params]]\nname = \"key_id\"\ndefault = \"k1\"\n[[any_of]]\nclaims = [\"email\", \"externalId\"]\n{claims}"
+        );
+        let profile = parse(&text, "f", ProfileSource::BuiltIn).expect("valid");
+        assert_eq!(profile.header.kid_param.as_deref(), Some("key_id"));
+        assert_eq!(profile.any_of.first().map(|g| g.claims.len()), Some(2));
+        assert_eq!(profile.claims.get(1).and_then(|c| c.max_length), Some(255));
+        let text = format!("{MINIMAL}[[any_of]]\nclaims = [\"email\", \"nope\"]\n{claims}");
+        let err = parse(&text, "f", ProfileSource::BuiltIn).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.contains("'nope' is not a claim"), "{err}");
+        let text = format!("{MINIMAL}[[any_of]]\nclaims = [\"email\"]\n{claims}");
+        assert!(parse(&text, "f", ProfileSource::BuiltIn).is_err(), "a group of one is a required claim");
+        let text =
+            format!("{MINIMAL}[[any_of]]\nclaims = [\"email\", \"externalId\"]\nsource = \"nope\"\n{claims}");
+        let err = parse(&text, "f", ProfileSource::BuiltIn).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.contains("source 'nope' is not declared"), "{err}");
+    }
+
+    #[test]
     fn old_snippet_params_still_load_as_params() {
         let text = format!("{MINIMAL}[[snippet.params]]\nname = \"app_id\"\ndefault = \"x\"\n");
         let profile = parse(&text, "old.toml", ProfileSource::BuiltIn).expect("an old file loads");
