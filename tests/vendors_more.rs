@@ -267,13 +267,16 @@ fn the_vendor_rules_checker_refuses_what_the_docs_rule_out() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-/// Each profile's characteristic mistake: (profile, token, at, the finding expected, its
-/// severity), and no other error.
+/// A doctor case: the profile, the token, the key, and the finding expected (code, subject,
+/// severity).
+type MistakeCase = (&'static str, String, KeyMaterial, &'static str, Option<&'static str>, Severity);
+
+/// Each profile's characteristic mistake gets its finding, at its severity, and no other error.
 #[test]
 fn the_doctor_names_each_vendors_characteristic_mistake() {
     let zendesk = json!({"scope": "user", "external_id": "u-1", "exp": NOW + 300});
     let kid = json!({"kid": "app_1"});
-    let cases: Vec<(&str, String, KeyMaterial, &str, Option<&str>, Severity)> = vec![
+    let cases: Vec<MistakeCase> = vec![
         (
             "zendesk-messaging",
             hs256(json!({}), zendesk.clone()),
