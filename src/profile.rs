@@ -784,7 +784,11 @@ mod tests {
         let set = ProfileSet::load(None);
         assert_eq!(set.errors, Vec::new());
         let ids: Vec<&str> = set.profiles.iter().map(|p| p.id.as_str()).collect();
-        for id in ["talla", "viasocket", "orlo", "ticketping", "tiledesk", "generic-hs256", "generic-rs256"] {
+        let more = ["zendesk-messaging", "zendesk-chat", "intercom", "salesforce", "kustomer", "drift"];
+        for id in ["talla", "viasocket", "orlo", "ticketping", "tiledesk", "generic-hs256", "generic-rs256"]
+            .into_iter()
+            .chain(more)
+        {
             assert!(ids.contains(&id), "{id} missing from {ids:?}");
         }
     }
