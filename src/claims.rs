@@ -401,6 +401,9 @@ pub struct ClaimField {
     /// Which characters the value may hold.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charset: Option<Charset>,
+    /// The most characters the value may have (Zendesk's `external_id`: 255).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<usize>,
 }
 
 /// The fields of a logged-in user that server code reads (`user.id`, `user.email`, ...).
@@ -981,6 +984,7 @@ mod tests {
             user: None,
             pattern: None,
             charset: None,
+            max_length: None,
         }
     }
 

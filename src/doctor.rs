@@ -338,9 +338,32 @@ fn alg_findings(decoded: &DecodedToken, profile: &Profile, out: &mut Vec<Finding
 }
 
 fn header_findings(header: &Map<String, Value>, profile: &Profile, out: &mut Vec<Finding>) {
+    let source = profile.source(profile.header.source.as_deref());
+    // A kid still holding the parameter's example value names no key the vendor has.
+    if let Some(param) =
+        profile.header.kid_param.as_ref().and_then(|name| profile.params.iter().find(|p| &p.name == name))
+        && param.placeholder
+        && !param.default.is_empty()
+        && header.get("kid").and_then(Value::as_str) == Some(param.default.as_str())
+    {
+        out.push(sourced(
+            finding(
+                Severity::Warning,
+                "header.kid-placeholder",
+                Some("header.kid"),
+                Some(Segment::Header),
+                format!("kid is '{}', the example value of the parameter {}", param.default, param.name),
+                format!(
+                    "sign with --kid YOUR_KEY_ID or --param {}=YOUR_KEY_ID ({})",
+                    param.name, param.description
+                ),
+            ),
+            source.clone(),
+        ));
+    }
     for required in &profile.header.required {
         if !header.contains_key(required) {
-            let source = profile.source(None);
+            let source = source.clone();
             out.push(sourced(
                 finding(
                     severity_of(&source),
@@ -740,6 +763,22 @@ fn claim_findings(
                 source,
             ));
         }
+        if let Some(max) = field.max_length
+            && let Value::String(s) = value
+            && s.chars().count() > max
+        {
+            out.push(sourced(
+                finding(
+                    severity,
+                    "claim.too-long",
+                    Some(&name),
+                    Some(Segment::Payload),
+                    format!("'{name}' has {} characters; {} takes at most {max}", s.chars().count(), profile.name),
+                    format!("send a shorter '{name}' (a stable id of at most {max} characters, not a hash of the profile)"),
+                ),
+                source.clone(),
+            ));
+        }
         if let Some(charset) = field.charset {
             let bad = charset.outside(&text);
             if !bad.is_empty() {
@@ -763,6 +802,32 @@ fn claim_findings(
         }
     }
     pattern_findings(shaped, profile, params, out);
+    for group in &profile.any_of {
+        if group.claims.iter().any(|c| c.get(payload).is_some()) {
+            continue;
+        }
+        let names: Vec<String> = group.claims.iter().map(|c| format!("'{c}'")).collect();
+        let source = profile.source(group.source.as_deref());
+        out.push(sourced(
+            finding(
+                severity_of(&source),
+                "claim.none-of",
+                group.claims.first().map(ToString::to_string).as_deref(),
+                Some(Segment::Payload),
+                format!(
+                    "the payload has none of {}; {} needs at least one",
+                    names.join(" or "),
+                    profile.name
+                ),
+                if group.description.is_empty() {
+                    format!("add {}", names.join(" or "))
+                } else {
+                    format!("add {}: {}", names.join(" or "), group.description)
+                },
+            ),
+            source,
+        ));
+    }
 }
 
 /// Checks claims against their patterns. Exact shapes go first, so a parameter is bound where
@@ -978,5 +1043,94 @@ fn time_findings(payload: &Map<String, Value>, profile: &Profile, at: i64, out: 
             ),
         };
         out.push(sourced(finding(severity, code, Some(claim), Some(Segment::Payload), found, fix), source));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::{ProfileSource, parse};
+
+    const PROFILE: &str = r#"
+id = "acme"
+name = "Acme"
+algorithms = ["HS256"]
+key_kind = "hmac-secret"
+default_source = "docs"
+
+[[sources]]
+id = "docs"
+kind = "vendor-docs"
+title = "Acme docs"
+enforced = true
+
+[[sources]]
+id = "maybe"
+kind = "vendor-docs"
+title = "Acme docs, unconfirmed"
+enforced = false
+
+[header]
+required = ["kid"]
+kid_param = "key_id"
+source = "maybe"
+
+[[params]]
+name = "key_id"
+default = "app_example"
+placeholder = true
+
+[[any_of]]
+claims = ["email", "externalId"]
+source = "docs"
+
+[[claims]]
+path = "email"
+type = "email"
+
+[[claims]]
+path = "externalId"
+type = "string"
+max_length = 3
+"#;
+
+    fn rules(header: Value, payload: Value) -> Vec<(Severity, &'static str, Option<String>, Option<String>)> {
+        let profile = parse(PROFILE, "acme.toml", ProfileSource::BuiltIn).expect("profile");
+        let (Value::Object(header), Value::Object(payload)) = (header, payload) else { panic!("objects") };
+        check_rules(&header, &payload, &profile, &[], 0)
+            .into_iter()
+            .map(|f| (f.severity, f.code, f.subject, f.source.map(|s| s.id)))
+            .collect()
+    }
+
+    #[test]
+    fn lengths_count_characters_groups_need_one_member_and_header_rules_name_their_source() {
+        use serde_json::json;
+        let ok = json!({"kid": "app_1"});
+        // Three characters of two bytes each fit a maximum of 3.
+        assert_eq!(rules(ok.clone(), json!({"externalId": "ééé"})), vec![]);
+        assert_eq!(
+            rules(ok.clone(), json!({"externalId": "abcd"})),
+            vec![(Severity::Error, "claim.too-long", Some("externalId".into()), Some("docs".into()))]
+        );
+        assert_eq!(
+            rules(ok.clone(), json!({"name": "x"})),
+            vec![(Severity::Error, "claim.none-of", Some("email".into()), Some("docs".into()))]
+        );
+        assert_eq!(rules(ok, json!({"email": "a@b.co"})), vec![]);
+        // The header rule's source is not enforced: a warning.
+        assert_eq!(
+            rules(json!({}), json!({"email": "a@b.co"})),
+            vec![(Severity::Warning, "header.missing", Some("header.kid".into()), Some("maybe".into()))]
+        );
+        assert_eq!(
+            rules(json!({"kid": "app_example"}), json!({"email": "a@b.co"})),
+            vec![(
+                Severity::Warning,
+                "header.kid-placeholder",
+                Some("header.kid".into()),
+                Some("maybe".into())
+            )]
+        );
     }
 }

@@ -66,6 +66,13 @@ pub struct HeaderRules {
     /// What the `kid` is, for people.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kid_description: Option<String>,
+    /// The parameter whose value is the `kid` when no key id is given (Zendesk's key id,
+    /// Salesforce's JWK kid): signing and the server code write it into the header.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kid_param: Option<String>,
+    /// Which of the profile's sources states the header rules; none means `default_source`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 fn default_typ() -> Option<String> {
@@ -74,7 +81,13 @@ fn default_typ() -> Option<String> {
 
 impl Default for HeaderRules {
     fn default() -> Self {
-        HeaderRules { typ: default_typ(), required: Vec::new(), kid_description: None }
+        HeaderRules {
+            typ: default_typ(),
+            required: Vec::new(),
+            kid_description: None,
+            kid_param: None,
+            source: None,
+        }
     }
 }
 
@@ -351,6 +364,20 @@ pub struct IssuedRules {
     pub origin: Sourced<String>,
 }
 
+/// Claims of which the vendor needs at least one (Kustomer: `email` or `externalId`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClaimGroup {
+    /// The claims, any one of which will do.
+    pub claims: Vec<ClaimPath>,
+    /// What to send, for people.
+    #[serde(default)]
+    pub description: String,
+    /// Which of the profile's sources states the rule; none means `default_source`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
 /// Where a profile came from.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case", tag = "kind", content = "path")]
@@ -397,6 +424,9 @@ pub struct Profile {
     /// Claim fields, in payload order.
     #[serde(default)]
     pub claims: Vec<ClaimField>,
+    /// Groups of claims of which at least one must be present (`[[any_of]]`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub any_of: Vec<ClaimGroup>,
     /// Snippet settings.
     #[serde(default)]
     pub snippet: SnippetRules,
@@ -709,6 +739,10 @@ pub fn parse(text: &str, file: &str, source: ProfileSource) -> Result<Profile, P
         named.push(("issued.origin", issued.origin.source.as_ref()));
         named.push(("issued.lifetime", issued.lifetime.as_ref().and_then(|l| l.source.as_ref())));
     }
+    named.push(("header.source", profile.header.source.as_ref()));
+    for group in &profile.any_of {
+        named.push(("any_of.source", group.source.as_ref()));
+    }
     for field in &profile.claims {
         named.push(("claims.source", field.source.as_ref()));
     }
@@ -724,6 +758,31 @@ pub fn parse(text: &str, file: &str, source: ProfileSource) -> Result<Profile, P
                     "source '{id}' is not declared: declare it under [[sources]] (declared: {})",
                     if ids.is_empty() { "none".to_string() } else { ids.join(", ") }
                 ),
+            ));
+        }
+    }
+    if let Some(name) = &profile.header.kid_param
+        && !profile.params.iter().any(|p| &p.name == name)
+    {
+        return Err(invalid(
+            "header.kid_param",
+            "kid_param",
+            format!("'{name}' is not a parameter of this profile: declare it under [[params]]"),
+        ));
+    }
+    for group in &profile.any_of {
+        if let Some(path) = group.claims.iter().find(|c| profile.field(c).is_none()) {
+            return Err(invalid(
+                "any_of.claims",
+                &format!("\"{path}\""),
+                format!("'{path}' is not a claim of this profile: declare it under [[claims]]"),
+            ));
+        }
+        if group.claims.len() < 2 {
+            return Err(invalid(
+                "any_of.claims",
+                "any_of",
+                "name at least two claims (one claim alone is a required claim)".to_string(),
             ));
         }
     }
@@ -866,7 +925,11 @@ mod tests {
         let set = ProfileSet::load(None);
         assert_eq!(set.errors, Vec::new());
         let ids: Vec<&str> = set.profiles.iter().map(|p| p.id.as_str()).collect();
-        for id in ["talla", "viasocket", "orlo", "ticketping", "tiledesk", "generic-hs256", "generic-rs256"] {
+        let more = ["zendesk-messaging", "zendesk-chat", "intercom", "salesforce", "kustomer", "drift"];
+        for id in ["talla", "viasocket", "orlo", "ticketping", "tiledesk", "generic-hs256", "generic-rs256"]
+            .into_iter()
+            .chain(more)
+        {
             assert!(ids.contains(&id), "{id} missing from {ids:?}");
         }
     }
@@ -933,6 +996,30 @@ mod tests {
         let text =
             format!("{MINIMAL}[[sources]]\nid = \"mine\"\nkind = \"ours\"\ntitle = \"x\"\nenforced = true\n");
         assert!(parse(&text, "f", ProfileSource::BuiltIn).is_err());
+    }
+
+    #[test]
+    fn kid_params_any_of_groups_and_max_lengths_are_checked_on_load() {
+        let claims = "[[claims]]\npath = \"email\"\ntype = \"email\"\n[[claims]]\npath = \"externalId\"\ntype = \"string\"\nmax_length = 255\n";
+        let text = format!("{MINIMAL}[header]\nkid_param = \"key_id\"\n");
+        let err = parse(&text, "f", ProfileSource::BuiltIn).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.contains("'key_id' is not a parameter"), "{err}");
+        let text = format!(
+            "{MINIMAL}[header]\nkid_param = \"key_id\"\nrequired = [\"kid\"]\n[[params]]\nname = \"key_id\"\ndefault = \"k1\"\n[[any_of]]\nclaims = [\"email\", \"externalId\"]\n{claims}"
+        );
+        let profile = parse(&text, "f", ProfileSource::BuiltIn).expect("valid");
+        assert_eq!(profile.header.kid_param.as_deref(), Some("key_id"));
+        assert_eq!(profile.any_of.first().map(|g| g.claims.len()), Some(2));
+        assert_eq!(profile.claims.get(1).and_then(|c| c.max_length), Some(255));
+        let text = format!("{MINIMAL}[[any_of]]\nclaims = [\"email\", \"nope\"]\n{claims}");
+        let err = parse(&text, "f", ProfileSource::BuiltIn).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.contains("'nope' is not a claim"), "{err}");
+        let text = format!("{MINIMAL}[[any_of]]\nclaims = [\"email\"]\n{claims}");
+        assert!(parse(&text, "f", ProfileSource::BuiltIn).is_err(), "a group of one is a required claim");
+        let text =
+            format!("{MINIMAL}[[any_of]]\nclaims = [\"email\", \"externalId\"]\nsource = \"nope\"\n{claims}");
+        let err = parse(&text, "f", ProfileSource::BuiltIn).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.contains("source 'nope' is not declared"), "{err}");
     }
 
     #[test]

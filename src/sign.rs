@@ -114,7 +114,12 @@ pub fn sign(req: SignRequest<'_>, uuid: &mut dyn FnMut() -> String) -> Result<Si
     let schema =
         ClaimSchema { profile: &profile.id, fields: &profile.claims, allow_extra: profile.extra_claims };
     let payload = build_payload(&schema, &claims, &mut ctx)?;
-    let mut header = token::header(alg, profile.header.typ.as_deref(), req.kid.as_deref());
+    // No key id given: the profile's key-id parameter, when it has one (Zendesk, Salesforce).
+    let kid = req.kid.or_else(|| {
+        let name = profile.header.kid_param.as_ref()?;
+        params.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone()).filter(|v| !v.is_empty())
+    });
+    let mut header = token::header(alg, profile.header.typ.as_deref(), kid.as_deref());
     for (name, value) in req.headers {
         if RESERVED_HEADERS.contains(&name.as_str()) {
             return Err(SignError::Header(match name.as_str() {

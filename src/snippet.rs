@@ -290,6 +290,7 @@ pub fn render(input: &SnippetInput<'_>, flavor: &str) -> Result<String, SnippetE
                 prefix => profile.snippet.token_prefix.clone().unwrap_or_default(),
                 params => Jinja::from(minijinja::value::Serde(&params)),
                 user => Jinja::from(minijinja::value::Serde(input.payload)),
+                payload => Jinja::from(minijinja::value::Serde(input.payload)),
                 profile => context! { id => profile.id.clone(), name => profile.name.clone() },
             }
         }

@@ -570,6 +570,13 @@ fn every_page_flavour_is_tested() {
         ("chatwoot", "html"),
         ("crisp", "html"),
         ("hubspot", "html"),
+        // tested in page_snippets_more.rs
+        ("zendesk-messaging", "html"),
+        ("zendesk-chat", "html"),
+        ("intercom", "html"),
+        ("salesforce", "html"),
+        ("kustomer", "html"),
+        ("drift", "html"),
     ];
     for profile in ProfileSet::load(None).profiles {
         let group = if profile.id.starts_with("generic-") { "generic" } else { profile.id.as_str() };

@@ -99,7 +99,9 @@ Examples:
   tokensmith keys export acme --format jwk --private           # an HMAC secret as a JWK
 
 A JWK's kid is the key's kid if set, else (for a public key) its RFC 7638 thumbprint; a
-secret gets no kid by default, since its thumbprint is a hash of the secret.")]
+secret gets no kid by default, since its thumbprint is a hash of the secret. An RSA key
+pair's JWK also carries x5c: a self-signed certificate (CN=NAME, SHA-256, valid 365 days
+from now) of its public key, as Salesforce's keysets require.")]
     Export {
         /// The key's name
         name: String,
@@ -255,7 +257,7 @@ pub fn run(command: &KeysCommand, io: &mut Io) -> Result<u8, CliError> {
             add(&store, entry, None)
         }
         KeysCommand::Show { name, reveal, json } => show(&store, name, *reveal, *json, io.now),
-        KeysCommand::Export { name, format, private } => export_key(&store, name, format, *private),
+        KeysCommand::Export { name, format, private } => export_key(&store, name, format, *private, io.now),
         KeysCommand::Set { name, meta } => {
             let pass = passphrase(&store)?;
             store.set(pass.as_ref(), name, &meta.change())?;
@@ -388,7 +390,7 @@ fn show(store: &StoreDir, name: &str, reveal: bool, json: bool, now: i64) -> Res
     Ok(0)
 }
 
-fn export_key(store: &StoreDir, name: &str, format: &str, private: bool) -> Result<u8, CliError> {
+fn export_key(store: &StoreDir, name: &str, format: &str, private: bool, now: i64) -> Result<u8, CliError> {
     let pass = passphrase(store)?;
     let opened = store.open(pass.as_ref())?;
     warn(&opened);
@@ -398,17 +400,20 @@ fn export_key(store: &StoreDir, name: &str, format: &str, private: bool) -> Resu
         return Err(CliError::usage(format!("'{name}' is a public key: it has no private part to export")));
     }
     let alg = key.algorithms().first().map(|a| a.name());
+    let jwk = || -> Result<Value, CliError> {
+        let mut jwk = export::jwk(&key, entry.kid.as_deref(), alg, private)?;
+        // An RSA key pair's JWK carries a self-signed certificate of its public key in x5c:
+        // Salesforce's keysets take a JWK only with one.
+        if entry.kind.can_sign() && key.family() == tokensmith::token::Family::Rsa {
+            let cert = export::self_signed_certificate(&key, name, now, export::CERTIFICATE_DAYS)?;
+            jwk.insert("x5c".into(), Value::from(vec![cert]));
+        }
+        Ok(Value::Object(jwk))
+    };
     let text = match format {
         "pem" => export::pem(&key, private)?.to_string(),
-        "jwk" => serde_json::to_string_pretty(&Value::Object(export::jwk(
-            &key,
-            entry.kid.as_deref(),
-            alg,
-            private,
-        )?))
-        .unwrap_or_default(),
-        _ => serde_json::to_string_pretty(&export::jwks(&key, entry.kid.as_deref(), alg, private)?)
-            .unwrap_or_default(),
+        "jwk" => serde_json::to_string_pretty(&jwk()?).unwrap_or_default(),
+        _ => serde_json::to_string_pretty(&serde_json::json!({ "keys": [jwk()?] })).unwrap_or_default(),
     };
     if private {
         eprintln!("warning: this output holds the private key or secret, as --private asked");

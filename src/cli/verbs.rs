@@ -106,6 +106,9 @@ pub fn profile_show(paths: &Paths, id: &str, json: bool) -> Result<u8, CliError>
     for required in &p.header.required {
         header.push(format!("{required} required"));
     }
+    if let Some(param) = &p.header.kid_param {
+        header.push(format!("kid from --kid, the stored key's kid, else the parameter {param}"));
+    }
     println!("header:      {}", if header.is_empty() { "-".to_string() } else { header.join(", ") });
     let t = &p.time;
     let src = |id: &Option<String>| format!("[{}]", p.source(id.as_deref()).id);
@@ -152,6 +155,9 @@ pub fn profile_show(paths: &Paths, id: &str, json: bool) -> Result<u8, CliError>
         if let Some(charset) = c.charset {
             extra.push(format!("only {charset}"));
         }
+        if let Some(max) = c.max_length {
+            extra.push(format!("at most {max} characters"));
+        }
         if let Some(user) = c.user {
             extra.push(format!("server code: user.{}", user.key()));
         }
@@ -164,6 +170,10 @@ pub fn profile_show(paths: &Paths, id: &str, json: bool) -> Result<u8, CliError>
             src(&c.source),
             c.description
         );
+    }
+    for group in &p.any_of {
+        let names: Vec<String> = group.claims.iter().map(ToString::to_string).collect();
+        println!("  at least one of {} {}", names.join(", "), src(&group.source));
     }
     if !p.claims.is_empty() {
         println!("  (* required; [source] names where the rule comes from)");

@@ -452,8 +452,14 @@ pub(super) fn context(input: &SnippetInput<'_>, lang: Lang) -> Source {
         }
         _ => lang.object(&plan.entries, lang.base_indent(), true),
     };
-    let constants: Vec<Jinja> = plan
-        .params
+    // The key-id parameter (Zendesk, Salesforce) is a constant too: the header's kid.
+    let mut names = plan.params.clone();
+    if let Some(kid) = &profile.header.kid_param
+        && !names.contains(kid)
+    {
+        names.push(kid.clone());
+    }
+    let constants: Vec<Jinja> = names
         .iter()
         .map(|name| {
             let value = input
@@ -494,6 +500,7 @@ pub(super) fn context(input: &SnippetInput<'_>, lang: Lang) -> Source {
         env_var => env_var(profile),
         secret_base64 => profile.secret_encoding == SecretEncoding::Base64,
         typ => profile.header.typ.clone(),
+        kid => profile.header.kid_param.as_ref().map(|name| lang.const_name(name)),
         route_text => one_line(&route),
         route => route,
         response_field => lang.key(&response_key),

@@ -200,3 +200,68 @@ pub fn jwks(
 ) -> Result<Value, KeyError> {
     Ok(json!({ "keys": [Value::Object(jwk(material, kid, alg, private)?)] }))
 }
+
+/// How long the self-signed certificate in a JWK's `x5c` is valid: a year (Salesforce's
+/// keysets want at least 10 days left).
+pub const CERTIFICATE_DAYS: u32 = 365;
+
+fn x509_time(unix: i64) -> Result<x509_cert::time::Time, KeyError> {
+    use x509_cert::der::asn1::{GeneralizedTime, UtcTime};
+    let secs = u64::try_from(unix).map_err(|e| invalid("certificate time", e))?;
+    let since = std::time::Duration::from_secs(secs);
+    // RFC 5280 §4.1.2.5: UTCTime through 2049, GeneralizedTime from 2050.
+    match UtcTime::from_unix_duration(since) {
+        Ok(t) if t.to_date_time().year() < 2050 => Ok(t.into()),
+        _ => GeneralizedTime::from_unix_duration(since)
+            .map(Into::into)
+            .map_err(|e| invalid("certificate time", e)),
+    }
+}
+
+/// A self-signed X.509 certificate (DER, base64: the form of a JWK's `x5c` member) for an RSA
+/// private key, with subject `CN=<name>`, valid from `now` for `days` days, signed with
+/// SHA-256. Vendors that take a JWK only with a certificate (Salesforce) get one this way.
+pub fn self_signed_certificate(
+    material: &KeyMaterial,
+    name: &str,
+    now: i64,
+    days: u32,
+) -> Result<String, KeyError> {
+    use std::str::FromStr as _;
+    use x509_cert::builder::{Builder as _, CertificateBuilder, Profile};
+    use x509_cert::der::Encode as _;
+    let KeyMaterial::RsaPrivate { pkcs1_der, .. } = material else {
+        return Err(KeyError::Unsupported(
+            "a certificate is made for an RSA private key only: the key signs its own certificate".into(),
+        ));
+    };
+    let key = rsa_private(pkcs1_der.expose())?;
+    let spki_der = key.to_public_key().to_public_key_der().map_err(|e| invalid("RSA public key", e))?;
+    let spki = x509_cert::spki::SubjectPublicKeyInfoOwned::try_from(spki_der.as_bytes())
+        .map_err(|e| invalid("RSA public key", e))?;
+    // Store names are letters, digits, '-', '_' and '.', none of which RFC 4514 escapes; any
+    // other character is dropped rather than escaped.
+    let cn: String =
+        name.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')).collect();
+    let cn = if cn.is_empty() { "tokensmith".to_string() } else { cn };
+    let subject = x509_cert::name::Name::from_str(&format!("CN={cn}"))
+        .map_err(|e| invalid("certificate subject", e))?;
+    let until = i64::from(days).checked_mul(86_400).and_then(|d| now.checked_add(d)).ok_or_else(|| {
+        KeyError::Unsupported(format!("a certificate valid {days} days from {now} is past any date"))
+    })?;
+    let validity = x509_cert::time::Validity { not_before: x509_time(now)?, not_after: x509_time(until)? };
+    // A positive 16-byte random serial (RFC 5280 §4.1.2.2: at most 20 octets, unique per issuer).
+    let mut serial = [0u8; 16];
+    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut serial);
+    if let Some(first) = serial.first_mut() {
+        *first = (*first & 0x7f) | 0x01;
+    }
+    let serial =
+        x509_cert::serial_number::SerialNumber::new(&serial).map_err(|e| invalid("certificate serial", e))?;
+    let signer = rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new(key);
+    let builder = CertificateBuilder::new(Profile::Root, serial, validity, subject, spki, &signer)
+        .map_err(|e| invalid("certificate", e))?;
+    let cert = builder.build::<rsa::pkcs1v15::Signature>().map_err(|e| invalid("certificate", e))?;
+    let der = cert.to_der().map_err(|e| invalid("certificate", e))?;
+    Ok(base64::engine::general_purpose::STANDARD.encode(der))
+}

@@ -473,6 +473,7 @@ fn form_key(app: &mut App, form: &mut ProfileForm, action: Action, effects: &mut
                     user: None,
                     pattern: None,
                     charset: None,
+                    max_length: None,
                 });
                 form.changed();
                 form.select_row(FormRow::ClaimPath(n));
