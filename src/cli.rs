@@ -1,6 +1,8 @@
 //! The command line: clap definitions, and one function per verb. Data goes to stdout,
 //! messages to stderr; exit 0 ok, 1 invalid token, 2 usage or configuration error.
 
+mod color;
+mod complete;
 mod input;
 mod keys;
 mod output;
@@ -9,7 +11,8 @@ mod verbs;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, FromArgMatches as _, Parser, Subcommand};
+use clap_complete::engine::ArgValueCandidates;
 
 use tokensmith::claims::ClaimError;
 use tokensmith::paths::Paths;
@@ -31,9 +34,16 @@ Exit codes: 0 ok, 1 the token is invalid (bad signature, expired, malformed), 2 
 #[derive(Debug, Parser)]
 #[command(name = "tokensmith", version, after_help = AFTER_HELP)]
 pub struct Cli {
-    /// Keep config and data under DIR (DIR/config, DIR/data) instead of the platform's folders
-    #[arg(long, global = true, value_name = "DIR", env = "TOKENSMITH_HOME")]
+    /// Keep config and data under DIR (DIR/config, DIR/data) instead of the platform's folders;
+    /// default: $TOKENSMITH_HOME when set
+    // Read from the environment in `run`, not with clap's `env`: clap would print an argument
+    // filled from the environment in usage lines as if the user had to give it.
+    #[arg(long, global = true, value_name = "DIR")]
     pub home: Option<PathBuf>,
+
+    /// Colour in messages: auto (only on a terminal, and not when NO_COLOR is set), always, never
+    #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
+    pub color: color::When,
 
     /// Workbench: do not capture the mouse (keeps the terminal's own text selection)
     #[arg(long)]
@@ -145,6 +155,24 @@ last 50 are kept in <data>/history.jsonl (`tokensmith paths` prints the folder).
         #[arg(long)]
         json: bool,
     },
+    /// Print the shell completion script (profile ids and key names complete too)
+    #[command(after_help = "\
+Examples:
+  echo 'source <(tokensmith completions bash)' >> ~/.bashrc
+  echo 'source <(tokensmith completions zsh)' >> ~/.zshrc
+  tokensmith completions fish > ~/.config/fish/completions/tokensmith.fish
+
+The script calls `tokensmith` (on PATH) to complete, so it stays right after an upgrade.")]
+    Completions {
+        /// bash, zsh, fish, powershell or elvish
+        #[arg(value_name = "SHELL")]
+        shell: complete::Shell,
+    },
+    /// Print the man page (roff) on standard output
+    #[command(
+        after_help = "Examples:\n  tokensmith man | man -l -\n  tokensmith man > ~/.local/share/man/man1/tokensmith.1"
+    )]
+    Man,
 }
 
 #[derive(Debug, Subcommand)]
@@ -155,6 +183,7 @@ pub enum ProfileCommand {
     )]
     Show {
         /// The profile id (see `tokensmith profiles`)
+        #[arg(add = ArgValueCandidates::new(complete::profile_ids))]
         id: String,
         /// Print JSON
         #[arg(long)]
@@ -183,7 +212,7 @@ pub struct KeySource {
     pub key_file: Option<PathBuf>,
     /// Use a key from the store (`tokensmith keys list`); with --profile and no key option,
     /// the store's one key for that profile is used
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", add = ArgValueCandidates::new(complete::key_names))]
     pub key: Option<String>,
 }
 
@@ -197,7 +226,7 @@ pub struct SecretEncodingArg {
 #[derive(Debug, Args)]
 pub struct SignArgs {
     /// The vendor profile (see `tokensmith profiles`)
-    #[arg(long, short = 'p', value_name = "ID")]
+    #[arg(long, short = 'p', value_name = "ID", add = ArgValueCandidates::new(complete::profile_ids))]
     pub profile: String,
     #[command(flatten)]
     pub key: KeySource,
@@ -247,7 +276,7 @@ pub struct DecodeArgs {
 #[derive(Debug, Args)]
 pub struct SnippetArgs {
     /// The vendor profile
-    #[arg(long, short = 'p', value_name = "ID")]
+    #[arg(long, short = 'p', value_name = "ID", add = ArgValueCandidates::new(complete::profile_ids))]
     pub profile: String,
     /// The flavour: html, react, svelte, mobile-url... for the page; node, python, ruby, php,
     /// go, java, csharp for the server (`--list` shows the profile's)
@@ -276,7 +305,7 @@ pub struct DoctorArgs {
     /// The token as the customer sent it, or - (or nothing) to read it from standard input
     pub token: Option<String>,
     /// The vendor profile to judge against
-    #[arg(long, short = 'p', value_name = "ID")]
+    #[arg(long, short = 'p', value_name = "ID", add = ArgValueCandidates::new(complete::profile_ids))]
     pub profile: String,
     #[command(flatten)]
     pub key: KeySource,
@@ -302,7 +331,7 @@ pub struct VerifyArgs {
     #[command(flatten)]
     pub encoding: SecretEncodingArg,
     /// Restrict algorithms (and exp rules) to this vendor profile's
-    #[arg(long, short = 'p', value_name = "ID")]
+    #[arg(long, short = 'p', value_name = "ID", add = ArgValueCandidates::new(complete::profile_ids))]
     pub profile: Option<String>,
     /// Tolerance on exp and nbf (e.g. 30s); none unless given
     #[arg(long, value_name = "DURATION", default_value = "0s")]
@@ -359,18 +388,36 @@ impl From<DecodeError> for CliError {
 }
 
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    complete::answer_if_asked();
+    // --color is read before parsing so clap's own help and errors follow it too.
+    let when = color::When::from_args(std::env::args_os());
+    let mut matches = <Cli as clap::CommandFactory>::command().color(when.clap()).get_matches();
+    let cli = match Cli::from_arg_matches_mut(&mut matches) {
+        Ok(cli) => cli,
+        Err(err) => err.exit(),
+    };
+    color::init(cli.color);
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
-            eprintln!("error: {}", err.message);
+            eprintln!("{} {}", color::error_label(), err.message);
             ExitCode::from(err.code)
         }
     }
 }
 
 fn run(cli: Cli) -> Result<u8, CliError> {
-    let paths = Paths::resolve(cli.home.as_deref())?;
+    // These two need no folders: they work before a home exists.
+    match &cli.command {
+        Some(Command::Completions { shell }) => return complete::script(*shell),
+        Some(Command::Man) => return complete::man(),
+        _ => {}
+    }
+    let home = cli
+        .home
+        .clone()
+        .or_else(|| std::env::var_os("TOKENSMITH_HOME").filter(|h| !h.is_empty()).map(PathBuf::from));
+    let paths = Paths::resolve(home.as_deref())?;
     let mut io = input::Io::real(&paths.data);
     let Some(command) = cli.command else {
         use std::io::IsTerminal as _;
@@ -398,6 +445,8 @@ fn run(cli: Cli) -> Result<u8, CliError> {
         Command::Snippet(args) => verbs::snippet(&paths, &args, &mut io),
         Command::Paths { json } => verbs::paths(&paths, json),
         Command::History { json } => verbs::history(&paths, json, io.now),
+        Command::Completions { shell } => complete::script(shell),
+        Command::Man => complete::man(),
     }
 }
 

@@ -141,7 +141,7 @@ impl Io {
         let pass = self.passphrase()?;
         let store = self.store.open(pass.as_ref())?;
         for warning in &store.warnings {
-            eprintln!("warning: {warning}");
+            eprintln!("{} {warning}", super::color::warning_label());
         }
         let entry = match (name, profile) {
             (Some(name), _) => store.get(name)?,
@@ -219,7 +219,8 @@ impl Io {
             found
         } else if let Some(secret) = &source.secret {
             eprintln!(
-                "warning: a secret on the command line is visible to other users in `ps` and stays in shell history; prefer --secret-env, --secret-file or --secret-stdin"
+                "{} a secret on the command line is visible to other users in `ps` and stays in shell history; prefer --secret-env, --secret-file or --secret-stdin",
+                super::color::warning_label()
             );
             (secret.clone().into_bytes(), "--secret".to_string())
         } else if let Some(path) = &source.key_file {

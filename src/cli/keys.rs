@@ -5,6 +5,7 @@ use std::io::{IsTerminal as _, Write as _};
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
+use clap_complete::engine::ArgValueCandidates;
 use serde_json::{Value, json};
 
 use tokensmith::secret::Secret;
@@ -83,6 +84,7 @@ HMAC secrets are written as base64url text and used as text, as vendors' librari
     #[command(after_help = "Examples:\n  tokensmith keys show acme\n  tokensmith keys show acme --reveal")]
     Show {
         /// The key's name
+        #[arg(add = ArgValueCandidates::new(super::complete::key_names))]
         name: String,
         /// Print the secret or private key itself
         #[arg(long)]
@@ -102,6 +104,7 @@ A JWK's kid is the key's kid if set, else (for a public key) its RFC 7638 thumbp
 secret gets no kid by default, since its thumbprint is a hash of the secret.")]
     Export {
         /// The key's name
+        #[arg(add = ArgValueCandidates::new(super::complete::key_names))]
         name: String,
         /// pem (SPKI public key, or PKCS#8 with --private), jwk or jwks
         #[arg(long, value_name = "FORMAT", default_value = "pem", value_parser = ["pem", "jwk", "jwks"])]
@@ -114,6 +117,7 @@ secret gets no kid by default, since its thumbprint is a hash of the secret.")]
     #[command(after_help = "Examples:\n  tokensmith keys set acme --profile tiledesk --kid app_123")]
     Set {
         /// The key's name
+        #[arg(add = ArgValueCandidates::new(super::complete::key_names))]
         name: String,
         #[command(flatten)]
         meta: Meta,
@@ -122,6 +126,7 @@ secret gets no kid by default, since its thumbprint is a hash of the secret.")]
     #[command(after_help = "Examples:\n  tokensmith keys rename demo acme-test")]
     Rename {
         /// The current name
+        #[arg(add = ArgValueCandidates::new(super::complete::key_names))]
         old: String,
         /// The new name (must be free)
         new: String,
@@ -130,6 +135,7 @@ secret gets no kid by default, since its thumbprint is a hash of the secret.")]
     #[command(after_help = "Examples:\n  tokensmith keys rm old-test\n  tokensmith keys rm old-test --yes")]
     Rm {
         /// The key's name
+        #[arg(add = ArgValueCandidates::new(super::complete::key_names))]
         name: String,
         /// Do not ask
         #[arg(long)]
@@ -172,7 +178,7 @@ pub struct Meta {
     #[arg(long, value_name = "KID")]
     kid: Option<String>,
     /// The vendor profile this key belongs to
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", add = ArgValueCandidates::new(super::complete::profile_ids))]
     profile: Option<String>,
     /// A note (which customer, which environment)
     #[arg(long, value_name = "TEXT")]
@@ -195,7 +201,7 @@ impl Meta {
 
 fn warn(store: &tokensmith::store::Store) {
     for warning in &store.warnings {
-        eprintln!("warning: {warning}");
+        eprintln!("{} {warning}", super::color::warning_label());
     }
 }
 
@@ -374,7 +380,7 @@ fn show(store: &StoreDir, name: &str, reveal: bool, json: bool, now: i64) -> Res
     );
     match revealed {
         Some(text) => {
-            eprintln!("warning: printing the secret itself, as --reveal asked");
+            eprintln!("{} printing the secret itself, as --reveal asked", super::color::warning_label());
             println!("{}", text.trim_end());
         }
         None if entry.kind == tokensmith::store::EntryKind::HMAC_SECRET => {
@@ -411,7 +417,10 @@ fn export_key(store: &StoreDir, name: &str, format: &str, private: bool) -> Resu
             .unwrap_or_default(),
     };
     if private {
-        eprintln!("warning: this output holds the private key or secret, as --private asked");
+        eprintln!(
+            "{} this output holds the private key or secret, as --private asked",
+            super::color::warning_label()
+        );
     }
     println!("{}", text.trim_end());
     Ok(0)

@@ -24,7 +24,7 @@ fn load_profile(paths: &Paths, id: &str) -> ProfileSet {
 
 fn report(set: ProfileSet) -> ProfileSet {
     for err in &set.errors {
-        eprintln!("warning: skipped profile file {err}");
+        eprintln!("{} skipped profile file {err}", super::color::warning_label());
     }
     set
 }
