@@ -23,11 +23,12 @@ const AFTER_HELP: &str = "\
 Examples:
   tokensmith profiles
   export TILEDESK_SECRET=...   # the vendor's shared secret
-  tokensmith sign --profile tiledesk --secret-env TILEDESK_SECRET --claim email=ada@example.com
+  tokensmith sign -p tiledesk --secret-env TILEDESK_SECRET -c email=ada@x.com
   tokensmith decode 'eyJhbGciOi...'
-  pbpaste | tokensmith verify - --profile tiledesk --secret-env TILEDESK_SECRET
+  pbpaste | tokensmith verify - -p tiledesk --secret-env TILEDESK_SECRET
 
-Exit codes: 0 ok, 1 the token is invalid (bad signature, expired, malformed), 2 usage error.";
+Exit codes: 0 ok, 1 the token is invalid (bad signature, expired, malformed),
+2 usage error.";
 
 /// A terminal workbench for the JWTs that embedded chat and support widgets use to identify
 /// a site's logged-in users: sign, decode and verify them per vendor profile.
@@ -74,19 +75,20 @@ pub enum Command {
     Profile(ProfileCommand),
     /// Sign a token for a vendor profile
     #[command(after_help = "\
-Examples:
-  tokensmith sign --profile tiledesk --secret-env TILEDESK_SECRET \\
-      --claim name='Ada Lovelace' --claim email=ada@example.com --claim external_id=u42
-  tokensmith sign --profile orlo --key-file private.pem --claim 'User ID:=124' --claim Telephone=0123
-  tokensmith sign --profile ticketping --secret-file secret.txt --ttl 2m --json
-  tokensmith sign --profile tiledesk --secret-env TILEDESK_SECRET --param project_id=65f0c0ffee
+Examples (each command on one line, or continued with \\):
+  tokensmith sign -p tiledesk --secret-env TILEDESK_SECRET \\
+    -c name='Ada Lovelace' -c email=ada@example.com -c external_id=u42
+  tokensmith sign -p orlo --key-file private.pem -c 'User ID:=124'
+  tokensmith sign -p ticketping --secret-file secret.txt --ttl 2m --json
+  tokensmith sign -p tiledesk --key demo --param project_id=65f0c0ffee
 
-PATH=VALUE sets text, converted to the claim's declared type (time claims accept now+5m,
-now-30s, unix seconds or 2026-01-31T12:00:00Z); PATH:=JSON sets a raw JSON value.
-Dotted paths nest: account.first_name=Ada makes {\"account\":{\"first_name\":\"Ada\"}}.
-Claims left unset get the profile's default; some defaults are made from parameters
-(Tiledesk's aud from project_id). A token that breaks one of the vendor's rules is still
-made, with one 'rule:' line on stderr per broken rule; --strict refuses it instead.")]
+PATH=VALUE sets text, converted to the claim's declared type (time claims
+accept now+5m, now-30s, unix seconds or 2026-01-31T12:00:00Z); PATH:=JSON sets
+a raw JSON value. Dotted paths nest: account.first_name=Ada makes
+{\"account\":{\"first_name\":\"Ada\"}}. Claims left unset get the profile's
+default; some defaults are made from parameters (Tiledesk's aud from
+project_id). A token that breaks one of the vendor's rules is still made, with
+one 'rule:' line on stderr per broken rule; --strict refuses it instead.")]
     Sign(SignArgs),
     /// Decode a token without verifying it: header, payload, signature and times
     #[command(after_help = "\
@@ -95,39 +97,43 @@ Examples:
   echo 'Bearer eyJ...' | tokensmith decode
   tokensmith decode - --json < token.txt
 
-Works on any well-formed token, including alg none and algorithms tokensmith cannot verify.
-Quotes, whitespace and 'Bearer '/'JWT ' prefixes around the token are removed and reported.")]
+Works on any well-formed token, including alg none and algorithms tokensmith
+cannot verify. Quotes, whitespace and 'Bearer '/'JWT ' prefixes around the
+token are removed and reported.")]
     Decode(DecodeArgs),
     /// Verify a token's signature and expiry; exit 0 valid, 1 invalid
     #[command(after_help = "\
 Examples:
   tokensmith verify \"$TOKEN\" --profile tiledesk --secret-env TILEDESK_SECRET
   tokensmith verify - --key-file public.pem --leeway 30s < token.txt
-  tokensmith verify \"$TOKEN\" --secret-file secret.txt --at 2026-01-31T12:00:00Z --json
+  tokensmith verify \"$TOKEN\" --secret-file s.txt --at 2026-01-31T12:00:00Z
 
-The algorithm comes from the key and the profile, never from the token's header: an HS256
-token checked against an RSA key is refused, not verified with the key's text.")]
+The algorithm comes from the key and the profile, never from the token's
+header: an HS256 token checked against an RSA key is refused, not verified
+with the key's text.")]
     Verify(VerifyArgs),
     /// Diagnose a token for a vendor: what it would reject, and how to fix it
     #[command(after_help = "\
 Examples:
   pbpaste | tokensmith doctor --profile tiledesk --secret-env TILEDESK_SECRET
-  tokensmith doctor \"$TOKEN\" --profile ticketping --key acme --at 2026-01-31T12:00:00Z
+  tokensmith doctor \"$TOKEN\" -p ticketping --at 2026-01-31T12:00:00Z
   tokensmith doctor \"$TOKEN\" --profile orlo --json | jq '.findings[].code'
 
-With no key option, every stored key is tried and the one that verifies is named. Exit 0
-when nothing the vendor would refuse was found, 1 when something was, 2 for usage errors.")]
+With no key option, every stored key is tried and the one that verifies is
+named. Exit 0 when nothing the vendor would refuse was found, 1 when something
+was, 2 for usage errors.")]
     Doctor(DoctorArgs),
     /// Embed code for the page, and server code that issues the same token
     #[command(after_help = "\
 Examples:
   tokensmith snippet --profile tiledesk --list
   tokensmith snippet --profile tiledesk --flavor html \"$TOKEN\"
-  tokensmith snippet --profile ticketping --flavor react --key demo --param app_id=acme
+  tokensmith snippet -p ticketping --flavor react --param app_id=acme
   tokensmith snippet --profile orlo --flavor node > issue-token.js
 
-Without TOKEN, one is signed with the key given or stored for the profile (server code
-needs none: it reads the secret or key from an environment variable, never embeds it).")]
+Without TOKEN, one is signed with the key given or stored for the profile
+(server code needs none: it reads the secret or key from an environment
+variable, never embeds it).")]
     Snippet(SnippetArgs),
     /// Manage the key store: secrets and key pairs, masked unless asked
     #[command(
@@ -148,8 +154,9 @@ Examples:
   tokensmith history
   tokensmith history --json | jq '.[0].payload'
 
-Each entry keeps the header, payload, profile and time, never the token or a secret; the
-last 50 are kept in <data>/history.jsonl (`tokensmith paths` prints the folder).")]
+Each entry keeps the header, payload, profile and time, never the token or a
+secret; the last 50 are kept in <data>/history.jsonl (`tokensmith paths`
+prints the folder).")]
     History {
         /// Print JSON
         #[arg(long)]
@@ -162,7 +169,8 @@ Examples:
   echo 'source <(tokensmith completions zsh)' >> ~/.zshrc
   tokensmith completions fish > ~/.config/fish/completions/tokensmith.fish
 
-The script calls `tokensmith` (on PATH) to complete, so it stays right after an upgrade.")]
+The script calls `tokensmith` (on PATH) to complete, so it stays right after
+an upgrade.")]
     Completions {
         /// bash, zsh, fish, powershell or elvish
         #[arg(value_name = "SHELL")]
@@ -295,6 +303,8 @@ pub struct SnippetArgs {
     pub claims: Vec<String>,
     #[command(flatten)]
     pub key: KeySource,
+    #[command(flatten)]
+    pub encoding: SecretEncodingArg,
     /// With --list: print JSON
     #[arg(long)]
     pub json: bool,
@@ -453,6 +463,27 @@ fn run(cli: Cli) -> Result<u8, CliError> {
 #[cfg(test)]
 mod tests {
     use clap::CommandFactory;
+
+    /// clap wraps help at the terminal's width; a line longer than 80 columns in the source
+    /// would break mid-command (examples) or leave ragged stubs (prose) in an 80-column terminal.
+    #[test]
+    fn help_texts_fit_80_columns_unwrapped() {
+        fn check(cmd: &clap::Command, long: &mut Vec<String>) {
+            for text in [cmd.get_after_help(), cmd.get_after_long_help()].into_iter().flatten() {
+                for line in text.to_string().lines() {
+                    if line.chars().count() > 78 {
+                        long.push(format!("{}: {line}", cmd.get_name()));
+                    }
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                check(sub, long);
+            }
+        }
+        let mut long = Vec::new();
+        check(&super::Cli::command(), &mut long);
+        assert!(long.is_empty(), "help lines over 78 columns:\n{}", long.join("\n"));
+    }
 
     #[test]
     fn the_command_line_definition_is_consistent() {

@@ -30,7 +30,7 @@ pub enum KeysCommand {
     #[command(after_help = "\
 Examples:
   tokensmith keys add tiledesk-test --secret-stdin --profile tiledesk
-  tokensmith keys add acme --secret-file secret.txt --base64 --note 'Acme staging'
+  tokensmith keys add acme --secret-file secret.txt --base64 --note staging
   tokensmith keys add acme --secret-env ACME_SECRET
 
 The secret never goes on the command line (other users can see it in `ps`).")]
@@ -67,10 +67,12 @@ Examples:
 Examples:
   tokensmith keys gen demo --kind hmac
   tokensmith keys gen orlo-test --kind rsa2048 --profile orlo
-  tokensmith keys export orlo-test --format pem     # the public key for the vendor
+  tokensmith keys export orlo-test --format pem   # the vendor's public key
 
-Kinds: hmac (32 random bytes), hmac64 (64), rsa2048, rsa3072, rsa4096, p256, p384, ed25519.
-HMAC secrets are written as base64url text and used as text, as vendors' libraries do.")]
+Kinds: hmac (32 random bytes), hmac64 (64), rsa2048, rsa3072, rsa4096, p256,
+p384, ed25519.
+HMAC secrets are written as base64url text and used as text, as vendors'
+libraries do.")]
     Gen {
         /// A name for it
         name: String,
@@ -96,12 +98,13 @@ HMAC secrets are written as base64url text and used as text, as vendors' librari
     /// Export a key: the public key as PEM, JWK or JWKS; the private part only with --private
     #[command(after_help = "\
 Examples:
-  tokensmith keys export orlo-test --format pem > public.pem   # paste into the vendor's settings
+  tokensmith keys export orlo-test --format pem > public.pem  # for the vendor
   tokensmith keys export orlo-test --format jwks
-  tokensmith keys export acme --format jwk --private           # an HMAC secret as a JWK
+  tokensmith keys export acme --format jwk --private  # a secret as a JWK
 
-A JWK's kid is the key's kid if set, else (for a public key) its RFC 7638 thumbprint; a
-secret gets no kid by default, since its thumbprint is a hash of the secret.")]
+A JWK's kid is the key's kid if set, else (for a public key) its RFC 7638
+thumbprint; a secret gets no kid by default, since its thumbprint is a hash of
+the secret.")]
     Export {
         /// The key's name
         #[arg(add = ArgValueCandidates::new(super::complete::key_names))]
@@ -147,9 +150,10 @@ Examples:
   tokensmith keys lock                       # asks for the passphrase twice
   TOKENSMITH_PASSPHRASE=... tokensmith keys lock
 
-Changing the passphrase of a locked store: the current one from TOKENSMITH_PASSPHRASE or a
-prompt, the new one from TOKENSMITH_NEW_PASSPHRASE or a prompt. Every command that reads
-the store then needs the passphrase (TOKENSMITH_PASSPHRASE, or a prompt on a terminal).")]
+Changing the passphrase of a locked store: the current one from
+TOKENSMITH_PASSPHRASE or a prompt, the new one from TOKENSMITH_NEW_PASSPHRASE
+or a prompt. Every command that reads the store then needs the passphrase
+(TOKENSMITH_PASSPHRASE, or a prompt on a terminal).")]
     Lock,
     /// Remove the passphrase: the store is kept as plain JSON (mode 0600)
     #[command(after_help = "Examples:\n  tokensmith keys unlock")]
