@@ -6,6 +6,7 @@ mod complete;
 mod input;
 mod keys;
 mod output;
+mod report;
 mod verbs;
 
 use std::path::PathBuf;
@@ -118,6 +119,7 @@ Examples:
   pbpaste | tokensmith doctor --profile tiledesk --secret-env TILEDESK_SECRET
   tokensmith doctor \"$TOKEN\" -p ticketping --at 2026-01-31T12:00:00Z
   tokensmith doctor \"$TOKEN\" --profile orlo --json | jq '.findings[].code'
+  tokensmith doctor \"$TOKEN\" -p tiledesk --format markdown > ticket.md
 
 With no key option, every stored key is tried and the one that verifies is
 named. Exit 0 when nothing the vendor would refuse was found, 1 when something
@@ -327,9 +329,20 @@ pub struct DoctorArgs {
     /// The customer's parameter values, to check claims made from them: NAME=VALUE (project_id)
     #[arg(long = "param", value_name = "NAME=VALUE")]
     pub params: Vec<String>,
-    /// Print JSON
-    #[arg(long)]
+    /// text; json (for scripts); markdown (a report for a support ticket: no signature, no secret)
+    #[arg(long, value_name = "FORMAT", default_value = "text")]
+    pub format: DoctorFormat,
+    /// Print JSON (the same as --format json)
+    #[arg(long, conflicts_with = "format")]
     pub json: bool,
+}
+
+/// How `doctor` writes its report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DoctorFormat {
+    Text,
+    Json,
+    Markdown,
 }
 
 #[derive(Debug, Args)]

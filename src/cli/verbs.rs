@@ -667,8 +667,21 @@ pub fn doctor(paths: &Paths, args: &DoctorArgs, io: &mut Io) -> Result<u8, CliEr
     profile.resolve_params(&given_params)?;
     let report = diagnose(&text, profile, &candidates, &given_params, at);
     let code = if report.passes() { 0 } else { 1 };
-    if args.json {
+    if args.json || args.format == super::DoctorFormat::Json {
         print_json(&report)?;
+        return Ok(code);
+    }
+    if args.format == super::DoctorFormat::Markdown {
+        let mut secrets: Vec<String> = Vec::new();
+        for c in &candidates {
+            if let tokensmith::token::KeyMaterial::Hmac(secret) = &c.key {
+                secrets.push(String::from_utf8_lossy(secret.expose()).into_owned());
+            }
+            if let Some(text) = &c.text {
+                secrets.push(String::from_utf8_lossy(text.expose()).into_owned());
+            }
+        }
+        print!("{}", super::report::markdown(&report, profile, &text, &secrets, args.at.is_some()));
         return Ok(code);
     }
     let when = tokensmith::time::utc(at).unwrap_or_default();
