@@ -21,7 +21,7 @@ pub fn markdown(
 ) -> String {
     let mut md = String::new();
     let when = tokensmith::time::utc(report.at).unwrap_or_default();
-    let _ = writeln!(md, "## tokensmith doctor: {} ({})\n", profile.name, profile.id);
+    let _ = writeln!(md, "## tokensmith doctor, profile {}: {}\n", profile.id, profile.name);
     let _ = writeln!(
         md,
         "- judged at: {when}{}",

@@ -45,7 +45,7 @@ pub fn profiles(paths: &Paths, json: bool) -> Result<u8, CliError> {
                 [first, rest @ ..] => format!("{first} (+{} more)", rest.len()),
                 [] => "-".to_string(),
             };
-            let user = if matches!(p.source, ProfileSource::User(_)) { "  (yours)" } else { "" };
+            let user = if matches!(p.source, ProfileSource::User(_)) { " (yours)" } else { "" };
             [p.id.clone(), algs, p.key_kind.key_pair_name().to_string(), format!("{}{user}", p.name)]
         })
         .collect();
