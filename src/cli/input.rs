@@ -296,7 +296,7 @@ pub fn looks_like_file_name(arg: &str) -> Option<String> {
     let named = ["jwt", "txt", "token", "json", "pem", "log"].contains(&extension.as_str());
     (named || path.is_file()).then(|| {
         format!(
-            "'{arg}' looks like a file name, not a token: pass the file's contents, e.g. `tokensmith decode < {arg}` or `tokensmith decode \"$(cat {arg})\"`"
+            "'{arg}' looks like a file name, not a token: pass the file's contents instead, on standard input (`- < {arg}`) or as the argument (`\"$(cat {arg})\"`)"
         )
     })
 }
