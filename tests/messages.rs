@@ -115,6 +115,9 @@ fn a_der_key_file_is_called_binary_der_with_the_conversion() {
     assert!(err.contains("is binary DER, not PEM text"), "{err}");
     assert!(err.contains("openssl pkey -inform DER"), "{err}");
     assert!(!err.contains("valid UTF-8"), "{err}");
+    // keys import reads key files too.
+    let out = env.cmd().args(["keys", "import", "der"]).arg(&der).output().expect("runs");
+    assert!(stderr(&out).contains("is binary DER, not PEM text"), "{}", stderr(&out));
 }
 
 #[test]

@@ -261,7 +261,7 @@ impl Io {
 }
 
 /// A key file that is not text: binary DER (starts with an ASN.1 SEQUENCE) or something else.
-fn key_file_not_text(path: &std::path::Path, bytes: &[u8]) -> CliError {
+pub fn key_file_not_text(path: &std::path::Path, bytes: &[u8]) -> CliError {
     let shown = path.display();
     if bytes.first() == Some(&0x30) {
         CliError::usage(format!(

@@ -242,8 +242,10 @@ pub fn run(command: &KeysCommand, io: &mut Io) -> Result<u8, CliError> {
                     "standard input".to_string(),
                 )
             } else {
-                let text = std::fs::read_to_string(file)
-                    .map_err(|e| CliError::usage(format!("cannot read '{file}': {e}")))?;
+                let bytes =
+                    std::fs::read(file).map_err(|e| CliError::usage(format!("cannot read '{file}': {e}")))?;
+                let text = String::from_utf8(bytes)
+                    .map_err(|e| super::input::key_file_not_text(std::path::Path::new(file), e.as_bytes()))?;
                 (text, file.clone())
             };
             let looks_like_key = text.contains("-----BEGIN") || text.trim_start().starts_with('{');
