@@ -1,9 +1,12 @@
 //! The command line: clap definitions, and one function per verb. Data goes to stdout,
 //! messages to stderr; exit 0 ok, 1 invalid token, 2 usage or configuration error.
 
+mod color;
+mod complete;
 mod input;
 mod keys;
 mod output;
+mod report;
 mod schemes;
 mod user_profiles;
 mod verbs;
@@ -11,7 +14,8 @@ mod verbs;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, FromArgMatches as _, Parser, Subcommand};
+use clap_complete::engine::ArgValueCandidates;
 
 use tokensmith::claims::ClaimError;
 use tokensmith::paths::Paths;
@@ -22,20 +26,28 @@ const AFTER_HELP: &str = "\
 Examples:
   tokensmith profiles
   export TILEDESK_SECRET=...   # the vendor's shared secret
-  tokensmith sign --profile tiledesk --secret-env TILEDESK_SECRET --claim email=ada@example.com
+  tokensmith sign -p tiledesk --secret-env TILEDESK_SECRET -c email=ada@x.com
   tokensmith decode 'eyJhbGciOi...'
-  pbpaste | tokensmith verify - --profile tiledesk --secret-env TILEDESK_SECRET
+  pbpaste | tokensmith verify - -p tiledesk --secret-env TILEDESK_SECRET
 
-Exit codes: 0 ok, 1 the token is invalid (bad signature, expired, malformed), 2 usage error.";
+Exit codes: 0 ok, 1 the token is invalid (bad signature, expired, malformed),
+2 usage error.";
 
 /// A terminal workbench for the JWTs that embedded chat and support widgets use to identify
 /// a site's logged-in users: sign, decode and verify them per vendor profile.
 #[derive(Debug, Parser)]
 #[command(name = "tokensmith", version, after_help = AFTER_HELP)]
 pub struct Cli {
-    /// Keep config and data under DIR (DIR/config, DIR/data) instead of the platform's folders
-    #[arg(long, global = true, value_name = "DIR", env = "TOKENSMITH_HOME")]
+    /// Keep config and data under DIR (DIR/config, DIR/data) instead of the platform's folders;
+    /// default: $TOKENSMITH_HOME when set
+    // Read from the environment in `run`, not with clap's `env`: clap would print an argument
+    // filled from the environment in usage lines as if the user had to give it.
+    #[arg(long, global = true, value_name = "DIR")]
     pub home: Option<PathBuf>,
+
+    /// Colour in messages: auto (only on a terminal, and not when NO_COLOR is set), always, never
+    #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
+    pub color: color::When,
 
     /// Workbench: do not capture the mouse (keeps the terminal's own text selection)
     #[arg(long)]
@@ -72,19 +84,20 @@ tokensmith profile validate ~/.config/tokensmith/profiles/acme.toml"
     Profile(ProfileCommand),
     /// Sign a token for a vendor profile
     #[command(after_help = "\
-Examples:
-  tokensmith sign --profile tiledesk --secret-env TILEDESK_SECRET \\
-      --claim name='Ada Lovelace' --claim email=ada@example.com --claim external_id=u42
-  tokensmith sign --profile orlo --key-file private.pem --claim 'User ID:=124' --claim Telephone=0123
-  tokensmith sign --profile ticketping --secret-file secret.txt --ttl 2m --json
-  tokensmith sign --profile tiledesk --secret-env TILEDESK_SECRET --param project_id=65f0c0ffee
+Examples (each command on one line, or continued with \\):
+  tokensmith sign -p tiledesk --secret-env TILEDESK_SECRET \\
+    -c name='Ada Lovelace' -c email=ada@example.com -c external_id=u42
+  tokensmith sign -p orlo --key-file private.pem -c 'User ID:=124'
+  tokensmith sign -p ticketping --secret-file secret.txt --ttl 2m --json
+  tokensmith sign -p tiledesk --key demo --param project_id=65f0c0ffee
 
-PATH=VALUE sets text, converted to the claim's declared type (time claims accept now+5m,
-now-30s, unix seconds or 2026-01-31T12:00:00Z); PATH:=JSON sets a raw JSON value.
-Dotted paths nest: account.first_name=Ada makes {\"account\":{\"first_name\":\"Ada\"}}.
-Claims left unset get the profile's default; some defaults are made from parameters
-(Tiledesk's aud from project_id). A token that breaks one of the vendor's rules is still
-made, with one 'rule:' line on stderr per broken rule; --strict refuses it instead.")]
+PATH=VALUE sets text, converted to the claim's declared type (time claims
+accept now+5m, now-30s, unix seconds or 2026-01-31T12:00:00Z); PATH:=JSON sets
+a raw JSON value. Dotted paths nest: account.first_name=Ada makes
+{\"account\":{\"first_name\":\"Ada\"}}. Claims left unset get the profile's
+default; some defaults are made from parameters (Tiledesk's aud from
+project_id). A token that breaks one of the vendor's rules is still made, with
+one 'rule:' line on stderr per broken rule; --strict refuses it instead.")]
     Sign(SignArgs),
     /// Decode a token without verifying it: header, payload, signature and times
     #[command(after_help = "\
@@ -93,39 +106,44 @@ Examples:
   echo 'Bearer eyJ...' | tokensmith decode
   tokensmith decode - --json < token.txt
 
-Works on any well-formed token, including alg none and algorithms tokensmith cannot verify.
-Quotes, whitespace and 'Bearer '/'JWT ' prefixes around the token are removed and reported.")]
+Works on any well-formed token, including alg none and algorithms tokensmith
+cannot verify. Quotes, whitespace and 'Bearer '/'JWT ' prefixes around the
+token are removed and reported.")]
     Decode(DecodeArgs),
     /// Verify a token's signature and expiry; exit 0 valid, 1 invalid
     #[command(after_help = "\
 Examples:
   tokensmith verify \"$TOKEN\" --profile tiledesk --secret-env TILEDESK_SECRET
   tokensmith verify - --key-file public.pem --leeway 30s < token.txt
-  tokensmith verify \"$TOKEN\" --secret-file secret.txt --at 2026-01-31T12:00:00Z --json
+  tokensmith verify \"$TOKEN\" --secret-file s.txt --at 2026-01-31T12:00:00Z
 
-The algorithm comes from the key and the profile, never from the token's header: an HS256
-token checked against an RSA key is refused, not verified with the key's text.")]
+The algorithm comes from the key and the profile, never from the token's
+header: an HS256 token checked against an RSA key is refused, not verified
+with the key's text.")]
     Verify(VerifyArgs),
     /// Diagnose a token for a vendor: what it would reject, and how to fix it
     #[command(after_help = "\
 Examples:
   pbpaste | tokensmith doctor --profile tiledesk --secret-env TILEDESK_SECRET
-  tokensmith doctor \"$TOKEN\" --profile ticketping --key acme --at 2026-01-31T12:00:00Z
+  tokensmith doctor \"$TOKEN\" -p ticketping --at 2026-01-31T12:00:00Z
   tokensmith doctor \"$TOKEN\" --profile orlo --json | jq '.findings[].code'
+  tokensmith doctor \"$TOKEN\" -p tiledesk --format markdown > ticket.md
 
-With no key option, every stored key is tried and the one that verifies is named. Exit 0
-when nothing the vendor would refuse was found, 1 when something was, 2 for usage errors.")]
+With no key option, every stored key is tried and the one that verifies is
+named. Exit 0 when nothing the vendor would refuse was found, 1 when something
+was, 2 for usage errors.")]
     Doctor(DoctorArgs),
     /// Embed code for the page, and server code that issues the same token
     #[command(after_help = "\
 Examples:
   tokensmith snippet --profile tiledesk --list
   tokensmith snippet --profile tiledesk --flavor html \"$TOKEN\"
-  tokensmith snippet --profile ticketping --flavor react --key demo --param app_id=acme
+  tokensmith snippet -p ticketping --flavor react --param app_id=acme
   tokensmith snippet --profile orlo --flavor node > issue-token.js
 
-Without TOKEN, one is signed with the key given or stored for the profile (server code
-needs none: it reads the secret or key from an environment variable, never embeds it).")]
+Without TOKEN, one is signed with the key given or stored for the profile
+(server code needs none: it reads the secret or key from an environment
+variable, never embeds it).")]
     Snippet(SnippetArgs),
     /// Manage the key store: secrets and key pairs, masked unless asked
     #[command(
@@ -156,13 +174,33 @@ Examples:
   tokensmith history
   tokensmith history --json | jq '.[0].payload'
 
-Each entry keeps the header, payload, profile and time, never the token or a secret; the
-last 50 are kept in <data>/history.jsonl (`tokensmith paths` prints the folder).")]
+Each entry keeps the header, payload, profile and time, never the token or a
+secret; the last 50 are kept in <data>/history.jsonl (`tokensmith paths`
+prints the folder).")]
     History {
         /// Print JSON
         #[arg(long)]
         json: bool,
     },
+    /// Print the shell completion script (profile ids and key names complete too)
+    #[command(after_help = "\
+Examples:
+  echo 'source <(tokensmith completions bash)' >> ~/.bashrc
+  echo 'source <(tokensmith completions zsh)' >> ~/.zshrc
+  tokensmith completions fish > ~/.config/fish/completions/tokensmith.fish
+
+The script calls `tokensmith` (on PATH) to complete, so it stays right after
+an upgrade.")]
+    Completions {
+        /// bash, zsh, fish, powershell or elvish
+        #[arg(value_name = "SHELL")]
+        shell: complete::Shell,
+    },
+    /// Print the man page (roff) on standard output
+    #[command(
+        after_help = "Examples:\n  tokensmith man | man -l -\n  tokensmith man > ~/.local/share/man/man1/tokensmith.1"
+    )]
+    Man,
 }
 
 #[derive(Debug, Subcommand)]
@@ -173,6 +211,7 @@ pub enum ProfileCommand {
     )]
     Show {
         /// The profile id (see `tokensmith profiles`)
+        #[arg(add = ArgValueCandidates::new(complete::profile_ids))]
         id: String,
         /// Print JSON
         #[arg(long)]
@@ -229,7 +268,7 @@ pub struct KeySource {
     pub key_file: Option<PathBuf>,
     /// Use a key from the store (`tokensmith keys list`); with --profile and no key option,
     /// the store's one key for that profile is used
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", add = ArgValueCandidates::new(complete::key_names))]
     pub key: Option<String>,
 }
 
@@ -243,7 +282,7 @@ pub struct SecretEncodingArg {
 #[derive(Debug, Args)]
 pub struct SignArgs {
     /// The vendor profile (see `tokensmith profiles`)
-    #[arg(long, short = 'p', value_name = "ID")]
+    #[arg(long, short = 'p', value_name = "ID", add = ArgValueCandidates::new(complete::profile_ids))]
     pub profile: String,
     #[command(flatten)]
     pub key: KeySource,
@@ -293,7 +332,7 @@ pub struct DecodeArgs {
 #[derive(Debug, Args)]
 pub struct SnippetArgs {
     /// The vendor profile
-    #[arg(long, short = 'p', value_name = "ID")]
+    #[arg(long, short = 'p', value_name = "ID", add = ArgValueCandidates::new(complete::profile_ids))]
     pub profile: String,
     /// The flavour: html, react, svelte, mobile-url... for the page; node, python, ruby, php,
     /// go, java, csharp for the server (`--list` shows the profile's)
@@ -312,6 +351,8 @@ pub struct SnippetArgs {
     pub claims: Vec<String>,
     #[command(flatten)]
     pub key: KeySource,
+    #[command(flatten)]
+    pub encoding: SecretEncodingArg,
     /// With --list: print JSON
     #[arg(long)]
     pub json: bool,
@@ -323,7 +364,7 @@ pub struct DoctorArgs {
     /// with --hash, the identifier the hash should be made of
     pub token: Option<String>,
     /// The vendor profile to judge against
-    #[arg(long, short = 'p', value_name = "ID")]
+    #[arg(long, short = 'p', value_name = "ID", add = ArgValueCandidates::new(complete::profile_ids))]
     pub profile: String,
     #[command(flatten)]
     pub key: KeySource,
@@ -343,8 +384,11 @@ pub struct DoctorArgs {
     /// the reverse), to tell whether the wrong one was hashed
     #[arg(long, value_name = "IDENTIFIER", requires = "hash")]
     pub other_identifier: Option<String>,
-    /// Print JSON
-    #[arg(long)]
+    /// text; json (for scripts); markdown (a report for a support ticket: no signature, no secret)
+    #[arg(long, value_name = "FORMAT", default_value = "text")]
+    pub format: DoctorFormat,
+    /// Print JSON (the same as --format json)
+    #[arg(long, conflicts_with = "format")]
     pub json: bool,
 }
 
@@ -362,6 +406,21 @@ pub struct HashArgs {
     pub json: bool,
 }
 
+impl DoctorArgs {
+    /// Whether the report is JSON (`--json` or `--format json`).
+    pub fn wants_json(&self) -> bool {
+        self.json || self.format == DoctorFormat::Json
+    }
+}
+
+/// How `doctor` writes its report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DoctorFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
     /// The token, or - (or nothing) to read it from standard input
@@ -371,7 +430,7 @@ pub struct VerifyArgs {
     #[command(flatten)]
     pub encoding: SecretEncodingArg,
     /// Restrict algorithms (and exp rules) to this vendor profile's
-    #[arg(long, short = 'p', value_name = "ID")]
+    #[arg(long, short = 'p', value_name = "ID", add = ArgValueCandidates::new(complete::profile_ids))]
     pub profile: Option<String>,
     /// Tolerance on exp and nbf (e.g. 30s); none unless given
     #[arg(long, value_name = "DURATION", default_value = "0s")]
@@ -428,18 +487,36 @@ impl From<DecodeError> for CliError {
 }
 
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    complete::answer_if_asked();
+    // --color is read before parsing so clap's own help and errors follow it too.
+    let when = color::When::from_args(std::env::args_os());
+    let mut matches = <Cli as clap::CommandFactory>::command().color(when.clap()).get_matches();
+    let cli = match Cli::from_arg_matches_mut(&mut matches) {
+        Ok(cli) => cli,
+        Err(err) => err.exit(),
+    };
+    color::init(cli.color);
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
-            eprintln!("error: {}", err.message);
+            eprintln!("{} {}", color::error_label(), err.message);
             ExitCode::from(err.code)
         }
     }
 }
 
 fn run(cli: Cli) -> Result<u8, CliError> {
-    let paths = Paths::resolve(cli.home.as_deref())?;
+    // These two need no folders: they work before a home exists.
+    match &cli.command {
+        Some(Command::Completions { shell }) => return complete::script(*shell),
+        Some(Command::Man) => return complete::man(),
+        _ => {}
+    }
+    let home = cli
+        .home
+        .clone()
+        .or_else(|| std::env::var_os("TOKENSMITH_HOME").filter(|h| !h.is_empty()).map(PathBuf::from));
+    let paths = Paths::resolve(home.as_deref())?;
     let mut io = input::Io::real(&paths.data);
     let Some(command) = cli.command else {
         use std::io::IsTerminal as _;
@@ -474,12 +551,35 @@ fn run(cli: Cli) -> Result<u8, CliError> {
         Command::Paths { json } => verbs::paths(&paths, json),
         Command::History { json } => verbs::history(&paths, json, io.now),
         Command::Hash(args) => schemes::hash(&paths, &args, &mut io),
+        Command::Completions { shell } => complete::script(shell),
+        Command::Man => complete::man(),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use clap::CommandFactory;
+
+    /// clap wraps help at the terminal's width; a line longer than 80 columns in the source
+    /// would break mid-command (examples) or leave ragged stubs (prose) in an 80-column terminal.
+    #[test]
+    fn help_texts_fit_80_columns_unwrapped() {
+        fn check(cmd: &clap::Command, long: &mut Vec<String>) {
+            for text in [cmd.get_after_help(), cmd.get_after_long_help()].into_iter().flatten() {
+                for line in text.to_string().lines() {
+                    if line.chars().count() > 78 {
+                        long.push(format!("{}: {line}", cmd.get_name()));
+                    }
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                check(sub, long);
+            }
+        }
+        let mut long = Vec::new();
+        check(&super::Cli::command(), &mut long);
+        assert!(long.is_empty(), "help lines over 78 columns:\n{}", long.join("\n"));
+    }
 
     #[test]
     fn the_command_line_definition_is_consistent() {

@@ -466,7 +466,7 @@ fn signature_findings(
                         "signature.rsa-confusion",
                         None,
                         Some(Segment::Signature),
-                        format!("the {alg} signature was made with the text of {}'s public key as an HMAC secret", c.name),
+                        format!("the {alg} signature was made with a public key's PEM text used as the HMAC secret (the key: {})", c.name),
                         "this is the RS256-to-HS256 confusion attack's shape: sign with the real secret (or the RSA private key where the vendor wants RS256)",
                     ));
                     return None;

@@ -181,6 +181,17 @@ impl KeyEntry {
     /// What may be shown without `--reveal`: kind, length and at most the first 4 characters.
     pub fn masked(&self) -> String {
         match self.kind {
+            // A base64 secret is used decoded: its length is the decoded one, as `keys add` says.
+            EntryKind::HMAC_SECRET if self.reading == SecretReading::Base64 => {
+                let text = self.material.masked();
+                let head = text.split(" (").next().unwrap_or_default();
+                match self.key() {
+                    Ok(KeyMaterial::Hmac(secret)) => {
+                        format!("{head} ({} bytes decoded from base64)", secret.len())
+                    }
+                    _ => text,
+                }
+            }
             EntryKind::HMAC_SECRET => self.material.masked(),
             kind if kind.can_sign() => "•••• (private key)".to_string(),
             _ => "(public key)".to_string(),
@@ -232,7 +243,7 @@ pub enum StoreError {
         source: std::io::Error,
     },
     /// No entry of that name.
-    #[error("no key named '{name}' in the store{}", if .known.is_empty() { String::new() } else { format!(": the keys are {}", .known) })]
+    #[error("no key named '{name}' in the store{}", if .known.is_empty() { ": the store is empty (add one with `tokensmith keys add NAME` or `tokensmith keys gen NAME --kind hmac`)".to_string() } else { format!(": the keys are {} (`tokensmith keys list` shows them)", .known) })]
     NotFound {
         /// The name.
         name: String,

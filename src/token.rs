@@ -155,6 +155,14 @@ pub enum Invalid {
         /// What is allowed.
         allowed: Vec<Alg>,
     },
+    /// The header's `alg` is there but is not text (`{"alg":256}`).
+    #[error(
+        "the header's alg is {header_alg}, not a string: alg must name the algorithm as text, such as \"HS256\""
+    )]
+    AlgNotString {
+        /// What the header says.
+        header_alg: serde_json::Value,
+    },
     /// The signature does not match.
     #[error("the signature does not verify with this key ({alg})")]
     BadSignature {
@@ -233,7 +241,10 @@ pub fn verify(token: &DecodedToken, key: &KeyMaterial, options: &VerifyOptions) 
     let alg = options.allowed.iter().copied().find(|a| a.name() == header_alg);
     let mut signature_ok = None;
     match alg {
-        None => problems.push(Invalid::AlgNotAllowed { header_alg, allowed: options.allowed.clone() }),
+        None => match token.header.get("alg").filter(|v| !v.is_string()) {
+            Some(value) => problems.push(Invalid::AlgNotString { header_alg: value.clone() }),
+            None => problems.push(Invalid::AlgNotAllowed { header_alg, allowed: options.allowed.clone() }),
+        },
         Some(alg) => {
             let ok = verify_input(token.signing_input(), token.signature_b64(), key, alg);
             signature_ok = Some(ok);

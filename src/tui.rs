@@ -207,6 +207,7 @@ fn event_loop(
     let mut queue: VecDeque<Action> = VecDeque::new();
     let mut dirty = true;
     let mut save_pending = false;
+    let mut session_warned = false;
     loop {
         if dirty {
             let mut drawn = view::Drawn::default();
@@ -221,8 +222,15 @@ fn event_loop(
         // from a keystroke to the redrawn token.
         if save_pending {
             save_pending = false;
-            if let Err(e) = session::save(&paths.data, app) {
-                app.set_status(Level::Warning, e);
+            // Said once (a read-only data folder fails every save), then left quiet.
+            if let Err(e) = session::save(&paths.data, app)
+                && !session_warned
+            {
+                session_warned = true;
+                app.set_status(
+                    Level::Warning,
+                    format!("this session will not be saved ({}): {e}", paths.data.display()),
+                );
                 dirty = true;
                 continue;
             }

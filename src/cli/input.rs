@@ -115,14 +115,20 @@ impl Io {
     /// The token from the argument, or from standard input for `-` or no argument.
     pub fn token(&mut self, arg: Option<&str>) -> Result<String, CliError> {
         match arg {
-            Some(token) if token != "-" => Ok(token.to_string()),
+            Some(token) if token != "-" => {
+                if let Some(message) = looks_like_file_name(token) {
+                    return Err(CliError::usage(message));
+                }
+                Ok(token.to_string())
+            }
             _ => {
                 if arg.is_none() && std::io::stdin().is_terminal() {
                     return Err(CliError::usage(
                         "no token given: pass it as an argument, or pipe it in (`pbpaste | tokensmith decode`)",
                     ));
                 }
-                let bytes = self.stdin("token")?;
+                // A pipe ends in the newline `echo` or `pbpaste` adds: normal, so no note.
+                let bytes = strip_newline(self.stdin("token")?);
                 String::from_utf8(bytes)
                     .map_err(|_| CliError::invalid("the token on standard input is not UTF-8 text"))
             }
@@ -141,7 +147,7 @@ impl Io {
         let pass = self.passphrase()?;
         let store = self.store.open(pass.as_ref())?;
         for warning in &store.warnings {
-            eprintln!("warning: {warning}");
+            eprintln!("{} {warning}", super::color::warning_label());
         }
         let entry = match (name, profile) {
             (Some(name), _) => store.get(name)?,
@@ -219,15 +225,17 @@ impl Io {
             found
         } else if let Some(secret) = &source.secret {
             eprintln!(
-                "warning: a secret on the command line is visible to other users in `ps` and stays in shell history; prefer --secret-env, --secret-file or --secret-stdin"
+                "{} a secret on the command line is visible to other users in `ps` and stays in shell history; prefer --secret-env, --secret-file or --secret-stdin",
+                super::color::warning_label()
             );
             (secret.clone().into_bytes(), "--secret".to_string())
         } else if let Some(path) = &source.key_file {
             if secret_base64 {
                 return Err(CliError::usage("--secret-base64 applies to HMAC secrets, not to --key-file"));
             }
-            let text = std::fs::read_to_string(path)
+            let bytes = std::fs::read(path)
                 .map_err(|e| CliError::usage(format!("cannot read key file '{}': {e}", path.display())))?;
+            let text = String::from_utf8(bytes).map_err(|e| key_file_not_text(path, e.as_bytes()))?;
             let key = parse_key(&text)
                 .map_err(|e| CliError::usage(format!("key file '{}': {e}", path.display())))?;
             let origin = format!("{} from {}", key.describe(), path.display());
@@ -252,6 +260,20 @@ impl Io {
     }
 }
 
+/// A key file that is not text: binary DER (starts with an ASN.1 SEQUENCE) or something else.
+pub fn key_file_not_text(path: &std::path::Path, bytes: &[u8]) -> CliError {
+    let shown = path.display();
+    if bytes.first() == Some(&0x30) {
+        CliError::usage(format!(
+            "key file '{shown}' is binary DER, not PEM text: tokensmith reads PEM and JWK; convert it with `openssl pkey -inform DER -in {shown} -out key.pem` (a public key: `openssl pkey -pubin -inform DER -in {shown} -out key.pub.pem`)"
+        ))
+    } else {
+        CliError::usage(format!(
+            "key file '{shown}' is not text (not UTF-8): give a PEM file (-----BEGIN ... KEY-----) or a JWK"
+        ))
+    }
+}
+
 #[cfg(unix)]
 pub fn os_bytes(value: std::ffi::OsString) -> Vec<u8> {
     use std::os::unix::ffi::OsStringExt as _;
@@ -261,6 +283,22 @@ pub fn os_bytes(value: std::ffi::OsString) -> Vec<u8> {
 #[cfg(not(unix))]
 pub fn os_bytes(value: std::ffi::OsString) -> Vec<u8> {
     value.to_string_lossy().into_owned().into_bytes()
+}
+
+/// The message for a token argument that is a file's name rather than a token: an existing
+/// file, or a name ending in a file extension, with fewer than the three parts of a JWT.
+pub fn looks_like_file_name(arg: &str) -> Option<String> {
+    if arg.split('.').count() >= 3 || arg.chars().any(char::is_whitespace) {
+        return None;
+    }
+    let path = std::path::Path::new(arg);
+    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
+    let named = ["jwt", "txt", "token", "json", "pem", "log"].contains(&extension.as_str());
+    (named || path.is_file()).then(|| {
+        format!(
+            "'{arg}' looks like a file name, not a token: pass the file's contents instead, on standard input (`- < {arg}`) or as the argument (`\"$(cat {arg})\"`)"
+        )
+    })
 }
 
 /// Files made with `echo` end in a newline that is not part of the secret.

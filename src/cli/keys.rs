@@ -5,6 +5,7 @@ use std::io::{IsTerminal as _, Write as _};
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
+use clap_complete::engine::ArgValueCandidates;
 use serde_json::{Value, json};
 
 use tokensmith::secret::Secret;
@@ -29,7 +30,7 @@ pub enum KeysCommand {
     #[command(after_help = "\
 Examples:
   tokensmith keys add tiledesk-test --secret-stdin --profile tiledesk
-  tokensmith keys add acme --secret-file secret.txt --base64 --note 'Acme staging'
+  tokensmith keys add acme --secret-file secret.txt --base64 --note staging
   tokensmith keys add acme --secret-env ACME_SECRET
 
 The secret never goes on the command line (other users can see it in `ps`).")]
@@ -66,10 +67,12 @@ Examples:
 Examples:
   tokensmith keys gen demo --kind hmac
   tokensmith keys gen orlo-test --kind rsa2048 --profile orlo
-  tokensmith keys export orlo-test --format pem     # the public key for the vendor
+  tokensmith keys export orlo-test --format pem   # the vendor's public key
 
-Kinds: hmac (32 random bytes), hmac64 (64), rsa2048, rsa3072, rsa4096, p256, p384, ed25519.
-HMAC secrets are written as base64url text and used as text, as vendors' libraries do.")]
+Kinds: hmac (32 random bytes), hmac64 (64), rsa2048, rsa3072, rsa4096, p256,
+p384, ed25519.
+HMAC secrets are written as base64url text and used as text, as vendors'
+libraries do.")]
     Gen {
         /// A name for it
         name: String,
@@ -83,6 +86,7 @@ HMAC secrets are written as base64url text and used as text, as vendors' librari
     #[command(after_help = "Examples:\n  tokensmith keys show acme\n  tokensmith keys show acme --reveal")]
     Show {
         /// The key's name
+        #[arg(add = ArgValueCandidates::new(super::complete::key_names))]
         name: String,
         /// Print the secret or private key itself
         #[arg(long)]
@@ -94,16 +98,18 @@ HMAC secrets are written as base64url text and used as text, as vendors' librari
     /// Export a key: the public key as PEM, JWK or JWKS; the private part only with --private
     #[command(after_help = "\
 Examples:
-  tokensmith keys export orlo-test --format pem > public.pem   # paste into the vendor's settings
+  tokensmith keys export orlo-test --format pem > public.pem  # for the vendor
   tokensmith keys export orlo-test --format jwks
-  tokensmith keys export acme --format jwk --private           # an HMAC secret as a JWK
+  tokensmith keys export acme --format jwk --private  # a secret as a JWK
 
-A JWK's kid is the key's kid if set, else (for a public key) its RFC 7638 thumbprint; a
-secret gets no kid by default, since its thumbprint is a hash of the secret. An RSA key
-pair's JWK also carries x5c: a self-signed certificate (CN=NAME, SHA-256, valid 365 days
-from now) of its public key, as Salesforce's keysets require.")]
+A JWK's kid is the key's kid if set, else (for a public key) its RFC 7638
+thumbprint; a secret gets no kid by default, since its thumbprint is a hash of
+the secret. An RSA key pair's JWK also carries x5c: a self-signed certificate
+(CN=NAME, SHA-256, valid 365 days from now) of its public key, as Salesforce's
+keysets require.")]
     Export {
         /// The key's name
+        #[arg(add = ArgValueCandidates::new(super::complete::key_names))]
         name: String,
         /// pem (SPKI public key, or PKCS#8 with --private), jwk or jwks
         #[arg(long, value_name = "FORMAT", default_value = "pem", value_parser = ["pem", "jwk", "jwks"])]
@@ -116,6 +122,7 @@ from now) of its public key, as Salesforce's keysets require.")]
     #[command(after_help = "Examples:\n  tokensmith keys set acme --profile tiledesk --kid app_123")]
     Set {
         /// The key's name
+        #[arg(add = ArgValueCandidates::new(super::complete::key_names))]
         name: String,
         #[command(flatten)]
         meta: Meta,
@@ -124,6 +131,7 @@ from now) of its public key, as Salesforce's keysets require.")]
     #[command(after_help = "Examples:\n  tokensmith keys rename demo acme-test")]
     Rename {
         /// The current name
+        #[arg(add = ArgValueCandidates::new(super::complete::key_names))]
         old: String,
         /// The new name (must be free)
         new: String,
@@ -132,6 +140,7 @@ from now) of its public key, as Salesforce's keysets require.")]
     #[command(after_help = "Examples:\n  tokensmith keys rm old-test\n  tokensmith keys rm old-test --yes")]
     Rm {
         /// The key's name
+        #[arg(add = ArgValueCandidates::new(super::complete::key_names))]
         name: String,
         /// Do not ask
         #[arg(long)]
@@ -143,9 +152,10 @@ Examples:
   tokensmith keys lock                       # asks for the passphrase twice
   TOKENSMITH_PASSPHRASE=... tokensmith keys lock
 
-Changing the passphrase of a locked store: the current one from TOKENSMITH_PASSPHRASE or a
-prompt, the new one from TOKENSMITH_NEW_PASSPHRASE or a prompt. Every command that reads
-the store then needs the passphrase (TOKENSMITH_PASSPHRASE, or a prompt on a terminal).")]
+Changing the passphrase of a locked store: the current one from
+TOKENSMITH_PASSPHRASE or a prompt, the new one from TOKENSMITH_NEW_PASSPHRASE
+or a prompt. Every command that reads the store then needs the passphrase
+(TOKENSMITH_PASSPHRASE, or a prompt on a terminal).")]
     Lock,
     /// Remove the passphrase: the store is kept as plain JSON (mode 0600)
     #[command(after_help = "Examples:\n  tokensmith keys unlock")]
@@ -174,7 +184,7 @@ pub struct Meta {
     #[arg(long, value_name = "KID")]
     kid: Option<String>,
     /// The vendor profile this key belongs to
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", add = ArgValueCandidates::new(super::complete::profile_ids))]
     profile: Option<String>,
     /// A note (which customer, which environment)
     #[arg(long, value_name = "TEXT")]
@@ -197,7 +207,7 @@ impl Meta {
 
 fn warn(store: &tokensmith::store::Store) {
     for warning in &store.warnings {
-        eprintln!("warning: {warning}");
+        eprintln!("{} {warning}", super::color::warning_label());
     }
 }
 
@@ -234,8 +244,10 @@ pub fn run(command: &KeysCommand, io: &mut Io) -> Result<u8, CliError> {
                     "standard input".to_string(),
                 )
             } else {
-                let text = std::fs::read_to_string(file)
-                    .map_err(|e| CliError::usage(format!("cannot read '{file}': {e}")))?;
+                let bytes =
+                    std::fs::read(file).map_err(|e| CliError::usage(format!("cannot read '{file}': {e}")))?;
+                let text = String::from_utf8(bytes)
+                    .map_err(|e| super::input::key_file_not_text(std::path::Path::new(file), e.as_bytes()))?;
                 (text, file.clone())
             };
             let looks_like_key = text.contains("-----BEGIN") || text.trim_start().starts_with('{');
@@ -376,7 +388,7 @@ fn show(store: &StoreDir, name: &str, reveal: bool, json: bool, now: i64) -> Res
     );
     match revealed {
         Some(text) => {
-            eprintln!("warning: printing the secret itself, as --reveal asked");
+            eprintln!("{} printing the secret itself, as --reveal asked", super::color::warning_label());
             println!("{}", text.trim_end());
         }
         None if entry.kind == tokensmith::store::EntryKind::HMAC_SECRET => {
@@ -416,7 +428,10 @@ fn export_key(store: &StoreDir, name: &str, format: &str, private: bool, now: i6
         _ => serde_json::to_string_pretty(&serde_json::json!({ "keys": [jwk()?] })).unwrap_or_default(),
     };
     if private {
-        eprintln!("warning: this output holds the private key or secret, as --private asked");
+        eprintln!(
+            "{} this output holds the private key or secret, as --private asked",
+            super::color::warning_label()
+        );
     }
     println!("{}", text.trim_end());
     Ok(0)

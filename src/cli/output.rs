@@ -93,6 +93,13 @@ pub fn time_lines(payload: &serde_json::Map<String, Value>, now: i64) -> Vec<Str
             if let Some(problem) = info.get("problem").and_then(Value::as_str) {
                 return format!("  {claim:<4} {}  ({problem})", info["value"]);
             }
+            // Milliseconds: said once, with the date it would be.
+            if let Some(ms) = info["as_milliseconds_utc"].as_str() {
+                return format!(
+                    "  {claim:<4} {:<11} looks like milliseconds, not seconds: as milliseconds it is {ms}",
+                    info["unix"]
+                );
+            }
             let mut line = format!(
                 "  {claim:<4} {:<11} {}",
                 info["unix"],
@@ -102,11 +109,6 @@ pub fn time_lines(payload: &serde_json::Map<String, Value>, now: i64) -> Vec<Str
                 line.push_str(&format!("  ({local})"));
             }
             line.push_str(&format!("  {}", info["relative"].as_str().unwrap_or_default()));
-            if let Some(ms) = info["as_milliseconds_utc"].as_str() {
-                line.push_str(&format!(
-                    "\n       looks like milliseconds, not seconds: as milliseconds it is {ms}"
-                ));
-            }
             line
         })
         .collect()

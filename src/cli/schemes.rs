@@ -120,7 +120,8 @@ pub fn hash(paths: &Paths, args: &HashArgs, io: &mut Io) -> Result<u8, CliError>
     let identifier = &args.identifier;
     if identifier.trim() != identifier {
         eprintln!(
-            "warning: the identifier '{identifier}' has whitespace around it, and it is hashed as given: the page must pass it exactly so"
+            "{} the identifier '{identifier}' has whitespace around it, and it is hashed as given: the page must pass it exactly so",
+            super::color::warning_label()
         );
     }
     let hash = identity_hash(secret.expose(), identifier);
@@ -141,6 +142,17 @@ pub fn hash(paths: &Paths, args: &HashArgs, io: &mut Io) -> Result<u8, CliError>
 }
 
 /// `doctor --hash`: does the hash match, and if not, which mistake made it.
+/// `--format markdown` reports on a JWT; a hash or a vendor's token gets text or JSON.
+fn markdown_is_for_tokens(args: &DoctorArgs) -> Result<(), CliError> {
+    if args.format == super::DoctorFormat::Markdown {
+        return Err(CliError::usage(format!(
+            "--format markdown reports on tokens a profile signs; '{}' is not one: use --format text or json",
+            args.profile
+        )));
+    }
+    Ok(())
+}
+
 pub fn doctor_hash(paths: &Paths, args: &DoctorArgs, io: &mut Io, hash: &str) -> Result<u8, CliError> {
     use tokensmith::store::StoreState;
     let set = tokensmith::profile::ProfileSet::load_for(Some(&paths.profiles()), &args.profile);
@@ -150,6 +162,7 @@ pub fn doctor_hash(paths: &Paths, args: &DoctorArgs, io: &mut Io, hash: &str) ->
             "--hash needs the identifier it should be made of: tokensmith doctor --profile ID --hash HASH IDENTIFIER",
         ));
     };
+    markdown_is_for_tokens(args)?;
     let given = hash.trim();
     let explicit = args.key.secret_env.is_some()
         || args.key.secret_file.is_some()
@@ -192,7 +205,7 @@ pub fn doctor_hash(paths: &Paths, args: &DoctorArgs, io: &mut Io, hash: &str) ->
     let Some((origin, diagnosis)) = best else { return Ok(1) };
     let code = if diagnosis.matches { 0 } else { 1 };
     let source = profile.source(profile.hash.as_ref().and_then(|h| h.identifier.source.as_deref()));
-    if args.json {
+    if args.wants_json() {
         print_json(&json!({
             "profile": profile.id,
             "identifier": identifier,
@@ -237,6 +250,7 @@ pub fn doctor_hash(paths: &Paths, args: &DoctorArgs, io: &mut Io, hash: &str) ->
 /// lifetime (a warning only), and say where such a token comes from.
 pub fn doctor_issued(profile: &Profile, args: &DoctorArgs, io: &mut Io, at: i64) -> Result<u8, CliError> {
     use tokensmith::time_rules::Times;
+    markdown_is_for_tokens(args)?;
     let text = io.token(args.token.as_deref())?;
     let decoded = token::decode(&text)?;
     let times = Times::read(&decoded.payload);
@@ -280,7 +294,7 @@ pub fn doctor_issued(profile: &Profile, args: &DoctorArgs, io: &mut Io, at: i64)
     }
     let errors = findings.iter().filter(|f| f["severity"] == "error").count();
     let code = if errors > 0 { 1 } else { 0 };
-    if args.json {
+    if args.wants_json() {
         print_json(&json!({
             "profile": profile.id,
             "scheme": "vendor-issued",

@@ -22,7 +22,7 @@ pub fn set_verbose(on: bool) {
 /// Prints every warning about the user folder.
 pub fn report_always(set: ProfileSet) -> ProfileSet {
     for warning in set.warnings() {
-        eprintln!("warning: {warning}");
+        eprintln!("{} {warning}", super::color::warning_label());
     }
     set
 }
@@ -47,7 +47,7 @@ pub fn report_daily(paths: &Paths, set: ProfileSet) -> ProfileSet {
         return set;
     }
     for warning in &warnings {
-        eprintln!("warning: {warning}");
+        eprintln!("{} {warning}", super::color::warning_label());
     }
     eprintln!("(shown once a day: `tokensmith profiles` lists them, --verbose shows them on every command)");
     if tokensmith::store::ensure_private_dir(&paths.data).is_ok() {
@@ -102,7 +102,7 @@ pub fn validate(paths: &Paths, file: &Path) -> Result<u8, CliError> {
     // The folder's other problems, always shown here (this file's own error is shown below).
     let set = ProfileSet::load(Some(&paths.profiles()));
     for warning in set.warnings().iter().filter(|w| !w.contains(&format!("file {name}:"))) {
-        eprintln!("warning: {warning}");
+        eprintln!("{} {warning}", super::color::warning_label());
     }
     match result {
         Ok(p) => {

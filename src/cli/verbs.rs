@@ -39,7 +39,7 @@ pub fn profiles(paths: &Paths, json: bool) -> Result<u8, CliError> {
                     tokensmith::profile::Scheme::Jwt => "-".to_string(),
                 },
             };
-            let user = if matches!(p.source, ProfileSource::User(_)) { "  (yours)" } else { "" };
+            let user = if matches!(p.source, ProfileSource::User(_)) { " (yours)" } else { "" };
             [p.id.clone(), algs, p.key_kind.key_pair_name().to_string(), format!("{}{user}", p.name)]
         })
         .collect();
@@ -71,7 +71,8 @@ pub fn profile_show(paths: &Paths, id: &str, json: bool) -> Result<u8, CliError>
         print_json(p)?;
         return Ok(0);
     }
-    println!("{} ({})", p.name, p.id);
+    // "id: name": a name may end in brackets of its own ("Orlo live chat widget (RSA)").
+    println!("{}: {}", p.id, p.name);
     if let Some(docs) = &p.docs {
         println!("docs:        {docs}{}", p.docs_url.as_ref().map(|u| format!(" <{u}>")).unwrap_or_default());
     }
@@ -387,7 +388,7 @@ pub fn snippet(paths: &Paths, args: &SnippetArgs, io: &mut Io) -> Result<u8, Cli
             let decoded = token::decode(&io.token(Some(text))?)?;
             (decoded.token.clone(), decoded.payload)
         }
-        None => match io.key(&args.key, false, Some(profile))? {
+        None => match io.key(&args.key, args.encoding.secret_base64, Some(profile))? {
             Some(loaded) => {
                 let request = SignRequest {
                     profile,
@@ -458,6 +459,12 @@ pub fn decode(args: &DecodeArgs, io: &mut Io) -> Result<u8, CliError> {
     let text = io.token(args.token.as_deref())?;
     let decoded = token::decode(&text)?;
     report_cleanup(&decoded.cleaned);
+    if !decoded.duplicates.is_empty() {
+        eprintln!(
+            "note: {} given twice (json.duplicate-member): shown is the last copy, but parsers disagree on which one counts",
+            decoded.duplicates.join(", ")
+        );
+    }
     let alg = decoded.alg().map(str::to_string);
     let supported = alg.as_deref().and_then(|a| a.parse::<Alg>().ok());
     if args.json {
@@ -504,9 +511,12 @@ pub fn decode(args: &DecodeArgs, io: &mut Io) -> Result<u8, CliError> {
             decoded.signature.len(),
             decoded.signature_b64()
         ),
-        (None, _) => {
-            println!("  no alg in the header, {} bytes: {}", decoded.signature.len(), decoded.signature_b64())
-        }
+        (None, _) => println!(
+            "  {}\n  {} bytes: {}",
+            alg_problem(&decoded.header),
+            decoded.signature.len(),
+            decoded.signature_b64()
+        ),
     }
     println!("  not verified: use `tokensmith verify` with the key");
     Ok(0)
@@ -572,11 +582,15 @@ pub fn verify(paths: &Paths, args: &VerifyArgs, io: &mut Io) -> Result<u8, CliEr
             if profile.is_some() { " and profile" } else { "" },
             allowed_names.join(", ")
         ),
-        None => println!(
-            "algorithm:  none used: the header's '{}' is not among {}",
-            decoded.alg().unwrap_or("(missing)"),
-            allowed_names.join(", ")
-        ),
+        None => match decoded.alg() {
+            Some(alg) => {
+                println!(
+                    "algorithm:  none used: the header's '{alg}' is not among {}",
+                    allowed_names.join(", ")
+                )
+            }
+            None => println!("algorithm:  none used: {}", alg_problem(&decoded.header)),
+        },
     }
     println!("key:        {origin}");
     match verification.signature_ok {
@@ -589,6 +603,24 @@ pub fn verify(paths: &Paths, args: &VerifyArgs, io: &mut Io) -> Result<u8, CliEr
     }
     println!("leeway:     {}", human_duration(leeway_secs));
     Ok(code)
+}
+
+/// Why the header has no usable alg: absent, or present but not a string.
+fn alg_problem(header: &Map<String, Value>) -> String {
+    match header.get("alg") {
+        None => "the header has no alg".to_string(),
+        Some(value) => format!(
+            "the header's alg is {value}, {}: it must be a string such as \"HS256\"",
+            match value {
+                Value::Number(_) => "a number",
+                Value::Bool(_) => "a boolean",
+                Value::Null => "null",
+                Value::Array(_) => "an array",
+                Value::Object(_) => "an object",
+                Value::String(_) => "text",
+            }
+        ),
+    }
 }
 
 pub fn paths(paths: &Paths, json: bool) -> Result<u8, CliError> {
@@ -671,13 +703,26 @@ pub fn doctor(paths: &Paths, args: &DoctorArgs, io: &mut Io) -> Result<u8, CliEr
     profile.resolve_params(&given_params)?;
     let report = diagnose(&text, profile, &candidates, &given_params, at);
     let code = if report.passes() { 0 } else { 1 };
-    if args.json {
+    if args.json || args.format == super::DoctorFormat::Json {
         print_json(&report)?;
+        return Ok(code);
+    }
+    if args.format == super::DoctorFormat::Markdown {
+        let mut secrets: Vec<String> = Vec::new();
+        for c in &candidates {
+            if let tokensmith::token::KeyMaterial::Hmac(secret) = &c.key {
+                secrets.push(String::from_utf8_lossy(secret.expose()).into_owned());
+            }
+            if let Some(text) = &c.text {
+                secrets.push(String::from_utf8_lossy(text.expose()).into_owned());
+            }
+        }
+        print!("{}", super::report::markdown(&report, profile, &text, &secrets, args.at.is_some()));
         return Ok(code);
     }
     let when = tokensmith::time::utc(at).unwrap_or_default();
     let now_note = if args.at.is_some() { " (--at)" } else { " (now)" };
-    println!("{} ({}), judged at {when}{now_note}", profile.name, profile.id);
+    println!("{}: {}, judged at {when}{now_note}", profile.id, profile.name);
     for f in &report.findings {
         let subject = f.subject.as_ref().map(|s| format!("{s}: ")).unwrap_or_default();
         println!("{:<8} {:<26} {subject}{}", f.severity.to_string(), f.code, f.found);

@@ -23,7 +23,7 @@ pub(super) fn jwk_required(
     name: &str,
     kty: &str,
 ) -> Result<zeroize::Zeroizing<Vec<u8>>, KeyError> {
-    jwk_field(jwk, name)?.ok_or_else(|| KeyError::BadJwk(format!("a {kty} JWK needs '{name}'")))
+    jwk_field(jwk, name)?.ok_or_else(|| KeyError::BadJwk(format!("an {kty} JWK needs '{name}'")))
 }
 
 /// Reads a JSON Web Key (RFC 7517): `oct`, `RSA`, `EC` (P-256, P-384) or `OKP` (Ed25519),
@@ -56,7 +56,18 @@ pub fn parse_jwk(text: &str) -> Result<ParsedKey, KeyError> {
             let n = jwk_required(&jwk, "n", "RSA")?;
             let e = jwk_required(&jwk, "e", "RSA")?;
             match jwk_field(&jwk, "d")? {
-                None => KeyMaterial::RsaPublic { n: strip_zeros(n.to_vec()), e: strip_zeros(e.to_vec()) },
+                None => {
+                    // Checked here, so a bad modulus is named as the JWK's 'n', not as a key
+                    // format the user never gave.
+                    let big = rsa::BigUint::from_bytes_be;
+                    rsa::RsaPublicKey::new(big(&n), big(&e)).map_err(|err| {
+                        KeyError::BadJwk(format!(
+                            "its 'n' ({} bytes) and 'e' do not form an RSA public key: {err}; copy the JWK again from its source",
+                            strip_zeros(n.to_vec()).len()
+                        ))
+                    })?;
+                    KeyMaterial::RsaPublic { n: strip_zeros(n.to_vec()), e: strip_zeros(e.to_vec()) }
+                }
                 Some(d) => {
                     let big = rsa::BigUint::from_bytes_be;
                     let primes: Vec<rsa::BigUint> = [jwk_field(&jwk, "p")?, jwk_field(&jwk, "q")?]
