@@ -607,6 +607,26 @@ pub fn parse(text: &str, file: &str, source: ProfileSource) -> Result<Profile, P
         }
     })?;
     profile.source = source;
+    check(profile, text, file)
+}
+
+/// Loads a built-in profile from the JSON the build script made of its TOML (`build.rs`):
+/// the same model and the same checks, without parsing TOML at run time (a third of `sign`'s
+/// start-up was the TOML parser). `toml` is the file's text, for positions in an error.
+pub fn parse_built_in(json: &str, toml: &str, file: &str) -> Result<Profile, ProfileError> {
+    match serde_json::from_str::<Profile>(json) {
+        Ok(mut profile) => {
+            profile.source = ProfileSource::BuiltIn;
+            check(profile, toml, file)
+        }
+        // Not expected (the build made the JSON from a file that parses), but never a panic:
+        // the TOML parser then says what is wrong, with its line and column.
+        Err(_) => parse(toml, file, ProfileSource::BuiltIn),
+    }
+}
+
+/// The checks every profile passes, however it was read: ids, rules and their sources.
+fn check(mut profile: Profile, text: &str, file: &str) -> Result<Profile, ProfileError> {
     let legacy = std::mem::take(&mut profile.snippet.params);
     profile.params.extend(legacy);
     let invalid = |field: &str, needle: &str, message: String| {
@@ -848,8 +868,9 @@ impl ProfileSet {
 
     fn load_matching(user_dir: Option<&Path>, wanted: impl Fn(&str) -> bool) -> ProfileSet {
         let mut set = ProfileSet::default();
-        for (name, text) in builtin::BUILT_IN.iter().filter(|(name, _)| wanted(name)) {
-            match parse(text, &format!("assets/profiles/{name}"), ProfileSource::BuiltIn) {
+        let built_in = builtin::BUILT_IN.iter().zip(builtin::BUILT_IN_JSON);
+        for ((name, text), (_, json)) in built_in.filter(|((name, _), _)| wanted(name)) {
+            match parse_built_in(json, text, &format!("assets/profiles/{name}")) {
                 Ok(profile) => set.profiles.push(profile),
                 Err(err) => set.errors.push(err),
             }
@@ -931,6 +952,18 @@ mod tests {
             .chain(more)
         {
             assert!(ids.contains(&id), "{id} missing from {ids:?}");
+        }
+    }
+
+    #[test]
+    fn built_in_json_made_at_build_time_reads_as_the_toml_does() {
+        assert_eq!(builtin::BUILT_IN.len(), builtin::BUILT_IN_JSON.len());
+        for ((name, toml), (json_name, json)) in builtin::BUILT_IN.iter().zip(builtin::BUILT_IN_JSON) {
+            assert_eq!(name, json_name);
+            assert!(!json.is_empty(), "{name}: the build made no JSON of it");
+            let from_toml = parse(toml, name, ProfileSource::BuiltIn).expect("toml parses");
+            let from_json = parse_built_in(json, toml, name).expect("json parses");
+            assert_eq!(format!("{from_toml:?}"), format!("{from_json:?}"), "{name}");
         }
     }
 
