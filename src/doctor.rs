@@ -303,8 +303,9 @@ fn alg_findings(decoded: &DecodedToken, profile: &Profile, out: &mut Vec<Finding
         Some(name) => match name.parse::<Alg>() {
             Ok(alg) if profile.algorithms.contains(&alg) => Some(alg),
             Ok(alg) => {
-                out.push(finding(
-                    Severity::Error,
+                let source = profile.source(profile.algorithms_source.as_deref());
+                let found = finding(
+                    severity_of(&source),
                     "alg.not-allowed",
                     Some("header.alg"),
                     Some(Segment::Header),
@@ -319,7 +320,8 @@ fn alg_findings(decoded: &DecodedToken, profile: &Profile, out: &mut Vec<Finding
                         }
                         _ => format!("sign with {}", allowed.join(" or ")),
                     },
-                ));
+                );
+                out.push(sourced(found, source));
                 None
             }
             Err(_) => {
@@ -1132,5 +1134,28 @@ max_length = 3
                 Some("maybe".into())
             )]
         );
+    }
+
+    #[test]
+    fn another_algorithm_is_an_error_only_when_the_algorithms_source_is_enforced() {
+        // header {"alg":"RS256"}, payload {"email":"a@b.co"}, a dummy signature.
+        let token = "eyJhbGciOiJSUzI1NiJ9.eyJlbWFpbCI6ImFAYi5jbyJ9.c2ln";
+        let severity = |text: &str| {
+            let profile = parse(text, "acme.toml", ProfileSource::BuiltIn).expect("profile");
+            diagnose(token, &profile, &[], &[], 0)
+                .findings
+                .into_iter()
+                .find(|f| f.code == "alg.not-allowed")
+                .map(|f| (f.severity, f.source.map(|s| s.id)))
+        };
+        assert_eq!(severity(PROFILE), Some((Severity::Error, Some("docs".into()))));
+        let unconfirmed = PROFILE
+            .replace("algorithms = [\"HS256\"]", "algorithms = [\"HS256\"]\nalgorithms_source = \"maybe\"");
+        assert_eq!(severity(&unconfirmed), Some((Severity::Warning, Some("maybe".into()))));
+        let kustomer = crate::profile::ProfileSet::load_for(None, "kustomer");
+        let kustomer = kustomer.get("kustomer").expect("kustomer");
+        let finding =
+            diagnose(token, kustomer, &[], &[], 0).findings.into_iter().find(|f| f.code == "alg.not-allowed");
+        assert_eq!(finding.map(|f| f.severity), Some(Severity::Warning), "Kustomer's HS256 is unconfirmed");
     }
 }

@@ -406,6 +406,10 @@ pub struct Profile {
     /// Allowed algorithms, preferred first (none for identity-hash and vendor-issued profiles).
     #[serde(default)]
     pub algorithms: Vec<Alg>,
+    /// Which of the profile's sources states the algorithms (none: `default_source`); when it
+    /// is not enforced, another algorithm is a warning (Kustomer's HS256 is unconfirmed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub algorithms_source: Option<String>,
     /// The key the vendor uses: a family (the customer holds the private part).
     #[serde(with = "key_pair", default = "hmac_family")]
     pub key_kind: Family,
@@ -754,6 +758,7 @@ fn check(mut profile: Profile, text: &str, file: &str) -> Result<Profile, Profil
         named.push((field, rule.as_ref().and_then(|r| r.source.as_ref())));
     }
     named.push(("server.source", profile.server.as_ref().and_then(|s| s.source.as_ref())));
+    named.push(("algorithms_source", profile.algorithms_source.as_ref()));
     named.push(("hash.identifier", profile.hash.as_ref().and_then(|h| h.identifier.source.as_ref())));
     if let Some(issued) = &profile.issued {
         named.push(("issued.origin", issued.origin.source.as_ref()));
