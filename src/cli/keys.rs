@@ -411,17 +411,8 @@ fn export_key(store: &StoreDir, name: &str, format: &str, private: bool, now: i6
     if private && !entry.kind.can_sign() {
         return Err(CliError::usage(format!("'{name}' is a public key: it has no private part to export")));
     }
-    let alg = key.algorithms().first().map(|a| a.name());
-    let jwk = || -> Result<Value, CliError> {
-        let mut jwk = export::jwk(&key, entry.kid.as_deref(), alg, private)?;
-        // An RSA key pair's JWK carries a self-signed certificate of its public key in x5c:
-        // Salesforce's keysets take a JWK only with one.
-        if entry.kind.can_sign() && key.family() == tokensmith::token::Family::Rsa {
-            let cert = export::self_signed_certificate(&key, name, now, export::CERTIFICATE_DAYS)?;
-            jwk.insert("x5c".into(), Value::from(vec![cert]));
-        }
-        Ok(Value::Object(jwk))
-    };
+    let jwk =
+        || -> Result<Value, CliError> { Ok(Value::Object(export::entry_jwk(entry, &key, now, private)?)) };
     let text = match format {
         "pem" => export::pem(&key, private)?.to_string(),
         "jwk" => serde_json::to_string_pretty(&jwk()?).unwrap_or_default(),

@@ -57,6 +57,9 @@ pub enum Action {
     GenerateKey,
     /// Copy the selected key's public key (SPKI PEM).
     ExportPublicKey,
+    /// Copy the selected key's public JWK (with x5c for an RSA key pair), as `keys export
+    /// --format jwk` prints it.
+    ExportPublicJwk,
     /// Show the selected key's secret for 10 seconds.
     RevealSecret,
     /// Ask to delete the selected key.

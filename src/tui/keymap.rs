@@ -110,6 +110,7 @@ pub static BINDINGS: &[Binding] = &[
     bind!(KEYS, &[key('i')], Action::ImportKey, "import"),
     bind!(KEYS, &[key('g')], Action::GenerateKey, "generate"),
     bind!(KEYS, &[key('e')], Action::ExportPublicKey, "copy public key"),
+    bind!(KEYS, &[key('E')], Action::ExportPublicJwk, "copy public JWK"),
     bind!(KEYS, &[key('v')], Action::RevealSecret, "reveal 10s"),
     bind!(KEYS, &[key('D')], Action::DeleteKey, "delete"),
     bind!(KEYS, &[key('r')], Action::RenameKey, "rename"),

@@ -975,3 +975,20 @@ fn an_identity_hash_profile_shows_and_copies_the_hash() {
         hubspot.token
     );
 }
+
+#[test]
+fn the_keys_pane_copies_a_public_jwk_with_its_certificate_as_keys_export_does() {
+    let mut app = app("orlo", vec![rsa_key(), demo_key()]);
+    app.focus = Pane::Keys;
+    let effects = run(&mut app, [Action::ExportPublicJwk]);
+    let [Effect::Copy { text, .. }] = &effects[..] else { panic!("{effects:?}") };
+    let jwk: serde_json::Value = serde_json::from_str(text).expect("JSON");
+    assert_eq!(jwk["kty"], "RSA");
+    assert_eq!(jwk["alg"], "RS256");
+    assert!(jwk["x5c"][0].as_str().is_some_and(|c| c.len() > 500), "a certificate: {jwk}");
+    assert!(jwk.get("d").is_none(), "never the private part");
+    // A secret's JWK would hold the secret: not copied, and the status says how to get it.
+    app.keys.selected = 1;
+    assert!(run(&mut app, [Action::ExportPublicJwk]).is_empty());
+    assert!(app.status.as_ref().is_some_and(|s| s.text.contains("--private")));
+}

@@ -154,6 +154,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             }
         }
         Action::ExportPublicKey => export_public(app, &mut effects),
+        Action::ExportPublicJwk => export_jwk(app, &mut effects),
         Action::RevealSecret => {
             if let Some(entry) = app.keys.entries.get(app.keys.selected) {
                 let name = entry.name.clone();
@@ -517,6 +518,26 @@ fn export_public(app: &mut App, effects: &mut Vec<Effect>) {
         Ok(pem) => effects.push(Effect::Copy {
             text: pem.to_string(),
             what: format!("the public key of '{name}' (SPKI PEM)"),
+        }),
+        Err(e) => app.set_status(Level::Error, format!("'{name}': {e}")),
+    }
+}
+
+fn export_jwk(app: &mut App, effects: &mut Vec<Effect>) {
+    let Some(entry) = app.keys.entries.get(app.keys.selected) else { return };
+    let name = entry.name.clone();
+    if entry.kind.family == tokensmith::token::Family::Hmac {
+        let text = format!(
+            "'{name}' is a secret: its JWK would hold it (`tokensmith keys export {name} --format jwk --private`)"
+        );
+        app.set_status(Level::Info, text);
+        return;
+    }
+    // Crypto in update, as `e` does: one key, on a keypress, never on a tick.
+    match entry.key().and_then(|k| export::entry_jwk(entry, &k, app.now, false)).map_err(|e| e.to_string()) {
+        Ok(jwk) => effects.push(Effect::Copy {
+            text: serde_json::to_string_pretty(&serde_json::Value::Object(jwk)).unwrap_or_default(),
+            what: format!("the public JWK of '{name}'"),
         }),
         Err(e) => app.set_status(Level::Error, format!("'{name}': {e}")),
     }
