@@ -52,7 +52,9 @@ pub fn script(shell: Shell) -> Result<u8, CliError> {
 /// `tokensmith man`: the man page (roff) on stdout.
 pub fn man() -> Result<u8, CliError> {
     let mut out = Vec::new();
-    let cmd = Cli::command();
+    let mut cmd = Cli::command();
+    // Subcommands define their arguments lazily (cli/deferred.rs): build them all first.
+    cmd.build();
     clap_mangen::Man::new(cmd.clone())
         .render(&mut out)
         .map_err(|e| CliError::usage(format!("cannot write the man page: {e}")))?;
