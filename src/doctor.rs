@@ -303,7 +303,14 @@ fn alg_findings(decoded: &DecodedToken, profile: &Profile, out: &mut Vec<Finding
         Some(name) => match name.parse::<Alg>() {
             Ok(alg) if profile.algorithms.contains(&alg) => Some(alg),
             Ok(alg) => {
-                let source = profile.source(profile.algorithms_source.as_deref());
+                // Another kind of key (RSA where the vendor gives a shared secret) is refused by
+                // the scheme itself; another algorithm of the same kind only as surely as the
+                // source naming the algorithms (Orlo's "RSA" does not say RS256).
+                let source = if alg.family() == profile.key_kind {
+                    profile.source(profile.algorithms_source.as_deref())
+                } else {
+                    profile.source(None)
+                };
                 let found = finding(
                     severity_of(&source),
                     "alg.not-allowed",
@@ -1138,24 +1145,28 @@ max_length = 3
 
     #[test]
     fn another_algorithm_is_an_error_only_when_the_algorithms_source_is_enforced() {
-        // header {"alg":"RS256"}, payload {"email":"a@b.co"}, a dummy signature.
-        let token = "eyJhbGciOiJSUzI1NiJ9.eyJlbWFpbCI6ImFAYi5jbyJ9.c2ln";
-        let severity = |text: &str| {
-            let profile = parse(text, "acme.toml", ProfileSource::BuiltIn).expect("profile");
-            diagnose(token, &profile, &[], &[], 0)
+        // Headers {"alg":"HS512"} and {"alg":"RS256"}, payload {"email":"a@b.co"}, a dummy signature.
+        let hs512 = "eyJhbGciOiJIUzUxMiJ9.eyJlbWFpbCI6ImFAYi5jbyJ9.c2ln";
+        let rs256 = "eyJhbGciOiJSUzI1NiJ9.eyJlbWFpbCI6ImFAYi5jbyJ9.c2ln";
+        let severity = |profile: &Profile, token: &str| {
+            diagnose(token, profile, &[], &[], 0)
                 .findings
                 .into_iter()
                 .find(|f| f.code == "alg.not-allowed")
                 .map(|f| (f.severity, f.source.map(|s| s.id)))
         };
-        assert_eq!(severity(PROFILE), Some((Severity::Error, Some("docs".into()))));
-        let unconfirmed = PROFILE
-            .replace("algorithms = [\"HS256\"]", "algorithms = [\"HS256\"]\nalgorithms_source = \"maybe\"");
-        assert_eq!(severity(&unconfirmed), Some((Severity::Warning, Some("maybe".into()))));
-        let kustomer = crate::profile::ProfileSet::load_for(None, "kustomer");
-        let kustomer = kustomer.get("kustomer").expect("kustomer");
-        let finding =
-            diagnose(token, kustomer, &[], &[], 0).findings.into_iter().find(|f| f.code == "alg.not-allowed");
-        assert_eq!(finding.map(|f| f.severity), Some(Severity::Warning), "Kustomer's HS256 is unconfirmed");
+        let acme = parse(PROFILE, "acme.toml", ProfileSource::BuiltIn).expect("profile");
+        assert_eq!(severity(&acme, hs512), Some((Severity::Error, Some("docs".into()))));
+        let text = PROFILE.replace("algorithms = [\"HS256\"]", "algorithms = [\"HS256\"]\nalgorithms_source = \"maybe\"");
+        let unconfirmed = parse(&text, "acme.toml", ProfileSource::BuiltIn).expect("profile");
+        assert_eq!(severity(&unconfirmed, hs512), Some((Severity::Warning, Some("maybe".into()))));
+        // An RSA token where the vendor gives a shared secret is wrong whatever the algorithm.
+        assert_eq!(severity(&unconfirmed, rs256), Some((Severity::Error, Some("docs".into()))));
+        // The built-in profiles whose algorithm is unconfirmed.
+        for (id, other_of_same_kind) in [("kustomer", hs512), ("orlo", "eyJhbGciOiJQUzI1NiJ9.e30.c2ln")] {
+            let set = crate::profile::ProfileSet::load_for(None, id);
+            let profile = set.get(id).expect("built in");
+            assert_eq!(severity(profile, other_of_same_kind).map(|s| s.0), Some(Severity::Warning), "{id}");
+        }
     }
 }
