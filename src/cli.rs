@@ -165,11 +165,11 @@ variable, never embeds it).")]
 Examples:
   tokensmith hash -p helpscout --secret-env BEACON_SECRET ada@example.com
   tokensmith hash -p intercom-hash --key intercom 4242 --json
-  tokensmith doctor -p helpscout --secret-env BEACON_SECRET --hash HASH ada@example.com
+  tokensmith doctor -p helpscout --secret-env BEACON_SECRET --hash H ada@x.com
 
 The identifier is hashed exactly as given (no trimming, no lower-casing): pass
-what the page passes. Profiles: intercom-hash, helpscout, front, chatwoot, crisp
-(`tokensmith profiles` lists them).")]
+what the page passes. Profiles: intercom-hash, helpscout, front, chatwoot,
+crisp (`tokensmith profiles` lists them).")]
     Hash(Deferred<HashArgs>),
     /// The last tokens copied from the workbench or pasted into its doctor, newest first
     #[command(after_help = "\

@@ -6,6 +6,10 @@ use std::fmt;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+mod schemes;
+
+pub use schemes::{diagnose_hash, diagnose_issued};
+
 use crate::claims::ClaimType;
 use crate::profile::{Profile, SecretEncoding, Source, SourceKind};
 use crate::secret::Secret;
@@ -126,6 +130,9 @@ pub fn diagnose(
     params: &[(String, String)],
     at: i64,
 ) -> Report {
+    if profile.scheme == crate::profile::Scheme::VendorIssued {
+        return diagnose_issued(input, profile, at);
+    }
     let mut findings = Vec::new();
     let mut verified_with = None;
     match token::decode(input) {
@@ -1157,7 +1164,8 @@ max_length = 3
         };
         let acme = parse(PROFILE, "acme.toml", ProfileSource::BuiltIn).expect("profile");
         assert_eq!(severity(&acme, hs512), Some((Severity::Error, Some("docs".into()))));
-        let text = PROFILE.replace("algorithms = [\"HS256\"]", "algorithms = [\"HS256\"]\nalgorithms_source = \"maybe\"");
+        let text = PROFILE
+            .replace("algorithms = [\"HS256\"]", "algorithms = [\"HS256\"]\nalgorithms_source = \"maybe\"");
         let unconfirmed = parse(&text, "acme.toml", ProfileSource::BuiltIn).expect("profile");
         assert_eq!(severity(&unconfirmed, hs512), Some((Severity::Warning, Some("maybe".into()))));
         // An RSA token where the vendor gives a shared secret is wrong whatever the algorithm.

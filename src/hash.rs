@@ -203,6 +203,26 @@ pub enum HashError {
     },
 }
 
+/// [`diagnose`] with each of several secrets (named by `K`): the one that matches, else the
+/// first whose mistake is recognised, else the first. `None` with no secrets.
+pub fn diagnose_with<'a, K>(
+    secrets: impl IntoIterator<Item = (K, &'a [u8])>,
+    identifier: &str,
+    other: Option<&str>,
+    given: &str,
+) -> Option<(K, HashDiagnosis)> {
+    let results: Vec<(K, HashDiagnosis)> = secrets
+        .into_iter()
+        .map(|(name, secret)| (name, diagnose(secret, identifier, other, given)))
+        .collect();
+    let best = results
+        .iter()
+        .position(|(_, d)| d.matches)
+        .or_else(|| results.iter().position(|(_, d)| d.mistake.is_some()))
+        .unwrap_or(0);
+    results.into_iter().nth(best)
+}
+
 /// The identifier a hash profile hashes from the values the page passes: the first of the
 /// profile's identifier fields that is set and not empty, with its field name.
 pub fn pick_identifier(

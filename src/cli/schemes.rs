@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use tokensmith::hash::{HashDiagnosis, diagnose, identity_hash};
+use tokensmith::hash::identity_hash;
 use tokensmith::paths::Paths;
 use tokensmith::profile::{Profile, Scheme};
 use tokensmith::secret::Secret;
@@ -192,17 +192,11 @@ pub fn doctor_hash(paths: &Paths, args: &DoctorArgs, io: &mut Io, hash: &str) ->
         )));
     }
     let other = args.other_identifier.as_deref();
-    let results: Vec<(String, HashDiagnosis)> = keys
-        .iter()
-        .map(|k| (k.origin.clone(), diagnose(k.secret.expose(), &identifier, other, given)))
-        .collect();
-    // The key that matches, else the first whose mistake is recognised, else the first.
-    let best = results
-        .iter()
-        .find(|(_, d)| d.matches)
-        .or_else(|| results.iter().find(|(_, d)| d.mistake.is_some()))
-        .or(results.first());
-    let Some((origin, diagnosis)) = best else { return Ok(1) };
+    let secrets = keys.iter().map(|k| (k.origin.as_str(), k.secret.expose()));
+    let Some((origin, diagnosis)) = tokensmith::hash::diagnose_with(secrets, &identifier, other, given)
+    else {
+        return Ok(1);
+    };
     let code = if diagnosis.matches { 0 } else { 1 };
     let source = profile.source(profile.hash.as_ref().and_then(|h| h.identifier.source.as_deref()));
     if args.wants_json() {
@@ -249,51 +243,16 @@ pub fn doctor_hash(paths: &Paths, args: &DoctorArgs, io: &mut Io, hash: &str) ->
 /// `doctor` on a vendor-issued token: decode it, judge its times against the vendor's
 /// lifetime (a warning only), and say where such a token comes from.
 pub fn doctor_issued(profile: &Profile, args: &DoctorArgs, io: &mut Io, at: i64) -> Result<u8, CliError> {
-    use tokensmith::time_rules::Times;
     markdown_is_for_tokens(args)?;
     let text = io.token(args.token.as_deref())?;
     let decoded = token::decode(&text)?;
-    let times = Times::read(&decoded.payload);
-    let (iat, exp) = (times.iat_secs(), times.exp_secs());
-    let mut findings = Vec::new();
-    let issued = profile.issued.as_ref();
-    let origin = issued.map_or("the vendor's API", |i| i.origin.value.as_str());
-    match exp {
-        Some(exp) if tokensmith::time_rules::is_expired(exp, at, 0) => findings.push(json!({
-            "severity": "error",
-            "code": "time.expired",
-            "found": format!("the token expired {} ago", human_duration(tokensmith::time_rules::gap(at, exp))),
-            "fix": format!("ask {} for a new one: {origin}", vendor(profile)),
-        })),
-        Some(_) => {}
-        None => findings.push(json!({
-            "severity": "warning",
-            "code": "time.no-exp",
-            "found": "the token has no numeric exp",
-            "fix": "check that this is the token the vendor issued, not another value",
-        })),
-    }
-    if let (Some(life), Some(iat), Some(exp)) = (issued.and_then(|i| i.lifetime.as_ref()), iat, exp) {
-        let actual = exp.checked_sub(iat);
-        let expected = i64::try_from(life.value.0).ok();
-        if actual != expected {
-            let source = profile.source(life.source.as_deref());
-            findings.push(json!({
-                "severity": "warning",
-                "code": "time.lifetime",
-                "found": format!(
-                    "exp - iat is {}, not the {} {}'s docs give its tokens",
-                    actual.map_or_else(|| "not computable".to_string(), |a| human_duration(u64::try_from(a).unwrap_or(0))),
-                    human_duration(life.value.0),
-                    vendor(profile)
-                ),
-                "fix": "a warning only: check the token came from the vendor's API unchanged",
-                "source": source,
-            }));
-        }
-    }
-    let errors = findings.iter().filter(|f| f["severity"] == "error").count();
+    // The findings come from the core doctor, as the workbench's do.
+    let report = tokensmith::doctor::diagnose_issued(&text, profile, at);
+    let findings: Vec<&tokensmith::doctor::Finding> =
+        report.findings.iter().filter(|f| f.code != "signature.unchecked").collect();
+    let errors = findings.iter().filter(|f| f.severity == tokensmith::doctor::Severity::Error).count();
     let code = if errors > 0 { 1 } else { 0 };
+    let origin = profile.issued.as_ref().map_or("the vendor's API", |i| i.origin.value.as_str());
     if args.wants_json() {
         print_json(&json!({
             "profile": profile.id,
@@ -313,13 +272,8 @@ pub fn doctor_issued(profile: &Profile, args: &DoctorArgs, io: &mut Io, at: i64)
         println!("time:    {line}");
     }
     for f in &findings {
-        println!(
-            "{:<8} {:<16} {}",
-            f["severity"].as_str().unwrap_or_default(),
-            f["code"].as_str().unwrap_or_default(),
-            f["found"].as_str().unwrap_or_default()
-        );
-        println!("{:<8} {:<16} → {}", "", "", f["fix"].as_str().unwrap_or_default());
+        println!("{:<8} {:<16} {}", f.severity.to_string(), f.code, f.found);
+        println!("{:<8} {:<16} → {}", "", "", f.fix);
     }
     println!(
         "signature: not checked: only {} holds the key; tokensmith cannot sign or verify these",

@@ -600,7 +600,22 @@ impl App {
                     })
                 })
                 .collect();
-            tokensmith::doctor::diagnose(input, &profile, &candidates, &given_params, now)
+            match &self.token {
+                // A pasted identity hash: against the hash of the identifier the Claims pane
+                // holds, with every stored secret (the previous refresh's hash state).
+                TokenState::Hashed(h) if profile.scheme == tokensmith::profile::Scheme::IdentityHash => {
+                    let other = other_identifier(&profile, h);
+                    tokensmith::doctor::diagnose_hash(
+                        input,
+                        &profile,
+                        &h.identifier,
+                        other.as_deref(),
+                        &candidates,
+                        now,
+                    )
+                }
+                _ => tokensmith::doctor::diagnose(input, &profile, &candidates, &given_params, now),
+            }
         });
         if let Some(issued) =
             profile.issued.as_ref().filter(|_| profile.scheme == tokensmith::profile::Scheme::VendorIssued)
@@ -623,7 +638,16 @@ impl App {
             }
         };
         if profile.scheme == tokensmith::profile::Scheme::IdentityHash {
-            self.token = hash(&profile, &state, &key, &entry, &given_params, now);
+            let fresh = hash(&profile, &state, &key, &entry, &given_params, now);
+            let identifier_changed = match (&self.token, &fresh) {
+                (TokenState::Hashed(a), TokenState::Hashed(b)) => a.values != b.values,
+                _ => true,
+            };
+            self.token = fresh;
+            // The doctor judged a pasted hash against the identifier as it was: judge again.
+            if identifier_changed && self.doctor_input.is_some() {
+                self.refresh_token();
+            }
             return;
         }
         self.token = match sign(&profile, &state, &key, &entry, &given_params, now) {
@@ -776,6 +800,19 @@ fn hash(
         })),
         Err(e) => TokenState::Error(e.to_string()),
     }
+}
+
+/// The user's other identifier, for the doctor: the first of the profile's identifier fields
+/// that is set and is not the one hashed (their email when the user id is hashed).
+fn other_identifier(profile: &Profile, hashed: &Hashed) -> Option<String> {
+    let fields = &profile.hash.as_ref()?.identifier.value;
+    fields.iter().filter(|path| path.to_string() != hashed.field).find_map(|path| {
+        match path.get(&hashed.values) {
+            Some(serde_json::Value::String(s)) if !s.is_empty() => Some(s.clone()),
+            Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+            _ => None,
+        }
+    })
 }
 
 /// Signs through the one pipeline (`tokensmith::sign`), with the rules the token breaks.

@@ -968,12 +968,38 @@ fn an_identity_hash_profile_shows_and_copies_the_hash() {
     let snippet = hashed.snippet().expect("a snippet");
     assert!(snippet.contains(&format!("user_hash: \"{EXPECTED}\"")), "{snippet}");
     // HubSpot's tokens come from HubSpot: the pane says so instead of signing.
-    let hubspot = app("hubspot", vec![demo_key()]);
+    let mut hubspot = app("hubspot", vec![demo_key()]);
     assert!(
         matches!(&hubspot.token, TokenState::NoKey(why) if why.contains("cannot sign")),
         "{:?}",
         hubspot.token
     );
+    // Its doctor decodes and judges the times, with no algorithm or signature errors:
+    // {"alg":"HS256"}.{"email":"a@b.co","iat":1767225600,"exp":1767268800} (12 h), judged at NOW.
+    let mut actions = vec![Action::OpenDoctor];
+    actions.extend(typing(
+        "eyJhbGciOiJIUzI1NiJ9.eyJlbWFpbCI6ImFAYi5jbyIsImlhdCI6MTc2NzIyNTYwMCwiZXhwIjoxNzY3MjY4ODAwfQ.c2ln",
+    ));
+    actions.push(Action::Submit);
+    run(&mut hubspot, actions);
+    let report = hubspot.doctor.as_ref().expect("a report");
+    assert_eq!(report.codes(), vec!["signature.unchecked"], "{report:?}");
+
+    // A customer's hash pasted into the doctor: judged against the identifier in the Claims pane.
+    let mut actions = vec![Action::OpenDoctor];
+    actions.extend(typing(&EXPECTED.to_uppercase()));
+    actions.push(Action::Submit);
+    run(&mut hashed, [Action::Cancel]);
+    run(&mut hashed, actions);
+    let report = hashed.doctor.as_ref().expect("a report");
+    assert_eq!(report.codes(), vec!["hash.upper-hex"], "{report:?}");
+    snapshot!("identity_hash_doctor_120x40", hashed, 120, 40);
+    let mut actions = vec![Action::OpenDoctor, Action::Edit(InputRequest::DeleteLine)];
+    actions.extend(typing(EXPECTED));
+    actions.push(Action::Submit);
+    run(&mut hashed, actions);
+    let report = hashed.doctor.as_ref().expect("a report");
+    assert!(report.passes() && report.verified_with.is_some(), "{report:?}");
 }
 
 #[test]
