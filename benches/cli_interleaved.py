@@ -6,7 +6,7 @@ machine drift hits both alike (hyperfine runs one command after the other). Not 
 """
 import os, subprocess, time, statistics, sys
 root=os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-ts=os.path.join(root,"target/release/tokensmith"); jwt=os.environ.get("JWT_CLI","/tmp/jwtcli/bin/jwt"); K=os.path.join(root,"tests/fixtures/keys")
+ts=os.environ.get("TOKENSMITH",os.path.join(root,"target/x86_64-unknown-linux-gnu/release/tokensmith")); jwt=os.environ.get("JWT_CLI","/tmp/jwtcli/bin/jwt"); K=os.path.join(root,"tests/fixtures/keys")
 import tempfile
 env=dict(os.environ, TOKENSMITH_HOME=tempfile.mkdtemp(), BS="tokensmith-bench-secret-0123456789abcdef")
 hs=subprocess.run([ts,"sign","-p","generic-hs256","--secret-env","BS"],env=env,capture_output=True,text=True).stdout.strip()
