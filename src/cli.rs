@@ -277,6 +277,18 @@ pub struct KeySource {
     pub key: Option<String>,
 }
 
+impl KeySource {
+    /// Whether any key option was given (else the store is asked).
+    pub fn given(&self) -> bool {
+        self.secret_env.is_some()
+            || self.secret_file.is_some()
+            || self.secret_stdin
+            || self.secret.is_some()
+            || self.key_file.is_some()
+            || self.key.is_some()
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct SecretEncodingArg {
     /// The secret is base64: use its decoded bytes as the HMAC key

@@ -223,6 +223,16 @@ pub fn diagnose_with<'a, K>(
     results.into_iter().nth(best)
 }
 
+/// A value as the identifier the page passes: a non-empty string as it is, a number as its
+/// digits; nothing else identifies a user.
+pub fn identifier_text(value: Option<&Value>) -> Option<String> {
+    match value {
+        Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
 /// The identifier a hash profile hashes from the values the page passes: the first of the
 /// profile's identifier fields that is set and not empty, with its field name.
 pub fn pick_identifier(
@@ -231,12 +241,9 @@ pub fn pick_identifier(
 ) -> Result<(String, String), HashError> {
     let Some(rules) = &profile.hash else { return Err(HashError::NotHashProfile(profile.id.clone())) };
     for path in &rules.identifier.value {
-        let text = match path.get(values) {
-            Some(Value::String(s)) if !s.is_empty() => s.clone(),
-            Some(Value::Number(n)) => n.to_string(),
-            _ => continue,
-        };
-        return Ok((path.to_string(), text));
+        if let Some(text) = identifier_text(path.get(values)) {
+            return Ok((path.to_string(), text));
+        }
     }
     Err(HashError::NoIdentifier {
         profile: profile.id.clone(),

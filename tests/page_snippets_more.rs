@@ -11,7 +11,6 @@
 mod common;
 
 use std::path::PathBuf;
-use std::process::Command;
 
 use serde_json::{Value, json};
 use tokensmith::claims::{BuildContext, ClaimSchema, build_payload};
@@ -28,12 +27,7 @@ const ZENDESK_JS: &str = "https://static.zdassets.com/ekr/snippet.js?key=";
 const KUSTOMER_JS: &str = "https://cdn.kustomerapp.com/chat-web/widget.js";
 const INTERCOM_JS: &str = "https://widget.intercom.io/widget/";
 
-fn chromium() -> Option<PathBuf> {
-    ["chromium", "chromium-browser", "google-chrome"]
-        .into_iter()
-        .find(|p| Command::new(p).arg("--version").output().is_ok_and(|o| o.status.success()))
-        .map(PathBuf::from)
-}
+use common::chromium;
 
 macro_rules! browser_or_skip {
     () => {
@@ -127,40 +121,8 @@ window.addEventListener('error', function (event) {
 }, true);
 </script>"#;
 
-/// Loads `snippet` in Chromium between `head` (after the stand-in) and `tail`; the recorded calls.
 fn run_page(browser: &PathBuf, name: &str, head: &str, snippet: &str, tail: &str) -> Vec<Value> {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let page = dir.path().join(format!("{name}.html"));
-    let html = format!(
-        "<!doctype html><html><head><meta charset=\"utf-8\">{STAND_IN}<script>{head}</script></head>\
-         <body><pre id=\"calls\">[]</pre>\n{snippet}\n<script>{tail}</script></body></html>"
-    );
-    std::fs::write(&page, html).expect("write");
-    let out = Command::new(browser)
-        .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"])
-        .args(["--disable-background-networking", "--disable-component-update", "--disable-sync"])
-        .arg(format!("--user-data-dir={}", dir.path().join("chromium").display()))
-        .arg("--host-resolver-rules=MAP * ~NOTFOUND")
-        .arg("--virtual-time-budget=5000")
-        .arg("--dump-dom")
-        .arg(format!("file://{}", page.display()))
-        .output()
-        .expect("chromium runs");
-    let dom = String::from_utf8_lossy(&out.stdout);
-    let text = dom
-        .split("<pre id=\"calls\">")
-        .nth(1)
-        .and_then(|rest| rest.split("</pre>").next())
-        .unwrap_or_else(|| {
-            panic!("{name}: no calls element in {dom}\n{}", String::from_utf8_lossy(&out.stderr))
-        })
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&");
-    let calls: Vec<Value> = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}: {text}"));
-    let broke: Vec<&Value> = calls.iter().filter(|c| c[0] == "alert" || c[0] == "error").collect();
-    assert!(broke.is_empty(), "{name}: the page raised {broke:?}\n{snippet}");
-    calls
+    common::run_page(browser, STAND_IN, name, head, snippet, tail)
 }
 
 fn request(address: String) -> Value {

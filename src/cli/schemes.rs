@@ -164,12 +164,7 @@ pub fn doctor_hash(paths: &Paths, args: &DoctorArgs, io: &mut Io, hash: &str) ->
     };
     markdown_is_for_tokens(args)?;
     let given = hash.trim();
-    let explicit = args.key.secret_env.is_some()
-        || args.key.secret_file.is_some()
-        || args.key.secret_stdin
-        || args.key.secret.is_some()
-        || args.key.key_file.is_some()
-        || args.key.key.is_some();
+    let explicit = args.key.given();
     let mut keys = Vec::new();
     if explicit {
         if let Some(loaded) = io.key(&args.key, args.encoding.secret_base64, None)? {
@@ -198,7 +193,8 @@ pub fn doctor_hash(paths: &Paths, args: &DoctorArgs, io: &mut Io, hash: &str) ->
         return Ok(1);
     };
     let code = if diagnosis.matches { 0 } else { 1 };
-    let source = profile.source(profile.hash.as_ref().and_then(|h| h.identifier.source.as_deref()));
+    // As the core doctor: a hash is judged on how it is made, the profile's main source.
+    let source = profile.source(None);
     if args.wants_json() {
         print_json(&json!({
             "profile": profile.id,

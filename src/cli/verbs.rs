@@ -659,12 +659,7 @@ pub fn doctor(paths: &Paths, args: &DoctorArgs, io: &mut Io) -> Result<u8, CliEr
         tokensmith::profile::Scheme::Jwt => {}
     }
     let text = io.token(args.token.as_deref())?;
-    let explicit = args.key.secret_env.is_some()
-        || args.key.secret_file.is_some()
-        || args.key.secret_stdin
-        || args.key.secret.is_some()
-        || args.key.key_file.is_some()
-        || args.key.key.is_some();
+    let explicit = args.key.given();
     let mut candidates = Vec::new();
     if explicit {
         if let Some(loaded) = io.key(&args.key, args.encoding.secret_base64, None)? {

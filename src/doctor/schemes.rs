@@ -95,7 +95,10 @@ pub fn diagnose_hash(
     candidates: &[Candidate],
     at: i64,
 ) -> Report {
-    let source = profile.source(profile.hash.as_ref().and_then(|h| h.identifier.source.as_deref()));
+    // How the hash is made (hex HMAC-SHA256) is the profile's main source; which identifier
+    // is hashed may cite another (Intercom's email fallback is unconfirmed), but a hash that
+    // differs is judged on how it is made.
+    let source = profile.source(None);
     let secrets = candidates.iter().filter_map(|c| match &c.key {
         KeyMaterial::Hmac(secret) => Some((c.name.as_str(), secret.expose())),
         _ => None,

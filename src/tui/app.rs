@@ -806,13 +806,10 @@ fn hash(
 /// that is set and is not the one hashed (their email when the user id is hashed).
 fn other_identifier(profile: &Profile, hashed: &Hashed) -> Option<String> {
     let fields = &profile.hash.as_ref()?.identifier.value;
-    fields.iter().filter(|path| path.to_string() != hashed.field).find_map(|path| {
-        match path.get(&hashed.values) {
-            Some(serde_json::Value::String(s)) if !s.is_empty() => Some(s.clone()),
-            Some(serde_json::Value::Number(n)) => Some(n.to_string()),
-            _ => None,
-        }
-    })
+    fields
+        .iter()
+        .filter(|path| path.to_string() != hashed.field)
+        .find_map(|path| tokensmith::hash::identifier_text(path.get(&hashed.values)))
 }
 
 /// Signs through the one pipeline (`tokensmith::sign`), with the rules the token breaks.

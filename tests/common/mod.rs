@@ -210,3 +210,57 @@ pub fn describe_findings(report: &tokensmith::doctor::Report) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// Headless Chromium, when installed.
+pub fn chromium() -> Option<PathBuf> {
+    ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|p| std::process::Command::new(p).arg("--version").output().is_ok_and(|o| o.status.success()))
+        .map(PathBuf::from)
+}
+
+/// Loads `snippet` in headless Chromium, offline, between `head` (after the page's `stand_in`
+/// script, which records calls into `<pre id="calls">`) and `tail`, and returns the recorded
+/// calls. A page that raised an error or an alert fails the test.
+pub fn run_page(
+    browser: &PathBuf,
+    stand_in: &str,
+    name: &str,
+    head: &str,
+    snippet: &str,
+    tail: &str,
+) -> Vec<Value> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let page = dir.path().join(format!("{name}.html"));
+    let html = format!(
+        "<!doctype html><html><head><meta charset=\"utf-8\">{stand_in}<script>{head}</script></head>\
+         <body><pre id=\"calls\">not run</pre>\n{snippet}\n<script>{tail}</script></body></html>"
+    );
+    std::fs::write(&page, html).expect("write");
+    let out = std::process::Command::new(browser)
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"])
+        .args(["--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        .arg(format!("--user-data-dir={}", dir.path().join("chromium").display()))
+        .arg("--host-resolver-rules=MAP * ~NOTFOUND")
+        // Timers run in virtual time: the page's waits cost no real time.
+        .arg("--virtual-time-budget=5000")
+        .arg("--dump-dom")
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .expect("chromium runs");
+    let dom = String::from_utf8_lossy(&out.stdout);
+    let text = dom
+        .split("<pre id=\"calls\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</pre>").next())
+        .unwrap_or_else(|| {
+            panic!("{name}: no calls element in {dom}\n{}", String::from_utf8_lossy(&out.stderr))
+        })
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&");
+    let calls: Vec<Value> = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}: {text}"));
+    let broke = calls.iter().filter(|c| c[0] == "alert" || c[0] == "error").collect::<Vec<_>>();
+    assert!(broke.is_empty(), "{name}: the page raised {broke:?}\n{snippet}");
+    calls
+}

@@ -272,12 +272,16 @@ fn render_doctor(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) -> (u1
         }
     }
     let errors = report.findings.iter().filter(|f| f.severity == Severity::Error).count();
+    let what = match app.current().map(|p| p.scheme) {
+        Some(tokensmith::profile::Scheme::IdentityHash) => "hash",
+        _ => "token",
+    };
     lines.push(Line::raw(""));
     lines.push(if errors == 0 {
-        Line::styled(format!("✓ {profile} should accept this token"), theme.fg(Color::Green))
+        Line::styled(format!("✓ {profile} should accept this {what}"), theme.fg(Color::Green))
     } else {
         Line::styled(
-            format!("✗ {profile} would refuse this token ({errors} error(s))"),
+            format!("✗ {profile} would refuse this {what} ({errors} error(s))"),
             theme.fg(Color::Red).add_modifier(Modifier::BOLD),
         )
     });
