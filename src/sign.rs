@@ -114,10 +114,18 @@ pub fn sign(req: SignRequest<'_>, uuid: &mut dyn FnMut() -> String) -> Result<Si
     let schema =
         ClaimSchema { profile: &profile.id, fields: &profile.claims, allow_extra: profile.extra_claims };
     let payload = build_payload(&schema, &claims, &mut ctx)?;
-    // No key id given: the profile's key-id parameter, when it has one (Zendesk, Salesforce).
+    // No key id given: the profile's key-id parameter, when it has one (Zendesk, Salesforce)
+    // and it was set. Left at its example value, a key pair's RFC 7638 thumbprint comes first:
+    // that is the kid `keys export --format jwk` gives the JWK the vendor holds, so the two
+    // agree without a `keys set --kid` (Salesforce).
     let kid = req.kid.or_else(|| {
         let name = profile.header.kid_param.as_ref()?;
-        params.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone()).filter(|v| !v.is_empty())
+        let param = profile.params.iter().find(|p| &p.name == name);
+        let value = params.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone()).filter(|v| !v.is_empty());
+        let example = param.is_some_and(|p| p.placeholder && value.as_deref() == Some(p.default.as_str()));
+        let thumbprint =
+            || (!matches!(req.key, KeyMaterial::Hmac(_))).then(|| crate::store::export::thumbprint(req.key));
+        if example { thumbprint().or(value) } else { value }
     });
     let mut header = token::header(alg, profile.header.typ.as_deref(), kid.as_deref());
     for (name, value) in req.headers {

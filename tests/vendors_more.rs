@@ -455,6 +455,27 @@ fn a_kid_still_holding_the_example_value_is_a_warning() {
     assert_eq!(token::decode(token.trim()).expect("decodes").header["kid"], "app_42");
 }
 
+#[test]
+fn a_key_pair_with_no_kid_signs_with_the_kid_its_exported_jwk_has() {
+    // Salesforce matches the header's kid against the JWK uploaded to the keyset: with no kid
+    // set on the key and the key-id parameter left at its example, both sides use the key's
+    // RFC 7638 thumbprint, so the token matches the JWK `keys export` gave.
+    let env = Env::new();
+    env.ok(&["keys", "import", "sf-chat", fixture("keys/rsa2048-pkcs8.pem").to_str().expect("path")]);
+    let jwk = stdout_json(&env.ok(&["keys", "export", "sf-chat", "--format", "jwk"]));
+    let args =
+        ["sign", "--profile", "salesforce", "--key", "sf-chat", "--param", "issuer=https://shop.example.com"];
+    let token = String::from_utf8(env.ok(&args).stdout).expect("utf-8");
+    let header = token::decode(token.trim()).expect("decodes").header;
+    assert_eq!(header["kid"], jwk["kid"], "the token's kid is the exported JWK's");
+    assert_ne!(header["kid"], "your-jwk-kid", "not the example value");
+    // A key id given as the parameter still wins.
+    let mut with_param = args.to_vec();
+    with_param.extend(["--param", "key_id=keyset-7"]);
+    let token = String::from_utf8(env.ok(&with_param).stdout).expect("utf-8");
+    assert_eq!(token::decode(token.trim()).expect("decodes").header["kid"], "keyset-7");
+}
+
 fn openssl(args: &[&str]) -> std::process::Output {
     std::process::Command::new("openssl").args(args).output().expect("openssl runs")
 }
