@@ -2,11 +2,12 @@
 """Whole-process sign/verify timing of tokensmith and jwt-cli, interleaved run by run so that
 machine drift hits both alike (hyperfine runs one command after the other). Not a test.
 
-  cargo build --release; python3 benches/cli_interleaved.py [RUNS]   (jwt-cli at $JWT_CLI)
+  cargo build --release; python3 benches/cli_interleaved.py [RUNS]   (jwt-cli at $JWT_CLI,
+  tokensmith at $TOKENSMITH, default the musl release build that .cargo/config.toml names)
 """
 import os, subprocess, time, statistics, sys
 root=os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-ts=os.environ.get("TOKENSMITH",os.path.join(root,"target/x86_64-unknown-linux-gnu/release/tokensmith")); jwt=os.environ.get("JWT_CLI","/tmp/jwtcli/bin/jwt"); K=os.path.join(root,"tests/fixtures/keys")
+ts=os.environ.get("TOKENSMITH",os.path.join(root,"target/x86_64-unknown-linux-musl/release/tokensmith")); jwt=os.environ.get("JWT_CLI","/tmp/jwtcli/bin/jwt"); K=os.path.join(root,"tests/fixtures/keys")
 import tempfile
 env=dict(os.environ, TOKENSMITH_HOME=tempfile.mkdtemp(), BS="tokensmith-bench-secret-0123456789abcdef")
 hs=subprocess.run([ts,"sign","-p","generic-hs256","--secret-env","BS"],env=env,capture_output=True,text=True).stdout.strip()
@@ -18,11 +19,12 @@ pairs={
  "verify RS256":([ts,"verify",rs,"--key-file",f"{K}/rsa2048-pub-spki.pem"],[jwt,"decode","-A","RS256","-S",f"@{K}/rsa2048-pub-spki.pem",rs]),
 }
 N=int(sys.argv[1]) if len(sys.argv)>1 else 400
-print("| whole process, interleaved, median of %d | tokensmith | jwt-cli 6.2 |"%N); print("|---|---|---|")
+print("| whole process, interleaved, median of %d | tokensmith | jwt-cli 6.2 | ratio |"%N); print("|---|---|---|---|")
 for name,(a,b) in pairs.items():
     ta=[];tb=[]
     for i in range(N):
         for cmd,acc in ((a,ta),(b,tb)) if i%2==0 else ((b,tb),(a,ta)):
             t=time.perf_counter(); r=subprocess.run(cmd,env=env,stdout=subprocess.DEVNULL,stderr=subprocess.DEVNULL); acc.append(time.perf_counter()-t)
             assert r.returncode==0,(cmd,r.returncode)
-    print(f"| {name} | {statistics.median(ta)*1000:.2f} ms | {statistics.median(tb)*1000:.2f} ms |")
+    ma,mb=statistics.median(ta),statistics.median(tb)
+    print(f"| {name} | {ma*1000:.2f} ms | {mb*1000:.2f} ms | {ma/mb:.2f}x |")
