@@ -638,6 +638,24 @@ fn a_first_run_opens_on_a_profile_it_can_sign() {
 }
 
 #[test]
+fn a_brief_too_long_for_its_pane_says_where_the_rest_is() {
+    let text_of = |width, height| {
+        // Filtered, as a user finds it: the list is short and the brief has the rest.
+        let mut app = app("zendesk-chat", vec![demo_key()]);
+        app.filter = "zendesk".into();
+        let shown = screen(&app, width, height);
+        shown.backend().buffer().content().iter().map(|c| c.symbol()).collect::<String>()
+    };
+    let short = text_of(100, 30);
+    assert!(short.contains("profile show zendesk-chat"), "{short}");
+    let tall = text_of(160, 80);
+    assert!(!tall.contains("profile show"), "{tall}");
+    let last_note = app("zendesk-chat", Vec::new()).current().and_then(|p| p.notes.last().cloned());
+    let last_word = last_note.as_deref().and_then(|n| n.split_whitespace().last()).unwrap_or("-");
+    assert!(tall.contains(last_word), "{last_word} in {tall}");
+}
+
+#[test]
 fn help_keys_never_run_into_their_text() {
     let theme = super::view::Theme { color: false };
     for line in super::view::overlay::help_lines(&theme) {

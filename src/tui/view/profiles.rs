@@ -62,10 +62,18 @@ pub fn render_profiles(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) 
             brief.push(format!("iat skew {}", human_duration(skew.value.0)));
         }
         brief.extend(p.notes.iter().cloned());
-        // Notes are wrapped, not cut: they hold what a support engineer must know.
-        let wrapped = brief.iter().flat_map(|text| wrap_words(text, width.saturating_sub(2)));
-        for text in wrapped.take(room.saturating_sub(1)) {
+        // Notes are wrapped, not cut: they hold what a support engineer must know. Where they
+        // do not all fit, the last row says where the whole brief is.
+        let wrapped: Vec<String> =
+            brief.iter().flat_map(|text| wrap_words(text, width.saturating_sub(2))).collect();
+        let fits = room.saturating_sub(1);
+        let cut = wrapped.len() > fits;
+        for text in wrapped.iter().take(if cut { fits.saturating_sub(1) } else { fits }) {
             lines.push(Line::styled(format!(" {text}"), theme.dim()));
+        }
+        if cut {
+            let more = format!(" … more: profile show {}", p.id);
+            lines.push(Line::styled(fit(&more, width), theme.dim().add_modifier(Modifier::ITALIC)));
         }
     }
     if filter_line {
