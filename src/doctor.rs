@@ -68,12 +68,14 @@ fn finding(
     found: impl Into<String>,
     fix: impl Into<String>,
 ) -> Finding {
+    // A finding quotes the token's own values: escaped here, once, for every face.
+    let escape = |text: String| crate::text::inline(&text).into_owned();
     Finding {
         severity,
         code,
-        subject: subject.map(str::to_string),
-        found: found.into(),
-        fix: fix.into(),
+        subject: subject.map(|s| crate::text::inline(s).into_owned()),
+        found: escape(found.into()),
+        fix: escape(fix.into()),
         segment,
         source: None,
     }

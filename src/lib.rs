@@ -18,6 +18,7 @@ pub mod secret;
 pub mod sign;
 pub mod snippet;
 pub mod store;
+pub mod text;
 pub mod time;
 pub mod time_rules;
 pub mod token;

@@ -6,6 +6,7 @@ pub mod app;
 pub mod clipboard;
 pub mod keymap;
 pub mod profile_form;
+pub mod safe_backend;
 pub mod session;
 pub mod update;
 pub mod view;
@@ -19,7 +20,8 @@ use std::path::PathBuf;
 use std::sync::mpsc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use ratatui::DefaultTerminal;
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{
     self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event,
     KeyEventKind, MouseButton, MouseEventKind,
@@ -34,6 +36,9 @@ use tokensmith::store::{StoreDir, StoreState};
 use action::{Action, Effect};
 use app::{App, Confirm, Level, Mode, Prompt};
 use clipboard::{Clipboard, ClipboardSetting};
+
+/// The workbench's terminal: crossterm behind the escaping guard.
+type Screen = Terminal<safe_backend::SafeBackend<CrosstermBackend<std::io::Stdout>>>;
 
 /// While a key generates, the spinner turns this often.
 const SPINNER_INTERVAL: Duration = Duration::from_millis(100);
@@ -163,7 +168,12 @@ pub fn run(paths: &Paths, options: Options) -> Result<u8, String> {
 
     // ratatui::init installs a panic hook that restores the terminal; ours runs first to
     // release the mouse and bracketed paste too.
-    let mut terminal = ratatui::init();
+    // ratatui::init puts the terminal in raw mode on the alternate screen; the frames go
+    // through SafeBackend, which lets no control or bidi character reach the terminal.
+    drop(ratatui::init());
+    let mut terminal =
+        Terminal::new(safe_backend::SafeBackend::new(CrosstermBackend::new(std::io::stdout())))
+            .map_err(|e| e.to_string())?;
     let mouse = options.mouse;
     let ratatui_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
@@ -196,7 +206,7 @@ fn read_config(path: &std::path::Path) -> Result<Config, String> {
 }
 
 fn event_loop(
-    terminal: &mut DefaultTerminal,
+    terminal: &mut Screen,
     app: &mut App,
     paths: &Paths,
     clipboard: &mut Clipboard,

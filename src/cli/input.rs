@@ -76,7 +76,7 @@ impl Io {
         self.stdin_taken = Some(what);
         let mut stdin = std::io::stdin();
         if stdin.is_terminal() {
-            eprintln!("Paste the {what}, then press Enter and Ctrl-D:");
+            errln!("Paste the {what}, then press Enter and Ctrl-D:");
         }
         let mut bytes = Vec::new();
         stdin
@@ -147,7 +147,7 @@ impl Io {
         let pass = self.passphrase()?;
         let store = self.store.open(pass.as_ref())?;
         for warning in &store.warnings {
-            eprintln!("{} {warning}", super::color::warning_label());
+            errln!("{} {warning}", super::color::warning_label());
         }
         let entry = match (name, profile) {
             (Some(name), _) => store.get(name)?,
@@ -224,7 +224,7 @@ impl Io {
         let (bytes, origin) = if let Some(found) = shared {
             found
         } else if let Some(secret) = &source.secret {
-            eprintln!(
+            errln!(
                 "{} a secret on the command line is visible to other users in `ps` and stays in shell history; prefer --secret-env, --secret-file or --secret-stdin",
                 super::color::warning_label()
             );

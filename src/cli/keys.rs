@@ -207,7 +207,7 @@ impl Meta {
 
 fn warn(store: &tokensmith::store::Store) {
     for warning in &store.warnings {
-        eprintln!("{} {warning}", super::color::warning_label());
+        errln!("{} {warning}", super::color::warning_label());
     }
 }
 
@@ -262,7 +262,7 @@ pub fn run(command: &KeysCommand, io: &mut Io) -> Result<u8, CliError> {
         KeysCommand::Gen { name, kind, meta } => {
             tokensmith::store::check_name(name)?;
             if kind.is_slow() {
-                eprintln!("generating {kind} (this can take a few seconds)...");
+                errln!("generating {kind} (this can take a few seconds)...");
             }
             let mut entry = generate(*kind, name, io.now)?;
             meta.apply(&mut entry);
@@ -273,13 +273,13 @@ pub fn run(command: &KeysCommand, io: &mut Io) -> Result<u8, CliError> {
         KeysCommand::Set { name, meta } => {
             let pass = passphrase(&store)?;
             store.set(pass.as_ref(), name, &meta.change())?;
-            eprintln!("updated '{name}'");
+            errln!("updated '{name}'");
             Ok(0)
         }
         KeysCommand::Rename { old, new } => {
             let pass = passphrase(&store)?;
             store.rename(pass.as_ref(), old, new)?;
-            eprintln!("renamed '{old}' to '{new}'");
+            errln!("renamed '{old}' to '{new}'");
             Ok(0)
         }
         KeysCommand::Rm { name, yes } => remove(&store, name, *yes),
@@ -290,7 +290,7 @@ pub fn run(command: &KeysCommand, io: &mut Io) -> Result<u8, CliError> {
             }
             let pass = ask_passphrase(Some("TOKENSMITH_PASSPHRASE"), "Current passphrase: ")?;
             store.unlock(&pass)?;
-            eprintln!("the key store is no longer encrypted (still readable only by you: mode 0600)");
+            errln!("the key store is no longer encrypted (still readable only by you: mode 0600)");
             Ok(0)
         }
     }
@@ -306,7 +306,7 @@ fn add(store: &StoreDir, entry: KeyEntry, from: Option<&str>) -> Result<u8, CliE
     let (name, description) = (entry.name.clone(), entry.description.clone());
     store.add(pass.as_ref(), entry)?;
     let from = from.map(|f| format!(" (from {f})")).unwrap_or_default();
-    eprintln!("stored '{name}': {description}{from}");
+    errln!("stored '{name}': {description}{from}");
     Ok(0)
 }
 
@@ -319,7 +319,7 @@ fn list(store: &StoreDir, now: i64, json: bool) -> Result<u8, CliError> {
         return Ok(0);
     }
     if opened.entries.is_empty() {
-        eprintln!(
+        errln!(
             "no keys stored yet: add one with `tokensmith keys add NAME --secret-stdin` or `tokensmith keys gen NAME --kind hmac`"
         );
         return Ok(0);
@@ -338,7 +338,7 @@ fn list(store: &StoreDir, now: i64, json: bool) -> Result<u8, CliError> {
             e.last_used.map(|t| relative(t, now)).unwrap_or_else(|| "never".into())
         ));
     }
-    print!("{out}");
+    out!("{out}");
     Ok(0)
 }
 
@@ -365,21 +365,21 @@ fn show(store: &StoreDir, name: &str, reveal: bool, json: bool, now: i64) -> Res
         print_json(&value)?;
         return Ok(0);
     }
-    println!("name:        {}", entry.name);
-    println!("kind:        {}", entry.description);
-    println!("algorithms:  {}", key.algorithms().iter().map(|a| a.name()).collect::<Vec<_>>().join(", "));
-    println!("secret:      {}", entry.masked());
-    println!("kid:         {}", entry.kid.as_deref().unwrap_or("-"));
+    outln!("name:        {}", entry.name);
+    outln!("kind:        {}", entry.description);
+    outln!("algorithms:  {}", key.algorithms().iter().map(|a| a.name()).collect::<Vec<_>>().join(", "));
+    outln!("secret:      {}", entry.masked());
+    outln!("kid:         {}", entry.kid.as_deref().unwrap_or("-"));
     match &thumbprint {
-        Some(thumbprint) => println!("thumbprint:  {thumbprint} (RFC 7638)"),
-        None => println!("thumbprint:  hidden for a secret (it is a hash of it): --reveal shows it"),
+        Some(thumbprint) => outln!("thumbprint:  {thumbprint} (RFC 7638)"),
+        None => outln!("thumbprint:  hidden for a secret (it is a hash of it): --reveal shows it"),
     }
-    println!("profile:     {}", entry.profile.as_deref().unwrap_or("-"));
+    outln!("profile:     {}", entry.profile.as_deref().unwrap_or("-"));
     if !entry.note.is_empty() {
-        println!("note:        {}", entry.note);
+        outln!("note:        {}", entry.note);
     }
-    println!("created:     {} ({})", utc(entry.created).unwrap_or_default(), relative(entry.created, now));
-    println!(
+    outln!("created:     {} ({})", utc(entry.created).unwrap_or_default(), relative(entry.created, now));
+    outln!(
         "last used:   {}",
         entry
             .last_used
@@ -388,13 +388,13 @@ fn show(store: &StoreDir, name: &str, reveal: bool, json: bool, now: i64) -> Res
     );
     match revealed {
         Some(text) => {
-            eprintln!("{} printing the secret itself, as --reveal asked", super::color::warning_label());
-            println!("{}", text.trim_end());
+            errln!("{} printing the secret itself, as --reveal asked", super::color::warning_label());
+            outln!("{}", text.trim_end());
         }
         None if entry.kind == tokensmith::store::EntryKind::HMAC_SECRET => {
-            println!("(add --reveal to print the secret)")
+            outln!("(add --reveal to print the secret)")
         }
-        None if entry.kind.can_sign() => println!(
+        None if entry.kind.can_sign() => outln!(
             "(add --reveal to print the private key; `tokensmith keys export {name}` gives the public key)"
         ),
         None => {}
@@ -419,12 +419,12 @@ fn export_key(store: &StoreDir, name: &str, format: &str, private: bool, now: i6
         _ => serde_json::to_string_pretty(&serde_json::json!({ "keys": [jwk()?] })).unwrap_or_default(),
     };
     if private {
-        eprintln!(
+        errln!(
             "{} this output holds the private key or secret, as --private asked",
             super::color::warning_label()
         );
     }
-    println!("{}", text.trim_end());
+    outln!("{}", text.trim_end());
     Ok(0)
 }
 
@@ -441,12 +441,12 @@ fn remove(store: &StoreDir, name: &str, yes: bool) -> Result<u8, CliError> {
         let mut answer = String::new();
         let _ = std::io::stdin().read_line(&mut answer);
         if !matches!(answer.trim(), "y" | "Y" | "yes") {
-            eprintln!("kept '{name}'");
+            errln!("kept '{name}'");
             return Ok(0);
         }
     }
     store.remove(pass.as_ref(), name)?;
-    eprintln!("deleted '{name}'");
+    errln!("deleted '{name}'");
     Ok(0)
 }
 
@@ -464,7 +464,7 @@ fn lock(store: &StoreDir) -> Result<u8, CliError> {
         prompt_twice()?
     };
     store.lock(current.as_ref(), &new)?;
-    eprintln!(
+    errln!(
         "the key store is encrypted (argon2id + XChaCha20-Poly1305); commands that read it need the passphrase (TOKENSMITH_PASSPHRASE or a prompt)"
     );
     Ok(0)

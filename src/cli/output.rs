@@ -12,12 +12,14 @@ use super::CliError;
 pub fn print_json(value: &impl Serialize) -> Result<(), CliError> {
     let text = serde_json::to_string_pretty(value)
         .map_err(|e| CliError::usage(format!("cannot write JSON: {e}")))?;
-    println!("{text}");
+    // JSON-escaped, so a claim's bidi or C1 characters stay JSON (`\u202e`) and inert.
+    println!("{}", tokensmith::text::json(&text));
     Ok(())
 }
 
+/// Pretty JSON for text output, with unsafe characters as `\uXXXX` escapes.
 pub fn pretty(value: &impl Serialize) -> String {
-    serde_json::to_string_pretty(value).unwrap_or_default()
+    tokensmith::text::json(&serde_json::to_string_pretty(value).unwrap_or_default()).into_owned()
 }
 
 fn local(t: i64) -> Option<String> {

@@ -119,7 +119,7 @@ pub fn hash(paths: &Paths, args: &HashArgs, io: &mut Io) -> Result<u8, CliError>
     let secret = hmac_secret(loaded.material, &origin)?;
     let identifier = &args.identifier;
     if identifier.trim() != identifier {
-        eprintln!(
+        errln!(
             "{} the identifier '{identifier}' has whitespace around it, and it is hashed as given: the page must pass it exactly so",
             super::color::warning_label()
         );
@@ -135,9 +135,9 @@ pub fn hash(paths: &Paths, args: &HashArgs, io: &mut Io) -> Result<u8, CliError>
             "key": origin,
         }))?;
     } else {
-        println!("{hash}");
+        outln!("{hash}");
     }
-    eprintln!("{page_field} for '{identifier}': HMAC-SHA256, lowercase hex, {origin}");
+    errln!("{page_field} for '{identifier}': HMAC-SHA256, lowercase hex, {origin}");
     Ok(0)
 }
 
@@ -207,25 +207,28 @@ pub fn doctor_hash(paths: &Paths, args: &DoctorArgs, io: &mut Io, hash: &str) ->
         }))?;
         return Ok(code);
     }
-    println!("{} ({}): identity hash", profile.name, profile.id);
-    println!(
+    outln!("{} ({}): identity hash", profile.name, profile.id);
+    outln!(
         "{:<8} {:<26} {}",
         if diagnosis.matches { "ok" } else { "error" },
         diagnosis.code,
         diagnosis.found
     );
-    println!("{:<8} {:<26} → {}", "", "", diagnosis.fix);
-    println!("{:<8} {:<26} key: {origin}", "", "");
+    outln!("{:<8} {:<26} → {}", "", "", diagnosis.fix);
+    outln!("{:<8} {:<26} key: {origin}", "", "");
     if !source.enforced {
-        println!(
+        outln!(
             "{:<8} {:<26} source [{}]: {} (unconfirmed: a mismatch may not be a refusal)",
-            "", "", source.id, source.title
+            "",
+            "",
+            source.id,
+            source.title
         );
     }
     if hash != given {
-        println!("note: the whitespace around the hash was removed before comparing");
+        outln!("note: the whitespace around the hash was removed before comparing");
     }
-    println!(
+    outln!(
         "result: {}",
         if diagnosis.matches {
             format!("the hash matches: {} should accept this user", profile.name)
@@ -261,21 +264,24 @@ pub fn doctor_issued(profile: &Profile, args: &DoctorArgs, io: &mut Io, at: i64)
         }))?;
         return Ok(code);
     }
-    println!("{} ({}): a token {} issues", profile.name, profile.id, vendor(profile));
-    println!("origin:  {origin}");
-    println!("payload: {}", serde_json::to_string(&decoded.payload).unwrap_or_default());
+    outln!("{} ({}): a token {} issues", profile.name, profile.id, vendor(profile));
+    outln!("origin:  {origin}");
+    outln!(
+        "payload: {}",
+        tokensmith::text::json(&serde_json::to_string(&decoded.payload).unwrap_or_default())
+    );
     for line in time_lines(&decoded.payload, at) {
-        println!("time:    {line}");
+        outln!("time:    {line}");
     }
     for f in &findings {
-        println!("{:<8} {:<16} {}", f.severity.to_string(), f.code, f.found);
-        println!("{:<8} {:<16} → {}", "", "", f.fix);
+        outln!("{:<8} {:<16} {}", f.severity.to_string(), f.code, f.found);
+        outln!("{:<8} {:<16} → {}", "", "", f.fix);
     }
-    println!(
+    outln!(
         "signature: not checked: only {} holds the key; tokensmith cannot sign or verify these",
         vendor(profile)
     );
-    println!(
+    outln!(
         "result: {}",
         if errors > 0 {
             "the token is expired: get a new one"

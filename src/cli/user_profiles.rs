@@ -22,7 +22,7 @@ pub fn set_verbose(on: bool) {
 /// Prints every warning about the user folder.
 pub fn report_always(set: ProfileSet) -> ProfileSet {
     for warning in set.warnings() {
-        eprintln!("{} {warning}", super::color::warning_label());
+        errln!("{} {warning}", super::color::warning_label());
     }
     set
 }
@@ -47,9 +47,9 @@ pub fn report_daily(paths: &Paths, set: ProfileSet) -> ProfileSet {
         return set;
     }
     for warning in &warnings {
-        eprintln!("{} {warning}", super::color::warning_label());
+        errln!("{} {warning}", super::color::warning_label());
     }
-    eprintln!("(shown once a day: `tokensmith profiles` lists them, --verbose shows them on every command)");
+    errln!("(shown once a day: `tokensmith profiles` lists them, --verbose shows them on every command)");
     if tokensmith::store::ensure_private_dir(&paths.data).is_ok() {
         let _ = std::fs::write(&stamp_path, stamp);
     }
@@ -83,10 +83,10 @@ pub fn new(paths: &Paths, id: &str, from: Option<&str>) -> Result<u8, CliError> 
     let from = from.map(|f| set.get(f)).transpose()?;
     let path = profile::write_new(&dir, id, from).map_err(|e| CliError::usage(e.to_string()))?;
     if from.is_none() && profile::builtin_text(id).is_some() {
-        eprintln!("note: '{id}' is a built-in profile's id: your file replaces it");
+        errln!("note: '{id}' is a built-in profile's id: your file replaces it");
     }
-    println!("{}", path.display());
-    eprintln!(
+    outln!("{}", path.display());
+    errln!(
         "wrote '{}': change it with `tokensmith profile edit {id}`, check it with `tokensmith profile validate '{}'`",
         path.display(),
         path.display()
@@ -102,11 +102,11 @@ pub fn validate(paths: &Paths, file: &Path) -> Result<u8, CliError> {
     // The folder's other problems, always shown here (this file's own error is shown below).
     let set = ProfileSet::load(Some(&paths.profiles()));
     for warning in set.warnings().iter().filter(|w| !w.contains(&format!("file {name}:"))) {
-        eprintln!("{} {warning}", super::color::warning_label());
+        errln!("{} {warning}", super::color::warning_label());
     }
     match result {
         Ok(p) => {
-            println!("ok: {}", summary(&p));
+            outln!("ok: {}", summary(&p));
             Ok(0)
         }
         Err(e) => Err(CliError::usage(format!(
@@ -164,7 +164,7 @@ pub fn edit(paths: &Paths, id: &str) -> Result<u8, CliError> {
             builtin => {
                 let path = profile::write_new(&dir, id, Some(builtin))
                     .map_err(|e| CliError::usage(e.to_string()))?;
-                eprintln!("copied the built-in profile '{id}' to '{}' (yours replaces it)", path.display());
+                errln!("copied the built-in profile '{id}' to '{}' (yours replaces it)", path.display());
                 path
             }
         }
@@ -175,7 +175,7 @@ pub fn edit(paths: &Paths, id: &str) -> Result<u8, CliError> {
     let original = std::fs::read_to_string(&target).map_err(|e| io("read", &target, e))?;
     let draft = draft_of(&target);
     if draft.exists() {
-        eprintln!("continuing your draft '{}' (kept when an earlier edit did not validate)", draft.display());
+        errln!("continuing your draft '{}' (kept when an earlier edit did not validate)", draft.display());
     } else {
         std::fs::write(&draft, &original).map_err(|e| io("write", &draft, e))?;
     }
@@ -200,9 +200,9 @@ pub fn edit(paths: &Paths, id: &str) -> Result<u8, CliError> {
                 }
                 let _ = std::fs::remove_file(&draft);
                 if p.id != id {
-                    eprintln!("note: the file now has the id '{}', not '{id}'", p.id);
+                    errln!("note: the file now has the id '{}', not '{id}'", p.id);
                 }
-                eprintln!(
+                errln!(
                     "{} '{}': {}",
                     if text == original { "unchanged" } else { "saved" },
                     name,
@@ -211,7 +211,7 @@ pub fn edit(paths: &Paths, id: &str) -> Result<u8, CliError> {
                 return Ok(0);
             }
             Err(e) => {
-                eprintln!("error: {e}");
+                errln!("error: {e}");
                 if !ask_again() {
                     return Err(CliError::usage(kept()));
                 }

@@ -60,7 +60,7 @@ pub fn profiles(paths: &Paths, json: bool) -> Result<u8, CliError> {
             w2 = widths[2]
         ));
     }
-    print!("{out}");
+    out!("{out}");
     Ok(0)
 }
 
@@ -72,33 +72,33 @@ pub fn profile_show(paths: &Paths, id: &str, json: bool) -> Result<u8, CliError>
         return Ok(0);
     }
     // "id: name": a name may end in brackets of its own ("Orlo live chat widget (RSA)").
-    println!("{}: {}", p.id, p.name);
+    outln!("{}: {}", p.id, p.name);
     if let Some(docs) = &p.docs {
-        println!("docs:        {docs}{}", p.docs_url.as_ref().map(|u| format!(" <{u}>")).unwrap_or_default());
+        outln!("docs:        {docs}{}", p.docs_url.as_ref().map(|u| format!(" <{u}>")).unwrap_or_default());
     }
     if let ProfileSource::User(path) = &p.source {
-        println!("file:        {}", path.display());
+        outln!("file:        {}", path.display());
     }
     for line in super::schemes::show_lines(p) {
-        println!("{line}");
+        outln!("{line}");
     }
     let algs: Vec<&str> = p.algorithms.iter().map(|a| a.name()).collect();
-    println!(
+    outln!(
         "algorithms:  {}",
         if algs.is_empty() { "none (not a JWT you sign)".to_string() } else { algs.join(", ") }
     );
     match p.key_kind {
         _ if p.scheme == tokensmith::profile::Scheme::VendorIssued => {
-            println!("key:         held by the vendor (tokensmith cannot verify these tokens)")
+            outln!("key:         held by the vendor (tokensmith cannot verify these tokens)")
         }
-        tokensmith::token::Family::Hmac => println!(
+        tokensmith::token::Family::Hmac => outln!(
             "key:         HMAC secret ({} secret text)",
             match p.secret_encoding {
                 tokensmith::profile::SecretEncoding::Utf8 => "UTF-8",
                 tokensmith::profile::SecretEncoding::Base64 => "base64",
             }
         ),
-        family => println!("key:         {} (you sign with the private key)", family.key_pair_name()),
+        family => outln!("key:         {} (you sign with the private key)", family.key_pair_name()),
     }
     let mut header = Vec::new();
     if let Some(typ) = &p.header.typ {
@@ -110,7 +110,7 @@ pub fn profile_show(paths: &Paths, id: &str, json: bool) -> Result<u8, CliError>
     if let Some(param) = &p.header.kid_param {
         header.push(format!("kid from --kid, the stored key's kid, else the parameter {param}"));
     }
-    println!("header:      {}", if header.is_empty() { "-".to_string() } else { header.join(", ") });
+    outln!("header:      {}", if header.is_empty() { "-".to_string() } else { header.join(", ") });
     let t = &p.time;
     let src = |id: &Option<String>| format!("[{}]", p.source(id.as_deref()).id);
     let mut rules = Vec::new();
@@ -136,8 +136,8 @@ pub fn profile_show(paths: &Paths, id: &str, json: bool) -> Result<u8, CliError>
     if t.integer.value {
         rules.push(format!("whole seconds {}", src(&t.integer.source)));
     }
-    println!("time:        {}", if rules.is_empty() { "no rules".to_string() } else { rules.join("; ") });
-    println!(
+    outln!("time:        {}", if rules.is_empty() { "no rules".to_string() } else { rules.join("; ") });
+    outln!(
         "claims:      {}",
         if p.extra_claims {
             "declared below, plus any extra claims"
@@ -163,7 +163,7 @@ pub fn profile_show(paths: &Paths, id: &str, json: bool) -> Result<u8, CliError>
             extra.push(format!("server code: user.{}", user.key()));
         }
         let extra = if extra.is_empty() { String::new() } else { format!(" ({})", extra.join("; ")) };
-        println!(
+        outln!(
             "  {}{:<width$}  {:<9}  {} {}{default}{extra}",
             if c.required { "*" } else { " " },
             c.path.to_string(),
@@ -174,29 +174,29 @@ pub fn profile_show(paths: &Paths, id: &str, json: bool) -> Result<u8, CliError>
     }
     for group in &p.any_of {
         let names: Vec<String> = group.claims.iter().map(ToString::to_string).collect();
-        println!("  at least one of {} {}", names.join(", "), src(&group.source));
+        outln!("  at least one of {} {}", names.join(", "), src(&group.source));
     }
     if !p.claims.is_empty() {
-        println!("  (* required; [source] names where the rule comes from)");
+        outln!("  (* required; [source] names where the rule comes from)");
     }
     if let Some(prefix) = &p.snippet.token_prefix {
-        println!("token prefix: {prefix:?} before the token in the page");
+        outln!("token prefix: {prefix:?} before the token in the page");
     }
     if !p.params.is_empty() {
-        println!("parameters (--param NAME=VALUE):");
+        outln!("parameters (--param NAME=VALUE):");
         for param in &p.params {
-            println!("  {} = {:?}  {}", param.name, param.default, param.description);
+            outln!("  {} = {:?}  {}", param.name, param.default, param.description);
         }
     }
     if let Some(server) = &p.server {
-        println!(
+        outln!(
             "server code: serves GET {} answering {{ \"{}\": token }} {}",
             server.route,
             server.response_key,
             src(&server.source)
         );
     }
-    println!("sources:");
+    outln!("sources:");
     let mut ids: Vec<&str> = p.sources.iter().map(|s| s.id.as_str()).collect();
     if ids.is_empty() {
         ids.push(p.default_source.as_str());
@@ -204,7 +204,7 @@ pub fn profile_show(paths: &Paths, id: &str, json: bool) -> Result<u8, CliError>
     ids.extend([tokensmith::time_rules::STANDARD, tokensmith::time_rules::OURS]);
     for id in ids {
         let source = p.source(Some(id));
-        println!(
+        outln!(
             "  [{}] {}: {}{}{}",
             source.id,
             source.kind,
@@ -218,9 +218,9 @@ pub fn profile_show(paths: &Paths, id: &str, json: bool) -> Result<u8, CliError>
         );
     }
     if !p.notes.is_empty() {
-        println!("notes:");
+        outln!("notes:");
         for note in &p.notes {
-            println!("  - {note}");
+            outln!("  - {note}");
         }
     }
     Ok(0)
@@ -260,7 +260,7 @@ fn claim_assignments(claims: &[String]) -> Result<Vec<ClaimAssignment>, CliError
 fn report_broken(profile: &Profile, broken: &[tokensmith::doctor::Finding]) {
     for f in broken {
         let source = f.source.as_ref().map(|s| format!(" [{}]", s.id)).unwrap_or_default();
-        eprintln!(
+        errln!(
             "rule: {} {}{source}: {} ({}: {})",
             f.severity,
             f.code,
@@ -342,9 +342,9 @@ pub fn sign(paths: &Paths, args: &SignArgs, io: &mut Io) -> Result<u8, CliError>
             "broken_rules": signed.broken,
         }))?;
     } else {
-        println!("{}", signed.token);
+        outln!("{}", signed.token);
     }
-    eprintln!("signed with {alg}, {origin}");
+    errln!("signed with {alg}, {origin}");
     Ok(0)
 }
 
@@ -359,10 +359,10 @@ pub fn snippet(paths: &Paths, args: &SnippetArgs, io: &mut Io) -> Result<u8, Cli
         } else {
             let width = available.iter().map(|f| f.name.len()).max().unwrap_or(4);
             for f in &available {
-                println!("{:<width$}  {:<6}  {}", f.name, f.kind.to_string(), f.description);
+                outln!("{:<width$}  {:<6}  {}", f.name, f.kind.to_string(), f.description);
             }
             if args.flavor.is_none() && !args.list {
-                eprintln!("choose one with --flavor NAME");
+                errln!("choose one with --flavor NAME");
             }
         }
         return Ok(0);
@@ -431,15 +431,18 @@ pub fn snippet(paths: &Paths, args: &SnippetArgs, io: &mut Io) -> Result<u8, Cli
         profile.params.iter().filter(|p| p.placeholder && !given_params.iter().any(|(n, _)| *n == p.name))
     {
         if text.contains(&param.default) {
-            eprintln!(
+            errln!(
                 "note: {} is still the example value '{}' ({}): pass --param {}=VALUE",
-                param.name, param.default, param.description, param.name
+                param.name,
+                param.default,
+                param.description,
+                param.name
             );
         }
     }
-    print!("{text}");
+    out!("{text}");
     if !text.ends_with('\n') {
-        println!();
+        outln!();
     }
     Ok(0)
 }
@@ -447,7 +450,7 @@ pub fn snippet(paths: &Paths, args: &SnippetArgs, io: &mut Io) -> Result<u8, Cli
 fn report_cleanup(cleaned: &[token::Cleanup]) {
     if !cleaned.is_empty() {
         let what: Vec<String> = cleaned.iter().map(ToString::to_string).collect();
-        eprintln!("note: removed {} before decoding", what.join(", "));
+        errln!("note: removed {} before decoding", what.join(", "));
     }
 }
 
@@ -460,7 +463,7 @@ pub fn decode(args: &DecodeArgs, io: &mut Io) -> Result<u8, CliError> {
     let decoded = token::decode(&text)?;
     report_cleanup(&decoded.cleaned);
     if !decoded.duplicates.is_empty() {
-        eprintln!(
+        errln!(
             "note: {} given twice (json.duplicate-member): shown is the last copy, but parsers disagree on which one counts",
             decoded.duplicates.join(", ")
         );
@@ -485,40 +488,37 @@ pub fn decode(args: &DecodeArgs, io: &mut Io) -> Result<u8, CliError> {
         }))?;
         return Ok(0);
     }
-    println!("Header\n{}\n", pretty(&decoded.header));
-    println!("Payload\n{}\n", pretty(&decoded.payload));
+    outln!("Header\n{}\n", pretty(&decoded.header));
+    outln!("Payload\n{}\n", pretty(&decoded.payload));
     let lines = time_lines(&decoded.payload, now);
     if !lines.is_empty() {
-        println!("Times (now {})", tokensmith::time::utc(now).unwrap_or_default());
+        outln!("Times (now {})", tokensmith::time::utc(now).unwrap_or_default());
         for line in lines {
-            println!("{line}");
+            outln!("{line}");
         }
-        println!();
+        outln!();
     }
-    println!("Signature");
+    outln!("Signature");
     match (alg.as_deref(), supported) {
         (Some(a), _) if a.eq_ignore_ascii_case("none") => {
-            println!(
-                "  alg '{a}': unsecured token, no signature ({} bytes present)",
-                decoded.signature.len()
-            );
+            outln!("  alg '{a}': unsecured token, no signature ({} bytes present)", decoded.signature.len());
         }
         (Some(_), Some(alg)) => {
-            println!("  {alg}, {} bytes: {}", decoded.signature.len(), decoded.signature_b64())
+            outln!("  {alg}, {} bytes: {}", decoded.signature.len(), decoded.signature_b64())
         }
-        (Some(a), None) => println!(
+        (Some(a), None) => outln!(
             "  alg '{a}' (tokensmith cannot verify it), {} bytes: {}",
             decoded.signature.len(),
             decoded.signature_b64()
         ),
-        (None, _) => println!(
+        (None, _) => outln!(
             "  {}\n  {} bytes: {}",
             alg_problem(&decoded.header),
             decoded.signature.len(),
             decoded.signature_b64()
         ),
     }
-    println!("  not verified: use `tokensmith verify` with the key");
+    outln!("  not verified: use `tokensmith verify` with the key");
     Ok(0)
 }
 
@@ -571,37 +571,37 @@ pub fn verify(paths: &Paths, args: &VerifyArgs, io: &mut Io) -> Result<u8, CliEr
         }))?;
         return Ok(code);
     }
-    println!("result:     {}", if verification.valid { "valid" } else { "INVALID" });
+    outln!("result:     {}", if verification.valid { "valid" } else { "INVALID" });
     for problem in &verification.problems {
-        println!("problem:    {problem}");
+        outln!("problem:    {problem}");
     }
     let allowed_names: Vec<&str> = allowed.iter().map(|a| a.name()).collect();
     match verification.alg {
-        Some(alg) => println!(
+        Some(alg) => outln!(
             "algorithm:  {alg} (allowed by the key{}: {})",
             if profile.is_some() { " and profile" } else { "" },
             allowed_names.join(", ")
         ),
         None => match decoded.alg() {
             Some(alg) => {
-                println!(
+                outln!(
                     "algorithm:  none used: the header's '{alg}' is not among {}",
                     allowed_names.join(", ")
                 )
             }
-            None => println!("algorithm:  none used: {}", alg_problem(&decoded.header)),
+            None => outln!("algorithm:  none used: {}", alg_problem(&decoded.header)),
         },
     }
-    println!("key:        {origin}");
+    outln!("key:        {origin}");
     match verification.signature_ok {
-        Some(true) => println!("signature:  verified"),
-        Some(false) => println!("signature:  does NOT verify"),
-        None => println!("signature:  not checked"),
+        Some(true) => outln!("signature:  verified"),
+        Some(false) => outln!("signature:  does NOT verify"),
+        None => outln!("signature:  not checked"),
     }
     for line in time_lines(&decoded.payload, now) {
-        println!("time:     {line}");
+        outln!("time:     {line}");
     }
-    println!("leeway:     {}", human_duration(leeway_secs));
+    outln!("leeway:     {}", human_duration(leeway_secs));
     Ok(code)
 }
 
@@ -627,9 +627,9 @@ pub fn paths(paths: &Paths, json: bool) -> Result<u8, CliError> {
     if json {
         print_json(&json!({ "config": paths.config, "data": paths.data, "profiles": paths.profiles() }))?;
     } else {
-        println!("config:   {}", paths.config.display());
-        println!("data:     {}", paths.data.display());
-        println!("profiles: {}", paths.profiles().display());
+        outln!("config:   {}", paths.config.display());
+        outln!("data:     {}", paths.data.display());
+        outln!("profiles: {}", paths.profiles().display());
     }
     Ok(0)
 }
@@ -712,20 +712,20 @@ pub fn doctor(paths: &Paths, args: &DoctorArgs, io: &mut Io) -> Result<u8, CliEr
                 secrets.push(String::from_utf8_lossy(text.expose()).into_owned());
             }
         }
-        print!("{}", super::report::markdown(&report, profile, &text, &secrets, args.at.is_some()));
+        out!("{}", super::report::markdown(&report, profile, &text, &secrets, args.at.is_some()));
         return Ok(code);
     }
     let when = tokensmith::time::utc(at).unwrap_or_default();
     let now_note = if args.at.is_some() { " (--at)" } else { " (now)" };
-    println!("{}: {}, judged at {when}{now_note}", profile.id, profile.name);
+    outln!("{}: {}, judged at {when}{now_note}", profile.id, profile.name);
     for f in &report.findings {
         let subject = f.subject.as_ref().map(|s| format!("{s}: ")).unwrap_or_default();
-        println!("{:<8} {:<26} {subject}{}", f.severity.to_string(), f.code, f.found);
-        println!("{:<8} {:<26} → {}", "", "", f.fix);
+        outln!("{:<8} {:<26} {subject}{}", f.severity.to_string(), f.code, f.found);
+        outln!("{:<8} {:<26} → {}", "", "", f.fix);
         if let Some(source) =
             f.source.as_ref().filter(|s| s.kind != tokensmith::profile::SourceKind::Standard)
         {
-            println!(
+            outln!(
                 "{:<8} {:<26} source [{}]: {}",
                 "",
                 "",
@@ -737,12 +737,9 @@ pub fn doctor(paths: &Paths, args: &DoctorArgs, io: &mut Io) -> Result<u8, CliEr
     let count = |s: Severity| report.findings.iter().filter(|f| f.severity == s).count();
     let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
     if errors > 0 {
-        println!(
-            "result: {errors} error(s), {warnings} warning(s): {} would refuse this token",
-            profile.name
-        );
+        outln!("result: {errors} error(s), {warnings} warning(s): {} would refuse this token", profile.name);
     } else {
-        println!("result: no errors, {warnings} warning(s): {} should accept this token", profile.name);
+        outln!("result: no errors, {warnings} warning(s): {} should accept this token", profile.name);
     }
     Ok(code)
 }
@@ -755,13 +752,13 @@ pub fn history(paths: &Paths, json: bool, now: i64) -> Result<u8, CliError> {
         return Ok(0);
     }
     if entries.is_empty() {
-        eprintln!(
+        errln!(
             "no history yet: tokens copied in the workbench (c) or pasted into its doctor (t) appear here"
         );
         return Ok(0);
     }
     for entry in &entries {
-        println!(
+        outln!(
             "{}  {:<7} {:<14} {}",
             tokensmith::time::relative(entry.at, now),
             entry.origin_word(),

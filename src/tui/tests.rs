@@ -1036,3 +1036,44 @@ fn the_keys_pane_copies_a_public_jwk_with_its_certificate_as_keys_export_does() 
     assert!(run(&mut app, [Action::ExportPublicJwk]).is_empty());
     assert!(app.status.as_ref().is_some_and(|s| s.text.contains("--private")));
 }
+
+/// Issue 19 (3): a pasted token's controls and bidi characters reach no cell as they are: the
+/// views escape them, and SafeBackend replaces whatever a view let through.
+#[test]
+fn a_pasted_tokens_control_characters_never_reach_the_terminal() {
+    use base64::Engine as _;
+    let b64 = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+    let hostile = "\\u001b]2;PWNED\\u0007\\u001b[2J\\u009b1m\\u202eevil\\u2066";
+    let token = format!(
+        "{}.{}.c2ln",
+        b64(&format!(r#"{{"alg":"HS256","kid":"{hostile}"}}"#)),
+        b64(&format!(r#"{{"sub":"{hostile}","{hostile}":1,"exp":1767225900}}"#))
+    );
+    let mut app = app("ticketping", vec![demo_key()]);
+    run(&mut app, [Action::OpenDoctor, Action::Paste(token), Action::Submit]);
+    assert!(app.doctor.is_some());
+    let unsafe_in = |buffer: &ratatui::buffer::Buffer| -> Vec<String> {
+        buffer
+            .content()
+            .iter()
+            .map(|c| c.symbol().to_string())
+            .filter(|s| s.chars().any(tokensmith::text::is_unsafe))
+            .collect()
+    };
+    for (w, h) in [(120, 40), (80, 24)] {
+        let plain = screen(&app, w, h);
+        assert_eq!(unsafe_in(plain.backend().buffer()), Vec::<String>::new(), "the views escape");
+        let mut guarded =
+            Terminal::new(super::safe_backend::SafeBackend::new(TestBackend::new(w, h))).expect("terminal");
+        guarded
+            .draw(|frame| {
+                let _ = view(&app, frame);
+            })
+            .expect("draws");
+        assert_eq!(unsafe_in(guarded.backend().inner().buffer()), Vec::<String>::new());
+    }
+    // the guard itself: a cell holding ESC is written as U+FFFD
+    let mut cell = ratatui::buffer::Cell::default();
+    cell.set_symbol("\u{1b}");
+    assert_eq!(super::safe_backend::safe_cell(&cell).symbol(), "\u{FFFD}");
+}

@@ -158,7 +158,7 @@ fn render_history(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     if let Some(entry) = newest_first.get(app.history_selected) {
         lines.push(Line::raw(""));
         let json = |map: &serde_json::Map<String, serde_json::Value>| {
-            serde_json::to_string_pretty(map).unwrap_or_default()
+            tokensmith::text::json(&serde_json::to_string_pretty(map).unwrap_or_default()).into_owned()
         };
         lines.push(Line::styled(
             format!("{} · {}", tokensmith::time::utc(entry.at).unwrap_or_default(), entry.profile),

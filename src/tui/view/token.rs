@@ -134,7 +134,9 @@ fn token_lines(token: &str, width: usize, theme: &Theme) -> Vec<Line<'static>> {
 }
 
 fn json_lines(text: &str, now: i64, style: Style, theme: &Theme) -> Vec<Line<'static>> {
-    text.lines()
+    // A pasted token's claims may hold controls or bidi characters: shown as JSON escapes.
+    tokensmith::text::json(text)
+        .lines()
         .map(|line| {
             let mut spans = vec![Span::styled(line.to_string(), style)];
             let trimmed = line.trim_start();
