@@ -73,3 +73,34 @@ fn no_verb_prints_a_strangers_control_or_bidi_characters() {
         }
     }
 }
+
+/// Issue 19 (2): the Markdown report told every reader which public value the secret was, by
+/// replacing each copy of the secret's text inside the claims with "[secret removed]".
+#[test]
+fn the_markdown_report_neither_rewrites_claims_nor_points_at_the_secret() {
+    let env = Env::new();
+    for (secret, args) in [
+        ("65f0c0ffee", vec!["-p", "tiledesk", "--param", "project_id=65f0c0ffee", "-c", "sub=ada"]),
+        ("user", vec!["-p", "ticketping", "-c", "sub=user-1", "-c", "email=user@example.com"]),
+    ] {
+        let mut sign = env.cmd();
+        sign.env("S", secret).args(["sign", "--secret-env", "S"]).args(&args);
+        let out = sign.output().expect("runs");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let token = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        let claims = tokensmith::token::decode(&token).expect("decodes").payload;
+        let mut doctor = env.cmd();
+        doctor.env("S", secret).args(["doctor", &token, "--secret-env", "S", "--format", "markdown"]);
+        doctor.args(&args[..2]);
+        if args.contains(&"--param") {
+            doctor.args(["--param", "project_id=65f0c0ffee"]);
+        }
+        let md = String::from_utf8_lossy(&doctor.output().expect("runs").stdout).into_owned();
+        assert!(!md.contains("removed]"), "{md}");
+        let block = md.split("### Payload\n\n```json\n").nth(1).and_then(|r| r.split("\n```").next());
+        let shown: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(block.expect("a payload block")).expect("JSON");
+        assert_eq!(shown, claims, "the payload is shown as the token has it");
+        assert!(!md.contains(&token) && !md.contains(token.rsplit('.').next().expect("sig")), "{md}");
+    }
+}

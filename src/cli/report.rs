@@ -1,6 +1,12 @@
 //! `tokensmith doctor --format markdown`: a report a support engineer pastes into a ticket.
 //! It holds the profile, the decoded header and payload, the times in words and the findings
 //! with their fixes and sources; never the signature, the token or a secret.
+//!
+//! Nothing is redacted by searching for a secret's text: a search that replaced every copy of
+//! the secret inside the claims told every reader which public value (a project id, a user
+//! name) the secret was. The report is made only of what may be shown: the header and payload
+//! (readable by anyone who holds the token), the times, and the doctor's findings, which name
+//! keys (`--secret-env ACME`, `stored key 'acme'`) and never quote their material.
 
 use std::fmt::Write as _;
 
@@ -10,15 +16,8 @@ use tokensmith::token;
 
 use super::output::{pretty, time_lines};
 
-/// The report as Markdown. `input` is the token as pasted; `secrets` are the texts of the
-/// secrets tried, removed wherever they might appear.
-pub fn markdown(
-    report: &Report,
-    profile: &Profile,
-    input: &str,
-    secrets: &[String],
-    given_at: bool,
-) -> String {
+/// The report as Markdown. `input` is the token as pasted.
+pub fn markdown(report: &Report, profile: &Profile, input: &str, given_at: bool) -> String {
     let mut md = String::new();
     let when = tokensmith::time::utc(report.at).unwrap_or_default();
     let _ = writeln!(md, "## tokensmith doctor, profile {}: {}\n", profile.id, profile.name);
@@ -78,20 +77,6 @@ pub fn markdown(
             };
             let _ = writeln!(md, "  - source [{}]: {phrase}{url}", source.id);
         }
-    }
-    redact(md, input, secrets)
-}
-
-/// Removes the signature segment (and so the whole token) and every secret's text, wherever a
-/// finding may have quoted them.
-fn redact(mut md: String, input: &str, secrets: &[String]) -> String {
-    let signature = token::decode(input).ok().map(|d| d.signature_b64().to_string());
-    let raw_last = input.trim().rsplit('.').next().map(str::to_string);
-    for sig in [signature, raw_last].into_iter().flatten().filter(|s| s.len() >= 8) {
-        md = md.replace(&sig, "[signature removed]");
-    }
-    for secret in secrets.iter().filter(|s| s.len() >= 4) {
-        md = md.replace(secret.as_str(), "[secret removed]");
     }
     md
 }

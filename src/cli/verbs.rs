@@ -703,16 +703,7 @@ pub fn doctor(paths: &Paths, args: &DoctorArgs, io: &mut Io) -> Result<u8, CliEr
         return Ok(code);
     }
     if args.format == super::DoctorFormat::Markdown {
-        let mut secrets: Vec<String> = Vec::new();
-        for c in &candidates {
-            if let tokensmith::token::KeyMaterial::Hmac(secret) = &c.key {
-                secrets.push(String::from_utf8_lossy(secret.expose()).into_owned());
-            }
-            if let Some(text) = &c.text {
-                secrets.push(String::from_utf8_lossy(text.expose()).into_owned());
-            }
-        }
-        out!("{}", super::report::markdown(&report, profile, &text, &secrets, args.at.is_some()));
+        out!("{}", super::report::markdown(&report, profile, &text, args.at.is_some()));
         return Ok(code);
     }
     let when = tokensmith::time::utc(at).unwrap_or_default();
