@@ -500,7 +500,10 @@ fn pattern_parts(pattern: &str) -> Vec<PatternPart<'_>> {
     let mut rest = pattern;
     while !rest.is_empty() {
         if let Some(after) = rest.strip_prefix('*') {
-            parts.push(PatternPart::Any);
+            // `**` means what `*` means.
+            if parts.last() != Some(&PatternPart::Any) {
+                parts.push(PatternPart::Any);
+            }
             rest = after;
             continue;
         }
@@ -530,50 +533,94 @@ fn placeholder(text: &str) -> Option<(&str, &str)> {
     ok.then(|| (name, after.get(1..).unwrap_or("")))
 }
 
+/// The work one match may do: every step tries one way to split the text. With the memo
+/// below a pattern's cost is at most its parts times the text's characters; the budget is a
+/// second bound for patterns whose placeholders defeat the memo.
+const MATCH_STEPS: u32 = 200_000;
+
+/// Matching state: the steps left, and the (parts left, text left) pairs known to fail where no
+/// placeholder remains (their outcome cannot depend on what was bound).
+struct Matcher {
+    steps: u32,
+    failed: std::collections::HashSet<(usize, usize)>,
+}
+
 fn match_parts(
     parts: &[PatternPart<'_>],
     text: &str,
     bound: &[(String, String)],
     new: &mut Vec<(String, String)>,
 ) -> bool {
-    let Some((first, rest)) = parts.split_first() else { return text.is_empty() };
-    match first {
-        PatternPart::Text(t) => {
-            text.strip_prefix(t).is_some_and(|after| match_parts(rest, after, bound, new))
+    let mut matcher = Matcher { steps: MATCH_STEPS, failed: std::collections::HashSet::new() };
+    matcher.matches(parts, text, bound, new)
+}
+
+impl Matcher {
+    fn matches(
+        &mut self,
+        parts: &[PatternPart<'_>],
+        text: &str,
+        bound: &[(String, String)],
+        new: &mut Vec<(String, String)>,
+    ) -> bool {
+        let Some((first, rest)) = parts.split_first() else { return text.is_empty() };
+        let Some(steps) = self.steps.checked_sub(1) else { return false };
+        self.steps = steps;
+        let memo = !parts.iter().any(|p| matches!(p, PatternPart::Param(_)));
+        if memo && self.failed.contains(&(parts.len(), text.len())) {
+            return false;
         }
-        PatternPart::Param(name) => {
-            let known = bound.iter().chain(new.iter()).find(|(n, _)| n == name).map(|(_, v)| v.clone());
-            if let Some(value) = known {
-                return text
-                    .strip_prefix(value.as_str())
-                    .is_some_and(|after| match_parts(rest, after, bound, new));
+        let ok = match first {
+            PatternPart::Text(t) => {
+                text.strip_prefix(t).is_some_and(|after| self.matches(rest, after, bound, new))
             }
-            // Try every non-empty split within one path segment, longest first, so a following
-            // `_*` binds the longest id.
-            let segment = text.find('/').unwrap_or(text.len());
-            let ends: Vec<usize> = text
-                .char_indices()
-                .map(|(i, _)| i)
-                .skip(1)
-                .chain([text.len()])
-                .filter(|&i| i <= segment)
-                .collect();
-            for end in ends.into_iter().rev() {
-                let (head, tail) = text.split_at(end);
-                let mark = new.len();
-                new.push(((*name).to_string(), head.to_string()));
-                if match_parts(rest, tail, bound, new) {
-                    return true;
-                }
-                new.truncate(mark);
+            PatternPart::Param(name) => self.param(name, rest, text, bound, new),
+            PatternPart::Any => {
+                let ends: Vec<usize> = text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
+                ends.into_iter()
+                    .any(|end| text.get(end..).is_some_and(|tail| self.matches(rest, tail, bound, new)))
             }
-            false
+        };
+        if memo && !ok {
+            self.failed.insert((parts.len(), text.len()));
         }
-        PatternPart::Any => {
-            let ends: Vec<usize> = text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
-            ends.into_iter()
-                .any(|end| text.get(end..).is_some_and(|tail| match_parts(rest, tail, bound, new)))
+        ok
+    }
+
+    fn param(
+        &mut self,
+        name: &str,
+        rest: &[PatternPart<'_>],
+        text: &str,
+        bound: &[(String, String)],
+        new: &mut Vec<(String, String)>,
+    ) -> bool {
+        let known = bound.iter().chain(new.iter()).find(|(n, _)| n == name).map(|(_, v)| v.clone());
+        if let Some(value) = known {
+            return text
+                .strip_prefix(value.as_str())
+                .is_some_and(|after| self.matches(rest, after, bound, new));
         }
+        // Try every non-empty split within one path segment, longest first, so a following
+        // `_*` binds the longest id.
+        let segment = text.find('/').unwrap_or(text.len());
+        let ends: Vec<usize> = text
+            .char_indices()
+            .map(|(i, _)| i)
+            .skip(1)
+            .chain([text.len()])
+            .filter(|&i| i <= segment)
+            .collect();
+        for end in ends.into_iter().rev() {
+            let (head, tail) = text.split_at(end);
+            let mark = new.len();
+            new.push((name.to_string(), head.to_string()));
+            if self.matches(rest, tail, bound, new) {
+                return true;
+            }
+            new.truncate(mark);
+        }
+        false
     }
 }
 
@@ -971,6 +1018,21 @@ pub fn insert_path(map: &mut Map<String, Value>, path: &ClaimPath, value: Value)
 
 #[cfg(test)]
 mod tests {
+    /// Issue 19 (9): this pattern took over 20 s on a 33-character claim (backtracking);
+    /// the memo makes it parts x characters, and the step budget bounds what placeholders
+    /// keep from the memo.
+    #[test]
+    fn hostile_patterns_end_at_once() {
+        let a33 = "a".repeat(33);
+        assert!(!match_pattern("*a*a*a*a*a*a*a*a*a*a*b", &a33, &mut Vec::new()));
+        assert!(match_pattern("*a*a*a*a*a*a*a*a*a*a*b", &format!("{a33}b"), &mut Vec::new()));
+        let long = "a".repeat(MAX_PATTERN_TEXT);
+        assert!(!match_pattern("{a}{b}{c}{d}{e}{f}{g}*a*a*a*a*a*b", &long, &mut Vec::new()));
+        let mut bound = Vec::new();
+        assert!(match_pattern("https://x/projects/{id}/*", "https://x/projects/p1/users", &mut bound));
+        assert_eq!(bound, vec![("id".to_string(), "p1".to_string())]);
+    }
+
     use super::*;
 
     fn field(path: &str, ty: ClaimType, required: bool, default: Option<&str>) -> ClaimField {

@@ -174,6 +174,7 @@ pub fn check_rules(
 fn not_a_jwt(err: &DecodeError) -> Finding {
     let (code, segment) = match err {
         DecodeError::Empty | DecodeError::SegmentCount { .. } => ("not-jwt.segments", None),
+        DecodeError::SeveralTokens { .. } => ("input.several-tokens", None),
         DecodeError::Base64 { segment, .. } => ("not-jwt.base64", Some(*segment)),
         DecodeError::Json { segment, .. } => ("not-jwt.json", Some(*segment)),
         DecodeError::NotObject { segment, .. } => ("not-jwt.not-object", Some(*segment)),
@@ -225,6 +226,27 @@ fn cleanup_findings(cleaned: &[Cleanup], profile: &Profile, out: &mut Vec<Findin
             Cleanup::Padding => (
                 "input.padding",
                 "JWTs use unpadded base64url: strip the '=' padding where the token is made".to_string(),
+            ),
+            Cleanup::HeaderName => {
+                ("input.header-name", "the header's name is not part of the token".to_string())
+            }
+            Cleanup::UrlEncoding => (
+                "input.url-encoded",
+                "the token was URL-encoded: the page must pass it decoded (a JWT needs no URL encoding)"
+                    .to_string(),
+            ),
+            Cleanup::Punctuation => {
+                ("input.punctuation", "the punctuation is not part of the token".to_string())
+            }
+            Cleanup::Wrapper => (
+                "input.wrapper",
+                "the token was read out of the JSON or query string around it; the page must pass only the token"
+                    .to_string(),
+            ),
+            Cleanup::Invisible(_) => (
+                "input.invisible",
+                "invisible characters break the signature: find where they come from (a rich-text editor, a chat app, a copied web page) and pass the token as plain text"
+                    .to_string(),
             ),
         };
         out.push(finding(Severity::Info, code, None, None, format!("removed {cleanup}"), fix));

@@ -3,6 +3,7 @@
 pub mod alg;
 pub mod decode;
 pub mod key;
+pub mod paste;
 mod ring_provider;
 
 use base64::Engine as _;

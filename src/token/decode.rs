@@ -8,6 +8,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+pub use super::paste::{Cleanup, clean};
+
 /// One of the three parts of a compact JWS.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -26,34 +28,6 @@ impl fmt::Display for Segment {
             Segment::Header => "header",
             Segment::Payload => "payload",
             Segment::Signature => "signature",
-        })
-    }
-}
-
-/// Something that was removed from around the token before decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Cleanup {
-    /// Spaces or line breaks around or inside the token.
-    Whitespace,
-    /// Surrounding `"` or `'` quotes.
-    Quotes,
-    /// A `Bearer ` prefix (an HTTP Authorization header value).
-    BearerPrefix,
-    /// A `JWT ` prefix (as Tiledesk's snippet needs).
-    JwtPrefix,
-    /// `=` padding at the end of a segment (JWS forbids it).
-    Padding,
-}
-
-impl fmt::Display for Cleanup {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Cleanup::Whitespace => "surrounding whitespace or line breaks",
-            Cleanup::Quotes => "surrounding quotes",
-            Cleanup::BearerPrefix => "a 'Bearer ' prefix",
-            Cleanup::JwtPrefix => "a 'JWT ' prefix",
-            Cleanup::Padding => "'=' padding, which JWTs do not use",
         })
     }
 }
@@ -93,6 +67,12 @@ pub enum DecodeError {
         column: usize,
         /// The parser's reason.
         reason: String,
+    },
+    /// Two or more tokens in one paste.
+    #[error("{found} tokens were given (separated by spaces or line breaks): give one token at a time")]
+    SeveralTokens {
+        /// How many pieces had a token's shape.
+        found: usize,
     },
     /// A segment is JSON but not an object.
     #[error("{segment} segment is JSON {found}, but a JWT {segment} must be a JSON object ({{...}})")]
@@ -152,52 +132,6 @@ impl DecodedToken {
     pub fn signature_b64(&self) -> &str {
         self.token.rsplit('.').next().unwrap_or("")
     }
-}
-
-/// Removes what people paste around tokens (whitespace, quotes, `Bearer `/`JWT ` prefixes)
-/// and says what was removed.
-pub fn clean(input: &str) -> (String, Vec<Cleanup>) {
-    let mut cleaned = Vec::new();
-    let mut text = input;
-    loop {
-        let trimmed = text.trim();
-        if trimmed.len() != text.len() && !cleaned.contains(&Cleanup::Whitespace) {
-            cleaned.push(Cleanup::Whitespace);
-        }
-        text = trimmed;
-        let before = text.len();
-        for quote in ['"', '\'', '`'] {
-            if let Some(inner) = text.strip_prefix(quote).and_then(|t| t.strip_suffix(quote)) {
-                text = inner;
-                if !cleaned.contains(&Cleanup::Quotes) {
-                    cleaned.push(Cleanup::Quotes);
-                }
-            }
-        }
-        for (prefix, what) in [("bearer ", Cleanup::BearerPrefix), ("jwt ", Cleanup::JwtPrefix)] {
-            // `get` never splits a character: a multi-byte start is simply not the prefix.
-            let head = text.get(..prefix.len());
-            if text.len() > prefix.len() && head.is_some_and(|h| h.eq_ignore_ascii_case(prefix)) {
-                text = text.get(prefix.len()..).unwrap_or_default();
-                if !cleaned.contains(&what) {
-                    cleaned.push(what);
-                }
-            }
-        }
-        if text.len() == before {
-            break;
-        }
-    }
-    let mut token: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    if token.len() != text.len() && !cleaned.contains(&Cleanup::Whitespace) {
-        cleaned.push(Cleanup::Whitespace);
-    }
-    if token.contains("=.") || token.ends_with('=') {
-        let parts: Vec<&str> = token.split('.').map(|p| p.trim_end_matches('=')).collect();
-        token = parts.join(".");
-        cleaned.push(Cleanup::Padding);
-    }
-    (token, cleaned)
 }
 
 fn decode_segment(segment: Segment, text: &str) -> Result<Vec<u8>, DecodeError> {
@@ -261,7 +195,7 @@ fn json_object(
 
 /// Decodes a compact JWS without verifying it. Works for any `alg`, including `none`.
 pub fn decode(input: &str) -> Result<DecodedToken, DecodeError> {
-    let (token, cleaned) = clean(input);
+    let (token, cleaned) = super::paste::find(input)?;
     if token.is_empty() {
         return Err(DecodeError::Empty);
     }
