@@ -181,6 +181,13 @@ impl FromStr for ClaimPath {
         if s.trim().is_empty() {
             return Err("the claim name is empty".to_string());
         }
+        let depth = s.split('.').count();
+        if depth > crate::limits::MAX_PATH_DEPTH {
+            return Err(format!(
+                "the claim name has {depth} parts: at most {} dot-separated keys are allowed",
+                crate::limits::MAX_PATH_DEPTH
+            ));
+        }
         let keys: Vec<String> = s.split('.').map(str::to_string).collect();
         if keys.iter().any(|k| k.is_empty()) {
             return Err(format!("'{s}' has an empty part between dots"));
@@ -485,8 +492,7 @@ pub fn match_pattern(pattern: &str, text: &str, bound: &mut Vec<(String, String)
     ok
 }
 
-/// The longest value a pattern is matched against.
-pub const MAX_PATTERN_TEXT: usize = 4096;
+pub use crate::limits::MAX_PATTERN_TEXT;
 
 #[derive(Debug, PartialEq)]
 enum PatternPart<'a> {
@@ -536,7 +542,7 @@ fn placeholder(text: &str) -> Option<(&str, &str)> {
 /// The work one match may do: every step tries one way to split the text. With the memo
 /// below a pattern's cost is at most its parts times the text's characters; the budget is a
 /// second bound for patterns whose placeholders defeat the memo.
-const MATCH_STEPS: u32 = 200_000;
+const MATCH_STEPS: u32 = crate::limits::MAX_PATTERN_STEPS;
 
 /// Matching state: the steps left, and the (parts left, text left) pairs known to fail where no
 /// placeholder remains (their outcome cannot depend on what was bound).

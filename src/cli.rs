@@ -509,7 +509,8 @@ usage_errors!(
     tokensmith::sign::SignError,
     tokensmith::profile::ParamError,
     tokensmith::paths::NoHome,
-    tokensmith::store::StoreError
+    tokensmith::store::StoreError,
+    tokensmith::limits::ReadError
 );
 
 impl From<DecodeError> for CliError {

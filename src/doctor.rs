@@ -175,6 +175,7 @@ fn not_a_jwt(err: &DecodeError) -> Finding {
     let (code, segment) = match err {
         DecodeError::Empty | DecodeError::SegmentCount { .. } => ("not-jwt.segments", None),
         DecodeError::SeveralTokens { .. } => ("input.several-tokens", None),
+        DecodeError::TooDeep { segment, .. } => ("not-jwt.too-deep", Some(*segment)),
         DecodeError::Base64 { segment, .. } => ("not-jwt.base64", Some(*segment)),
         DecodeError::Json { segment, .. } => ("not-jwt.json", Some(*segment)),
         DecodeError::NotObject { segment, .. } => ("not-jwt.not-object", Some(*segment)),
@@ -256,6 +257,16 @@ fn cleanup_findings(cleaned: &[Cleanup], profile: &Profile, out: &mut Vec<Findin
 /// RFC 7515 / RFC 8725 strictness: repeated member names, `crit`, and keys or key addresses
 /// embedded in the header (which a verifier must never use to pick its key).
 fn structure_findings(decoded: &DecodedToken, out: &mut Vec<Finding>) {
+    for note in &decoded.lone_surrogates {
+        out.push(finding(
+            Severity::Warning,
+            "json.lone-surrogate",
+            None,
+            None,
+            note.clone(),
+            "node's JSON.parse and Python's json read it, but stricter parsers (Rust's serde_json, some Java setups) refuse the whole token: cut strings at character boundaries, not in the middle of an emoji",
+        ));
+    }
     if !decoded.duplicates.is_empty() {
         let segment = if decoded.duplicates.iter().all(|d| d.starts_with("header.")) {
             Segment::Header
@@ -1032,6 +1043,12 @@ fn time_findings(payload: &Map<String, Value>, profile: &Profile, at: i64, out: 
                 "time.expired",
                 format!("expired {} ago (exp {})", human_duration(*ago), utc(*exp).unwrap_or_default()),
                 "issue a fresh token when the page loads (or when the widget asks for one)".to_string(),
+            ),
+            T::ExpiredBeforeAnyDate { raw } => (
+                Severity::Error,
+                "time.expired",
+                format!("exp is {raw}, a time before any date: expired, as every verifier reads it"),
+                "send exp as seconds since 1970 after the issue time (iat + the lifetime)".to_string(),
             ),
             T::NotYetValid { nbf, wait } => (
                 Severity::Error,

@@ -73,10 +73,10 @@ pub fn path(data_dir: &Path) -> PathBuf {
 /// Reads the entries, oldest first; a missing file is an empty history.
 pub fn load(data_dir: &Path) -> Result<Vec<Entry>, StoreError> {
     let file = path(data_dir);
-    let text = match std::fs::read_to_string(&file) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(source) => return Err(StoreError::Io { action: "cannot read", path: file, source }),
+    let text = match crate::limits::read_text(&file, crate::limits::MAX_STORE_BYTES) {
+        Ok(Some(text)) => text,
+        Ok(None) => return Ok(Vec::new()),
+        Err(e) => return Err(StoreError::Invalid(e.to_string())),
     };
     Ok(text.lines().filter_map(|line| serde_json::from_str(line).ok()).collect())
 }

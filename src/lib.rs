@@ -12,6 +12,7 @@ pub mod claims;
 pub mod doctor;
 pub mod hash;
 pub mod history;
+pub mod limits;
 pub mod paths;
 pub mod profile;
 pub mod secret;

@@ -894,9 +894,9 @@ impl ProfileSet {
         files.sort();
         for path in files {
             let file = path.display().to_string();
-            let loaded = std::fs::read_to_string(&path)
+            let loaded = crate::limits::read_text(&path, crate::limits::MAX_TEXT_FILE_BYTES)
                 .map_err(|e| ProfileError::Io { file: file.clone(), message: e.to_string() })
-                .and_then(|text| parse(&text, &file, ProfileSource::User(path.clone())));
+                .and_then(|text| parse(&text.unwrap_or_default(), &file, ProfileSource::User(path.clone())));
             match loaded {
                 Ok(profile) => match set.profiles.iter_mut().find(|p| p.id == profile.id) {
                     Some(existing) => {

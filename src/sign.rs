@@ -76,6 +76,12 @@ pub enum SignError {
         /// The issue time.
         now: i64,
     },
+    /// The payload nests deeper than `decode` reads.
+    #[error(
+        "the payload nests deeper than {} levels of objects and arrays, which tokensmith's own decode (and many parsers) refuse: flatten the claim",
+        crate::limits::MAX_NESTING
+    )]
+    TooDeep,
     /// Both `--ttl` and an `exp` claim.
     #[error("give either --ttl or --claim exp=..., not both")]
     TtlAndExp,
@@ -114,6 +120,11 @@ pub fn sign(req: SignRequest<'_>, uuid: &mut dyn FnMut() -> String) -> Result<Si
     let schema =
         ClaimSchema { profile: &profile.id, fields: &profile.claims, allow_extra: profile.extra_claims };
     let payload = build_payload(&schema, &claims, &mut ctx)?;
+    // What `decode` would refuse, `sign` does not make.
+    let depth = payload.values().map(token::decode::nesting).max().unwrap_or(0).saturating_add(1);
+    if depth > crate::limits::MAX_NESTING {
+        return Err(SignError::TooDeep);
+    }
     // No key id given: the profile's key-id parameter, when it has one (Zendesk, Salesforce)
     // and it was set. Left at its example value, a key pair's RFC 7638 thumbprint comes first:
     // that is the kid `keys export --format jwk` gives the JWK the vendor holds, so the two

@@ -362,7 +362,9 @@ impl StoreDir {
 
     /// Reads the store file's bytes, or None when there is none.
     fn read_text(&self) -> Result<Option<Zeroizing<String>>, StoreError> {
-        match std::fs::read(self.path()) {
+        let what = format!("the key store {}", self.path().display());
+        let read = crate::limits::read_file(&self.path(), crate::limits::MAX_STORE_BYTES, &what, true);
+        match read {
             Ok(bytes) => {
                 let bytes = Zeroizing::new(bytes);
                 match std::str::from_utf8(&bytes) {
@@ -375,8 +377,15 @@ impl StoreDir {
                     }),
                 }
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(source) => Err(StoreError::Io { action: "cannot read", path: self.path(), source }),
+            Err(crate::limits::ReadError::Io { source, .. })
+                if source.kind() == std::io::ErrorKind::NotFound =>
+            {
+                Ok(None)
+            }
+            Err(crate::limits::ReadError::Io { source, .. }) => {
+                Err(StoreError::Io { action: "cannot read", path: self.path(), source })
+            }
+            Err(other) => Err(StoreError::Invalid(other.to_string())),
         }
     }
 

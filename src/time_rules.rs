@@ -243,6 +243,11 @@ pub enum TimeIssue {
         /// Seconds since.
         ago: u64,
     },
+    /// `exp` is a number before any date (`-1e18`): expired, as every verifier reads it.
+    ExpiredBeforeAnyDate {
+        /// The value as sent.
+        raw: String,
+    },
     /// `nbf` is ahead.
     NotYetValid {
         /// The `nbf`.
@@ -296,6 +301,7 @@ impl TimeIssue {
             | TimeIssue::Fraction { claim, .. }
             | TimeIssue::Missing { claim } => claim,
             TimeIssue::Expired { .. }
+            | TimeIssue::ExpiredBeforeAnyDate { .. }
             | TimeIssue::ExpNotAfterIat { .. }
             | TimeIssue::LifetimeOverMax { .. }
             | TimeIssue::LifetimeOverRecommended { .. } => "exp",
@@ -346,6 +352,12 @@ pub fn assess(payload: &Map<String, Value>, rules: &TimeRules, now: i64, leeway:
             Reading::NotNumeric { raw } => out.push(RuleBreak {
                 issue: TimeIssue::NotNumeric { claim: name, raw: raw.clone() },
                 source: unreadable_source(name, false),
+            }),
+            // Before any date is still a time that has passed: verify and every library call
+            // such a token expired, so the engine does too.
+            Reading::OutOfRange { raw } if name == "exp" && raw.starts_with('-') => out.push(RuleBreak {
+                issue: TimeIssue::ExpiredBeforeAnyDate { raw: raw.clone() },
+                source: standard.map(str::to_string),
             }),
             Reading::OutOfRange { raw } => out.push(RuleBreak {
                 issue: TimeIssue::OutOfRange { claim: name, raw: raw.clone() },
@@ -486,10 +498,25 @@ mod tests {
         let breaks = assess(&payload(json!({"iat": 1000, "exp": 900})), &rules, 1000, 0);
         assert!(breaks.iter().any(|b| matches!(b.issue, TimeIssue::ExpNotAfterIat { .. })));
         assert!(breaks.iter().any(|b| matches!(b.issue, TimeIssue::Expired { .. })));
+
         let breaks = assess(&payload(json!({})), &rules, 1000, 0);
         assert_eq!(breaks, vec![brk(TimeIssue::Missing { claim: "exp" }, Some("seed"))]);
         // extreme values are named, never wrapped
         let breaks = assess(&payload(json!({"iat": i64::MIN, "exp": i64::MAX})), &rules, 0, u64::MAX);
         assert!(breaks.iter().all(|b| matches!(b.issue, TimeIssue::OutOfRange { .. })), "{breaks:?}");
+    }
+
+    /// Issue 19 (13): `exp` of -1e18 or -100000000001 was "no errors" in the doctor.
+    #[test]
+    fn an_exp_before_any_date_is_expired() {
+        let rules = crate::profile::TimeRules::default();
+        for exp in [json!(-1e18), json!(-100_000_000_001i64), json!(i64::MIN)] {
+            let payload = payload(json!({ "exp": exp }));
+            let breaks = assess(&payload, &rules, 1_767_225_600, 0);
+            assert!(
+                breaks.iter().any(|b| matches!(b.issue, TimeIssue::ExpiredBeforeAnyDate { .. })),
+                "{exp}: {breaks:?}"
+            );
+        }
     }
 }

@@ -198,10 +198,10 @@ pub fn run(paths: &Paths, options: Options) -> Result<u8, String> {
 }
 
 fn read_config(path: &std::path::Path) -> Result<Config, String> {
-    match std::fs::read_to_string(path) {
-        Ok(text) => toml::from_str(&text).map_err(|e| format!("{}: {}", path.display(), e.message())),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
-        Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+    match tokensmith::limits::read_text(path, tokensmith::limits::MAX_TEXT_FILE_BYTES) {
+        Ok(Some(text)) => toml::from_str(&text).map_err(|e| format!("{}: {}", path.display(), e.message())),
+        Ok(None) => Ok(Config::default()),
+        Err(e) => Err(e.to_string()),
     }
 }
 
@@ -387,11 +387,20 @@ fn perform(
         },
         Effect::ImportFile { name, path } => {
             let path = expand_home(&path);
-            let result = std::fs::read_to_string(&path)
-                .map_err(|e| format!("cannot read '{}': {e}", path.display()))
-                .and_then(|text| {
-                    tokensmith::store::import_entry(&name, &text, app.now).map_err(|e| e.to_string())
-                });
+            // Only a regular file, and at most the bound: a FIFO would block this thread (the
+            // UI's) until a writer came, and /dev/zero would never end.
+            let what = format!("'{}'", path.display());
+            let result =
+                tokensmith::limits::read_file(&path, tokensmith::limits::MAX_KEY_FILE_BYTES, &what, true)
+                    .map_err(|e| e.to_string())
+                    .and_then(|bytes| {
+                        String::from_utf8(bytes).map_err(|_| {
+                            format!("{what} is not text: give a PEM file (-----BEGIN ... KEY-----) or a JWK")
+                        })
+                    })
+                    .and_then(|text| {
+                        tokensmith::store::import_entry(&name, &text, app.now).map_err(|e| e.to_string())
+                    });
             match result {
                 Ok(entry) => perform(Effect::StoreAdd(Box::new(entry)), app, paths, store, clipboard, worker),
                 Err(e) => vec![Action::Notice(Level::Error, e)],

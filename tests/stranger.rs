@@ -104,3 +104,178 @@ fn the_markdown_report_neither_rewrites_claims_nor_points_at_the_secret() {
         assert!(!md.contains(&token) && !md.contains(token.rsplit('.').next().expect("sig")), "{md}");
     }
 }
+
+/// Runs the binary with /dev/zero, which never ends, as its standard input.
+#[cfg(unix)]
+fn from_dev_zero(env: &Env, args: &[&str]) -> std::process::Output {
+    let zeros = std::fs::File::open("/dev/zero").expect("/dev/zero");
+    std::process::Command::new(assert_cmd::cargo::cargo_bin("tokensmith"))
+        .env_clear()
+        .env("TOKENSMITH_HOME", env.home.path())
+        .args(args)
+        .stdin(zeros)
+        .output()
+        .expect("runs")
+}
+
+/// Issue 19 (6): every read is bounded; `/dev/zero` grew to 8 GB before.
+#[cfg(unix)]
+#[test]
+fn every_read_is_bounded_and_names_its_bound() {
+    let env = Env::new();
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (
+            vec!["sign", "-p", "ticketping", "--key-file", "/dev/zero"],
+            "key file '/dev/zero' is larger than 1 MiB",
+        ),
+        (
+            vec!["sign", "-p", "ticketping", "--secret-file", "/dev/zero"],
+            "secret file '/dev/zero' is larger than 64 KiB",
+        ),
+        (vec!["keys", "import", "z", "/dev/zero"], "key file '/dev/zero' is larger than 1 MiB"),
+    ];
+    for (args, message) in cases {
+        let out = env.cmd().args(&args).output().expect("runs");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(message),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    // Standard input: decode -, keys add --secret-stdin.
+    let out = from_dev_zero(&env, &["decode", "-"]);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("the token on standard input is larger than 1 MiB")
+    );
+    let out = from_dev_zero(&env, &["keys", "add", "z", "--secret-stdin"]);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("the secret on standard input is larger than 64 KiB")
+    );
+}
+
+/// Issue 19 (10): a 15,000-part claim path overflowed the stack in a debug build, and a
+/// depth-127 array signed into a token that `decode` then refused.
+#[test]
+fn sign_and_decode_share_one_nesting_bound() {
+    let env = Env::new();
+    let deep_path = format!("{}a=1", "a.".repeat(15_000));
+    let out = env
+        .cmd()
+        .args(["sign", "-p", "generic-hs256", "--secret-env", "SECRET", "-c", &deep_path])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("at most 32 dot-separated keys"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let deep_value = format!("x:={}1{}", "[".repeat(127), "]".repeat(127));
+    let out = env
+        .cmd()
+        .args(["sign", "-p", "generic-hs256", "--secret-env", "SECRET", "-c", &deep_value])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("nests deeper than 64 levels"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // 63 levels inside the payload object sign, and decode reads what sign made.
+    let fits = format!("x:={}1{}", "[".repeat(63), "]".repeat(63));
+    let out = env
+        .cmd()
+        .args(["sign", "-p", "generic-hs256", "--secret-env", "SECRET", "-c", &fits])
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let token = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    env.ok(&["decode", &token]);
+    // A token nested past the bound, made elsewhere: named, not "recursion limit exceeded".
+    for depth in [100, 200] {
+        let payload = format!("{{\"x\":{}1{}}}", "[".repeat(depth), "]".repeat(depth));
+        let token = hs256(r#"{"alg":"HS256"}"#, &payload);
+        let out = env.cmd().args(["decode", &token]).output().expect("runs");
+        assert_eq!(out.status.code(), Some(1));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("payload segment nests deeper than 64 levels"), "{depth}: {stderr}");
+    }
+}
+
+/// Issue 19 (12): a lone surrogate escape, as JSON.stringify leaves a cut emoji, was "not JSON"
+/// and the doctor said the vendor would refuse the token.
+#[test]
+fn a_lone_surrogate_is_read_as_json_parsers_read_it() {
+    let env = Env::new();
+    let token = hs256(
+        r#"{"alg":"HS256","typ":"JWT"}"#,
+        r#"{"sub":"u1","name":"Ada \ud83d","exp":4102444800,"iat":4102444000}"#,
+    );
+    let out = env.cmd().args(["decode", &token, "--json"]).output().expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let value: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(value["payload"]["name"], "Ada \u{fffd}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("a lone surrogate escape \\ud83d"));
+    let out = env
+        .cmd()
+        .args(["doctor", &token, "-p", "generic-hs256", "--secret-env", "SECRET", "--at", "4102444100"])
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("json.lone-surrogate"), "{stdout}");
+    assert!(!stdout.contains("would refuse"), "{stdout}");
+}
+
+/// Issue 19 (13): an exp before any date was "no errors, should accept".
+#[test]
+fn an_exp_before_any_date_is_expired_in_the_doctor() {
+    let env = Env::new();
+    for exp in ["-1e18", "-100000000001"] {
+        let token = hs256(r#"{"alg":"HS256","typ":"JWT"}"#, &format!(r#"{{"sub":"u1","exp":{exp}}}"#));
+        let out = env
+            .cmd()
+            .args(["doctor", &token, "-p", "generic-hs256", "--secret-env", "SECRET"])
+            .output()
+            .expect("runs");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "{exp}: {stdout}");
+        assert!(stdout.contains("time.expired"), "{exp}: {stdout}");
+        let out = env.cmd().args(["verify", &token, "--secret-env", "SECRET"]).output().expect("runs");
+        assert_eq!(out.status.code(), Some(1), "{exp}");
+    }
+}
+
+/// Issue 19 (14, 15): what people paste around a token, and two tokens at once.
+#[test]
+fn messy_pastes_and_two_tokens() {
+    let env = Env::new();
+    let token = hs256(r#"{"alg":"HS256","typ":"JWT"}"#, r#"{"sub":"u1","exp":4102444800}"#);
+    let pastes = [
+        format!("Bearer\n{token}"),
+        format!("Bearer\t{token}"),
+        format!("Authorization: Bearer {token}"),
+        token.replace('.', "%2E"),
+        format!("{token}."),
+        format!("\"{token}\","),
+        format!("{{\"token\":\"{token}\"}}"),
+        format!("?jwt={token}&x=1"),
+        format!("\u{feff}{token}\u{200b}"),
+    ];
+    for paste in &pastes {
+        let out = env.cmd().args(["verify", paste, "--secret-env", "SECRET"]).output().expect("runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{paste:?}: {stderr}");
+        assert!(stderr.contains("note: removed"), "{paste:?}: {stderr}");
+    }
+    let out = env.cmd().args(["verify", &pastes[8], "--secret-env", "SECRET"]).output().expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("a zero-width space (U+200B)") && stderr.contains("byte order mark"), "{stderr}");
+    for two in [format!("{token} {token}"), format!("{token}\n{token}")] {
+        let out = env.cmd().args(["decode", &two]).output().expect("runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1));
+        assert!(stderr.contains("2 tokens were given") && !stderr.contains("JWE"), "{stderr}");
+    }
+}

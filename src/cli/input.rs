@@ -1,7 +1,9 @@
 //! Reading what the user gives: tokens, secrets and keys from arguments, files, environment
 //! variables or standard input; times. The clock and environment are read here, not in the core.
 
-use std::io::{IsTerminal as _, Read as _};
+use std::io::IsTerminal as _;
+
+use tokensmith::limits::{MAX_KEY_FILE_BYTES, MAX_SECRET_BYTES, MAX_TOKEN_BYTES};
 
 use tokensmith::profile::{Profile, SecretEncoding};
 use tokensmith::secret::Secret;
@@ -66,23 +68,19 @@ impl Io {
         }
     }
 
-    /// Reads all of standard input, once; `what` names it for messages.
-    pub fn stdin(&mut self, what: &'static str) -> Result<Vec<u8>, CliError> {
+    /// Reads all of standard input, once, up to `limit` bytes; `what` names it for messages.
+    pub fn stdin(&mut self, what: &'static str, limit: u64) -> Result<Vec<u8>, CliError> {
         if let Some(first) = self.stdin_taken {
             return Err(CliError::usage(format!(
                 "standard input is already used for the {first}: give the {what} another way"
             )));
         }
         self.stdin_taken = Some(what);
-        let mut stdin = std::io::stdin();
+        let stdin = std::io::stdin();
         if stdin.is_terminal() {
             errln!("Paste the {what}, then press Enter and Ctrl-D:");
         }
-        let mut bytes = Vec::new();
-        stdin
-            .read_to_end(&mut bytes)
-            .map_err(|e| CliError::usage(format!("cannot read the {what} from standard input: {e}")))?;
-        Ok(bytes)
+        Ok(tokensmith::limits::read_limited(stdin, limit, &format!("the {what} on standard input"))?)
     }
 
     /// A secret from whichever of the three secret sources was given (environment variable,
@@ -102,12 +100,13 @@ impl Io {
             return Ok(Some((os_bytes(value), format!("${var}"))));
         }
         if let Some(path) = file {
-            let bytes = std::fs::read(path)
-                .map_err(|e| CliError::usage(format!("cannot read secret file '{}': {e}", path.display())))?;
+            let what = format!("secret file '{}'", path.display());
+            let bytes = tokensmith::limits::read_file(path, MAX_SECRET_BYTES, &what, false)?;
             return Ok(Some((strip_newline(bytes), format!("--secret-file {}", path.display()))));
         }
         if stdin {
-            return Ok(Some((strip_newline(self.stdin("secret")?), "standard input".to_string())));
+            let bytes = self.stdin("secret", MAX_SECRET_BYTES)?;
+            return Ok(Some((strip_newline(bytes), "standard input".to_string())));
         }
         Ok(None)
     }
@@ -128,7 +127,7 @@ impl Io {
                     ));
                 }
                 // A pipe ends in the newline `echo` or `pbpaste` adds: normal, so no note.
-                let bytes = strip_newline(self.stdin("token")?);
+                let bytes = strip_newline(self.stdin("token", MAX_TOKEN_BYTES)?);
                 String::from_utf8(bytes)
                     .map_err(|_| CliError::invalid("the token on standard input is not UTF-8 text"))
             }
@@ -233,8 +232,8 @@ impl Io {
             if secret_base64 {
                 return Err(CliError::usage("--secret-base64 applies to HMAC secrets, not to --key-file"));
             }
-            let bytes = std::fs::read(path)
-                .map_err(|e| CliError::usage(format!("cannot read key file '{}': {e}", path.display())))?;
+            let what = format!("key file '{}'", path.display());
+            let bytes = tokensmith::limits::read_file(path, MAX_KEY_FILE_BYTES, &what, false)?;
             let text = String::from_utf8(bytes).map_err(|e| key_file_not_text(path, e.as_bytes()))?;
             let key = parse_key(&text)
                 .map_err(|e| CliError::usage(format!("key file '{}': {e}", path.display())))?;

@@ -239,13 +239,19 @@ pub fn run(command: &KeysCommand, io: &mut Io) -> Result<u8, CliError> {
         KeysCommand::Import { name, file, base64, meta } => {
             let (text, from) = if file == "-" {
                 (
-                    String::from_utf8(io.stdin("key")?)
+                    String::from_utf8(io.stdin("key", tokensmith::limits::MAX_KEY_FILE_BYTES)?)
                         .map_err(|_| CliError::usage("the key on standard input is not text"))?,
                     "standard input".to_string(),
                 )
             } else {
-                let bytes =
-                    std::fs::read(file).map_err(|e| CliError::usage(format!("cannot read '{file}': {e}")))?;
+                let what = format!("key file '{file}'");
+                let path = std::path::Path::new(file);
+                let bytes = tokensmith::limits::read_file(
+                    path,
+                    tokensmith::limits::MAX_KEY_FILE_BYTES,
+                    &what,
+                    false,
+                )?;
                 let text = String::from_utf8(bytes)
                     .map_err(|e| super::input::key_file_not_text(std::path::Path::new(file), e.as_bytes()))?;
                 (text, file.clone())

@@ -462,6 +462,9 @@ pub fn decode(args: &DecodeArgs, io: &mut Io) -> Result<u8, CliError> {
     let text = io.token(args.token.as_deref())?;
     let decoded = token::decode(&text)?;
     report_cleanup(&decoded.cleaned);
+    for note in &decoded.lone_surrogates {
+        errln!("note: {note}");
+    }
     if !decoded.duplicates.is_empty() {
         errln!(
             "note: {} given twice (json.duplicate-member): shown is the last copy, but parsers disagree on which one counts",

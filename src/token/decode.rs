@@ -74,6 +74,16 @@ pub enum DecodeError {
         /// How many pieces had a token's shape.
         found: usize,
     },
+    /// A segment nests deeper than tokensmith reads.
+    #[error(
+        "{segment} segment nests deeper than {limit} levels of arrays and objects: no widget token needs that; tokensmith reads at most {limit}"
+    )]
+    TooDeep {
+        /// Which segment.
+        segment: Segment,
+        /// The bound.
+        limit: usize,
+    },
     /// A segment is JSON but not an object.
     #[error("{segment} segment is JSON {found}, but a JWT {segment} must be a JSON object ({{...}})")]
     NotObject {
@@ -114,6 +124,9 @@ pub struct DecodedToken {
     /// RFC 8725 §3.x); the decoded maps keep the last copy, as JavaScript's JSON.parse does.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub duplicates: Vec<String>,
+    /// What was read leniently: lone UTF-16 surrogate escapes, read as U+FFFD.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub lone_surrogates: Vec<String>,
 }
 
 impl DecodedToken {
@@ -168,7 +181,16 @@ fn json_object(
     segment: Segment,
     bytes: &[u8],
     duplicates: &mut Vec<String>,
+    notes: &mut Vec<String>,
 ) -> Result<Map<String, Value>, DecodeError> {
+    let repaired = repair_lone_surrogates(bytes);
+    if let Some((_, found)) = &repaired {
+        notes.push(format!(
+            "the {segment} holds {} (half of a character, as JSON.stringify leaves an emoji cut in two): read as U+FFFD, as node and Python read it",
+            found.join(", ")
+        ));
+    }
+    let bytes = repaired.as_ref().map_or(bytes, |(fixed, _)| fixed.as_slice());
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let mut found = Vec::new();
     let checked = serde::de::DeserializeSeed::deserialize(
@@ -177,12 +199,20 @@ fn json_object(
     )
     .and_then(|v| de.end().map(|()| v));
     duplicates.extend(found);
-    let value: Value = checked.map_err(|e| DecodeError::Json {
-        segment,
-        line: e.line(),
-        column: e.column(),
-        reason: e.to_string().split(" at line").next().unwrap_or_default().to_string(),
+    let value: Value = checked.map_err(|e| {
+        if e.to_string().starts_with("recursion limit exceeded") {
+            return DecodeError::TooDeep { segment, limit: crate::limits::MAX_NESTING };
+        }
+        DecodeError::Json {
+            segment,
+            line: e.line(),
+            column: e.column(),
+            reason: e.to_string().split(" at line").next().unwrap_or_default().to_string(),
+        }
     })?;
+    if nesting(&value) > crate::limits::MAX_NESTING {
+        return Err(DecodeError::TooDeep { segment, limit: crate::limits::MAX_NESTING });
+    }
     match value {
         Value::Object(map) => Ok(map),
         Value::Array(_) => Err(DecodeError::NotObject { segment, found: "an array" }),
@@ -206,12 +236,63 @@ pub fn decode(input: &str) -> Result<DecodedToken, DecodeError> {
     let [header, payload, signature] = parts.as_slice() else {
         return Err(DecodeError::SegmentCount { found: parts.len() });
     };
-    let mut duplicates = Vec::new();
-    let header = json_object(Segment::Header, &decode_segment(Segment::Header, header)?, &mut duplicates)?;
-    let payload =
-        json_object(Segment::Payload, &decode_segment(Segment::Payload, payload)?, &mut duplicates)?;
+    let (mut duplicates, mut notes) = (Vec::new(), Vec::new());
+    let header_bytes = decode_segment(Segment::Header, header)?;
+    let header = json_object(Segment::Header, &header_bytes, &mut duplicates, &mut notes)?;
+    let payload_bytes = decode_segment(Segment::Payload, payload)?;
+    let payload = json_object(Segment::Payload, &payload_bytes, &mut duplicates, &mut notes)?;
     let signature = decode_segment(Segment::Signature, signature)?;
-    Ok(DecodedToken { token, cleaned, header, payload, signature, duplicates })
+    Ok(DecodedToken { token, cleaned, header, payload, signature, duplicates, lone_surrogates: notes })
+}
+
+/// How deep a JSON value nests: 0 for a scalar, 1 for `{}` or `[]`, and so on.
+pub fn nesting(value: &Value) -> usize {
+    let inner = match value {
+        Value::Array(items) => items.iter().map(nesting).max().unwrap_or(0),
+        Value::Object(map) => map.values().map(nesting).max().unwrap_or(0),
+        _ => return 0,
+    };
+    inner.saturating_add(1)
+}
+
+/// JSON text with each lone UTF-16 surrogate escape (`\ud83d` with no low half after it, or a
+/// low half alone) replaced by `\ufffd`, and the escapes found; None when there is none.
+/// JSON.parse in node and json.loads in Python accept such strings; serde_json refuses them.
+fn repair_lone_surrogates(bytes: &[u8]) -> Option<(Vec<u8>, Vec<String>)> {
+    let hex4 = |at: usize| -> Option<u32> {
+        let digits = std::str::from_utf8(bytes.get(at..at.checked_add(4)?)?).ok()?;
+        u32::from_str_radix(digits, 16).ok()
+    };
+    let escape_at = |at: usize| -> Option<u32> {
+        (bytes.get(at) == Some(&b'\\') && bytes.get(at.checked_add(1)?) == Some(&b'u')).then_some(())?;
+        hex4(at.checked_add(2)?)
+    };
+    let (mut out, mut found, mut i) = (Vec::with_capacity(bytes.len()), Vec::new(), 0usize);
+    while let Some(&b) = bytes.get(i) {
+        if b != b'\\' {
+            out.push(b);
+            i = i.saturating_add(1);
+            continue;
+        }
+        let Some(unit) = escape_at(i) else {
+            // Another escape (`\"`, `\\`): copy it whole, so its second byte is not read as
+            // the start of one.
+            out.extend(bytes.get(i..i.saturating_add(2).min(bytes.len())).unwrap_or_default());
+            i = i.saturating_add(2);
+            continue;
+        };
+        let pair = (0xD800..0xDC00).contains(&unit)
+            && escape_at(i.saturating_add(6)).is_some_and(|low| (0xDC00..0xE000).contains(&low));
+        let len = if pair { 12 } else { 6 };
+        if (0xD800..0xE000).contains(&unit) && !pair {
+            found.push(format!("a lone surrogate escape \\u{unit:04x}"));
+            out.extend_from_slice(b"\\ufffd");
+        } else {
+            out.extend(bytes.get(i..i.saturating_add(len)).unwrap_or_default());
+        }
+        i = i.saturating_add(len);
+    }
+    (!found.is_empty()).then_some((out, found))
 }
 
 /// Deserializes a JSON value like `serde_json::Value`, noting member names that repeat within

@@ -20,11 +20,11 @@ pub struct Session {
 
 /// Reads the session; a missing file is an empty session, a broken one an error to report.
 pub fn load(data_dir: &Path) -> Result<Session, String> {
-    match std::fs::read_to_string(data_dir.join(FILE)) {
-        Ok(text) => serde_json::from_str(&text)
+    match tokensmith::limits::read_text(&data_dir.join(FILE), tokensmith::limits::MAX_TEXT_FILE_BYTES) {
+        Ok(Some(text)) => serde_json::from_str(&text)
             .map_err(|e| format!("{} is damaged ({e}); starting fresh", data_dir.join(FILE).display())),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Session::default()),
-        Err(e) => Err(format!("cannot read {}: {e}", data_dir.join(FILE).display())),
+        Ok(None) => Ok(Session::default()),
+        Err(e) => Err(e.to_string()),
     }
 }
 

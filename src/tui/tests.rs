@@ -1077,3 +1077,29 @@ fn a_pasted_tokens_control_characters_never_reach_the_terminal() {
     cell.set_symbol("\u{1b}");
     assert_eq!(super::safe_backend::safe_cell(&cell).symbol(), "\u{FFFD}");
 }
+
+/// Issue 19 (7): importing a FIFO or /dev/zero froze the workbench on its UI thread.
+#[cfg(unix)]
+#[test]
+fn importing_a_fifo_or_a_device_is_refused_at_once() {
+    let dir = tempfile::tempdir().expect("temp");
+    let store = tokensmith::store::StoreDir::new(dir.path());
+    store.add(None, demo_key()).expect("add");
+    let fifo = dir.path().join("key.pipe");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().expect("mkfifo").success());
+    for (path, kind) in
+        [(fifo.display().to_string(), "a FIFO"), ("/dev/zero".to_string(), "a character device")]
+    {
+        let mut app = app("ticketping", vec![demo_key()]);
+        let effect = Effect::ImportFile { name: "k".into(), path };
+        let paths = tokensmith::paths::Paths::under(dir.path());
+        let mut clipboard =
+            super::clipboard::Clipboard::new(super::clipboard::ClipboardSetting::Osc52, false);
+        let (worker, _results) = std::sync::mpsc::channel();
+        let actions = super::perform(effect, &app, &paths, &store, &mut clipboard, &worker);
+        run(&mut app, actions);
+        let status = app.status.clone().expect("a status");
+        assert_eq!(status.level, Level::Error);
+        assert!(status.text.contains(kind) && status.text.contains("not a regular file"), "{}", status.text);
+    }
+}
