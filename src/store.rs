@@ -178,6 +178,20 @@ impl KeyEntry {
         }
     }
 
+    /// What identifies this entry across processes, whatever its name: a short digest of its
+    /// kind, creation time and material. The workbench acts on a key only while the entry of
+    /// that name on disk still has the identity it showed (another tokensmith may have
+    /// renamed it and stored a rotated secret under the old name). Never shown: it is a hash
+    /// of the secret.
+    pub fn identity(&self) -> String {
+        use sha2::Digest as _;
+        let mut hash = sha2::Sha256::new();
+        hash.update(self.kind.to_string().as_bytes());
+        hash.update(self.created.to_be_bytes());
+        hash.update(self.material.expose());
+        hex::encode(hash.finalize().get(..12).unwrap_or_default())
+    }
+
     /// What may be shown without `--reveal`: kind, length and at most the first 4 characters.
     pub fn masked(&self) -> String {
         match self.kind {
@@ -259,6 +273,11 @@ pub enum StoreError {
     /// Key material that cannot be used.
     #[error(transparent)]
     Key(#[from] KeyError),
+    /// The entry changed on disk since the caller read it.
+    #[error(
+        "the key '{0}' changed on disk after this view was read (another tokensmith renamed, replaced or removed it): nothing was done; the list now shows the store as it is, check it and try again"
+    )]
+    Changed(String),
     /// Something else about the request.
     #[error("{0}")]
     Invalid(String),
@@ -360,6 +379,18 @@ impl StoreDir {
         }
     }
 
+    /// What changes whenever the store file is written (every write renames a new file over
+    /// it): one `stat`, for a view that watches for another process's writes. None when there
+    /// is no store file.
+    pub fn stamp(&self) -> Option<(u64, Option<std::time::SystemTime>, u64)> {
+        let meta = std::fs::metadata(self.path()).ok()?;
+        #[cfg(unix)]
+        let inode = std::os::unix::fs::MetadataExt::ino(&meta);
+        #[cfg(not(unix))]
+        let inode = 0;
+        Some((meta.len(), meta.modified().ok(), inode))
+    }
+
     /// Reads the store file's bytes, or None when there is none.
     fn read_text(&self) -> Result<Option<Zeroizing<String>>, StoreError> {
         let what = format!("the key store {}", self.path().display());
@@ -445,7 +476,7 @@ impl StoreDir {
     /// error and stays untouched.
     pub fn open(&self, passphrase: Option<&Secret>) -> Result<Store, StoreError> {
         let mut warnings = file::permission_warnings(&self.dir, &self.path());
-        warnings.extend(file::leftover_warnings(&self.dir, STORE_FILE));
+        warnings.extend(file::leftover_warnings(&self.dir, STORE_FILE, &self.dir.join(LOCK_FILE)));
         let mut store = match self.read_text()? {
             None => Store::default(),
             Some(text) => self.parse(&text, passphrase)?,
@@ -514,47 +545,54 @@ impl StoreDir {
 
     /// Renames an entry; the new name must be free.
     /// Changes an entry's kid, profile or note (an empty text clears kid and profile).
+    /// `expect`, when given, is the entry's [`KeyEntry::identity`] as the caller saw it: the
+    /// change is refused when the entry of that name on disk is another one.
     pub fn set(
         &self,
         passphrase: Option<&Secret>,
         name: &str,
+        expect: Option<&str>,
         change: &EntryChange,
     ) -> Result<(), StoreError> {
         self.update(passphrase, None, |entries| {
-            let known = entries.iter().map(|e| e.name.as_str()).collect::<Vec<_>>().join(", ");
-            let entry = entries
-                .iter_mut()
-                .find(|e| e.name == name)
-                .ok_or_else(|| StoreError::NotFound { name: name.to_string(), known })?;
-            change.apply(entry);
+            let index = position(entries, name, expect)?;
+            if let Some(entry) = entries.get_mut(index) {
+                change.apply(entry);
+            }
             Ok(())
         })
     }
 
-    pub fn rename(&self, passphrase: Option<&Secret>, old: &str, new: &str) -> Result<(), StoreError> {
+    /// Renames an entry; the new name must be free. `expect` as for [`StoreDir::set`].
+    pub fn rename(
+        &self,
+        passphrase: Option<&Secret>,
+        old: &str,
+        new: &str,
+        expect: Option<&str>,
+    ) -> Result<(), StoreError> {
         check_name(new)?;
         self.update(passphrase, None, |entries| {
             if entries.iter().any(|e| e.name == new) {
                 return Err(StoreError::Exists(new.to_string()));
             }
-            let known = entries.iter().map(|e| e.name.as_str()).collect::<Vec<_>>().join(", ");
-            let entry = entries
-                .iter_mut()
-                .find(|e| e.name == old)
-                .ok_or_else(|| StoreError::NotFound { name: old.to_string(), known })?;
-            entry.name = new.to_string();
+            let index = position(entries, old, expect)?;
+            if let Some(entry) = entries.get_mut(index) {
+                entry.name = new.to_string();
+            }
             Ok(())
         })
     }
 
-    /// Removes an entry and returns it.
-    pub fn remove(&self, passphrase: Option<&Secret>, name: &str) -> Result<KeyEntry, StoreError> {
+    /// Removes an entry and returns it. `expect` as for [`StoreDir::set`].
+    pub fn remove(
+        &self,
+        passphrase: Option<&Secret>,
+        name: &str,
+        expect: Option<&str>,
+    ) -> Result<KeyEntry, StoreError> {
         self.update(passphrase, None, |entries| {
-            let known = entries.iter().map(|e| e.name.as_str()).collect::<Vec<_>>().join(", ");
-            let index = entries
-                .iter()
-                .position(|e| e.name == name)
-                .ok_or_else(|| StoreError::NotFound { name: name.to_string(), known })?;
+            let index = position(entries, name, expect)?;
             Ok(entries.remove(index))
         })
     }
@@ -580,6 +618,23 @@ impl StoreDir {
     /// Removes the passphrase: the store is written as plain JSON (still mode 0600).
     pub fn unlock(&self, current: &Secret) -> Result<(), StoreError> {
         self.update(Some(current), Some(None), |_| Ok(()))
+    }
+}
+
+/// Where the entry of this name is, as read under the writers' lock; with `expect`, only while
+/// it is the entry the caller saw.
+fn position(entries: &[KeyEntry], name: &str, expect: Option<&str>) -> Result<usize, StoreError> {
+    let found = entries.iter().position(|e| e.name == name);
+    match (found, expect) {
+        (Some(index), Some(id)) if entries.get(index).is_some_and(|e| e.identity() != id) => {
+            Err(StoreError::Changed(name.to_string()))
+        }
+        (Some(index), _) => Ok(index),
+        (None, Some(_)) => Err(StoreError::Changed(name.to_string())),
+        (None, None) => Err(StoreError::NotFound {
+            name: name.to_string(),
+            known: entries.iter().map(|e| e.name.as_str()).collect::<Vec<_>>().join(", "),
+        }),
     }
 }
 

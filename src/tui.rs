@@ -31,7 +31,7 @@ use serde::Deserialize;
 
 use tokensmith::paths::Paths;
 use tokensmith::profile::ProfileSet;
-use tokensmith::store::{StoreDir, StoreState};
+use tokensmith::store::{StoreDir, StoreError, StoreState};
 
 use action::{Action, Effect};
 use app::{App, Confirm, Level, Mode, Prompt};
@@ -39,6 +39,9 @@ use clipboard::{Clipboard, ClipboardSetting};
 
 /// The workbench's terminal: crossterm behind the escaping guard.
 type Screen = Terminal<safe_backend::SafeBackend<CrosstermBackend<std::io::Stdout>>>;
+
+/// How often an idle workbench looks whether another tokensmith changed the store (one stat).
+const STORE_CHECK_INTERVAL: Duration = Duration::from_secs(1);
 
 /// While a key generates, the spinner turns this often.
 const SPINNER_INTERVAL: Duration = Duration::from_millis(100);
@@ -150,6 +153,31 @@ impl Drop for TerminalGuard {
     }
 }
 
+/// SIGTERM, SIGHUP, SIGINT and SIGQUIT (`kill`, a closed SSH session, `kill -INT`: in raw
+/// mode Ctrl-C is a key, not a signal) end the workbench with the terminal restored: raw mode
+/// off, the main screen back, mouse capture and bracketed paste released. The session and the
+/// store are saved as each change is made, so nothing is left to write. A watcher thread
+/// waits for the signal; the exit status is 128 + its number, as a shell reports.
+#[cfg(unix)]
+fn restore_on_signals(mouse: bool) -> Result<(), String> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT])
+        .map_err(|e| format!("cannot watch for signals: {e}"))?;
+    std::thread::spawn(move || {
+        if let Some(signal) = signals.forever().next() {
+            TerminalGuard::restore(mouse);
+            std::process::exit(128 + signal);
+        }
+    });
+    Ok(())
+}
+
+/// Elsewhere the console's own handling applies.
+#[cfg(not(unix))]
+fn restore_on_signals(_mouse: bool) -> Result<(), String> {
+    Ok(())
+}
+
 /// Runs the workbench until the user quits.
 pub fn run(paths: &Paths, options: Options) -> Result<u8, String> {
     let config = read_config(&paths.config.join("config.toml"));
@@ -185,6 +213,7 @@ pub fn run(paths: &Paths, options: Options) -> Result<u8, String> {
         ratatui_hook(info);
     }));
     let _guard = TerminalGuard { mouse };
+    restore_on_signals(mouse)?;
     let mut out = std::io::stdout();
     if mouse {
         execute!(out, EnableMouseCapture).map_err(|e| e.to_string())?;
@@ -218,6 +247,9 @@ fn event_loop(
     let mut dirty = true;
     let mut save_pending = false;
     let mut session_warned = false;
+    // The store as this view last read it: another tokensmith (the CLI, a second workbench)
+    // may change it at any time, and no key is acted on or signed with from a stale list.
+    let mut seen = store.stamp();
     loop {
         if dirty {
             let mut drawn = view::Drawn::default();
@@ -250,28 +282,33 @@ fn event_loop(
         }
         // Sleep until something can change: a key, the next whole second while a countdown
         // or reveal is on screen, or the spinner while a key generates. No fixed tick.
-        let timeout = if app.keys.generating.is_some() {
-            Some(SPINNER_INTERVAL)
+        let (timeout, ticking) = if app.keys.generating.is_some() {
+            (SPINNER_INTERVAL, true)
         } else if app.exp().is_some() || app.keys.revealed.is_some() {
-            Some(until_next_second())
+            (until_next_second().min(STORE_CHECK_INTERVAL), true)
         } else {
-            None
+            (STORE_CHECK_INTERVAL, false)
         };
-        let ready = match timeout {
-            Some(t) => event::poll(t).map_err(|e| e.to_string())?,
-            None => true,
-        };
+        let ready = event::poll(timeout).map_err(|e| e.to_string())?;
+        // Before the key is acted on: the store as it is on disk now.
+        let stamp = store.stamp();
+        if stamp != seen {
+            seen = stamp;
+            queue.push_back(reload_store(&store, app.passphrase.as_ref()));
+        }
         if ready {
             let event = event::read().map_err(|e| e.to_string())?;
             app.now = now_secs();
             if let Some(action) = translate(app, event) {
                 queue.push_back(action);
-            } else {
+            } else if queue.is_empty() {
                 dirty = true;
                 continue;
             }
-        } else {
+        } else if ticking {
             queue.push_back(Action::Tick(now_secs()));
+        } else if queue.is_empty() {
+            continue;
         }
         while let Ok(action) = worker_rx.try_recv() {
             queue.push_back(action);
@@ -286,6 +323,8 @@ fn event_loop(
             }
             dirty = true;
         }
+        // This view's own writes were read back already.
+        seen = store.stamp();
     }
 }
 
@@ -324,9 +363,13 @@ fn perform(
     worker: &mpsc::Sender<Action>,
 ) -> Vec<Action> {
     let pass = app.passphrase.as_ref();
-    let reload = |store: &StoreDir| match store.open(pass) {
-        Ok(opened) => Action::StoreLoaded(Ok(opened.entries)),
-        Err(e) => Action::StoreLoaded(Err(e.to_string())),
+    let reload = |store: &StoreDir| reload_store(store, pass);
+    // A store change that failed: the passphrase is asked for and the change kept for after;
+    // an entry that changed on disk is shown as it is now.
+    let failed = |effect: Effect, e: StoreError| match e {
+        StoreError::NeedPassphrase => vec![Action::NeedPassphrase(Box::new(effect))],
+        StoreError::Changed(_) => vec![reload(store), Action::Notice(Level::Error, e.to_string())],
+        e => vec![Action::Notice(Level::Error, e.to_string())],
     };
     match effect {
         Effect::Copy { text, what } => {
@@ -354,17 +397,17 @@ fn perform(
         }
         Effect::StoreAdd(entry) => {
             let (name, description) = (entry.name.clone(), entry.description.clone());
-            match store.add(pass, *entry) {
+            match store.add(pass, (*entry).clone()) {
                 Ok(()) => vec![
                     reload(store),
                     Action::Notice(Level::Success, format!("stored '{name}': {description}")),
                 ],
-                Err(e) => vec![Action::Notice(Level::Error, e.to_string())],
+                Err(e) => failed(Effect::StoreAdd(entry), e),
             }
         }
-        Effect::StoreRemove(name) => match store.remove(pass, &name) {
+        Effect::StoreRemove { name, id } => match store.remove(pass, &name, id.as_deref()) {
             Ok(_) => vec![reload(store), Action::Notice(Level::Success, format!("deleted '{name}'"))],
-            Err(e) => vec![Action::Notice(Level::Error, e.to_string())],
+            Err(e) => failed(Effect::StoreRemove { name, id }, e),
         },
         Effect::StoreReload => vec![reload(store)],
         Effect::StoreLock => {
@@ -375,15 +418,15 @@ fn perform(
             let Some(current) = pass else { return Vec::new() };
             vec![Action::PassphraseChanged(store.unlock(current).map(|()| false).map_err(|e| e.to_string()))]
         }
-        Effect::StoreRename { old, new } => match store.rename(pass, &old, &new) {
+        Effect::StoreRename { old, new, id } => match store.rename(pass, &old, &new, id.as_deref()) {
             Ok(()) => {
                 vec![reload(store), Action::Notice(Level::Success, format!("renamed '{old}' to '{new}'"))]
             }
-            Err(e) => vec![Action::Notice(Level::Error, e.to_string())],
+            Err(e) => failed(Effect::StoreRename { old, new, id }, e),
         },
-        Effect::StoreSet { name, change } => match store.set(pass, &name, &change) {
+        Effect::StoreSet { name, change, id } => match store.set(pass, &name, id.as_deref(), &change) {
             Ok(()) => vec![reload(store), Action::Notice(Level::Success, format!("updated '{name}'"))],
-            Err(e) => vec![Action::Notice(Level::Error, e.to_string())],
+            Err(e) => failed(Effect::StoreSet { name, change, id }, e),
         },
         Effect::ImportFile { name, path } => {
             let path = expand_home(&path);
@@ -421,6 +464,15 @@ fn perform(
             .map(|e| Action::Notice(Level::Warning, e))
             .into_iter()
             .collect(),
+    }
+}
+
+/// The store as it is on disk now, for the view.
+fn reload_store(store: &StoreDir, pass: Option<&tokensmith::secret::Secret>) -> Action {
+    match store.open(pass) {
+        Ok(opened) => Action::StoreLoaded(Ok(opened.entries)),
+        Err(StoreError::NeedPassphrase) => Action::StoreLocked,
+        Err(e) => Action::StoreLoaded(Err(e.to_string())),
     }
 }
 

@@ -279,3 +279,47 @@ fn messy_pastes_and_two_tokens() {
         assert!(stderr.contains("2 tokens were given") && !stderr.contains("JWE"), "{stderr}");
     }
 }
+
+/// Issue 19 (16): writers racing a `keys lock` with TOKENSMITH_PASSPHRASE set were told to set
+/// it; writers racing each other warned about each other's temp files.
+#[test]
+fn parallel_writers_and_a_lock_lose_nothing_and_warn_of_nothing() {
+    let env = Env::new();
+    env.ok(&["keys", "gen", "seed", "--kind", "hmac"]);
+    let bin = assert_cmd::cargo::cargo_bin("tokensmith");
+    let home = env.home.path().to_path_buf();
+    let run = |args: Vec<String>| {
+        let (bin, home) = (bin.clone(), home.clone());
+        std::thread::spawn(move || {
+            std::process::Command::new(&bin)
+                .args(&args)
+                .env_clear()
+                .env("TOKENSMITH_HOME", &home)
+                .env("TOKENSMITH_PASSPHRASE", "right horse")
+                .stdin(std::process::Stdio::null())
+                .output()
+                .expect("runs")
+        })
+    };
+    let mut jobs: Vec<_> = (0..12)
+        .map(|i| run(["keys", "gen", &format!("k{i}"), "--kind", "hmac"].map(String::from).to_vec()))
+        .collect();
+    jobs.insert(4, run(["keys", "lock"].map(String::from).to_vec()));
+    for job in jobs {
+        let out = job.join().expect("joins");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{stderr}");
+        assert!(
+            !stderr.contains("interrupted write") && !stderr.contains("set TOKENSMITH_PASSPHRASE"),
+            "{stderr}"
+        );
+    }
+    let list = env
+        .cmd()
+        .env("TOKENSMITH_PASSPHRASE", "right horse")
+        .args(["keys", "list", "--json"])
+        .output()
+        .expect("runs");
+    let value: serde_json::Value = serde_json::from_slice(&list.stdout).expect("JSON");
+    assert_eq!(value.as_array().map(Vec::len), Some(13), "{value}");
+}

@@ -326,3 +326,65 @@ fn y_copies_a_profile_into_a_form_that_saves_an_editable_file() {
     tmux.send(&["q"]);
     tmux.wait_for("TOKENSMITH-EXITED");
 }
+
+/// Issue 19 (1, 11): the workbench and the CLI on one store. A key renamed and replaced by the
+/// CLI while the workbench's delete question is open is not deleted; a store locked by the
+/// CLI is noticed, and the passphrase asked for.
+#[test]
+fn the_workbench_and_the_cli_share_one_store() {
+    if !tmux_works() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let home = dir.path().join("home");
+    let bin = assert_cmd::cargo::cargo_bin("tokensmith");
+    let cli = |args: &[&str], pass: Option<&str>| -> String {
+        let mut cmd = Command::new(&bin);
+        cmd.env_clear().env("TOKENSMITH_HOME", &home).args(args);
+        if let Some(pass) = pass {
+            cmd.env("TOKENSMITH_PASSPHRASE", pass);
+        }
+        let out = cmd.stdin(std::process::Stdio::null()).output().expect("runs");
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    cli(&["keys", "gen", "prod", "--kind", "hmac"], None);
+    let (tmux, stty) = start_workbench(dir.path(), &home);
+    tmux.wait_for("prod");
+    tmux.send(&["3"]);
+    tmux.send(&["D"]);
+    tmux.wait_for("Delete 'prod'");
+    // Meanwhile, in another shell: rotate.
+    cli(&["keys", "rename", "prod", "prod-old"], None);
+    cli(&["keys", "gen", "prod", "--kind", "hmac"], None);
+    tmux.send(&["y"]);
+    tmux.wait_for("changed on disk");
+    let names: Vec<String> =
+        serde_json::from_str::<serde_json::Value>(&cli(&["keys", "list", "--json"], None))
+            .expect("JSON")
+            .as_array()
+            .expect("array")
+            .iter()
+            .map(|e| e["name"].as_str().unwrap_or_default().to_string())
+            .collect();
+    assert_eq!(names, ["prod-old", "prod"], "the rotated secret is still there");
+    tmux.wait_for("prod-old");
+    // The CLI locks the store: the workbench notices and asks for the passphrase.
+    cli(&["keys", "lock"], Some("right horse"));
+    tmux.wait_for("The key store is locked: passphrase");
+    tmux.type_text("right horse");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("prod-old");
+    // A signal ends it with the terminal restored.
+    let shell = tmux.run_ok(&["display-message", "-p", "-t", "t", "#{pane_pid}"]);
+    let children = Command::new("pgrep").args(["-P", shell.trim()]).output().expect("pgrep");
+    let pid = String::from_utf8_lossy(&children.stdout).trim().to_string();
+    assert!(!pid.is_empty(), "the workbench's pid");
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().expect("kill").success());
+    tmux.wait_for("TOKENSMITH-EXITED");
+    let modes = std::fs::read_to_string(&stty).expect("stty output");
+    let words: Vec<&str> = modes.split_whitespace().collect();
+    assert!(words.contains(&"icanon") && words.contains(&"echo"), "raw mode left on after SIGTERM:\n{modes}");
+    let screen = tmux.screen();
+    assert!(!screen.contains("1 Profiles"), "the alternate screen is still shown:\n{screen}");
+}

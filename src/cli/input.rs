@@ -35,7 +35,12 @@ pub struct LoadedKey {
 }
 
 /// The store's passphrase: `TOKENSMITH_PASSPHRASE`, else a prompt without echo on a terminal.
+/// A passphrase in the environment is taken even while the store is plain: another tokensmith
+/// may lock it between this look and the write (a `keys add` racing a `keys lock`).
 pub fn passphrase(store: &StoreDir) -> Result<Option<Secret>, CliError> {
+    if let Some(value) = std::env::var_os("TOKENSMITH_PASSPHRASE") {
+        return Ok(Some(Secret::new(os_bytes(value))));
+    }
     if store.state().map_err(CliError::from)? != StoreState::Encrypted {
         return Ok(None);
     }

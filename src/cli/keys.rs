@@ -278,13 +278,13 @@ pub fn run(command: &KeysCommand, io: &mut Io) -> Result<u8, CliError> {
         KeysCommand::Export { name, format, private } => export_key(&store, name, format, *private, io.now),
         KeysCommand::Set { name, meta } => {
             let pass = passphrase(&store)?;
-            store.set(pass.as_ref(), name, &meta.change())?;
+            store.set(pass.as_ref(), name, None, &meta.change())?;
             errln!("updated '{name}'");
             Ok(0)
         }
         KeysCommand::Rename { old, new } => {
             let pass = passphrase(&store)?;
-            store.rename(pass.as_ref(), old, new)?;
+            store.rename(pass.as_ref(), old, new, None)?;
             errln!("renamed '{old}' to '{new}'");
             Ok(0)
         }
@@ -451,14 +451,16 @@ fn remove(store: &StoreDir, name: &str, yes: bool) -> Result<u8, CliError> {
             return Ok(0);
         }
     }
-    store.remove(pass.as_ref(), name)?;
+    store.remove(pass.as_ref(), name, None)?;
     errln!("deleted '{name}'");
     Ok(0)
 }
 
 fn lock(store: &StoreDir) -> Result<u8, CliError> {
-    let current = passphrase(store)?;
-    let new = if current.is_some() {
+    // Locking a plain store: TOKENSMITH_PASSPHRASE is the new passphrase, not a current one.
+    let encrypted = store.state()? == tokensmith::store::StoreState::Encrypted;
+    let current = if encrypted { passphrase(store)? } else { None };
+    let new = if encrypted {
         if let Some(value) = std::env::var_os("TOKENSMITH_NEW_PASSPHRASE") {
             Secret::new(os_bytes(value))
         } else {

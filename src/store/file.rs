@@ -47,9 +47,15 @@ fn leftovers(dir: &Path, name: &str) -> Vec<PathBuf> {
         .unwrap_or_default()
 }
 
-/// Warnings for temp files left by an interrupted write (the store itself is whole).
-pub fn leftover_warnings(dir: &Path, name: &str) -> Vec<String> {
-    leftovers(dir, name)
+/// Warnings for temp files left by an interrupted write (the store itself is whole). A temp
+/// file is a leftover only while no writer holds the lock: a live writer's own temp file is
+/// not one (60 parallel writers each saw the others' files).
+pub fn leftover_warnings(dir: &Path, name: &str, lock: &Path) -> Vec<String> {
+    let found = leftovers(dir, name);
+    if found.is_empty() || Lock::try_exclusive(lock).is_none() {
+        return Vec::new();
+    }
+    found
         .into_iter()
         .map(|p| {
             format!(
@@ -133,6 +139,16 @@ impl Lock {
         let file = options.open(path).map_err(io("cannot open lock file", path))?;
         file.lock().map_err(io("cannot lock", path))?;
         Ok(Lock(file))
+    }
+}
+
+impl Lock {
+    /// The lock when no other tokensmith holds it, without waiting; None when one does (or
+    /// when there is no lock file: then no writer ever ran).
+    pub fn try_exclusive(path: &Path) -> Option<Lock> {
+        let file = OpenOptions::new().read(true).write(true).open(path).ok()?;
+        file.try_lock().ok()?;
+        Some(Lock(file))
     }
 }
 

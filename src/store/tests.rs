@@ -43,9 +43,9 @@ fn entries_round_trip_with_private_permissions() {
     assert!(store.warnings.is_empty(), "{:?}", store.warnings);
     assert_eq!(store.get("orlo").expect("orlo").description, "RSA 2048-bit private key, PKCS#1");
     assert!(matches!(dir.add(None, secret("acme", "other-secret")), Err(StoreError::Exists(_))));
-    dir.rename(None, "acme", "acme-test").expect("rename");
-    assert!(matches!(dir.rename(None, "nope", "x"), Err(StoreError::NotFound { .. })));
-    let removed = dir.remove(None, "orlo").expect("remove");
+    dir.rename(None, "acme", "acme-test", None).expect("rename");
+    assert!(matches!(dir.rename(None, "nope", "x", None), Err(StoreError::NotFound { .. })));
+    let removed = dir.remove(None, "orlo", None).expect("remove");
     assert_eq!(removed.kind, EntryKind::RSA_PRIVATE);
     assert_eq!(names(&dir.open(None).expect("open")), ["acme-test"]);
     assert!(matches!(dir.add(None, secret("bad name", "x-secret")), Err(StoreError::BadName(_))));
@@ -86,6 +86,22 @@ fn a_crash_before_rename_leaves_the_old_store_whole() {
     assert_eq!(names(&dir.open(None).expect("open")), ["kept", "next"]);
 }
 
+/// Issue 19 (16): a live writer's temp file, seen while it holds the lock, is not a leftover.
+#[test]
+fn a_live_writers_temp_file_is_not_called_a_leftover() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = StoreDir::new(tmp.path());
+    dir.add(None, secret("kept", "kept-secret-value")).expect("add");
+    let writing = tmp.path().join(".keys.json.4243.0.tmp");
+    std::fs::write(&writing, b"{").expect("write");
+    let held = super::file::Lock::exclusive(&tmp.path().join(LOCK_FILE)).expect("lock");
+    let store = dir.open(None).expect("open");
+    assert!(store.warnings.iter().all(|w| !w.contains("interrupted write")), "{:?}", store.warnings);
+    drop(held);
+    let store = dir.open(None).expect("open");
+    assert!(store.warnings.iter().any(|w| w.contains("interrupted write")), "{:?}", store.warnings);
+}
+
 #[test]
 fn a_damaged_or_newer_store_is_refused_and_kept_byte_for_byte() {
     let tmp = tempfile::tempdir().expect("tempdir");
@@ -104,7 +120,7 @@ fn a_damaged_or_newer_store_is_refused_and_kept_byte_for_byte() {
             assert!(err.to_string().contains("keys.json"), "{err}");
         }
         assert!(dir.add(None, secret("x", "x-secret-value")).is_err());
-        assert!(dir.remove(None, "x").is_err());
+        assert!(dir.remove(None, "x", None).is_err());
         assert_eq!(std::fs::read(dir.path()).expect("read"), content);
     }
 }

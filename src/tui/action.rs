@@ -120,6 +120,10 @@ pub enum Action {
     Copied { what: String, how: String },
     /// A copy failed.
     CopyFailed(String),
+    /// Another tokensmith locked the store: this view has no passphrase for it.
+    StoreLocked,
+    /// A store change needs the passphrase: ask for it, then perform the change.
+    NeedPassphrase(Box<Effect>),
     /// The store's passphrase was set or changed (true) or removed (false), or why not.
     PassphraseChanged(Result<bool, String>),
     /// Something finished that the status line should say.
@@ -151,12 +155,12 @@ pub enum Effect {
     Generate { kind: GenKind, name: String, note: String },
     /// Add an entry to the store.
     StoreAdd(Box<KeyEntry>),
-    /// Remove an entry from the store.
-    StoreRemove(String),
-    /// Rename an entry.
-    StoreRename { old: String, new: String },
-    /// Change an entry's kid, profile or note.
-    StoreSet { name: String, change: tokensmith::store::EntryChange },
+    /// Remove an entry from the store, while it is the one shown (`id`, its identity).
+    StoreRemove { name: String, id: Option<String> },
+    /// Rename an entry, while it is the one shown.
+    StoreRename { old: String, new: String, id: Option<String> },
+    /// Change an entry's kid, profile or note, while it is the one shown.
+    StoreSet { name: String, change: tokensmith::store::EntryChange, id: Option<String> },
     /// Re-read the store (with the passphrase, if one was given).
     StoreReload,
     /// Seal the store with `App::new_passphrase` (re-sealing it when it has one).

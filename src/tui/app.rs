@@ -271,6 +271,12 @@ pub struct KeysPane {
     pub store_error: Option<String>,
     /// Whether the store is encrypted (writes need the passphrase).
     pub encrypted: bool,
+    /// The identity of the entry a prompt or confirmation acts on, taken when it opened: the
+    /// change is refused if another tokensmith has put another entry under that name since.
+    pub target: Option<String>,
+    /// A change that waits for the passphrase (the store was locked by another tokensmith
+    /// while it was being typed), performed once the store opens.
+    pub pending: Option<Box<super::action::Effect>>,
     /// Per entry (by name): what identifies it on screen, derived when the entries change. A
     /// key's RFC 7638 thumbprint, shortened; a secret's masked form (its thumbprint would be a
     /// hash of the secret).

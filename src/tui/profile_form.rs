@@ -346,6 +346,8 @@ pub fn owns(app: &App, action: &Action) -> bool {
         | Action::Resize(..)
         | Action::KeyGenerated(_)
         | Action::StoreLoaded(_)
+        | Action::StoreLocked
+        | Action::NeedPassphrase(_)
         | Action::Copied { .. }
         | Action::CopyFailed(_)
         | Action::Notice(..) => false,

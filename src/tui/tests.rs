@@ -323,7 +323,10 @@ fn deleting_and_revealing_a_key() {
     assert_eq!(app.mode, Mode::Confirm(Confirm::DeleteKey("demo".into())));
     assert!(run(&mut app, [Action::Decline]).is_empty());
     run(&mut app, [Action::DeleteKey]);
-    assert_eq!(run(&mut app, [Action::Submit]), vec![Effect::StoreRemove("demo".into())]);
+    assert_eq!(
+        run(&mut app, [Action::Submit]),
+        vec![Effect::StoreRemove { name: "demo".into(), id: Some(demo_key().identity()) }]
+    );
     run(&mut app, [Action::RevealSecret]);
     assert!(app.keys.revealed.is_some());
     // The whole secret shows in an overlay, even where the Keys column is narrow.
@@ -782,13 +785,20 @@ fn the_keys_pane_renames_labels_and_ties_keys_like_keys_set() {
     actions.extend(typing("acme-staging"));
     actions.push(Action::Submit);
     let effects = run(&mut app, actions);
-    assert_eq!(effects, vec![Effect::StoreRename { old: "demo".into(), new: "acme-staging".into() }]);
+    assert_eq!(
+        effects,
+        vec![Effect::StoreRename {
+            old: "demo".into(),
+            new: "acme-staging".into(),
+            id: Some(demo_key().identity())
+        }]
+    );
     let mut actions = vec![Action::SetKeyKid];
     actions.extend(typing("app_123"));
     actions.push(Action::Submit);
     let effects = run(&mut app, actions);
     assert!(
-        matches!(&effects[..], [Effect::StoreSet { name, change }] if name == "demo" && change.kid.as_deref() == Some("app_123")),
+        matches!(&effects[..], [Effect::StoreSet { name, change, .. }] if name == "demo" && change.kid.as_deref() == Some("app_123")),
         "{effects:?}"
     );
     let effects = run(&mut app, [Action::ToggleKeyProfile]);
@@ -1102,4 +1112,69 @@ fn importing_a_fifo_or_a_device_is_refused_at_once() {
         assert_eq!(status.level, Level::Error);
         assert!(status.text.contains(kind) && status.text.contains("not a regular file"), "{}", status.text);
     }
+}
+
+/// Issue 19 (11): another tokensmith locked the store while a secret was being typed: the
+/// workbench asks for the passphrase and then stores the secret, losing nothing typed.
+#[test]
+fn a_store_locked_elsewhere_asks_for_the_passphrase_and_keeps_what_was_typed() {
+    let dir = tempfile::tempdir().expect("temp");
+    let store = tokensmith::store::StoreDir::new(dir.path());
+    store.add(None, demo_key()).expect("add");
+    let mut app = app("ticketping", vec![demo_key()]);
+    app.focus = Pane::Keys;
+    let pass = tokensmith::secret::Secret::new(b"right horse".to_vec());
+    let mut actions = vec![Action::NewSecret];
+    actions.extend(typing("rotated"));
+    actions.push(Action::Submit);
+    actions.extend(typing("a-new-secret-of-thirty-two-bytes!!"));
+    run_with_store(&mut app, &store, actions);
+    store.lock(None, &pass).expect("locked by the other process");
+    run_with_store(&mut app, &store, vec![Action::Submit]);
+    assert_eq!(app.mode, Mode::Prompt(Prompt::Passphrase));
+    assert!(app.keys.pending.is_some(), "the typed secret waits");
+    let mut actions = typing("right horse");
+    actions.push(Action::Submit);
+    run_with_store(&mut app, &store, actions);
+    let opened = store.open(Some(&pass)).expect("opens");
+    let names: Vec<&str> = opened.entries.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(names, ["demo", "rotated"]);
+    assert!(app.keys.pending.is_none());
+}
+
+/// Issue 19 (1): the view acted by name on whatever entry had that name now. A change is made
+/// only to the entry the view showed; after a reload the token is signed with what the store
+/// holds now.
+#[test]
+fn a_stale_view_neither_deletes_nor_renames_another_entry_of_the_same_name() {
+    let dir = tempfile::tempdir().expect("temp");
+    let store = tokensmith::store::StoreDir::new(dir.path());
+    let mut prod =
+        secret_entry("prod", b"old-secret-old-secret-old-secret-0".to_vec(), false, NOW).expect("e");
+    prod.profile = Some("ticketping".into());
+    store.add(None, prod.clone()).expect("add");
+    let mut app = app("ticketping", vec![prod]);
+    app.focus = Pane::Keys;
+    // Another process rotates: renames prod and stores a new secret under its name.
+    store.rename(None, "prod", "prod-old", None).expect("rename");
+    let new =
+        secret_entry("prod", b"new-secret-new-secret-new-secret-1".to_vec(), false, NOW + 5).expect("e");
+    store.add(None, new).expect("add");
+    run_with_store(&mut app, &store, vec![Action::DeleteKey, Action::Submit]);
+    let status = app.status.clone().expect("status");
+    assert!(status.text.contains("changed on disk"), "{}", status.text);
+    let names: Vec<String> = store.open(None).expect("open").entries.into_iter().map(|e| e.name).collect();
+    assert_eq!(names, ["prod-old", "prod"]);
+    // The failed change reloaded the view: the key it names is the one the store holds under
+    // that name now (prod-old, still tied to the profile), and it signs with it.
+    let TokenState::Signed(signed) = &app.token else { panic!("{:?}", app.token) };
+    assert_eq!(signed.key_name, "prod-old");
+    let key = store.open(None).expect("open").get(&signed.key_name).expect("entry").key().expect("key");
+    let decoded = tokensmith::token::decode(&signed.token).expect("decodes");
+    assert!(tokensmith::token::verify_input(
+        decoded.signing_input(),
+        decoded.signature_b64(),
+        &key,
+        tokensmith::token::Alg::HS256
+    ));
 }

@@ -99,6 +99,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::NewSecret => start_prompt(app, Prompt::SecretName, ""),
         Action::RenameKey | Action::SetKeyKid | Action::SetKeyNote => {
             if let Some(entry) = app.keys.entries.get(app.keys.selected).cloned() {
+                app.keys.target = Some(entry.identity());
                 let (prompt, initial) = match action {
                     Action::RenameKey => (Prompt::Rename(entry.name.clone()), entry.name.clone()),
                     Action::SetKeyKid => {
@@ -117,7 +118,11 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                     profile: Some(if tied { String::new() } else { profile }),
                     ..Default::default()
                 };
-                effects.push(Effect::StoreSet { name: entry.name.clone(), change });
+                effects.push(Effect::StoreSet {
+                    name: entry.name.clone(),
+                    change,
+                    id: Some(entry.identity()),
+                });
             }
         }
         Action::Unlock => {
@@ -164,6 +169,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::DeleteKey => {
             if let Some(entry) = app.keys.entries.get(app.keys.selected) {
+                app.keys.target = Some(entry.identity());
                 app.mode = Mode::Confirm(Confirm::DeleteKey(entry.name.clone()));
             }
         }
@@ -308,6 +314,10 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::StoreLoaded(Ok(entries)) => {
             app.keys.entries = entries;
+            // A change that waited for the passphrase goes ahead now that the store is open.
+            if let Some(pending) = app.keys.pending.take() {
+                effects.push(*pending);
+            }
             if app.keys.store_error.take().is_some() {
                 let text = format!("the key store is open: {} key(s)", app.keys.entries.len());
                 app.set_status(Level::Success, text);
@@ -328,6 +338,31 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Copied { what, how } => app.set_status(Level::Success, format!("copied {what} ({how})")),
         Action::CopyFailed(e) => app.set_status(Level::Error, format!("copy failed: {e}")),
         Action::Notice(level, text) => app.set_status(level, text),
+        Action::StoreLocked => {
+            // Nothing of the store can be read without its passphrase: show none of it, and ask
+            // at once unless the user is typing (that prompt's text is kept; its change waits).
+            app.keys.entries.clear();
+            app.keys.encrypted = true;
+            app.passphrase = None;
+            app.keys.store_error =
+                Some("another tokensmith locked the key store: enter its passphrase (u)".to_string());
+            if app.mode == Mode::Normal {
+                app.input = Input::default();
+                app.mode = Mode::Prompt(Prompt::Passphrase);
+            }
+            changed = true;
+        }
+        Action::NeedPassphrase(effect) => {
+            app.keys.encrypted = true;
+            app.passphrase = None;
+            app.keys.pending = Some(effect);
+            app.input = Input::default();
+            app.mode = Mode::Prompt(Prompt::Passphrase);
+            app.set_status(
+                Level::Warning,
+                "another tokensmith locked the key store: its passphrase, and the change goes ahead",
+            );
+        }
         Action::PassphraseChanged(result) => {
             let new = app.new_passphrase.take();
             match result {
@@ -695,18 +730,18 @@ fn submit(app: &mut App, effects: &mut Vec<Effect>, changed: &mut bool) {
         }
         Mode::Prompt(Prompt::Rename(old)) => {
             if let Some(new) = new_name(app, &value) {
-                effects.push(Effect::StoreRename { old, new });
+                effects.push(Effect::StoreRename { old, new, id: app.keys.target.take() });
             }
         }
         Mode::Prompt(Prompt::Kid(name)) => {
             let change =
                 tokensmith::store::EntryChange { kid: Some(value.trim().to_string()), ..Default::default() };
-            effects.push(Effect::StoreSet { name, change });
+            effects.push(Effect::StoreSet { name, change, id: app.keys.target.take() });
         }
         Mode::Prompt(Prompt::Note(name)) => {
             let change =
                 tokensmith::store::EntryChange { note: Some(value.to_string()), ..Default::default() };
-            effects.push(Effect::StoreSet { name, change });
+            effects.push(Effect::StoreSet { name, change, id: app.keys.target.take() });
         }
         Mode::Prompt(Prompt::Passphrase) => {
             app.passphrase = Some(Secret::new(value.as_bytes().to_vec()));
@@ -743,7 +778,9 @@ fn submit(app: &mut App, effects: &mut Vec<Effect>, changed: &mut bool) {
             app.input = Input::new(format!("{kind}-{n}"));
             app.mode = Mode::Prompt(Prompt::GenerateName(kind));
         }
-        Mode::Confirm(Confirm::DeleteKey(name)) => effects.push(Effect::StoreRemove(name)),
+        Mode::Confirm(Confirm::DeleteKey(name)) => {
+            effects.push(Effect::StoreRemove { name, id: app.keys.target.take() });
+        }
         Mode::Confirm(Confirm::RemovePassphrase) => effects.push(Effect::StoreUnlock),
         Mode::Confirm(Confirm::QuitWhileEditing) => {
             app.quit = true;
