@@ -323,3 +323,42 @@ fn parallel_writers_and_a_lock_lose_nothing_and_warn_of_nothing() {
     let value: serde_json::Value = serde_json::from_slice(&list.stdout).expect("JSON");
     assert_eq!(value.as_array().map(Vec::len), Some(13), "{value}");
 }
+
+/// Issue 19 (4): with the data folder writable by others, a symlink put where a file is
+/// written made `sign` write through it; the warning said only "others can read it".
+#[cfg(unix)]
+#[test]
+fn writes_replace_a_planted_symlink_and_the_warning_names_the_danger() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let env = Env::new();
+    let (data, profiles) = (env.home.path().join("data"), env.home.path().join("config/profiles"));
+    std::fs::create_dir_all(&data).expect("data");
+    std::fs::create_dir_all(&profiles).expect("profiles");
+    std::fs::write(profiles.join("broken.toml"), "id = \n").expect("a profile that warns");
+    env.ok(&["keys", "gen", "k", "--kind", "hmac"]);
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o777)).expect("chmod");
+    let victim = env.home.path().join("victim.txt");
+    std::fs::write(&victim, "precious").expect("victim");
+    let stamp = data.join("profile-warnings.stamp");
+    let _ = std::fs::remove_file(&stamp);
+    std::os::unix::fs::symlink(&victim, &stamp).expect("symlink");
+    let out = env.cmd().args(["sign", "-p", "generic-hs256", "--key", "k"]).output().expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(std::fs::read_to_string(&victim).expect("victim"), "precious");
+    assert!(!std::fs::symlink_metadata(&stamp).expect("stamp").file_type().is_symlink());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("other users can write there"), "{stderr}");
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o700)).expect("chmod back");
+}
+
+/// A data folder that is a dangling symlink said "File exists".
+#[cfg(unix)]
+#[test]
+fn a_dangling_data_folder_link_is_named() {
+    let env = Env::new();
+    std::os::unix::fs::symlink(env.home.path().join("gone"), env.home.path().join("data")).expect("link");
+    let out = env.cmd().args(["keys", "gen", "k", "--kind", "hmac"]).output().expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr.contains("is a symbolic link to") && stderr.contains("which does not exist"), "{stderr}");
+}

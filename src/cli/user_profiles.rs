@@ -50,8 +50,10 @@ pub fn report_daily(paths: &Paths, set: ProfileSet) -> ProfileSet {
         errln!("{} {warning}", super::color::warning_label());
     }
     errln!("(shown once a day: `tokensmith profiles` lists them, --verbose shows them on every command)");
+    // Atomic (a new file renamed over the old one), so a symlink put in its place by
+    // someone who can write to the folder is replaced, never followed.
     if tokensmith::store::ensure_private_dir(&paths.data).is_ok() {
-        let _ = std::fs::write(&stamp_path, stamp);
+        let _ = tokensmith::store::write_atomic(&paths.data, STAMP, stamp.as_bytes());
     }
     set
 }
@@ -177,7 +179,10 @@ pub fn edit(paths: &Paths, id: &str) -> Result<u8, CliError> {
     if draft.exists() {
         errln!("continuing your draft '{}' (kept when an earlier edit did not validate)", draft.display());
     } else {
-        std::fs::write(&draft, &original).map_err(|e| io("write", &draft, e))?;
+        let (folder, name) =
+            (draft.parent().unwrap_or(Path::new(".")), draft.file_name().unwrap_or_default());
+        tokensmith::store::write_atomic(folder, &name.to_string_lossy(), original.as_bytes())
+            .map_err(|e| CliError::usage(e.to_string()))?;
     }
     let kept = || {
         format!(

@@ -15,6 +15,15 @@ pub fn ensure_private_dir(dir: &Path) -> Result<(), StoreError> {
     if dir.is_dir() {
         return Ok(());
     }
+    // A link whose target is gone: "File exists" would name neither.
+    if let Ok(target) = fs::read_link(dir) {
+        return Err(StoreError::Invalid(format!(
+            "the folder {} is a symbolic link to {}, which does not exist: create {} (mode 700) or remove the link",
+            dir.display(),
+            target.display(),
+            target.display()
+        )));
+    }
     let mut builder = fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]
@@ -82,9 +91,16 @@ pub fn permission_warnings(dir: &Path, file: &Path) -> Vec<String> {
         for (path, want, fix) in [(dir, 0o700, "700"), (file, 0o600, "600")] {
             if let Ok(meta) = fs::metadata(path) {
                 let mode = meta.permissions().mode() & 0o777;
+                // Writable by others is the worse: they can put links or files where
+                // tokensmith writes, not only read what it keeps.
+                let danger = if mode & 0o022 != 0 {
+                    "other users can write there (replace or plant files tokensmith reads and writes) and read it"
+                } else {
+                    "other users can read it"
+                };
                 if mode & 0o077 != 0 {
                     warnings.push(format!(
-                        "{} has mode {mode:03o}, so other users can read it: run `chmod {fix} {}` (want {want:03o})",
+                        "{} has mode {mode:03o}, so {danger}: run `chmod {fix} {}` (want {want:03o})",
                         path.display(),
                         path.display()
                     ));
