@@ -1,19 +1,19 @@
 //! The command line: clap definitions, and one function per verb. Data goes to stdout,
 //! messages to stderr; exit 0 ok, 1 invalid token, 2 usage or configuration error.
 
-// Every line the CLI prints passes through `tokensmith::text::lines`: a token's claims, a key
+// Every line the CLI prints passes through `tokensmith::text::lines_styled` (its own colours kept): a token's claims, a key
 // file's name or a pasted header can hold ESC, BEL, C1 or bidi controls, and none of them may
 // reach the terminal as they are. Values inside a line go through `text::inline` first.
 macro_rules! outln {
     () => { println!() };
-    ($($arg:tt)*) => { println!("{}", tokensmith::text::lines(&format!($($arg)*))) };
+    ($($arg:tt)*) => { println!("{}", tokensmith::text::lines_styled(&format!($($arg)*))) };
 }
 macro_rules! out {
-    ($($arg:tt)*) => { print!("{}", tokensmith::text::lines(&format!($($arg)*))) };
+    ($($arg:tt)*) => { print!("{}", tokensmith::text::lines_styled(&format!($($arg)*))) };
 }
 macro_rules! errln {
     () => { eprintln!() };
-    ($($arg:tt)*) => { eprintln!("{}", tokensmith::text::lines(&format!($($arg)*))) };
+    ($($arg:tt)*) => { eprintln!("{}", tokensmith::text::lines_styled(&format!($($arg)*))) };
 }
 
 mod color;

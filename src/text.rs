@@ -81,6 +81,39 @@ pub fn lines(text: &str) -> Cow<'_, str> {
     escape_with(text, true, false)
 }
 
+/// Whole lines of the CLI's own output, which may carry its own colours: as [`lines`], but a
+/// complete SGR sequence (`ESC [ 1;31 m`, colour and weight only) is kept. Every other escape
+/// sequence (titles, clearing, cursor moves, OSC) is escaped. The values inside the lines
+/// went through [`inline`] or [`json`] first, so no stranger's colour reaches this far.
+pub fn lines_styled(text: &str) -> Cow<'_, str> {
+    if !text.contains('\u{1b}') {
+        return lines(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('\u{1b}') {
+        let (before, from) = rest.split_at(at);
+        out.push_str(&lines(before));
+        let sgr_len = from
+            .strip_prefix("\u{1b}[")
+            .and_then(|body| body.find(|c: char| !(c.is_ascii_digit() || c == ';')).map(|end| (body, end)))
+            .filter(|(body, end)| body.get(*end..).is_some_and(|t| t.starts_with('m')))
+            .map(|(_, end)| end.saturating_add(3));
+        match sgr_len.and_then(|n| from.get(..n).map(|sgr| (sgr, n))) {
+            Some((sgr, n)) => {
+                out.push_str(sgr);
+                rest = from.get(n..).unwrap_or_default();
+            }
+            None => {
+                out.push_str("\\u{1b}");
+                rest = from.get(1..).unwrap_or_default();
+            }
+        }
+    }
+    out.push_str(&lines(rest));
+    Cow::Owned(out)
+}
+
 /// JSON text about to be printed: unsafe characters inside its strings become `\uXXXX`
 /// escapes, so the JSON means the same and stays safe on a terminal (serde_json escapes only
 /// U+0000 to U+001F itself).
@@ -109,6 +142,13 @@ mod tests {
     fn lines_keeps_line_breaks_only() {
         assert_eq!(lines("one\n\ttwo\u{1b}"), "one\n\ttwo\\u{1b}");
         assert!(matches!(lines("plain\ntext"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn styled_lines_keep_colours_only() {
+        assert_eq!(lines_styled("\u{1b}[1;31merror:\u{1b}[0m x"), "\u{1b}[1;31merror:\u{1b}[0m x");
+        assert_eq!(lines_styled("\u{1b}]2;PWNED\u{7}\u{1b}[2J"), "\\u{1b}]2;PWNED\\u{7}\\u{1b}[2J");
+        assert_eq!(lines_styled("a\u{1b}"), "a\\u{1b}");
     }
 
     #[test]

@@ -227,3 +227,57 @@ fn round_trip_keys() -> Vec<(Alg, KeyMaterial)> {
     keys.push((Alg::EdDSA, pem("keys/ed25519-pkcs8.pem")));
     keys
 }
+
+/// Pieces of what people paste around tokens: prefixes, quotes, wrappers, invisible and
+/// control characters, separators, percent-escapes.
+fn paste_piece() -> impl Strategy<Value = String> {
+    let token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1MSJ9.c2lnbmF0dXJl";
+    prop_oneof![
+        Just(token.to_string()),
+        Just("Bearer".to_string()),
+        Just("JWT ".to_string()),
+        Just("Authorization: ".to_string()),
+        prop::sample::select(vec![" ", "\n", "\t", "\r\n", "\u{a0}"]).prop_map(String::from),
+        prop::sample::select(vec![
+            "\"", "'", "`", ",", ";", ".", "{", "}", "[", "]", ":", "=", "&", "?", "%", "%2E", "%2"
+        ])
+        .prop_map(String::from),
+        prop::sample::select(vec![
+            "\u{200b}", "\u{feff}", "\u{ad}", "\u{202e}", "\u{1b}", "\u{7}", "\u{9b}", "\u{2066}"
+        ])
+        .prop_map(String::from),
+        Just("{\"token\":\"".to_string()),
+        Just("?jwt=".to_string()),
+        "[A-Za-z0-9_.-]{0,20}",
+        "\\PC{0,6}",
+    ]
+}
+
+proptest! {
+    /// Issue 19: "anything pasted". The finder never panics; what it returns as a token has no
+    /// whitespace or invisible character left in it; the doctor's words about it are safe to
+    /// print; and a paste that holds one token and only the finder's kind of junk around it
+    /// yields that token.
+    #[test]
+    fn anything_pasted_is_found_or_refused_in_words(pieces in prop::collection::vec(paste_piece(), 0..12)) {
+        let paste: String = pieces.concat();
+        match token::paste::find(&paste) {
+            Ok((found, _)) => {
+                prop_assert!(!found.chars().any(|c| c.is_whitespace() || tokensmith::text::is_unsafe(c)), "{found:?}");
+            }
+            Err(err) => {
+                let several = matches!(err, token::DecodeError::SeveralTokens { found } if found >= 2);
+                prop_assert!(several, "{err}");
+            }
+        }
+        let _ = token::decode(&paste);
+        let set = ProfileSet::load(None);
+        let profile = set.profiles.iter().find(|p| p.id == "ticketping").expect("profile");
+        let report = diagnose(&paste, profile, &[], &[], 1_767_225_600);
+        for f in &report.findings {
+            for text in [&f.found, &f.fix] {
+                prop_assert!(!text.chars().any(tokensmith::text::is_unsafe), "{text:?}");
+            }
+        }
+    }
+}
