@@ -12,6 +12,8 @@ pub mod update;
 pub mod view;
 
 #[cfg(test)]
+mod fuzz;
+#[cfg(test)]
 mod tests;
 
 use std::collections::VecDeque;
