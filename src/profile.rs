@@ -12,8 +12,8 @@ use crate::token::{Alg, Family};
 
 mod user;
 pub use user::{
-    DuplicateId, UserFileError, builtin_text, save_user_profile, template, to_toml, user_file, valid_id,
-    write_new,
+    DuplicateId, UserFileError, builtin_text, save_user_profile, template, to_toml, to_toml_keeping,
+    user_file, valid_id, write_new,
 };
 
 mod builtin {

@@ -236,15 +236,84 @@ pub fn write_new(dir: &Path, id: &str, from: Option<&Profile>) -> Result<PathBuf
 }
 
 /// Saves `profile` as `dir/ID.toml`, replacing that file (the workbench's form saves the
-/// profile it edits). Atomic: the old file stays whole until the new one is complete.
+/// profile it edits). Atomic: the old file stays whole until the new one is complete. What
+/// the file had that the form does not edit (comments, order, layout) is kept.
 pub fn save_user_profile(dir: &Path, profile: &Profile) -> Result<PathBuf, UserFileError> {
     if !valid_id(&profile.id) {
         return Err(UserFileError::BadId(profile.id.clone()));
     }
     let path = user_file(dir, &profile.id);
-    let text = to_toml(profile)?;
+    let text = to_toml_keeping(&path, profile)?;
     check_and_write(dir, &path, &text)?;
     Ok(path)
+}
+
+/// The profile as TOML written over `path`: when the file exists, its own text with each
+/// value the profile changed replaced in place, so comments, order and layout stay; checked
+/// to read back as the same profile, else refused rather than written with text lost.
+pub fn to_toml_keeping(path: &Path, profile: &Profile) -> Result<String, UserFileError> {
+    let fresh = to_toml(profile)?;
+    let old = match crate::limits::read_text(path, crate::limits::MAX_TEXT_FILE_BYTES) {
+        Ok(Some(text)) => text,
+        _ => return Ok(fresh),
+    };
+    let (Ok(mut doc), Ok(new)) =
+        (old.parse::<toml_edit::DocumentMut>(), fresh.parse::<toml_edit::DocumentMut>())
+    else {
+        return Ok(fresh);
+    };
+    merge_table(doc.as_table_mut(), new.as_table());
+    let merged = doc.to_string();
+    let file = path.display().to_string();
+    let same = parse(&merged, &file, ProfileSource::User(path.to_path_buf()))
+        .ok()
+        .and_then(|back| to_toml(&back).ok())
+        .is_some_and(|back| back == fresh);
+    if same {
+        Ok(merged)
+    } else {
+        Err(UserFileError::Io {
+            path: path.to_path_buf(),
+            message: "the form cannot save this file without losing some of its text; nothing was written: edit it with `tokensmith profile edit`".to_string(),
+        })
+    }
+}
+
+/// Makes `old` say what `new` says, touching only what differs: a value that changed keeps
+/// its comments and spacing, a key `new` lacks is removed, a new key is added at the end.
+fn merge_table(old: &mut toml_edit::Table, new: &toml_edit::Table) {
+    use toml_edit::Item;
+    let gone: Vec<String> = old.iter().map(|(k, _)| k.to_string()).filter(|k| !new.contains_key(k)).collect();
+    for key in gone {
+        old.remove(&key);
+    }
+    for (key, item) in new.iter() {
+        match (old.get_mut(key), item) {
+            (Some(Item::Table(o)), Item::Table(n)) => merge_table(o, n),
+            (Some(Item::ArrayOfTables(o)), Item::ArrayOfTables(n)) => {
+                while o.len() > n.len() {
+                    o.remove(o.len().saturating_sub(1));
+                }
+                for (i, table) in n.iter().enumerate() {
+                    match o.get_mut(i) {
+                        Some(existing) => merge_table(existing, table),
+                        None => o.push(table.clone()),
+                    }
+                }
+            }
+            (Some(Item::Value(o)), Item::Value(n)) => {
+                if o.to_string().trim() != n.to_string().trim() {
+                    let decor = o.decor().clone();
+                    *o = n.clone();
+                    *o.decor_mut() = decor;
+                }
+            }
+            (Some(existing), n) => *existing = n.clone(),
+            (None, n) => {
+                old.insert(key, n.clone());
+            }
+        }
+    }
 }
 
 fn check_and_write(dir: &Path, path: &Path, text: &str) -> Result<(), UserFileError> {
@@ -258,6 +327,25 @@ fn check_and_write(dir: &Path, path: &Path, text: &str) -> Result<(), UserFileEr
 
 #[cfg(test)]
 mod tests {
+    /// Issue 19 (5): the form's save turned 20 comment lines into 2.
+    #[test]
+    fn saving_over_a_hand_written_file_keeps_its_comments() {
+        let dir = tempfile::tempdir().expect("temp");
+        let path = dir.path().join("acme.toml");
+        let written = format!("# my notes on acme\n# line two\n{}\n# trailing words\n", template("acme"));
+        std::fs::write(&path, &written).expect("write");
+        let comments = |text: &str| text.lines().filter(|l| l.trim_start().starts_with('#')).count();
+        let mut profile = parse(&written, "acme.toml", ProfileSource::User(path.clone())).expect("parses");
+        profile.name = "Acme chat (edited)".to_string();
+        let saved = save_user_profile(dir.path(), &profile).expect("saves");
+        let text = std::fs::read_to_string(saved).expect("read");
+        assert_eq!(comments(&text), comments(&written), "{text}");
+        assert!(text.starts_with("# my notes on acme\n# line two\n"), "{text}");
+        assert!(text.contains("Acme chat (edited)"));
+        let back = parse(&text, "acme.toml", ProfileSource::User(path.clone())).expect("reads back");
+        assert_eq!(back.name, "Acme chat (edited)");
+    }
+
     use super::*;
     use crate::profile::ProfileSet;
 

@@ -550,7 +550,7 @@ pub fn save(
     let path = match file {
         // A user's file named otherwise (acme.toml with id 'acme-chat') is saved where it is.
         Some(f) if f.exists() && !target.exists() && tokensmith::profile::valid_id(&profile.id) => {
-            let text = tokensmith::profile::to_toml(profile).map_err(|e| e.to_string())?;
+            let text = tokensmith::profile::to_toml_keeping(f, profile).map_err(|e| e.to_string())?;
             let name = f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             let parent = f.parent().unwrap_or(dir);
             tokensmith::store::write_atomic(parent, &name, text.as_bytes()).map_err(|e| e.to_string())?;
