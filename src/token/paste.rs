@@ -228,8 +228,9 @@ fn tokens_in(text: &str) -> usize {
 /// tokens in one paste are an error of their own, not "an encrypted JWE".
 pub fn find(input: &str) -> Result<(String, Vec<Cleanup>), DecodeError> {
     let mut cleaned = Vec::new();
-    let visible = drop_invisible(input, &mut cleaned);
-    let text = url_decoded(&visible, &mut cleaned);
+    // URL-decoding first: `%0E` or `%E2%80%8B` decode to characters the next step removes.
+    let decoded = url_decoded(input, &mut cleaned);
+    let text = drop_invisible(&decoded, &mut cleaned);
     let found = tokens_in(&text);
     if found > 1 {
         return Err(DecodeError::SeveralTokens { found });
@@ -316,6 +317,14 @@ mod tests {
     fn a_token_wrapped_over_lines_is_one_token() {
         let (head, tail) = T.split_at(60);
         assert_eq!(found(&format!("{head}\n{tail}")), (T.to_string(), vec![Cleanup::Whitespace]));
+    }
+
+    /// Found by the paste fuzz target: `%0e` decoded to a control character that stayed.
+    #[test]
+    fn url_decoding_never_leaves_a_control_character() {
+        let (token, cleaned) = found("%0e");
+        assert_eq!(token, "");
+        assert!(matches!(cleaned.as_slice(), [Cleanup::UrlEncoding, Cleanup::Invisible(_)]), "{cleaned:?}");
     }
 
     #[test]
