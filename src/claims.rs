@@ -318,6 +318,22 @@ impl ValueExpr {
         Ok(Self::parse_expr(text)?.unwrap_or_else(|| ValueExpr::Literal(Value::String(text.to_string()))))
     }
 
+    /// The names this expression reads: a hash's field, a template's `{name}`s (parameters or
+    /// claims).
+    pub fn references(&self) -> Vec<String> {
+        match self {
+            ValueExpr::Md5(p) | ValueExpr::Sha256(p) => vec![p.to_string()],
+            ValueExpr::Template(parts) => parts
+                .iter()
+                .filter_map(|part| match part {
+                    TemplatePart::Ref(name) => Some(name.clone()),
+                    TemplatePart::Text(_) => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// The field this expression reads, for hashes.
     pub fn source(&self) -> Option<&ClaimPath> {
         match self {

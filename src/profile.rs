@@ -588,8 +588,61 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// Where `needle` is set in the file: the line that starts with it as a key (`id = ...`) or a
+/// table (`[hash]`, `[[claims]]`); else its first mention outside a comment. A comment that
+/// happens to contain the word is never the answer.
 fn position_of(text: &str, needle: &str) -> Option<(usize, usize)> {
-    text.find(needle).map(|offset| line_col(text, offset))
+    let mut offset = 0usize;
+    let mut fallback = None;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let indent = line.len().saturating_sub(trimmed.len());
+        let unquoted =
+            trimmed.strip_prefix('"').and_then(|t| t.strip_prefix(needle)).and_then(|t| t.strip_prefix('"'));
+        let key =
+            trimmed.strip_prefix(needle).or(unquoted).is_some_and(|rest| rest.trim_start().starts_with('='));
+        let table =
+            [format!("[{needle}]"), format!("[[{needle}]]")].iter().any(|t| trimmed.starts_with(t.as_str()));
+        if key || table {
+            return Some(line_col(text, offset.saturating_add(indent)));
+        }
+        if fallback.is_none() && !trimmed.starts_with('#') {
+            fallback = line.find(needle).map(|i| offset.saturating_add(i));
+        }
+        offset = offset.saturating_add(line.len());
+    }
+    fallback.map(|at| line_col(text, at))
+}
+
+/// Claims whose defaults make each other (`a = "{b}"`, `b = "md5(a)"`): no order builds them.
+/// The first such cycle, as paths in order.
+fn default_cycle(profile: &Profile) -> Option<Vec<String>> {
+    let params: Vec<&str> = profile.params.iter().map(|p| p.name.as_str()).collect();
+    let reads = |path: &str| -> Vec<String> {
+        profile
+            .claims
+            .iter()
+            .find(|c| c.path.to_string() == path)
+            .and_then(|c| c.default.as_ref())
+            .map(|d| d.references().into_iter().filter(|r| !params.contains(&r.as_str())).collect())
+            .unwrap_or_default()
+    };
+    fn walk(at: String, trail: &mut Vec<String>, reads: &dyn Fn(&str) -> Vec<String>) -> Option<Vec<String>> {
+        if let Some(start) = trail.iter().position(|p| *p == at) {
+            let mut cycle = trail.split_off(start);
+            cycle.push(at);
+            return Some(cycle);
+        }
+        trail.push(at.clone());
+        for next in reads(&at) {
+            if let Some(cycle) = walk(next, trail, reads) {
+                return Some(cycle);
+            }
+        }
+        trail.pop();
+        None
+    }
+    profile.claims.iter().find_map(|c| walk(c.path.to_string(), &mut Vec::new(), &reads))
 }
 
 /// Parses and checks one profile file.
@@ -648,6 +701,23 @@ fn check(mut profile: Profile, text: &str, file: &str) -> Result<Profile, Profil
             "id",
             "id",
             format!("'{}' must be lowercase letters, digits and '-'", profile.id),
+        ));
+    }
+    if let Some(cycle) = default_cycle(&profile) {
+        let first = cycle.first().cloned().unwrap_or_default();
+        return Err(invalid(
+            "claims",
+            &format!("\"{first}\""),
+            format!(
+                "the defaults of {} make each other ({}): no order can build them; give one of them a value of its own",
+                cycle
+                    .iter()
+                    .take(cycle.len().saturating_sub(1))
+                    .map(|c| format!("'{c}'"))
+                    .collect::<Vec<_>>()
+                    .join(" and "),
+                cycle.join(" <- ")
+            ),
         ));
     }
     match profile.scheme {

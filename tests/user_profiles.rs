@@ -260,3 +260,46 @@ fn edit_again_after_an_error_opens_the_editor_again() {
     assert!(err.contains("field 'algorithms'") && err.contains("Edit again?"), "{err}");
     assert!(read(&profiles_dir(&env).join("acme.toml")).contains("HS384"));
 }
+
+/// Issue 19: a failed `profile edit talla` left the copy behind, shadowing the built-in.
+#[test]
+fn a_failed_edit_of_a_built_in_leaves_no_copy_to_shadow_it() {
+    let env = Env::new();
+    let breaks = script(&env, "break.sh", "printf 'not = [toml\\n' >> \"$1\"");
+    let out = env
+        .cmd()
+        .env("EDITOR", &breaks)
+        .args(["profile", "edit", "talla"])
+        .write_stdin("n\n")
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("the built-in 'talla' stays in use"), "{}", stderr(&out));
+    assert!(!profiles_dir(&env).join("talla.toml").exists(), "no copy shadows the built-in");
+    assert!(profiles_dir(&env).join("talla.toml.draft").exists(), "what was typed is kept");
+    let shown = env.ok(&["profile", "show", "talla", "--json"]);
+    let value: serde_json::Value = serde_json::from_slice(&shown.stdout).expect("JSON");
+    assert_eq!(value["source"]["kind"], "built-in", "{value}");
+}
+
+/// Issue 19: `profile validate` pointed at a comment that mentions the field, and a cycle of
+/// defaults passed.
+#[test]
+fn validate_points_at_the_field_and_refuses_a_cycle_of_defaults() {
+    let env = Env::new();
+    let dir = env.home.path();
+    let bad = dir.join("bad.toml");
+    std::fs::write(&bad, "# the id of this profile is below\n# id id id\nid = \"Bad Id!\"\nname = \"x\"\n")
+        .expect("write");
+    let out = env.cmd().args(["profile", "validate"]).arg(&bad).output().expect("runs");
+    assert!(stderr(&out).contains("bad.toml:3:1: field 'id'"), "{}", stderr(&out));
+    let cycle = dir.join("cycle.toml");
+    std::fs::write(
+        &cycle,
+        "id = \"cyc\"\nname = \"x\"\nalgorithms = [\"HS256\"]\nkey_kind = \"hmac-secret\"\n[[claims]]\npath = \"a\"\ntype = \"string\"\ndefault = \"{b}\"\n[[claims]]\npath = \"b\"\ntype = \"string\"\ndefault = \"md5(a)\"\n",
+    )
+    .expect("write");
+    let out = env.cmd().args(["profile", "validate"]).arg(&cycle).output().expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("make each other (a <- b <- a)"), "{}", stderr(&out));
+}

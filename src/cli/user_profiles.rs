@@ -158,19 +158,32 @@ pub fn edit(paths: &Paths, id: &str) -> Result<u8, CliError> {
     let dir = paths.profiles();
     let set = report_daily(paths, ProfileSet::load(Some(&dir)));
     let own = profile::user_file(&dir, id);
-    let target = if own.exists() {
-        own
+    let (target, copied) = if own.exists() {
+        (own, false)
     } else {
         match set.get(id)? {
-            Profile { source: ProfileSource::User(path), .. } => path.clone(),
+            Profile { source: ProfileSource::User(path), .. } => (path.clone(), false),
             builtin => {
                 let path = profile::write_new(&dir, id, Some(builtin))
                     .map_err(|e| CliError::usage(e.to_string()))?;
                 errln!("copied the built-in profile '{id}' to '{}' (yours replaces it)", path.display());
-                path
+                (path, true)
             }
         }
     };
+    let result = edit_file(&dir, id, &target);
+    // A copy of a built-in that was never saved would shadow the built-in: it goes again
+    // (the draft, with what was typed, stays).
+    if result.is_err() && copied {
+        let _ = std::fs::remove_file(&target);
+        errln!("note: '{}' was removed again, so the built-in '{id}' stays in use", target.display());
+    }
+    result
+}
+
+/// Edits `target` through a draft beside it until it validates or the user gives up.
+fn edit_file(dir: &Path, id: &str, target: &Path) -> Result<u8, CliError> {
+    let target = target.to_path_buf();
     let io = |what: &str, path: &Path, e: std::io::Error| {
         CliError::usage(format!("cannot {what} '{}': {e}", path.display()))
     };
@@ -200,7 +213,7 @@ pub fn edit(paths: &Paths, id: &str) -> Result<u8, CliError> {
                 if text != original {
                     let file =
                         target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-                    tokensmith::store::write_atomic(&dir, &file, text.as_bytes())
+                    tokensmith::store::write_atomic(dir, &file, text.as_bytes())
                         .map_err(|e| CliError::usage(format!("{e}; {}", kept())))?;
                 }
                 let _ = std::fs::remove_file(&draft);
