@@ -275,7 +275,7 @@ pub enum StoreError {
     Key(#[from] KeyError),
     /// The entry changed on disk since the caller read it.
     #[error(
-        "the key '{0}' changed on disk after this view was read (another tokensmith renamed, replaced or removed it): nothing was done; the list now shows the store as it is, check it and try again"
+        "'{0}' changed on disk since it was chosen (another tokensmith renamed, replaced or removed it): nothing was done; the list is current again"
     )]
     Changed(String),
     /// Something else about the request.

@@ -358,7 +358,7 @@ fn the_workbench_and_the_cli_share_one_store() {
     cli(&["keys", "rename", "prod", "prod-old"], None);
     cli(&["keys", "gen", "prod", "--kind", "hmac"], None);
     tmux.send(&["y"]);
-    tmux.wait_for("changed on disk");
+    tmux.wait_for("changed on disk since");
     let names: Vec<String> =
         serde_json::from_str::<serde_json::Value>(&cli(&["keys", "list", "--json"], None))
             .expect("JSON")

@@ -177,8 +177,12 @@ fn clean_plain(input: &str) -> (String, Vec<Cleanup>) {
             // `get` never splits a character: a multi-byte start is simply not the prefix.
             let head = text.get(..prefix.len());
             let rest = text.get(prefix.len()..).unwrap_or_default();
+            // Followed by whitespace, or glued to a header (`BearereyJ…`: a field that drops
+            // tabs, or a copy that lost the space): a JWS header's base64 starts with `eyJ` or
+            // `ew`, and never with "Bearer".
+            let glued = rest.starts_with("eyJ") || rest.starts_with("ew");
             if head.is_some_and(|h| h.eq_ignore_ascii_case(prefix))
-                && rest.starts_with(char::is_whitespace)
+                && (rest.starts_with(char::is_whitespace) || glued)
                 && !rest.trim().is_empty()
             {
                 text = rest.trim_start();
@@ -271,6 +275,7 @@ mod tests {
         let cases: Vec<(String, Vec<Cleanup>)> = vec![
             (format!("Bearer\n{T}"), vec![BearerPrefix]),
             (format!("Bearer\t{T}"), vec![BearerPrefix]),
+            (format!("Bearer{T}"), vec![BearerPrefix]),
             (format!("Authorization: Bearer {T}"), vec![HeaderName, BearerPrefix]),
             (T.replace('.', "%2E"), vec![UrlEncoding]),
             (format!("{T}."), vec![Punctuation]),
