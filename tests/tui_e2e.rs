@@ -241,6 +241,19 @@ fn start_workbench(dir: &Path, home: &Path) -> (Tmux, PathBuf) {
     (tmux, stty)
 }
 
+/// Runs a CLI command on `home` (with the store's passphrase, when given) and returns its
+/// standard output; it must succeed.
+fn cli(home: &Path, args: &[&str], pass: Option<&str>) -> String {
+    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("tokensmith"));
+    cmd.env_clear().env("TOKENSMITH_HOME", home).args(args);
+    if let Some(pass) = pass {
+        cmd.env("TOKENSMITH_PASSPHRASE", pass);
+    }
+    let out = cmd.stdin(std::process::Stdio::null()).output().expect("runs");
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 fn tmux_works() -> bool {
     match Command::new("tmux").arg("-V").output() {
         Ok(out) if out.status.success() => true,
@@ -262,16 +275,7 @@ fn a_wrong_passphrase_is_asked_again_then_the_right_one_opens_the_store() {
     }
     let dir = tempfile::tempdir().expect("tempdir");
     let home = dir.path().join("home");
-    let bin = assert_cmd::cargo::cargo_bin("tokensmith");
-    let cli = |args: &[&str], pass: Option<&str>| {
-        let mut cmd = Command::new(&bin);
-        cmd.env_clear().env("TOKENSMITH_HOME", &home).args(args);
-        if let Some(pass) = pass {
-            cmd.env("TOKENSMITH_PASSPHRASE", pass);
-        }
-        let out = cmd.stdin(std::process::Stdio::null()).output().expect("runs");
-        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    };
+    let cli = |args: &[&str], pass: Option<&str>| cli(&home, args, pass);
     cli(&["keys", "gen", "locked-demo", "--kind", "hmac"], None);
     cli(&["keys", "lock"], Some("right horse"));
     let (tmux, _) = start_workbench(dir.path(), &home);
@@ -337,17 +341,7 @@ fn the_workbench_and_the_cli_share_one_store() {
     }
     let dir = tempfile::tempdir().expect("tempdir");
     let home = dir.path().join("home");
-    let bin = assert_cmd::cargo::cargo_bin("tokensmith");
-    let cli = |args: &[&str], pass: Option<&str>| -> String {
-        let mut cmd = Command::new(&bin);
-        cmd.env_clear().env("TOKENSMITH_HOME", &home).args(args);
-        if let Some(pass) = pass {
-            cmd.env("TOKENSMITH_PASSPHRASE", pass);
-        }
-        let out = cmd.stdin(std::process::Stdio::null()).output().expect("runs");
-        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    };
+    let cli = |args: &[&str], pass: Option<&str>| cli(&home, args, pass);
     cli(&["keys", "gen", "prod", "--kind", "hmac"], None);
     let (tmux, stty) = start_workbench(dir.path(), &home);
     tmux.wait_for("prod");

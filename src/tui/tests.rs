@@ -889,18 +889,29 @@ fn snapshot_rows(app: &App) {
 /// Runs actions through update and performs the store effects against a real store on disk, as
 /// the loop does, feeding their results back in.
 fn run_with_store(app: &mut App, store: &tokensmith::store::StoreDir, actions: Vec<Action>) {
-    let paths = tokensmith::paths::Paths::under(store.path().parent().expect("store folder"));
-    let mut clipboard = super::clipboard::Clipboard::new(super::clipboard::ClipboardSetting::Osc52, false);
-    let (worker, _results) = std::sync::mpsc::channel();
     let mut queue: std::collections::VecDeque<Action> = actions.into();
     while let Some(action) = queue.pop_front() {
         for effect in update(app, action) {
             if matches!(effect, Effect::SaveSession | Effect::Copy { .. }) {
                 continue;
             }
-            queue.extend(super::perform(effect, app, &paths, store, &mut clipboard, &worker));
+            queue.extend(perform_effect(app, store, effect));
         }
     }
+}
+
+/// The loop's `perform` for one effect, against the store in a temp folder.
+fn perform_effect(app: &App, store: &tokensmith::store::StoreDir, effect: Effect) -> Vec<Action> {
+    let paths = tokensmith::paths::Paths::under(store.path().parent().expect("store folder"));
+    let mut clipboard = super::clipboard::Clipboard::new(super::clipboard::ClipboardSetting::Osc52, false);
+    let (worker, _results) = std::sync::mpsc::channel();
+    super::perform(effect, app, &paths, store, &mut clipboard, &worker)
+}
+
+/// Performs one effect and feeds its results back in.
+fn perform_one(app: &mut App, store: &tokensmith::store::StoreDir, effect: Effect) {
+    let actions = perform_effect(app, store, effect);
+    run_with_store(app, store, actions);
 }
 
 #[test]
@@ -1101,13 +1112,7 @@ fn importing_a_fifo_or_a_device_is_refused_at_once() {
         [(fifo.display().to_string(), "a FIFO"), ("/dev/zero".to_string(), "a character device")]
     {
         let mut app = app("ticketping", vec![demo_key()]);
-        let effect = Effect::ImportFile { name: "k".into(), path };
-        let paths = tokensmith::paths::Paths::under(dir.path());
-        let mut clipboard =
-            super::clipboard::Clipboard::new(super::clipboard::ClipboardSetting::Osc52, false);
-        let (worker, _results) = std::sync::mpsc::channel();
-        let actions = super::perform(effect, &app, &paths, &store, &mut clipboard, &worker);
-        run(&mut app, actions);
+        perform_one(&mut app, &store, Effect::ImportFile { name: "k".into(), path });
         let status = app.status.clone().expect("a status");
         assert_eq!(status.level, Level::Error);
         assert!(status.text.contains(kind) && status.text.contains("not a regular file"), "{}", status.text);
