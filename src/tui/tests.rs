@@ -1170,10 +1170,25 @@ fn a_stale_view_neither_deletes_nor_renames_another_entry_of_the_same_name() {
     assert!(status.text.contains("changed on disk"), "{}", status.text);
     let names: Vec<String> = store.open(None).expect("open").entries.into_iter().map(|e| e.name).collect();
     assert_eq!(names, ["prod-old", "prod"]);
+    // Rename: the question opens on prod-old, then another process rotates prod-old too.
+    app.keys.selected = 0;
+    run_with_store(&mut app, &store, vec![Action::RenameKey]);
+    store.rename(None, "prod-old", "prod-older", None).expect("rename");
+    let newer =
+        secret_entry("prod-old", b"third-secret-third-secret-third-2".to_vec(), false, NOW + 9).expect("e");
+    store.add(None, newer).expect("add");
+    let mut actions: Vec<Action> = (0..8).map(|_| Action::Edit(InputRequest::DeletePrevChar)).collect();
+    actions.extend(typing("renamed"));
+    actions.push(Action::Submit);
+    run_with_store(&mut app, &store, actions);
+    assert!(app.status.as_ref().is_some_and(|s| s.text.contains("changed on disk")), "{:?}", app.status);
+    let names: Vec<String> = store.open(None).expect("open").entries.into_iter().map(|e| e.name).collect();
+    assert_eq!(names, ["prod-older", "prod", "prod-old"], "nothing renamed");
     // The failed change reloaded the view: the key it names is the one the store holds under
-    // that name now (prod-old, still tied to the profile), and it signs with it.
+    // that name now (the first secret, now prod-older, still tied to the profile), and it
+    // signs with it.
     let TokenState::Signed(signed) = &app.token else { panic!("{:?}", app.token) };
-    assert_eq!(signed.key_name, "prod-old");
+    assert_eq!(signed.key_name, "prod-older");
     let key = store.open(None).expect("open").get(&signed.key_name).expect("entry").key().expect("key");
     let decoded = tokensmith::token::decode(&signed.token).expect("decodes");
     assert!(tokensmith::token::verify_input(
