@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v hyperfine >/dev/null || { echo "needs hyperfine (apt-get install hyperfine)" >&2; exit 2; }
 cargo build --release --quiet
-TS=${TOKENSMITH:-$PWD/target/x86_64-unknown-linux-musl/release/tokensmith}
+TS=${TOKENSMITH:-$PWD/target/release/tokensmith}
 JWT=${JWT_CLI:-$(command -v jwt || true)}
 KEYS=$PWD/tests/fixtures/keys
 HOME_DIR=$(mktemp -d)

@@ -3,11 +3,12 @@
 machine drift hits both alike (hyperfine runs one command after the other). Not a test.
 
   cargo build --release; python3 benches/cli_interleaved.py [RUNS]   (jwt-cli at $JWT_CLI,
-  tokensmith at $TOKENSMITH, default the musl release build that .cargo/config.toml names)
+  tokensmith at $TOKENSMITH, default the plain release build, target/release/tokensmith; the static build is
+  target/x86_64-unknown-linux-musl/static/tokensmith)
 """
 import os, subprocess, time, statistics, sys
 root=os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-ts=os.environ.get("TOKENSMITH",os.path.join(root,"target/x86_64-unknown-linux-musl/release/tokensmith")); jwt=os.environ.get("JWT_CLI","/tmp/jwtcli/bin/jwt"); K=os.path.join(root,"tests/fixtures/keys")
+ts=os.environ.get("TOKENSMITH",os.path.join(root,"target/release/tokensmith")); jwt=os.environ.get("JWT_CLI","/tmp/jwtcli/bin/jwt"); K=os.path.join(root,"tests/fixtures/keys")
 import tempfile
 env=dict(os.environ, TOKENSMITH_HOME=tempfile.mkdtemp(), BS="tokensmith-bench-secret-0123456789abcdef")
 hs=subprocess.run([ts,"sign","-p","generic-hs256","--secret-env","BS"],env=env,capture_output=True,text=True).stdout.strip()

@@ -9,5 +9,5 @@ trap 'rm -rf "$HOME_DIR"' EXIT
 STORE_OUT=$HOME_DIR cargo bench --quiet --bench store
 cargo build --release --quiet
 TOKENSMITH_HOME=$HOME_DIR hyperfine -N --warmup 5 --runs "${RUNS:-50}" --style basic \
-  -n "tokensmith keys list (1,000 entries)" "${TOKENSMITH:-$PWD/target/x86_64-unknown-linux-musl/release/tokensmith} keys list" \
-  -n "tokensmith keys list --json (1,000 entries)" "${TOKENSMITH:-$PWD/target/x86_64-unknown-linux-musl/release/tokensmith} keys list --json"
+  -n "tokensmith keys list (1,000 entries)" "${TOKENSMITH:-$PWD/target/release/tokensmith} keys list" \
+  -n "tokensmith keys list --json (1,000 entries)" "${TOKENSMITH:-$PWD/target/release/tokensmith} keys list --json"

@@ -8,7 +8,7 @@ the issue notes, not in tests (they depend on the machine and would only make te
     python3 benches/tui.py [--idle-seconds N] [--jwt-ui PATH]
 
 Options: --idle-seconds (default 30), --jwt-ui PATH (or env JWT_UI; default /tmp/jwtui/bin/jwtui;
-its rows are skipped when it is missing), --tokensmith PATH (default target/x86_64-unknown-linux-musl/release/tokensmith),
+its rows are skipped when it is missing), --tokensmith PATH (default target/release/tokensmith),
 --starts N (default 20), --saves N (default 20; each save cycle types 3 characters).
 
 jwt-ui is never a dependency: install it into a temp root for the comparison:
@@ -525,7 +525,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--idle-seconds", type=float, default=30.0)
     ap.add_argument("--jwt-ui", default=os.environ.get("JWT_UI", "/tmp/jwtui/bin/jwtui"))
-    ap.add_argument("--tokensmith", default=str(ROOT / "target" / "x86_64-unknown-linux-musl" / "release" / "tokensmith"))
+    ap.add_argument("--tokensmith", default=str(ROOT / "target" / "release" / "tokensmith"))
     ap.add_argument("--starts", type=int, default=20)
     ap.add_argument("--saves", type=int, default=20)
     args = ap.parse_args()
