@@ -420,7 +420,7 @@ pub struct ClaimField {
     /// `/`, the same everywhere in the token), `*` any text, anything else itself. It may name
     /// its own source (`{ value = "...", source = "docs" }`) when another page states it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pattern: Option<crate::profile::Sourced<String>>,
+    pub pattern: Option<crate::sourced::Sourced<String>>,
     /// Which characters the value may hold.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charset: Option<Charset>,

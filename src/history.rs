@@ -98,8 +98,9 @@ pub fn record(data_dir: &Path, entry: Entry) -> Result<(), StoreError> {
             text.push('\n');
         }
     }
-    crate::store::ensure_private_dir(data_dir)?;
-    crate::store::write_atomic(data_dir, FILE, text.as_bytes())
+    crate::fsio::ensure_private_dir(data_dir)?;
+    crate::fsio::write_atomic(data_dir, FILE, text.as_bytes())?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -10,14 +10,17 @@
 
 pub mod claims;
 pub mod doctor;
+pub mod fsio;
 pub mod hash;
 pub mod history;
 pub mod limits;
 pub mod paths;
 pub mod profile;
+pub mod rules;
 pub mod secret;
 pub mod sign;
 pub mod snippet;
+pub mod sourced;
 pub mod store;
 pub mod text;
 pub mod time;

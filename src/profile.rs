@@ -11,6 +11,9 @@ use crate::claims::{ClaimField, ClaimPath};
 use crate::token::{Alg, Family};
 
 mod user;
+pub use crate::sourced::Sourced;
+pub use crate::time::Secs;
+pub use crate::time_rules::TimeRules;
 pub use user::{
     DuplicateId, UserFileError, builtin_text, save_user_profile, template, to_toml, to_toml_keeping,
     user_file, valid_id, write_new,
@@ -88,110 +91,6 @@ impl Default for HeaderRules {
             kid_param: None,
             source: None,
         }
-    }
-}
-
-/// A rule's value and, optionally, which of the profile's sources states it (else the
-/// profile's `default_source`). In TOML either the bare value or `{ value = ..., source = "id" }`,
-/// and written back the same way (a bare value when it names no source), so a written profile
-/// reads back as it was.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Sourced<T> {
-    /// The rule's value.
-    pub value: T,
-    /// The id of the source that states it.
-    pub source: Option<String>,
-}
-
-impl<T: Serialize> Serialize for Sourced<T> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct as _;
-        match &self.source {
-            None => self.value.serialize(s),
-            Some(source) => {
-                let mut table = s.serialize_struct("Sourced", 2)?;
-                table.serialize_field("value", &self.value)?;
-                table.serialize_field("source", source)?;
-                table.end()
-            }
-        }
-    }
-}
-
-impl<T> Sourced<T> {
-    /// A value with no source of its own.
-    pub fn plain(value: T) -> Self {
-        Sourced { value, source: None }
-    }
-}
-
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Sourced<T> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Raw<T> {
-            Table { value: T, source: String },
-            Plain(T),
-        }
-        match Raw::deserialize(d) {
-            Ok(Raw::Table { value, source }) => Ok(Sourced { value, source: Some(source) }),
-            Ok(Raw::Plain(value)) => Ok(Sourced { value, source: None }),
-            Err(_) => Err(serde::de::Error::custom(
-                "expected a value, or a table { value = ..., source = \"SOURCE-ID\" }",
-            )),
-        }
-    }
-}
-
-/// A number of seconds, written in TOML as a number or as text (`"10m"`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(transparent)]
-pub struct Secs(pub u64);
-
-impl<'de> Deserialize<'de> for Secs {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Raw {
-            Secs(u64),
-            Text(String),
-        }
-        match Raw::deserialize(d)? {
-            Raw::Secs(s) => Ok(Secs(s)),
-            Raw::Text(t) => crate::time::parse_duration(&t).map(Secs).map_err(serde::de::Error::custom),
-        }
-    }
-}
-
-/// Time rules. Each names its source; the time-rule engine (`crate::time_rules`) applies them.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TimeRules {
-    /// The vendor refuses a token without `exp`.
-    #[serde(default)]
-    pub exp_required: Sourced<bool>,
-    /// The vendor refuses a token without `iat`.
-    #[serde(default)]
-    pub iat_required: Sourced<bool>,
-    /// Largest `exp - iat` the vendor accepts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_lifetime: Option<Sourced<Secs>>,
-    /// The lifetime the vendor (or, with source `ours`, tokensmith) recommends.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub recommended_lifetime: Option<Sourced<Secs>>,
-    /// How far in the future `iat` may be (clock skew).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub iat_skew: Option<Sourced<Secs>>,
-    /// `exp`, `iat` and `nbf` must be whole seconds (RFC 7519 allows fractions).
-    #[serde(default)]
-    pub integer: Sourced<bool>,
-}
-
-impl TimeRules {
-    /// The lifetime a new token gets when nothing says otherwise: the recommended one, else the
-    /// maximum, else five minutes.
-    pub fn default_lifetime(&self) -> u64 {
-        self.recommended_lifetime.as_ref().or(self.max_lifetime.as_ref()).map_or(300, |r| r.value.0)
     }
 }
 

@@ -7,8 +7,8 @@
 use serde_json::{Map, Value};
 
 use crate::claims::{BuildContext, ClaimAssignment, ClaimError, ClaimInput, ClaimSchema, build_payload};
-use crate::doctor::{Finding, check_rules};
 use crate::profile::{ParamError, Profile};
+use crate::rules::{Finding, check_rules};
 use crate::token::{self, Alg, AlgChoiceError, KeyMaterial};
 
 /// What to sign.
@@ -135,7 +135,7 @@ pub fn sign(req: SignRequest<'_>, uuid: &mut dyn FnMut() -> String) -> Result<Si
         let value = params.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone()).filter(|v| !v.is_empty());
         let example = param.is_some_and(|p| p.placeholder && value.as_deref() == Some(p.default.as_str()));
         let thumbprint =
-            || (!matches!(req.key, KeyMaterial::Hmac(_))).then(|| crate::store::export::thumbprint(req.key));
+            || (!matches!(req.key, KeyMaterial::Hmac(_))).then(|| crate::token::export::thumbprint(req.key));
         if example { thumbprint().or(value) } else { value }
     });
     let mut header = token::header(alg, profile.header.typ.as_deref(), kid.as_deref());

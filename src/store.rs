@@ -8,7 +8,6 @@
 //! (`lock`), the entries are sealed with XChaCha20-Poly1305 under an argon2id-derived key.
 
 mod crypt;
-pub mod export;
 mod file;
 pub mod keygen;
 
@@ -20,8 +19,10 @@ use zeroize::Zeroizing;
 use crate::secret::Secret;
 use crate::token::{KeyError, KeyFormat, KeyMaterial, ParsedKey, parse_key};
 
+pub use crate::fsio::{ensure_private_dir, write_atomic};
+/// Key encodings live with the token module; kept here under the name callers know.
+pub use crate::token::export;
 pub use crypt::KdfParams;
-pub use file::{ensure_private_dir, write_atomic};
 
 /// The store file's name in the data folder.
 pub const STORE_FILE: &str = "keys.json";
@@ -213,6 +214,17 @@ impl KeyEntry {
     }
 }
 
+/// A stored key as the JWK a vendor takes: [`export::vendor_jwk`] with the entry's kid, and
+/// its name as the certificate's subject.
+pub fn entry_jwk(
+    entry: &KeyEntry,
+    material: &KeyMaterial,
+    now: i64,
+    private: bool,
+) -> Result<serde_json::Map<String, serde_json::Value>, KeyError> {
+    export::vendor_jwk(material, entry.kid.as_deref(), &entry.name, now, private)
+}
+
 /// Why the store cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -278,6 +290,9 @@ pub enum StoreError {
         "'{0}' changed on disk since it was chosen (another tokensmith renamed, replaced or removed it): nothing was done; the list is current again"
     )]
     Changed(String),
+    /// A file or folder could not be written.
+    #[error(transparent)]
+    Fs(#[from] crate::fsio::FsError),
     /// Something else about the request.
     #[error("{0}")]
     Invalid(String),
@@ -493,7 +508,7 @@ impl StoreDir {
         seal: Option<Option<&Secret>>,
         change: impl FnOnce(&mut Vec<KeyEntry>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        file::ensure_private_dir(&self.dir)?;
+        crate::fsio::ensure_private_dir(&self.dir)?;
         let _lock = file::Lock::exclusive(&self.dir.join(LOCK_FILE))?;
         file::remove_leftovers(&self.dir, STORE_FILE);
         let mut store = match self.read_text()? {
@@ -527,7 +542,7 @@ impl StoreDir {
             serde_json::to_string_pretty(&disk)
                 .map_err(|e| StoreError::Invalid(format!("cannot serialise the store: {e}")))?,
         );
-        file::write_atomic(&self.dir, STORE_FILE, text.as_bytes())?;
+        crate::fsio::write_atomic(&self.dir, STORE_FILE, text.as_bytes())?;
         Ok(result)
     }
 

@@ -2,6 +2,7 @@
 //! Nothing here reads the clock: `now` is always an argument.
 
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 
 /// Parses a duration such as `5m`, `30s`, `1h30m`, `2d` or a bare number of seconds.
 pub fn parse_duration(text: &str) -> Result<u64, String> {
@@ -36,7 +37,6 @@ pub fn human_duration(secs: u64) -> String {
 
 /// "in 4m 12s" or "3m ago" for time `t` seen at `now`.
 pub fn relative(t: i64, now: i64) -> String {
-    use crate::time_rules::gap;
     match t.cmp(&now) {
         std::cmp::Ordering::Equal => "just now".to_string(),
         std::cmp::Ordering::Greater => format!("in {}", human_duration(gap(t, now))),
@@ -76,5 +76,30 @@ mod tests {
         assert_eq!(relative(1_000 - 180, 1_000), "3m ago");
         assert_eq!(utc(1_300_819_380).as_deref(), Some("2011-03-22 18:43:00 UTC"));
         assert_eq!(parse_rfc3339("2011-03-22T18:43:00Z"), Some(1_300_819_380));
+    }
+}
+
+/// The gap between two times in seconds, never wrapping.
+pub fn gap(later: i64, earlier: i64) -> u64 {
+    i128::from(later).saturating_sub(i128::from(earlier)).clamp(0, i128::from(u64::MAX)) as u64
+}
+
+/// A number of seconds, written in TOML as a number or as text (`"10m"`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct Secs(pub u64);
+
+impl<'de> Deserialize<'de> for Secs {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Secs(u64),
+            Text(String),
+        }
+        match Raw::deserialize(d)? {
+            Raw::Secs(s) => Ok(Secs(s)),
+            Raw::Text(t) => parse_duration(&t).map(Secs).map_err(serde::de::Error::custom),
+        }
     }
 }

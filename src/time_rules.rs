@@ -4,10 +4,11 @@
 //! exactly `exp`?" has one answer (yes: RFC 7519 §4.1.4 wants the current time *before* `exp`).
 //! Arithmetic is checked throughout: no value a stranger pastes can wrap a time.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::profile::TimeRules;
+use crate::sourced::Sourced;
+use crate::time::Secs;
 
 /// A value above this is almost certainly milliseconds (JavaScript's `Date.now()`): 1e11
 /// seconds is the year 5138.
@@ -21,6 +22,38 @@ const MILLIS_MAX: i64 = MILLIS_THRESHOLD.saturating_mul(1000);
 pub const STANDARD: &str = "rfc7519";
 /// The id of tokensmith's own advice: never an error.
 pub const OURS: &str = "ours";
+
+/// Time rules. Each names its source; the time-rule engine (`crate::time_rules`) applies them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimeRules {
+    /// The vendor refuses a token without `exp`.
+    #[serde(default)]
+    pub exp_required: Sourced<bool>,
+    /// The vendor refuses a token without `iat`.
+    #[serde(default)]
+    pub iat_required: Sourced<bool>,
+    /// Largest `exp - iat` the vendor accepts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_lifetime: Option<Sourced<Secs>>,
+    /// The lifetime the vendor (or, with source `ours`, tokensmith) recommends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recommended_lifetime: Option<Sourced<Secs>>,
+    /// How far in the future `iat` may be (clock skew).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iat_skew: Option<Sourced<Secs>>,
+    /// `exp`, `iat` and `nbf` must be whole seconds (RFC 7519 allows fractions).
+    #[serde(default)]
+    pub integer: Sourced<bool>,
+}
+
+impl TimeRules {
+    /// The lifetime a new token gets when nothing says otherwise: the recommended one, else the
+    /// maximum, else five minutes.
+    pub fn default_lifetime(&self) -> u64 {
+        self.recommended_lifetime.as_ref().or(self.max_lifetime.as_ref()).map_or(300, |r| r.value.0)
+    }
+}
 
 /// How a time claim's value reads.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -143,10 +176,7 @@ impl Times {
     }
 }
 
-/// The gap between two times in seconds, never wrapping.
-pub fn gap(later: i64, earlier: i64) -> u64 {
-    i128::from(later).saturating_sub(i128::from(earlier)).clamp(0, i128::from(u64::MAX)) as u64
-}
+pub use crate::time::gap;
 
 fn leeway_i64(leeway: u64) -> i64 {
     i64::try_from(leeway).unwrap_or(i64::MAX)
@@ -439,7 +469,8 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::profile::{Secs, Sourced};
+    use crate::sourced::Sourced;
+    use crate::time::Secs;
 
     fn payload(v: Value) -> Map<String, Value> {
         v.as_object().cloned().unwrap_or_default()
@@ -509,7 +540,7 @@ mod tests {
     /// Issue 19 (13): `exp` of -1e18 or -100000000001 was "no errors" in the doctor.
     #[test]
     fn an_exp_before_any_date_is_expired() {
-        let rules = crate::profile::TimeRules::default();
+        let rules = TimeRules::default();
         for exp in [json!(-1e18), json!(-100_000_000_001i64), json!(i64::MIN)] {
             let payload = payload(json!({ "exp": exp }));
             let breaks = assess(&payload, &rules, 1_767_225_600, 0);

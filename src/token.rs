@@ -2,6 +2,7 @@
 
 pub mod alg;
 pub mod decode;
+pub mod export;
 pub mod key;
 pub mod paste;
 mod ring_provider;

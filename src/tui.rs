@@ -5,9 +5,11 @@ pub mod action;
 pub mod app;
 pub mod clipboard;
 pub mod keymap;
+pub mod pane;
 pub mod profile_form;
 pub mod safe_backend;
 pub mod session;
+pub mod status;
 pub mod update;
 pub mod view;
 

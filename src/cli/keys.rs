@@ -417,8 +417,9 @@ fn export_key(store: &StoreDir, name: &str, format: &str, private: bool, now: i6
     if private && !entry.kind.can_sign() {
         return Err(CliError::usage(format!("'{name}' is a public key: it has no private part to export")));
     }
-    let jwk =
-        || -> Result<Value, CliError> { Ok(Value::Object(export::entry_jwk(entry, &key, now, private)?)) };
+    let jwk = || -> Result<Value, CliError> {
+        Ok(Value::Object(tokensmith::store::entry_jwk(entry, &key, now, private)?))
+    };
     let text = match format {
         "pem" => export::pem(&key, private)?.to_string(),
         "jwk" => serde_json::to_string_pretty(&jwk()?).unwrap_or_default(),

@@ -52,8 +52,8 @@ pub fn report_daily(paths: &Paths, set: ProfileSet) -> ProfileSet {
     errln!("(shown once a day: `tokensmith profiles` lists them, --verbose shows them on every command)");
     // Atomic (a new file renamed over the old one), so a symlink put in its place by
     // someone who can write to the folder is replaced, never followed.
-    if tokensmith::store::ensure_private_dir(&paths.data).is_ok() {
-        let _ = tokensmith::store::write_atomic(&paths.data, STAMP, stamp.as_bytes());
+    if tokensmith::fsio::ensure_private_dir(&paths.data).is_ok() {
+        let _ = tokensmith::fsio::write_atomic(&paths.data, STAMP, stamp.as_bytes());
     }
     set
 }
@@ -194,7 +194,7 @@ fn edit_file(dir: &Path, id: &str, target: &Path) -> Result<u8, CliError> {
     } else {
         let (folder, name) =
             (draft.parent().unwrap_or(Path::new(".")), draft.file_name().unwrap_or_default());
-        tokensmith::store::write_atomic(folder, &name.to_string_lossy(), original.as_bytes())
+        tokensmith::fsio::write_atomic(folder, &name.to_string_lossy(), original.as_bytes())
             .map_err(|e| CliError::usage(e.to_string()))?;
     }
     let kept = || {
@@ -213,7 +213,7 @@ fn edit_file(dir: &Path, id: &str, target: &Path) -> Result<u8, CliError> {
                 if text != original {
                     let file =
                         target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-                    tokensmith::store::write_atomic(dir, &file, text.as_bytes())
+                    tokensmith::fsio::write_atomic(dir, &file, text.as_bytes())
                         .map_err(|e| CliError::usage(format!("{e}; {}", kept())))?;
                 }
                 let _ = std::fs::remove_file(&draft);

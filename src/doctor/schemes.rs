@@ -2,8 +2,9 @@
 //! the vendor issues (scheme D). The same [`Report`] as for a JWT, so the CLI and the
 //! workbench show them alike.
 
-use super::{Candidate, Report, Severity, finding, sourced};
+use super::{Candidate, Report};
 use crate::profile::Profile;
+use crate::rules::{Severity, finding, sourced};
 use crate::time::human_duration;
 use crate::time_rules::{Times, gap, is_expired};
 use crate::token::{self, KeyMaterial, Segment};

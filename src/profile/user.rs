@@ -322,7 +322,7 @@ fn check_and_write(dir: &Path, path: &Path, text: &str) -> Result<(), UserFileEr
     let io = |e: &dyn fmt::Display| UserFileError::Io { path: path.to_path_buf(), message: e.to_string() };
     std::fs::create_dir_all(dir).map_err(|e| io(&e))?;
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    crate::store::write_atomic(dir, &name, text.as_bytes()).map_err(|e| io(&e))
+    crate::fsio::write_atomic(dir, &name, text.as_bytes()).map_err(|e| io(&e))
 }
 
 #[cfg(test)]

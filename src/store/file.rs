@@ -1,7 +1,6 @@
 //! Private folders, atomic writes and the writers' lock.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use super::StoreError;
@@ -10,33 +9,7 @@ fn io<'a>(action: &'static str, path: &'a Path) -> impl FnOnce(std::io::Error) -
     move |source| StoreError::Io { action, path: path.to_path_buf(), source }
 }
 
-/// Creates the folder (and parents) with mode 0700 when missing.
-pub fn ensure_private_dir(dir: &Path) -> Result<(), StoreError> {
-    if dir.is_dir() {
-        return Ok(());
-    }
-    // A link whose target is gone: "File exists" would name neither.
-    if let Ok(target) = fs::read_link(dir) {
-        return Err(StoreError::Invalid(format!(
-            "the folder {} is a symbolic link to {}, which does not exist: create {} (mode 700) or remove the link",
-            dir.display(),
-            target.display(),
-            target.display()
-        )));
-    }
-    let mut builder = fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt as _;
-        builder.mode(0o700);
-    }
-    builder.create(dir).map_err(io("cannot create", dir))
-}
-
-fn temp_prefix(name: &str) -> String {
-    format!(".{name}.")
-}
+use crate::fsio::temp_prefix;
 
 /// Temp files a crashed writer left: `.keys.json.<pid>.<n>.tmp`.
 fn leftovers(dir: &Path, name: &str) -> Vec<PathBuf> {
@@ -109,34 +82,6 @@ pub fn permission_warnings(dir: &Path, file: &Path) -> Vec<String> {
         }
     }
     warnings
-}
-
-/// Writes `bytes` as `dir/name` atomically: temp file (mode 0600) in the same folder, fsync,
-/// rename over the old file, fsync the folder.
-pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), StoreError> {
-    static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let temp = dir.join(format!("{}{}.{n}.tmp", temp_prefix(name), std::process::id()));
-    let target = dir.join(name);
-    let result = (|| {
-        let mut options = OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt as _;
-            options.mode(0o600);
-        }
-        let mut file = options.open(&temp).map_err(io("cannot create", &temp))?;
-        file.write_all(bytes).map_err(io("cannot write", &temp))?;
-        file.sync_all().map_err(io("cannot flush", &temp))?;
-        drop(file);
-        fs::rename(&temp, &target).map_err(io("cannot replace", &target))?;
-        File::open(dir).and_then(|d| d.sync_all()).map_err(io("cannot flush folder", dir))
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&temp);
-    }
-    result
 }
 
 /// An exclusive lock on the lock file, released on drop.

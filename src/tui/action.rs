@@ -4,7 +4,8 @@ use tokensmith::store::KeyEntry;
 use tokensmith::store::keygen::GenKind;
 use tui_input::InputRequest;
 
-use super::app::Pane;
+use super::pane::Pane;
+use super::status::Level;
 
 /// One thing that happened: a key the keymap translated, or a result coming back.
 #[derive(Clone, Debug, PartialEq)]
@@ -127,7 +128,7 @@ pub enum Action {
     /// The store's passphrase was set or changed (true) or removed (false), or why not.
     PassphraseChanged(Result<bool, String>),
     /// Something finished that the status line should say.
-    Notice(super::app::Level, String),
+    Notice(Level, String),
     /// Copy the selected profile into an editable one and open the profile form.
     CopyProfile,
     /// Profile form: turn the selected yes/no row on or off.
@@ -144,6 +145,83 @@ pub enum Action {
     SaveProfile,
     /// The profile was saved: every profile as read again, its id and file; or why not.
     ProfileSaved(Result<Box<(Vec<tokensmith::profile::Profile>, String, std::path::PathBuf)>, String>),
+}
+
+impl Action {
+    /// Whether this is an event (the clock, the terminal, a result coming back from an effect)
+    /// rather than something the user asked for with a key. Modal parts (the profile form) take
+    /// every key but let events through. No wildcard: a new action must be placed here.
+    pub fn is_event(&self) -> bool {
+        match self {
+            Action::Tick(_)
+            | Action::Resize(..)
+            | Action::KeyGenerated(_)
+            | Action::StoreLoaded(_)
+            | Action::Copied { .. }
+            | Action::CopyFailed(_)
+            | Action::StoreLocked
+            | Action::NeedPassphrase(_)
+            | Action::PassphraseChanged(_)
+            | Action::Notice(..)
+            | Action::ProfileSaved(_) => true,
+            Action::FocusNext
+            | Action::FocusPrev
+            | Action::Focus(_)
+            | Action::SelectPrev
+            | Action::SelectNext
+            | Action::ClickRow(..)
+            | Action::StartFilter
+            | Action::EditRow
+            | Action::AddClaim
+            | Action::DeleteClaim
+            | Action::ResetRow
+            | Action::UseKey
+            | Action::AddHeader
+            | Action::NewSecret
+            | Action::RenameKey
+            | Action::SetKeyKid
+            | Action::SetKeyNote
+            | Action::ToggleKeyProfile
+            | Action::Unlock
+            | Action::LockStore
+            | Action::RemovePassphrase
+            | Action::ImportKey
+            | Action::GenerateKey
+            | Action::ExportPublicKey
+            | Action::ExportPublicJwk
+            | Action::RevealSecret
+            | Action::DeleteKey
+            | Action::Resign
+            | Action::OpenDoctor
+            | Action::CloseDoctor
+            | Action::CopyToken
+            | Action::ShowHistory
+            | Action::CopySnippet
+            | Action::ShowSnippet
+            | Action::ShowHelp
+            | Action::NextFlavor
+            | Action::PrevFlavor
+            | Action::Cancel
+            | Action::Submit
+            | Action::Decline
+            | Action::Edit(_)
+            | Action::Paste(_)
+            | Action::ScrollUp
+            | Action::ScrollDown
+            | Action::ScrollPageUp
+            | Action::ScrollPageDown
+            | Action::ScrollTop
+            | Action::ScrollBottom
+            | Action::Quit
+            | Action::CopyProfile
+            | Action::ToggleValue
+            | Action::NextValue
+            | Action::PrevValue
+            | Action::AddParam
+            | Action::AddNote
+            | Action::SaveProfile => false,
+        }
+    }
 }
 
 /// A side effect the loop performs; results come back as actions.

@@ -13,44 +13,7 @@ use tokensmith::store::KeyEntry;
 use tokensmith::store::keygen::GenKind;
 use tokensmith::token::{Alg, KeyMaterial};
 
-/// The four panes, in focus order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Pane {
-    Profiles,
-    Claims,
-    Keys,
-    Token,
-}
-
-impl Pane {
-    pub const ALL: [Pane; 4] = [Pane::Profiles, Pane::Claims, Pane::Keys, Pane::Token];
-
-    pub fn number(self) -> usize {
-        match self {
-            Pane::Profiles => 1,
-            Pane::Claims => 2,
-            Pane::Keys => 3,
-            Pane::Token => 4,
-        }
-    }
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Pane::Profiles => "Profiles",
-            Pane::Claims => "Claims",
-            Pane::Keys => "Keys",
-            Pane::Token => "Token",
-        }
-    }
-
-    pub fn next(self) -> Pane {
-        Pane::ALL[self.number() % 4]
-    }
-
-    pub fn prev(self) -> Pane {
-        Pane::ALL[(self.number() + 2) % 4]
-    }
-}
+pub use super::pane::Pane;
 
 /// A row of the claims form.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -178,21 +141,7 @@ pub enum Mode {
     ProfileForm,
 }
 
-/// How the status line should look.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Level {
-    Info,
-    Success,
-    Warning,
-    Error,
-}
-
-/// The status line.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Status {
-    pub text: String,
-    pub level: Level,
-}
+pub use super::status::{Level, Status};
 
 /// What the user set for one profile (kept across profile switches and sessions).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -300,7 +249,7 @@ impl KeysPane {
                 } else {
                     match entry.key() {
                         Ok(material) => {
-                            let full = tokensmith::store::export::thumbprint(&material);
+                            let full = tokensmith::token::export::thumbprint(&material);
                             format!("{}…", full.chars().take(8).collect::<String>())
                         }
                         Err(_) => "(unreadable)".to_string(),

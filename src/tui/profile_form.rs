@@ -7,14 +7,9 @@
 
 use std::path::PathBuf;
 
-use tui_input::Input;
-
-use tokensmith::claims::{ClaimField, ClaimPath, ClaimType, ValueExpr};
-use tokensmith::profile::{Param, Profile, ProfileSource, Secs, Sourced};
+use tokensmith::claims::{ClaimPath, ClaimType, ValueExpr};
+use tokensmith::profile::{Profile, ProfileSource, Secs, Sourced};
 use tokensmith::token::Alg;
-
-use super::action::{Action, Effect};
-use super::app::{App, EditTarget, Level, Mode};
 
 /// The claim types, in the order ←/→ cycles through them.
 const TYPES: [ClaimType; 8] = [
@@ -212,14 +207,14 @@ impl ProfileForm {
         };
     }
 
-    fn changed(&mut self) {
+    pub fn changed(&mut self) {
         self.dirty = true;
         self.confirm_discard = false;
         self.check();
     }
 
     /// Sets a text row from what was typed; an error says why the text does not fit.
-    fn set_text(&mut self, row: FormRow, text: &str) -> Result<(), String> {
+    pub fn set_text(&mut self, row: FormRow, text: &str) -> Result<(), String> {
         let p = &mut self.draft;
         let duration = |text: &str| -> Result<Option<Sourced<Secs>>, String> {
             if text.trim().is_empty() {
@@ -272,7 +267,7 @@ impl ProfileForm {
     }
 
     /// Toggles a yes/no row or steps a choice row (`step` is +1 or -1).
-    fn step(&mut self, row: FormRow, forward: bool) {
+    pub fn step(&mut self, row: FormRow, forward: bool) {
         let p = &mut self.draft;
         let next = |i: usize, len: usize| if forward { (i + 1) % len } else { (i + len - 1) % len };
         match row {
@@ -306,7 +301,7 @@ impl ProfileForm {
     }
 
     /// The claim, parameter or note the selected row belongs to, removed.
-    fn delete(&mut self, row: FormRow) -> Option<String> {
+    pub fn delete(&mut self, row: FormRow) -> Option<String> {
         let p = &mut self.draft;
         let gone = match row {
             FormRow::ClaimPath(i)
@@ -331,204 +326,10 @@ impl ProfileForm {
         Some(gone)
     }
 
-    fn select_row(&mut self, wanted: FormRow) {
+    pub fn select_row(&mut self, wanted: FormRow) {
         if let Some(i) = self.rows().iter().position(|r| *r == wanted) {
             self.row = i;
         }
-    }
-}
-
-/// Whether the form takes this action: it is open (or `y` opens it) and the action is a key's.
-pub fn owns(app: &App, action: &Action) -> bool {
-    match action {
-        Action::CopyProfile | Action::ProfileSaved(_) => true,
-        Action::Tick(_)
-        | Action::Resize(..)
-        | Action::KeyGenerated(_)
-        | Action::StoreLoaded(_)
-        | Action::StoreLocked
-        | Action::NeedPassphrase(_)
-        | Action::Copied { .. }
-        | Action::CopyFailed(_)
-        | Action::Notice(..) => false,
-        _ => matches!(app.mode, Mode::ProfileForm | Mode::Editing(EditTarget::FormField)),
-    }
-}
-
-/// The form's part of `update`.
-pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
-    let mut effects = Vec::new();
-    match action {
-        Action::CopyProfile => {
-            if let Some(profile) = app.current() {
-                let form = ProfileForm::copy_of(profile, &app.profiles);
-                let what = match &form.file {
-                    Some(path) => format!("editing your profile '{}' ({})", form.draft.id, path.display()),
-                    None => format!("a copy of '{}' as '{}': w saves it", profile.id, form.draft.id),
-                };
-                app.form = Some(form);
-                app.mode = Mode::ProfileForm;
-                app.set_status(Level::Info, what);
-            }
-        }
-        Action::ProfileSaved(result) => match result {
-            Ok(saved) => {
-                let (profiles, id, path) = *saved;
-                let keep = app.states.clone();
-                let mut fresh = App::new(profiles, app.now);
-                app.profiles = std::mem::take(&mut fresh.profiles);
-                app.states = keep;
-                app.profile = app.profiles.iter().position(|p| p.id == id).unwrap_or(0);
-                if let Some(form) = app.form.as_mut() {
-                    form.dirty = false;
-                    form.file = Some(path.clone());
-                }
-                app.refresh();
-                app.set_status(Level::Success, format!("saved '{}'", path.display()));
-            }
-            Err(e) => app.set_status(Level::Error, e),
-        },
-        other => {
-            let Some(mut form) = app.form.take() else {
-                app.mode = Mode::Normal;
-                return effects;
-            };
-            form_key(app, &mut form, other, &mut effects);
-            if app.mode == Mode::Normal {
-                app.form = None;
-            } else {
-                app.form = Some(form);
-            }
-        }
-    }
-    effects
-}
-
-fn form_key(app: &mut App, form: &mut ProfileForm, action: Action, effects: &mut Vec<Effect>) {
-    let editing = app.mode == Mode::Editing(EditTarget::FormField);
-    let row = form.current();
-    match action {
-        Action::Edit(request) if editing => {
-            app.input.handle(request);
-        }
-        Action::Paste(text) if editing => {
-            let line: String = text.chars().filter(|c| !c.is_control()).collect();
-            for c in line.chars() {
-                app.input.handle(tui_input::InputRequest::InsertChar(c));
-            }
-        }
-        Action::Submit if editing => {
-            if let Some(row) = row {
-                match form.set_text(row, app.input.value()) {
-                    Ok(()) => {
-                        app.mode = Mode::ProfileForm;
-                        app.input = Input::default();
-                        app.status = None;
-                    }
-                    Err(e) => app.set_status(Level::Error, format!("'{}' {e}", app.input.value())),
-                }
-            }
-        }
-        Action::Cancel if editing => {
-            app.mode = Mode::ProfileForm;
-            app.input = Input::default();
-        }
-        Action::Quit if editing => {
-            app.mode = Mode::ProfileForm;
-            app.input = Input::default();
-        }
-        _ if editing => {}
-        Action::SelectPrev => form.row = form.row.saturating_sub(1),
-        Action::SelectNext => form.row = (form.row + 1).min(form.rows().len().saturating_sub(1)),
-        Action::Submit | Action::ToggleValue => match row {
-            Some(row) if ProfileForm::kind(row) == RowKind::Text => {
-                app.input = Input::new(form.row_text(row).1);
-                app.mode = Mode::Editing(EditTarget::FormField);
-            }
-            Some(row) => form.step(row, true),
-            None => {}
-        },
-        Action::NextValue => {
-            if let Some(row) = row {
-                form.step(row, true);
-            }
-        }
-        Action::PrevValue => {
-            if let Some(row) = row {
-                form.step(row, false);
-            }
-        }
-        Action::AddClaim => {
-            let n = form.draft.claims.len();
-            let path = (n + 1..n + 100)
-                .map(|k| format!("claim{k}"))
-                .find(|p| !form.draft.claims.iter().any(|c| c.path.to_string() == *p))
-                .and_then(|p| p.parse::<ClaimPath>().ok());
-            if let Some(path) = path {
-                form.draft.claims.push(ClaimField {
-                    path,
-                    ty: ClaimType::String,
-                    required: false,
-                    description: String::new(),
-                    default: None,
-                    source: None,
-                    user: None,
-                    pattern: None,
-                    charset: None,
-                    max_length: None,
-                });
-                form.changed();
-                form.select_row(FormRow::ClaimPath(n));
-                app.input = Input::new(form.row_text(FormRow::ClaimPath(n)).1);
-                app.mode = Mode::Editing(EditTarget::FormField);
-                app.set_status(Level::Info, "the new claim's path (dotted paths nest: user.email)");
-            }
-        }
-        Action::AddParam => {
-            let n = form.draft.params.len();
-            form.draft.params.push(Param {
-                name: format!("param{}", n + 1),
-                description: String::new(),
-                default: String::new(),
-                placeholder: false,
-            });
-            form.changed();
-            form.select_row(FormRow::ParamName(n));
-            app.input = Input::new(form.row_text(FormRow::ParamName(n)).1);
-            app.mode = Mode::Editing(EditTarget::FormField);
-        }
-        Action::AddNote => {
-            let n = form.draft.notes.len();
-            form.draft.notes.push(String::new());
-            form.changed();
-            form.select_row(FormRow::Note(n));
-            app.input = Input::default();
-            app.mode = Mode::Editing(EditTarget::FormField);
-        }
-        Action::DeleteClaim => match row.and_then(|r| form.delete(r)) {
-            Some(gone) => app.set_status(Level::Info, format!("removed {gone}")),
-            None => {
-                app.set_status(Level::Info, "d removes a claim, parameter or note: select one of its rows")
-            }
-        },
-        Action::SaveProfile => match &form.problem {
-            Some(problem) => app.set_status(Level::Error, format!("not saved: {problem}")),
-            None => effects
-                .push(Effect::SaveProfile { profile: Box::new(form.draft.clone()), file: form.file.clone() }),
-        },
-        Action::Cancel | Action::Quit => {
-            if form.dirty && !form.confirm_discard {
-                form.confirm_discard = true;
-                app.set_status(Level::Warning, "unsaved changes: w saves them, Esc again discards them");
-            } else {
-                app.mode = Mode::Normal;
-                app.set_status(
-                    Level::Info,
-                    if form.dirty { "changes discarded" } else { "profile form closed" },
-                );
-            }
-        }
-        _ => {}
     }
 }
 
@@ -553,7 +354,7 @@ pub fn save(
             let text = tokensmith::profile::to_toml_keeping(f, profile).map_err(|e| e.to_string())?;
             let name = f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             let parent = f.parent().unwrap_or(dir);
-            tokensmith::store::write_atomic(parent, &name, text.as_bytes()).map_err(|e| e.to_string())?;
+            tokensmith::fsio::write_atomic(parent, &name, text.as_bytes()).map_err(|e| e.to_string())?;
             f.to_path_buf()
         }
         _ => tokensmith::profile::save_user_profile(dir, profile).map_err(|e| e.to_string())?,

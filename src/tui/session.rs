@@ -42,6 +42,6 @@ pub fn restore(app: &mut App, session: Session) {
 pub fn save(data_dir: &Path, app: &App) -> Result<(), String> {
     let session = Session { profile: app.current().map(|p| p.id.clone()), profiles: app.states.clone() };
     let text = serde_json::to_vec_pretty(&session).map_err(|e| e.to_string())?;
-    tokensmith::store::ensure_private_dir(data_dir).map_err(|e| e.to_string())?;
-    tokensmith::store::write_atomic(data_dir, FILE, &text).map_err(|e| e.to_string())
+    tokensmith::fsio::ensure_private_dir(data_dir).map_err(|e| e.to_string())?;
+    tokensmith::fsio::write_atomic(data_dir, FILE, &text).map_err(|e| e.to_string())
 }

@@ -6,6 +6,8 @@ use tokensmith::secret::Secret;
 use tokensmith::store::keygen::GenKind;
 use tokensmith::store::{check_name, export, import_entry, secret_entry};
 
+mod form;
+
 use super::action::{Action, Effect};
 use super::app::{App, Confirm, EditTarget, Level, Mode, Pane, Prompt, Row, TokenState};
 
@@ -13,8 +15,8 @@ use super::app::{App, Confirm, EditTarget, Level, Mode, Pane, Prompt, Row, Token
 pub const REVEAL_SECONDS: i64 = 10;
 
 pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
-    if super::profile_form::owns(app, &action) {
-        return super::profile_form::update(app, action);
+    if form::owns(app, &action) {
+        return form::update(app, action);
     }
     let mut effects = Vec::new();
     let mut changed = false;
@@ -569,7 +571,11 @@ fn export_jwk(app: &mut App, effects: &mut Vec<Effect>) {
         return;
     }
     // Crypto in update, as `e` does: one key, on a keypress, never on a tick.
-    match entry.key().and_then(|k| export::entry_jwk(entry, &k, app.now, false)).map_err(|e| e.to_string()) {
+    match entry
+        .key()
+        .and_then(|k| tokensmith::store::entry_jwk(entry, &k, app.now, false))
+        .map_err(|e| e.to_string())
+    {
         Ok(jwk) => effects.push(Effect::Copy {
             text: serde_json::to_string_pretty(&serde_json::Value::Object(jwk)).unwrap_or_default(),
             what: format!("the public JWK of '{name}'"),

@@ -201,19 +201,20 @@ pub fn jwks(
     Ok(json!({ "keys": [Value::Object(jwk(material, kid, alg, private)?)] }))
 }
 
-/// A stored key as the JWK a vendor takes (`keys export --format jwk`, the workbench's `E`):
-/// its kid, its first algorithm, and for an RSA key pair `x5c`, a self-signed certificate of
-/// its public key made now (Salesforce's keysets take a JWK only with one).
-pub fn entry_jwk(
-    entry: &super::KeyEntry,
+/// A key as the JWK a vendor takes (`keys export --format jwk`, the workbench's `E`): its kid,
+/// its first algorithm, and for an RSA key pair `x5c`, a self-signed certificate of its public
+/// key made now with subject `CN=<subject>` (Salesforce's keysets take a JWK only with one).
+pub fn vendor_jwk(
     material: &KeyMaterial,
+    kid: Option<&str>,
+    subject: &str,
     now: i64,
     private: bool,
 ) -> Result<Map<String, Value>, KeyError> {
     let alg = material.algorithms().first().map(|a| a.name());
-    let mut jwk = jwk(material, entry.kid.as_deref(), alg, private)?;
-    if entry.kind.can_sign() && material.family() == crate::token::Family::Rsa {
-        let cert = self_signed_certificate(material, &entry.name, now, CERTIFICATE_DAYS)?;
+    let mut jwk = jwk(material, kid, alg, private)?;
+    if material.can_sign() && material.family() == crate::token::Family::Rsa {
+        let cert = self_signed_certificate(material, subject, now, CERTIFICATE_DAYS)?;
         jwk.insert("x5c".into(), Value::from(vec![cert]));
     }
     Ok(jwk)
