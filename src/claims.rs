@@ -215,6 +215,11 @@ impl fmt::Display for ClaimPath {
     }
 }
 
+/// A fresh random UUID v4: what the `uuid` expression gives outside tests, which pass their own.
+pub fn random_uuid() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
 /// A default value: a literal, or an expression evaluated when the token is built.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ValueExpr {

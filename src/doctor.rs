@@ -29,6 +29,29 @@ pub struct Candidate {
     pub explicit: bool,
 }
 
+/// The stored keys the doctor tries for a profile, as the CLI and the workbench both ask: keys
+/// stored for this profile are the vendor's; keys stored for no profile may be; keys stored for
+/// another profile are another vendor's and are not tried. A text secret also gets its other
+/// reading (base64) tried.
+pub fn stored_candidates(entries: &[crate::store::KeyEntry], profile_id: &str) -> Vec<Candidate> {
+    entries
+        .iter()
+        .filter(|entry| entry.profile.as_deref().is_none_or(|p| p == profile_id))
+        .filter_map(|entry| {
+            let key = entry.key().ok()?;
+            let text = (entry.reading == crate::store::SecretReading::Text
+                && entry.kind == crate::store::EntryKind::HMAC_SECRET)
+                .then(|| entry.material.clone());
+            Some(Candidate {
+                name: format!("stored key '{}'", entry.name),
+                key,
+                text,
+                explicit: entry.profile.as_deref() == Some(profile_id),
+            })
+        })
+        .collect()
+}
+
 /// What the doctor judged, and at what time.
 #[derive(Clone, Debug, Serialize)]
 pub struct Report {

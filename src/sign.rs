@@ -6,7 +6,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::claims::{BuildContext, ClaimAssignment, ClaimError, ClaimInput, ClaimSchema, build_payload};
+use crate::claims::{BuildContext, ClaimAssignment, ClaimError, ClaimInput, ClaimSchema};
 use crate::profile::{ParamError, Profile};
 use crate::rules::{Finding, check_rules};
 use crate::token::{self, Alg, AlgChoiceError, KeyMaterial};
@@ -94,6 +94,22 @@ pub enum SignError {
 /// would announce extensions tokensmith does not implement (RFC 7515 §4.1.11).
 const RESERVED_HEADERS: [&str; 2] = ["alg", "crit"];
 
+/// The payload step of the pipeline on its own: the profile's claims with their defaults, the
+/// values given, the parameters. What server code issues, and identity hashes are made of,
+/// comes from here too, so it is what `sign` would put in a token.
+pub fn build_payload(
+    profile: &Profile,
+    claims: &[ClaimAssignment],
+    params: &[(String, String)],
+    now: i64,
+    uuid: &mut dyn FnMut() -> String,
+) -> Result<Map<String, Value>, ClaimError> {
+    let mut ctx = BuildContext { now, uuid, params };
+    let schema =
+        ClaimSchema { profile: &profile.id, fields: &profile.claims, allow_extra: profile.extra_claims };
+    crate::claims::build_payload(&schema, claims, &mut ctx)
+}
+
 /// Runs the pipeline.
 pub fn sign(req: SignRequest<'_>, uuid: &mut dyn FnMut() -> String) -> Result<Signed, SignError> {
     let profile = req.profile;
@@ -116,10 +132,7 @@ pub fn sign(req: SignRequest<'_>, uuid: &mut dyn FnMut() -> String) -> Result<Si
         let path = "exp".parse().map_err(|e: String| SignError::Header(e))?;
         claims.push(ClaimAssignment { path, input: ClaimInput::Json(Value::from(exp)) });
     }
-    let mut ctx = BuildContext { now: req.now, uuid, params: &params };
-    let schema =
-        ClaimSchema { profile: &profile.id, fields: &profile.claims, allow_extra: profile.extra_claims };
-    let payload = build_payload(&schema, &claims, &mut ctx)?;
+    let payload = build_payload(profile, &claims, &params, req.now, uuid)?;
     // What `decode` would refuse, `sign` does not make.
     let depth = payload.values().map(token::decode::nesting).max().unwrap_or(0).saturating_add(1);
     if depth > crate::limits::MAX_NESTING {

@@ -174,9 +174,9 @@ pub fn doctor_hash(paths: &Paths, args: &DoctorArgs, io: &mut Io, hash: &str) ->
     } else if io.store.state()? != StoreState::Missing {
         let pass = io.passphrase()?;
         let store = io.store.open(pass.as_ref())?;
-        for entry in store.entries.iter().filter(|e| e.profile.as_deref().is_none_or(|p| p == profile.id)) {
-            if let Ok(KeyMaterial::Hmac(secret)) = entry.key() {
-                keys.push(HashKey { secret, origin: format!("stored key '{}'", entry.name) });
+        for candidate in tokensmith::doctor::stored_candidates(&store.entries, &profile.id) {
+            if let KeyMaterial::Hmac(secret) = candidate.key {
+                keys.push(HashKey { secret, origin: candidate.name });
             }
         }
     }
@@ -304,7 +304,7 @@ pub fn snippet_input(
     server: bool,
     params: &[(String, String)],
 ) -> Result<Option<PageInput>, CliError> {
-    use tokensmith::claims::{BuildContext, ClaimAssignment, ClaimSchema, build_payload};
+    use tokensmith::claims::ClaimAssignment;
     match profile.scheme {
         Scheme::Jwt => Ok(None),
         Scheme::VendorIssued => {
@@ -319,16 +319,10 @@ pub fn snippet_input(
             Ok(Some((decoded.token.clone(), decoded.payload)))
         }
         Scheme::IdentityHash => {
-            let mut uuid = || uuid::Uuid::new_v4().to_string();
-            let mut ctx = BuildContext { now: io.now, uuid: &mut uuid, params };
-            let schema = ClaimSchema {
-                profile: &profile.id,
-                fields: &profile.claims,
-                allow_extra: profile.extra_claims,
-            };
             let claims: Vec<ClaimAssignment> =
                 args.claims.iter().map(|c| c.parse()).collect::<Result<_, _>>()?;
-            let values = build_payload(&schema, &claims, &mut ctx)?;
+            let mut uuid = tokensmith::claims::random_uuid;
+            let values = tokensmith::sign::build_payload(profile, &claims, params, io.now, &mut uuid)?;
             if server {
                 return Ok(Some((String::new(), values)));
             }

@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value, json};
 
-use tokensmith::claims::{BuildContext, ClaimAssignment, ClaimInput, ClaimSchema, build_payload};
+use tokensmith::claims::{ClaimAssignment, ClaimInput};
 use tokensmith::paths::Paths;
 use tokensmith::profile::{Profile, ProfileSet, ProfileSource};
 use tokensmith::sign::SignRequest;
@@ -315,7 +315,7 @@ pub fn sign(paths: &Paths, args: &SignArgs, io: &mut Io) -> Result<u8, CliError>
         headers: parse_headers(&args.headers)?,
         now,
     };
-    let mut uuid = || uuid::Uuid::new_v4().to_string();
+    let mut uuid = tokensmith::claims::random_uuid;
     let signed = tokensmith::sign::sign(request, &mut uuid).map_err(|e| match e {
         tokensmith::sign::SignError::PublicKey => CliError::usage(format!(
             "{origin} is a public key, which can only verify: signing needs the private key"
@@ -401,21 +401,18 @@ pub fn snippet(paths: &Paths, args: &SnippetArgs, io: &mut Io) -> Result<u8, Cli
                     headers: Vec::new(),
                     now: io.now,
                 };
-                let mut uuid = || uuid::Uuid::new_v4().to_string();
-                let signed = tokensmith::sign::sign(request, &mut uuid)?;
+                let signed = tokensmith::sign::sign(request, &mut tokensmith::claims::random_uuid)?;
                 report_broken(profile, &signed.broken);
                 (signed.token, signed.payload)
             }
             None if kind == FlavorKind::Server => {
                 // Server code needs no token, only the claims it will issue.
-                let mut uuid = || uuid::Uuid::new_v4().to_string();
-                let mut ctx = BuildContext { now: io.now, uuid: &mut uuid, params: &params };
-                let schema = ClaimSchema {
-                    profile: &profile.id,
-                    fields: &profile.claims,
-                    allow_extra: profile.extra_claims,
-                };
-                (String::new(), build_payload(&schema, &claim_assignments(&args.claims)?, &mut ctx)?)
+                let claims = claim_assignments(&args.claims)?;
+                let mut uuid = tokensmith::claims::random_uuid;
+                (
+                    String::new(),
+                    tokensmith::sign::build_payload(profile, &claims, &params, io.now, &mut uuid)?,
+                )
             }
             None => {
                 return Err(CliError::usage(format!(
@@ -639,7 +636,7 @@ pub fn paths(paths: &Paths, json: bool) -> Result<u8, CliError> {
 
 pub fn doctor(paths: &Paths, args: &DoctorArgs, io: &mut Io) -> Result<u8, CliError> {
     use tokensmith::doctor::{Candidate, Severity, diagnose};
-    use tokensmith::store::{SecretReading, StoreState};
+    use tokensmith::store::StoreState;
     let at = match &args.at {
         Some(at) => parse_time(at)?,
         None => io.now,
@@ -683,19 +680,7 @@ pub fn doctor(paths: &Paths, args: &DoctorArgs, io: &mut Io) -> Result<u8, CliEr
         let store = io.store.open(pass.as_ref())?;
         // Keys stored for this profile are the vendor's; keys stored for no profile may be;
         // keys stored for another profile are another vendor's and are not tried.
-        for entry in store.entries.iter().filter(|e| e.profile.as_deref().is_none_or(|p| p == profile.id)) {
-            if let Ok(key) = entry.key() {
-                let text = (entry.reading == SecretReading::Text
-                    && entry.kind == tokensmith::store::EntryKind::HMAC_SECRET)
-                    .then(|| entry.material.clone());
-                candidates.push(Candidate {
-                    name: format!("stored key '{}'", entry.name),
-                    key,
-                    text,
-                    explicit: entry.profile.as_deref() == Some(profile.id.as_str()),
-                });
-            }
-        }
+        candidates = tokensmith::doctor::stored_candidates(&store.entries, &profile.id);
     }
     let given_params = parse_params(&args.params)?;
     profile.resolve_params(&given_params)?;

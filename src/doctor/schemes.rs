@@ -139,7 +139,7 @@ pub fn diagnose_hash(
                     d.code,
                     None,
                     None,
-                    format!("{} (tried with key {name})", d.found),
+                    format!("{} (tried with {name})", d.found),
                     d.fix.clone(),
                 ),
                 source,

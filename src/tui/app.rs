@@ -536,25 +536,7 @@ impl App {
         let given_params: Vec<(String, String)> =
             state.params.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
         self.doctor = self.doctor_input.as_ref().map(|input| {
-            let candidates: Vec<tokensmith::doctor::Candidate> = self
-                .keys
-                .entries
-                .iter()
-                // As the CLI's doctor: this profile's keys, and keys stored for no profile.
-                .filter(|entry| entry.profile.as_deref().is_none_or(|p| p == profile.id))
-                .filter_map(|entry| {
-                    let key = entry.key().ok()?;
-                    let text = (entry.reading == tokensmith::store::SecretReading::Text
-                        && entry.kind == tokensmith::store::EntryKind::HMAC_SECRET)
-                        .then(|| entry.material.clone());
-                    Some(tokensmith::doctor::Candidate {
-                        name: format!("'{}'", entry.name),
-                        key,
-                        text,
-                        explicit: entry.profile.as_deref() == Some(profile.id.as_str()),
-                    })
-                })
-                .collect();
+            let candidates = tokensmith::doctor::stored_candidates(&self.keys.entries, &profile.id);
             match &self.token {
                 // A pasted identity hash: against the hash of the identifier the Claims pane
                 // holds, with every stored secret (the previous refresh's hash state).
@@ -656,16 +638,11 @@ impl App {
                 TokenState::Signed(signed) => (signed.token.as_str(), &signed.payload),
                 TokenState::Hashed(hashed) => (hashed.hash.as_str(), &hashed.values),
                 _ if server => {
-                    let mut uuid = || uuid::Uuid::new_v4().to_string();
-                    let mut ctx =
-                        tokensmith::claims::BuildContext { now: self.now, uuid: &mut uuid, params: &params };
-                    let schema = tokensmith::claims::ClaimSchema {
-                        profile: &profile.id,
-                        fields: &profile.claims,
-                        allow_extra: profile.extra_claims,
-                    };
                     let claims = assignments(profile, &self.state()).ok()?;
-                    unsigned = tokensmith::claims::build_payload(&schema, &claims, &mut ctx).ok()?;
+                    let mut uuid = tokensmith::claims::random_uuid;
+                    unsigned =
+                        tokensmith::sign::build_payload(profile, &claims, &params, self.now, &mut uuid)
+                            .ok()?;
                     ("", &unsigned)
                 }
                 _ => return None,
@@ -731,14 +708,8 @@ fn hash(
         return TokenState::Error(format!("stored key '{}' is not an HMAC secret", entry.name));
     };
     let values = (|| {
-        let mut uuid = || uuid::Uuid::new_v4().to_string();
-        let mut ctx = tokensmith::claims::BuildContext { now, uuid: &mut uuid, params };
-        let schema = tokensmith::claims::ClaimSchema {
-            profile: &profile.id,
-            fields: &profile.claims,
-            allow_extra: profile.extra_claims,
-        };
-        tokensmith::claims::build_payload(&schema, &assignments(profile, state)?, &mut ctx)
+        let mut uuid = tokensmith::claims::random_uuid;
+        tokensmith::sign::build_payload(profile, &assignments(profile, state)?, params, now, &mut uuid)
             .map_err(|e| e.to_string())
     })();
     let values = match values {
@@ -800,7 +771,7 @@ fn sign(
         headers,
         now,
     };
-    let mut uuid = || uuid::Uuid::new_v4().to_string();
+    let mut uuid = tokensmith::claims::random_uuid;
     let signed = tokensmith::sign::sign(request, &mut uuid).map_err(|e| match e {
         // The CLI's hint (PATH:=JSON) means nothing here: say it in the workbench's words.
         tokensmith::sign::SignError::Claims(tokensmith::claims::ClaimError::BadValue { path, ty, value, reason }) => {

@@ -410,7 +410,7 @@ fn the_doctor_judges_a_pasted_token_against_the_profile_and_stored_keys() {
         // the copied line break is dropped at the paste, so no whitespace note
         ["input.quotes", "input.bearer-prefix", "signature.valid"]
     );
-    assert_eq!(report.verified_with.as_deref(), Some("'demo'"));
+    assert_eq!(report.verified_with.as_deref(), Some("stored key 'demo'"));
     // picking another profile (Orlo: RS256 only) re-judges the same token
     app.focus = Pane::Profiles;
     // (walk up to it: how many profiles sit between depends on which are built in)
