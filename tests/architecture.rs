@@ -180,3 +180,24 @@ fn the_core_names_no_terminal_crate() {
         }
     }
 }
+
+/// A file past 800 lines wants splitting (issue 20): none in `src/` is.
+#[test]
+fn no_source_file_is_over_800_lines() {
+    let mut stack = vec![src()];
+    let mut long = Vec::new();
+    while let Some(folder) = stack.pop() {
+        for entry in std::fs::read_dir(&folder).expect("read_dir").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let lines = std::fs::read_to_string(&path).expect("read").lines().count();
+                if lines > 800 {
+                    long.push(format!("{} ({lines} lines)", path.display()));
+                }
+            }
+        }
+    }
+    assert!(long.is_empty(), "split these: {long:?}");
+}

@@ -1,0 +1,341 @@
+//! Reading a profile file and the checks every profile passes, however it was read (ids,
+//! rules, their sources, defaults that cannot be built), with the line and column of what is
+//! wrong.
+
+use super::*;
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = text.get(..offset.min(text.len())).unwrap_or(text);
+    let line = before.matches('\n').count().saturating_add(1);
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()).saturating_add(1);
+    (line, column)
+}
+
+/// Where `needle` is set in the file: the line that starts with it as a key (`id = ...`) or a
+/// table (`[hash]`, `[[claims]]`); else its first mention outside a comment. A comment that
+/// happens to contain the word is never the answer.
+fn position_of(text: &str, needle: &str) -> Option<(usize, usize)> {
+    let mut offset = 0usize;
+    let mut fallback = None;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let indent = line.len().saturating_sub(trimmed.len());
+        let unquoted =
+            trimmed.strip_prefix('"').and_then(|t| t.strip_prefix(needle)).and_then(|t| t.strip_prefix('"'));
+        let key =
+            trimmed.strip_prefix(needle).or(unquoted).is_some_and(|rest| rest.trim_start().starts_with('='));
+        let table =
+            [format!("[{needle}]"), format!("[[{needle}]]")].iter().any(|t| trimmed.starts_with(t.as_str()));
+        if key || table {
+            return Some(line_col(text, offset.saturating_add(indent)));
+        }
+        if fallback.is_none() && !trimmed.starts_with('#') {
+            fallback = line.find(needle).map(|i| offset.saturating_add(i));
+        }
+        offset = offset.saturating_add(line.len());
+    }
+    fallback.map(|at| line_col(text, at))
+}
+
+/// Claims whose defaults make each other (`a = "{b}"`, `b = "md5(a)"`): no order builds them.
+/// The first such cycle, as paths in order.
+fn default_cycle(profile: &Profile) -> Option<Vec<String>> {
+    let params: Vec<&str> = profile.params.iter().map(|p| p.name.as_str()).collect();
+    let reads = |path: &str| -> Vec<String> {
+        profile
+            .claims
+            .iter()
+            .find(|c| c.path.to_string() == path)
+            .and_then(|c| c.default.as_ref())
+            .map(|d| d.references().into_iter().filter(|r| !params.contains(&r.as_str())).collect())
+            .unwrap_or_default()
+    };
+    fn walk(at: String, trail: &mut Vec<String>, reads: &dyn Fn(&str) -> Vec<String>) -> Option<Vec<String>> {
+        if let Some(start) = trail.iter().position(|p| *p == at) {
+            let mut cycle = trail.split_off(start);
+            cycle.push(at);
+            return Some(cycle);
+        }
+        trail.push(at.clone());
+        for next in reads(&at) {
+            if let Some(cycle) = walk(next, trail, reads) {
+                return Some(cycle);
+            }
+        }
+        trail.pop();
+        None
+    }
+    profile.claims.iter().find_map(|c| walk(c.path.to_string(), &mut Vec::new(), &reads))
+}
+
+/// Parses and checks one profile file.
+pub fn parse(text: &str, file: &str, source: ProfileSource) -> Result<Profile, ProfileError> {
+    let mut profile: Profile = toml::from_str(text).map_err(|e| {
+        let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
+        let field = text
+            .lines()
+            .nth(line.saturating_sub(1))
+            .and_then(|l| l.split_once('='))
+            .map(|(key, _)| key.trim().trim_matches('"').to_string())
+            .filter(|key| !key.is_empty() && !e.message().contains(&format!("`{key}`")));
+        ProfileError::Parse {
+            file: file.to_string(),
+            line,
+            column,
+            field,
+            message: e.message().trim().to_string(),
+        }
+    })?;
+    profile.source = source;
+    check(profile, text, file)
+}
+
+/// Loads a built-in profile from the JSON the build script made of its TOML (`build.rs`):
+/// the same model and the same checks, without parsing TOML at run time (a third of `sign`'s
+/// start-up was the TOML parser). `toml` is the file's text, for positions in an error.
+pub fn parse_built_in(json: &str, toml: &str, file: &str) -> Result<Profile, ProfileError> {
+    match serde_json::from_str::<Profile>(json) {
+        Ok(mut profile) => {
+            profile.source = ProfileSource::BuiltIn;
+            check(profile, toml, file)
+        }
+        // Not expected (the build made the JSON from a file that parses), but never a panic:
+        // the TOML parser then says what is wrong, with its line and column.
+        Err(_) => parse(toml, file, ProfileSource::BuiltIn),
+    }
+}
+
+/// The checks every profile passes, however it was read: ids, rules and their sources.
+fn check(mut profile: Profile, text: &str, file: &str) -> Result<Profile, ProfileError> {
+    let legacy = std::mem::take(&mut profile.snippet.params);
+    profile.params.extend(legacy);
+    let invalid = |field: &str, needle: &str, message: String| {
+        let at = position_of(text, needle);
+        ProfileError::Invalid {
+            file: file.to_string(),
+            line: at.map(|(line, _)| line),
+            column: at.map(|(_, column)| column),
+            field: field.to_string(),
+            message,
+        }
+    };
+    if !valid_id(&profile.id) {
+        return Err(invalid(
+            "id",
+            "id",
+            format!("'{}' must be lowercase letters, digits and '-'", profile.id),
+        ));
+    }
+    if let Some(cycle) = default_cycle(&profile) {
+        let first = cycle.first().cloned().unwrap_or_default();
+        return Err(invalid(
+            "claims",
+            &format!("\"{first}\""),
+            format!(
+                "the defaults of {} make each other ({}): no order can build them; give one of them a value of its own",
+                cycle
+                    .iter()
+                    .take(cycle.len().saturating_sub(1))
+                    .map(|c| format!("'{c}'"))
+                    .collect::<Vec<_>>()
+                    .join(" and "),
+                cycle.join(" <- ")
+            ),
+        ));
+    }
+    match profile.scheme {
+        Scheme::Jwt if profile.algorithms.is_empty() => {
+            return Err(invalid("algorithms", "algorithms", "list at least one algorithm".to_string()));
+        }
+        Scheme::IdentityHash => {
+            let Some(rules) = &profile.hash else {
+                return Err(invalid(
+                    "hash",
+                    "scheme",
+                    "an identity-hash profile needs a [hash] table: identifier = [\"user_id\", \"email\"], page_field = \"user_hash\"".to_string(),
+                ));
+            };
+            if profile.key_kind != Family::Hmac || !profile.algorithms.is_empty() {
+                return Err(invalid(
+                    "key_kind",
+                    "key_kind",
+                    "an identity-hash profile uses an HMAC secret and no JWT algorithms: remove algorithms and key_kind".to_string(),
+                ));
+            }
+            if let Some(missing) = rules.identifier.value.iter().find(|p| profile.field(p).is_none()) {
+                return Err(invalid(
+                    "hash.identifier",
+                    "identifier",
+                    format!("'{missing}' is not a claim of this profile: declare it under [[claims]]"),
+                ));
+            }
+            if rules.identifier.value.is_empty() {
+                return Err(invalid("hash.identifier", "identifier", "name at least one claim".to_string()));
+            }
+        }
+        Scheme::VendorIssued if profile.issued.is_none() => {
+            return Err(invalid(
+                "issued",
+                "scheme",
+                "a vendor-issued profile needs an [issued] table with origin = \"...\"".to_string(),
+            ));
+        }
+        _ => {}
+    }
+    let family = profile.key_kind;
+    if let Some(alg) = profile.algorithms.iter().find(|a| a.family() != family) {
+        return Err(invalid(
+            "algorithms",
+            "algorithms",
+            format!("{alg} needs {}, but key_kind is {}", alg.family(), profile.key_kind.key_pair_id()),
+        ));
+    }
+    for (i, field) in profile.claims.iter().enumerate() {
+        let needle = format!("\"{}\"", field.path);
+        for other in profile.claims.iter().take(i) {
+            if other.path == field.path {
+                return Err(invalid(
+                    "claims.path",
+                    &needle,
+                    format!("claim '{}' is declared twice", field.path),
+                ));
+            }
+            if other.path.is_prefix_of(&field.path) || field.path.is_prefix_of(&other.path) {
+                return Err(invalid(
+                    "claims.path",
+                    &needle,
+                    format!(
+                        "claims '{}' and '{}' collide (one would have to be an object)",
+                        other.path, field.path
+                    ),
+                ));
+            }
+        }
+        if let Some(source) = field.default.as_ref().and_then(|d| d.source())
+            && !profile.claims.iter().any(|f| &f.path == source)
+        {
+            return Err(invalid(
+                "claims.default",
+                &needle,
+                format!("claim '{}' hashes '{source}', which is not a claim of this profile", field.path),
+            ));
+        }
+    }
+    let known_source = |id: &str| {
+        profile.sources.iter().any(|s| s.id == id)
+            || id == crate::time_rules::STANDARD
+            || id == crate::time_rules::OURS
+            || (profile.sources.is_empty() && id == "profile")
+    };
+    for source in &profile.sources {
+        if source.kind == SourceKind::Ours && source.enforced {
+            return Err(invalid(
+                "sources.enforced",
+                &format!("\"{}\"", source.id),
+                format!("source '{}' is tokensmith's own advice and cannot be enforced", source.id),
+            ));
+        }
+    }
+    let t = &profile.time;
+    let mut named: Vec<(&str, Option<&String>)> = vec![
+        ("default_source", Some(&profile.default_source)),
+        ("time.exp_required", t.exp_required.source.as_ref()),
+        ("time.iat_required", t.iat_required.source.as_ref()),
+        ("time.integer", t.integer.source.as_ref()),
+    ];
+    for (field, rule) in [
+        ("time.max_lifetime", &t.max_lifetime),
+        ("time.recommended_lifetime", &t.recommended_lifetime),
+        ("time.iat_skew", &t.iat_skew),
+    ] {
+        named.push((field, rule.as_ref().and_then(|r| r.source.as_ref())));
+    }
+    named.push(("server.source", profile.server.as_ref().and_then(|s| s.source.as_ref())));
+    named.push(("algorithms_source", profile.algorithms_source.as_ref()));
+    named.push(("hash.identifier", profile.hash.as_ref().and_then(|h| h.identifier.source.as_ref())));
+    if let Some(issued) = &profile.issued {
+        named.push(("issued.origin", issued.origin.source.as_ref()));
+        named.push(("issued.lifetime", issued.lifetime.as_ref().and_then(|l| l.source.as_ref())));
+    }
+    named.push(("header.source", profile.header.source.as_ref()));
+    for group in &profile.any_of {
+        named.push(("any_of.source", group.source.as_ref()));
+    }
+    for field in &profile.claims {
+        named.push(("claims.source", field.source.as_ref()));
+    }
+    for (field, id) in named {
+        if let Some(id) = id
+            && !known_source(id)
+        {
+            let ids: Vec<&str> = profile.sources.iter().map(|s| s.id.as_str()).collect();
+            return Err(invalid(
+                field,
+                &format!("\"{id}\""),
+                format!(
+                    "source '{id}' is not declared: declare it under [[sources]] (declared: {})",
+                    if ids.is_empty() { "none".to_string() } else { ids.join(", ") }
+                ),
+            ));
+        }
+    }
+    if let Some(name) = &profile.header.kid_param
+        && !profile.params.iter().any(|p| &p.name == name)
+    {
+        return Err(invalid(
+            "header.kid_param",
+            "kid_param",
+            format!("'{name}' is not a parameter of this profile: declare it under [[params]]"),
+        ));
+    }
+    for group in &profile.any_of {
+        if let Some(path) = group.claims.iter().find(|c| profile.field(c).is_none()) {
+            return Err(invalid(
+                "any_of.claims",
+                &format!("\"{path}\""),
+                format!("'{path}' is not a claim of this profile: declare it under [[claims]]"),
+            ));
+        }
+        if group.claims.len() < 2 {
+            return Err(invalid(
+                "any_of.claims",
+                "any_of",
+                "name at least two claims (one claim alone is a required claim)".to_string(),
+            ));
+        }
+    }
+    // A rule that requires a time claim needs a claim that makes it.
+    for (rule, claim) in [(&t.exp_required, "exp"), (&t.iat_required, "iat")] {
+        if rule.value && !profile.claims.iter().any(|f| f.path.to_string() == claim && f.default.is_some()) {
+            return Err(invalid(
+                &format!("time.{claim}_required"),
+                &format!("{claim}_required"),
+                format!(
+                    "the profile requires {claim} but declares no '{claim}' claim with a default: add [[claims]] path = \"{claim}\", type = \"unix-time\", default = \"now{}\"",
+                    if claim == "exp" { "+5m" } else { "" }
+                ),
+            ));
+        }
+    }
+    for field in &profile.claims {
+        if let Some(crate::claims::ValueExpr::Template(parts)) = &field.default {
+            for part in parts {
+                let crate::claims::TemplatePart::Ref(name) = part else { continue };
+                let is_param = profile.params.iter().any(|p| &p.name == name);
+                let is_claim =
+                    name.parse::<ClaimPath>().is_ok_and(|p| p != field.path && profile.field(&p).is_some());
+                if !is_param && !is_claim {
+                    return Err(invalid(
+                        "claims.default",
+                        &format!("\"{}\"", field.path),
+                        format!(
+                            "claim '{}' refers to '{{{name}}}', which is neither a parameter nor another claim of this profile",
+                            field.path
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(profile)
+}
