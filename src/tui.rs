@@ -3,6 +3,7 @@
 
 pub mod action;
 pub mod app;
+pub mod bindings;
 pub mod clipboard;
 pub mod keymap;
 pub mod pane;
@@ -189,10 +190,12 @@ pub fn run(paths: &Paths, options: Options) -> Result<u8, String> {
     if let Err(e) = &config {
         app.set_status(Level::Warning, e.clone());
     }
-    if let Ok(config) = &config
-        && let Some(problem) = keymap::remap(&config.keys).into_iter().next()
-    {
-        app.set_status(Level::Warning, problem);
+    if let Ok(config) = &config {
+        let (keymap, problems) = keymap::Keymap::load(&config.keys);
+        app.keymap = keymap;
+        if let Some(problem) = problems.into_iter().next() {
+            app.set_status(Level::Error, problem);
+        }
     }
     let setting = config.map(|c| c.clipboard).unwrap_or_default();
     let over_ssh = std::env::var_os("SSH_TTY").is_some() || std::env::var_os("SSH_CONNECTION").is_some();

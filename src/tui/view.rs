@@ -167,7 +167,8 @@ fn render_footer(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     // One table: the footer shows the bindings of the pane or overlay that has the keys, an
     // up/down pair as one entry.
     let entry = |b: &keymap::Binding| -> Option<(String, String)> {
-        let keys = |b: &keymap::Binding| b.keys().iter().map(|k| k.label()).collect::<Vec<_>>().join("/");
+        let keys =
+            |b: &keymap::Binding| app.keymap.keys(b).iter().map(|k| k.label()).collect::<Vec<_>>().join("/");
         match b.action {
             Action::SelectNext | Action::ScrollDown | Action::ScrollPageUp => None,
             Action::ScrollPageDown => Some(("PgUp/PgDn".to_string(), "page".to_string())),

@@ -326,7 +326,7 @@ fn a_first_run_opens_on_a_profile_it_can_sign() {
 #[test]
 fn help_keys_never_run_into_their_text() {
     let theme = crate::tui::view::Theme { color: false };
-    for line in crate::tui::view::overlay::help_lines(&theme) {
+    for line in crate::tui::view::overlay::help_lines(&crate::tui::bindings::Keymap::default(), &theme) {
         let [key, text] = line.spans.as_slice() else { continue };
         assert!(key.content.ends_with("  "), "{:?} runs into {:?}", key.content, text.content);
     }

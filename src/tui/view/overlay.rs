@@ -65,14 +65,15 @@ fn render_reveal(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
 }
 
 /// The help lines, grouped by where the keys apply.
-pub fn help_lines(theme: &Theme) -> Vec<Line<'static>> {
+pub fn help_lines(keymap: &crate::tui::keymap::Keymap, theme: &Theme) -> Vec<Line<'static>> {
     let key_style = theme.fg(Color::Cyan).add_modifier(Modifier::BOLD);
     let head = Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED);
     let mut lines = Vec::new();
     // One column for every key name, two spaces wider than the longest, so a name never runs
     // into its text.
-    let key_text =
-        |b: &crate::tui::keymap::Binding| b.keys().iter().map(|k| k.label()).collect::<Vec<_>>().join(" / ");
+    let key_text = |b: &crate::tui::keymap::Binding| {
+        keymap.keys(b).iter().map(|k| k.label()).collect::<Vec<_>>().join(" / ")
+    };
     let width = BINDINGS
         .iter()
         .map(|b| key_text(b).chars().count())
@@ -127,7 +128,10 @@ fn render_help(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let rect = centered(area, 72, area.height.saturating_sub(2));
     frame.render_widget(Clear, rect);
     let block = boxed(theme, "Keys · Esc to close");
-    frame.render_widget(Paragraph::new(help_lines(theme)).block(block).scroll((app.snippet_scroll, 0)), rect);
+    frame.render_widget(
+        Paragraph::new(help_lines(&app.keymap, theme)).block(block).scroll((app.snippet_scroll, 0)),
+        rect,
+    );
 }
 
 fn render_history(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
