@@ -5,12 +5,14 @@ use tui_input::Input;
 use tokensmith::store::keygen::GenKind;
 use tokensmith::store::{check_name, export};
 
+mod claims;
 mod form;
 mod keys;
 mod submit;
+mod token;
 
 use super::action::{Action, Effect};
-use super::app::{App, Confirm, EditTarget, Level, Mode, Pane, Prompt, Row, TokenState};
+use super::app::{App, Confirm, Level, Mode, Pane, Prompt};
 
 /// How long a revealed secret stays on screen.
 pub const REVEAL_SECONDS: i64 = 10;
@@ -22,6 +24,8 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
     let mut effects = Vec::new();
     let mut changed = false;
     let Some(action) = keys::keys_pane(app, action, &mut effects, &mut changed)
+        .and_then(|action| claims::claims_pane(app, action, &mut effects, &mut changed))
+        .and_then(|action| token::token_pane(app, action, &mut effects, &mut changed))
         .and_then(|action| keys::event(app, action, &mut effects, &mut changed))
     else {
         if changed {
@@ -42,141 +46,6 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::StartFilter => {
             app.mode = Mode::Filter;
             app.input = Input::new(app.filter.clone());
-        }
-        Action::EditRow => {
-            if let Some(&row) = app.rows().get(app.claim_row) {
-                let (text, set) = app.row_text(row);
-                // A placeholder is there to be replaced, not appended to.
-                let placeholder = matches!(row, Row::Param(i) if app.current().and_then(|p| p.params.get(i)).is_some_and(|p| p.placeholder));
-                app.input = Input::new(if placeholder && !set { String::new() } else { text });
-                app.mode = Mode::Editing(EditTarget::Row(row));
-            }
-        }
-        Action::AddClaim => {
-            // Any claim where the profile takes extra ones; elsewhere the registered claims
-            // (iss, sub, aud, exp, nbf, iat, jti), which every profile allows, as sign does.
-            if let Some(p) = app.current() {
-                let hint = if p.extra_claims {
-                    "name of the new claim".to_string()
-                } else {
-                    format!(
-                        "{} takes only its own claims and the registered ones: {}",
-                        p.name,
-                        tokensmith::claims::REGISTERED.join(", ")
-                    )
-                };
-                app.set_status(Level::Info, hint);
-                app.input = Input::default();
-                app.mode = Mode::Editing(EditTarget::NewClaimName);
-            }
-        }
-        Action::AddHeader => {
-            if app.current().is_some() {
-                app.set_status(Level::Info, "header field name (kid, typ, or any other)");
-                app.input = Input::default();
-                app.mode = Mode::Editing(EditTarget::NewHeaderName);
-            }
-        }
-        Action::DeleteClaim | Action::ResetRow => {
-            let row = app.rows().get(app.claim_row).copied();
-            let profile = app.current().cloned();
-            if let (Some(row), Some(p), Some(state)) = (row, profile, app.state_mut()) {
-                match row {
-                    Row::Field(i) => {
-                        state.values.remove(&p.claims[i].path.to_string());
-                    }
-                    Row::Param(i) => {
-                        if let Some(param) = p.params.get(i) {
-                            state.params.remove(&param.name);
-                        }
-                    }
-                    Row::Extra(i) if action == Action::DeleteClaim => {
-                        state.extras.remove(i);
-                    }
-                    Row::Extra(_) => {}
-                    Row::Header(i) => {
-                        if i < state.headers.len() {
-                            state.headers.remove(i);
-                        }
-                    }
-                    Row::Lifetime => state.ttl = None,
-                }
-                changed = true;
-                effects.push(Effect::SaveSession);
-                clamp_claim_row(app);
-            }
-        }
-        Action::OpenDoctor => {
-            app.input = Input::new(app.doctor_input.clone().unwrap_or_default());
-            app.mode = Mode::Editing(EditTarget::DoctorToken);
-        }
-        Action::CloseDoctor => {
-            if app.doctor_input.take().is_some() {
-                // Back to the token from its start, not where the doctor's report was scrolled.
-                app.token_scroll = 0;
-                changed = true;
-            }
-        }
-        Action::Resign => {
-            changed = true;
-            app.set_status(Level::Info, "re-signed with fresh times");
-        }
-        Action::CopyToken => match &app.token {
-            TokenState::Signed(s) => {
-                effects.push(Effect::Copy { text: s.token.clone(), what: "the token".into() });
-                let entry = tokensmith::history::Entry {
-                    at: app.now,
-                    origin: tokensmith::history::Origin::Made,
-                    profile: app.current().map(|p| p.id.clone()).unwrap_or_default(),
-                    header: s.header.clone(),
-                    payload: s.payload.clone(),
-                };
-                remember(app, entry, &mut effects);
-            }
-            TokenState::Hashed(h) => {
-                let what = app
-                    .current()
-                    .and_then(|p| p.hash.as_ref())
-                    .map_or("hash".into(), |r| r.page_field.clone());
-                effects.push(Effect::Copy { text: h.hash.clone(), what: format!("the {what}") });
-            }
-            TokenState::NoKey(why) | TokenState::Error(why) => {
-                let text = format!("nothing to copy: {why}");
-                app.set_status(Level::Error, text);
-            }
-        },
-        Action::CopySnippet => {
-            app.refresh_snippet();
-            match app.snippet() {
-                Some(text) => {
-                    let what = format!("the {} snippet", app.flavor().unwrap_or_default());
-                    effects.push(Effect::Copy { text, what });
-                }
-                None => app.set_status(Level::Error, "no token yet, so no snippet"),
-            }
-        }
-        Action::ShowSnippet => {
-            // Server flavours need no token, so the overlay opens even before there is one.
-            if app.current().is_some() {
-                app.snippet_scroll = 0;
-                app.mode = Mode::Snippet;
-                app.refresh_snippet();
-            }
-        }
-        Action::NextFlavor | Action::PrevFlavor => {
-            let count = app.flavors().len().max(1);
-            let step = if action == Action::NextFlavor { 1 } else { count - 1 };
-            app.snippet_flavor = (app.snippet_flavor + step) % count;
-            app.snippet_scroll = 0;
-            app.refresh_snippet();
-        }
-        Action::ShowHistory => {
-            app.history_selected = 0;
-            app.mode = Mode::History;
-        }
-        Action::ShowHelp => {
-            app.snippet_scroll = 0;
-            app.mode = Mode::Help;
         }
         Action::Cancel => {
             if app.mode == Mode::Filter {
@@ -265,6 +134,22 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::AddNote
         | Action::SaveProfile
         | Action::ProfileSaved(_) => {}
+        // The Claims and Token panes' (claims::claims_pane and token::token_pane take them above).
+        Action::EditRow
+        | Action::AddClaim
+        | Action::AddHeader
+        | Action::DeleteClaim
+        | Action::ResetRow
+        | Action::OpenDoctor
+        | Action::CloseDoctor
+        | Action::Resign
+        | Action::CopyToken
+        | Action::CopySnippet
+        | Action::ShowSnippet
+        | Action::NextFlavor
+        | Action::PrevFlavor
+        | Action::ShowHistory
+        | Action::ShowHelp => {}
     }
     if changed {
         app.refresh();

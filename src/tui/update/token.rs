@@ -1,0 +1,94 @@
+//! The parts of `update` for the Token pane, the doctor, copying, snippets and overlays.
+
+use tui_input::Input;
+
+use crate::tui::action::{Action, Effect};
+use crate::tui::app::{App, EditTarget, Level, Mode, TokenState};
+
+use super::remember;
+
+/// The Token pane's and the overlays' keys: the doctor, re-sign, copy, the snippet, the
+/// history, help. None when handled, else the action back.
+pub(super) fn token_pane(
+    app: &mut App,
+    action: Action,
+    effects: &mut Vec<Effect>,
+    changed: &mut bool,
+) -> Option<Action> {
+    match action {
+        Action::OpenDoctor => {
+            app.input = Input::new(app.doctor_input.clone().unwrap_or_default());
+            app.mode = Mode::Editing(EditTarget::DoctorToken);
+        }
+        Action::CloseDoctor => {
+            if app.doctor_input.take().is_some() {
+                // Back to the token from its start, not where the doctor's report was scrolled.
+                app.token_scroll = 0;
+                *changed = true;
+            }
+        }
+        Action::Resign => {
+            *changed = true;
+            app.set_status(Level::Info, "re-signed with fresh times");
+        }
+        Action::CopyToken => match &app.token {
+            TokenState::Signed(s) => {
+                effects.push(Effect::Copy { text: s.token.clone(), what: "the token".into() });
+                let entry = tokensmith::history::Entry {
+                    at: app.now,
+                    origin: tokensmith::history::Origin::Made,
+                    profile: app.current().map(|p| p.id.clone()).unwrap_or_default(),
+                    header: s.header.clone(),
+                    payload: s.payload.clone(),
+                };
+                remember(app, entry, effects);
+            }
+            TokenState::Hashed(h) => {
+                let what = app
+                    .current()
+                    .and_then(|p| p.hash.as_ref())
+                    .map_or("hash".into(), |r| r.page_field.clone());
+                effects.push(Effect::Copy { text: h.hash.clone(), what: format!("the {what}") });
+            }
+            TokenState::NoKey(why) | TokenState::Error(why) => {
+                let text = format!("nothing to copy: {why}");
+                app.set_status(Level::Error, text);
+            }
+        },
+        Action::CopySnippet => {
+            app.refresh_snippet();
+            match app.snippet() {
+                Some(text) => {
+                    let what = format!("the {} snippet", app.flavor().unwrap_or_default());
+                    effects.push(Effect::Copy { text, what });
+                }
+                None => app.set_status(Level::Error, "no token yet, so no snippet"),
+            }
+        }
+        Action::ShowSnippet => {
+            // Server flavours need no token, so the overlay opens even before there is one.
+            if app.current().is_some() {
+                app.snippet_scroll = 0;
+                app.mode = Mode::Snippet;
+                app.refresh_snippet();
+            }
+        }
+        action @ (Action::NextFlavor | Action::PrevFlavor) => {
+            let count = app.flavors().len().max(1);
+            let step = if action == Action::NextFlavor { 1 } else { count - 1 };
+            app.snippet_flavor = (app.snippet_flavor + step) % count;
+            app.snippet_scroll = 0;
+            app.refresh_snippet();
+        }
+        Action::ShowHistory => {
+            app.history_selected = 0;
+            app.mode = Mode::History;
+        }
+        Action::ShowHelp => {
+            app.snippet_scroll = 0;
+            app.mode = Mode::Help;
+        }
+        other => return Some(other),
+    }
+    None
+}
