@@ -105,30 +105,52 @@ pub fn parse_built_in(json: &str, toml: &str, file: &str) -> Result<Profile, Pro
     }
 }
 
-/// The checks every profile passes, however it was read: ids, rules and their sources.
-fn check(mut profile: Profile, text: &str, file: &str) -> Result<Profile, ProfileError> {
-    let legacy = std::mem::take(&mut profile.snippet.params);
-    profile.params.extend(legacy);
-    let invalid = |field: &str, needle: &str, message: String| {
-        let at = position_of(text, needle);
+/// Where a profile's text is, to point an error at the line that sets a field.
+struct Where<'a> {
+    text: &'a str,
+    file: &'a str,
+}
+
+impl Where<'_> {
+    /// An error about `field`, at the first line where `needle` sets it.
+    fn invalid(&self, field: &str, needle: &str, message: String) -> ProfileError {
+        let at = position_of(self.text, needle);
         ProfileError::Invalid {
-            file: file.to_string(),
+            file: self.file.to_string(),
             line: at.map(|(line, _)| line),
             column: at.map(|(_, column)| column),
             field: field.to_string(),
             message,
         }
-    };
+    }
+}
+
+/// The checks every profile passes, however it was read: ids, rules and their sources.
+fn check(mut profile: Profile, text: &str, file: &str) -> Result<Profile, ProfileError> {
+    let legacy = std::mem::take(&mut profile.snippet.params);
+    profile.params.extend(legacy);
+    let at = Where { text, file };
+    check_identity(&profile, &at)?;
+    check_scheme(&profile, &at)?;
+    check_claims(&profile, &at)?;
+    check_sources(&profile, &at)?;
+    check_groups(&profile, &at)?;
+    check_defaults(&profile, &at)?;
+    Ok(profile)
+}
+
+/// The id, and claims whose defaults make each other.
+fn check_identity(profile: &Profile, at: &Where<'_>) -> Result<(), ProfileError> {
     if !valid_id(&profile.id) {
-        return Err(invalid(
+        return Err(at.invalid(
             "id",
             "id",
             format!("'{}' must be lowercase letters, digits and '-'", profile.id),
         ));
     }
-    if let Some(cycle) = default_cycle(&profile) {
+    if let Some(cycle) = default_cycle(profile) {
         let first = cycle.first().cloned().unwrap_or_default();
-        return Err(invalid(
+        return Err(at.invalid(
             "claims",
             &format!("\"{first}\""),
             format!(
@@ -143,38 +165,48 @@ fn check(mut profile: Profile, text: &str, file: &str) -> Result<Profile, Profil
             ),
         ));
     }
+    Ok(())
+}
+
+/// What each scheme needs: algorithms for a JWT, a [hash] table for an identity hash, an
+/// [issued] table for a token the vendor issues.
+fn check_scheme(profile: &Profile, at: &Where<'_>) -> Result<(), ProfileError> {
     match profile.scheme {
         Scheme::Jwt if profile.algorithms.is_empty() => {
-            return Err(invalid("algorithms", "algorithms", "list at least one algorithm".to_string()));
+            return Err(at.invalid("algorithms", "algorithms", "list at least one algorithm".to_string()));
         }
         Scheme::IdentityHash => {
             let Some(rules) = &profile.hash else {
-                return Err(invalid(
+                return Err(at.invalid(
                     "hash",
                     "scheme",
                     "an identity-hash profile needs a [hash] table: identifier = [\"user_id\", \"email\"], page_field = \"user_hash\"".to_string(),
                 ));
             };
             if profile.key_kind != Family::Hmac || !profile.algorithms.is_empty() {
-                return Err(invalid(
+                return Err(at.invalid(
                     "key_kind",
                     "key_kind",
                     "an identity-hash profile uses an HMAC secret and no JWT algorithms: remove algorithms and key_kind".to_string(),
                 ));
             }
             if let Some(missing) = rules.identifier.value.iter().find(|p| profile.field(p).is_none()) {
-                return Err(invalid(
+                return Err(at.invalid(
                     "hash.identifier",
                     "identifier",
                     format!("'{missing}' is not a claim of this profile: declare it under [[claims]]"),
                 ));
             }
             if rules.identifier.value.is_empty() {
-                return Err(invalid("hash.identifier", "identifier", "name at least one claim".to_string()));
+                return Err(at.invalid(
+                    "hash.identifier",
+                    "identifier",
+                    "name at least one claim".to_string(),
+                ));
             }
         }
         Scheme::VendorIssued if profile.issued.is_none() => {
-            return Err(invalid(
+            return Err(at.invalid(
                 "issued",
                 "scheme",
                 "a vendor-issued profile needs an [issued] table with origin = \"...\"".to_string(),
@@ -182,9 +214,15 @@ fn check(mut profile: Profile, text: &str, file: &str) -> Result<Profile, Profil
         }
         _ => {}
     }
+    Ok(())
+}
+
+/// Algorithms that fit the key kind; claim paths that neither repeat nor collide; hashes of
+/// declared claims.
+fn check_claims(profile: &Profile, at: &Where<'_>) -> Result<(), ProfileError> {
     let family = profile.key_kind;
     if let Some(alg) = profile.algorithms.iter().find(|a| a.family() != family) {
-        return Err(invalid(
+        return Err(at.invalid(
             "algorithms",
             "algorithms",
             format!("{alg} needs {}, but key_kind is {}", alg.family(), profile.key_kind.key_pair_id()),
@@ -194,14 +232,14 @@ fn check(mut profile: Profile, text: &str, file: &str) -> Result<Profile, Profil
         let needle = format!("\"{}\"", field.path);
         for other in profile.claims.iter().take(i) {
             if other.path == field.path {
-                return Err(invalid(
+                return Err(at.invalid(
                     "claims.path",
                     &needle,
                     format!("claim '{}' is declared twice", field.path),
                 ));
             }
             if other.path.is_prefix_of(&field.path) || field.path.is_prefix_of(&other.path) {
-                return Err(invalid(
+                return Err(at.invalid(
                     "claims.path",
                     &needle,
                     format!(
@@ -214,13 +252,18 @@ fn check(mut profile: Profile, text: &str, file: &str) -> Result<Profile, Profil
         if let Some(source) = field.default.as_ref().and_then(|d| d.source())
             && !profile.claims.iter().any(|f| &f.path == source)
         {
-            return Err(invalid(
+            return Err(at.invalid(
                 "claims.default",
                 &needle,
                 format!("claim '{}' hashes '{source}', which is not a claim of this profile", field.path),
             ));
         }
     }
+    Ok(())
+}
+
+/// Every source a rule names is declared, and tokensmith's own advice is never enforced.
+fn check_sources(profile: &Profile, at: &Where<'_>) -> Result<(), ProfileError> {
     let known_source = |id: &str| {
         profile.sources.iter().any(|s| s.id == id)
             || id == crate::time_rules::STANDARD
@@ -229,7 +272,7 @@ fn check(mut profile: Profile, text: &str, file: &str) -> Result<Profile, Profil
     };
     for source in &profile.sources {
         if source.kind == SourceKind::Ours && source.enforced {
-            return Err(invalid(
+            return Err(at.invalid(
                 "sources.enforced",
                 &format!("\"{}\"", source.id),
                 format!("source '{}' is tokensmith's own advice and cannot be enforced", source.id),
@@ -269,7 +312,7 @@ fn check(mut profile: Profile, text: &str, file: &str) -> Result<Profile, Profil
             && !known_source(id)
         {
             let ids: Vec<&str> = profile.sources.iter().map(|s| s.id.as_str()).collect();
-            return Err(invalid(
+            return Err(at.invalid(
                 field,
                 &format!("\"{id}\""),
                 format!(
@@ -279,10 +322,15 @@ fn check(mut profile: Profile, text: &str, file: &str) -> Result<Profile, Profil
             ));
         }
     }
+    Ok(())
+}
+
+/// The kid parameter and the any-of groups name what the profile declares.
+fn check_groups(profile: &Profile, at: &Where<'_>) -> Result<(), ProfileError> {
     if let Some(name) = &profile.header.kid_param
         && !profile.params.iter().any(|p| &p.name == name)
     {
-        return Err(invalid(
+        return Err(at.invalid(
             "header.kid_param",
             "kid_param",
             format!("'{name}' is not a parameter of this profile: declare it under [[params]]"),
@@ -290,24 +338,30 @@ fn check(mut profile: Profile, text: &str, file: &str) -> Result<Profile, Profil
     }
     for group in &profile.any_of {
         if let Some(path) = group.claims.iter().find(|c| profile.field(c).is_none()) {
-            return Err(invalid(
+            return Err(at.invalid(
                 "any_of.claims",
                 &format!("\"{path}\""),
                 format!("'{path}' is not a claim of this profile: declare it under [[claims]]"),
             ));
         }
         if group.claims.len() < 2 {
-            return Err(invalid(
+            return Err(at.invalid(
                 "any_of.claims",
                 "any_of",
                 "name at least two claims (one claim alone is a required claim)".to_string(),
             ));
         }
     }
+    Ok(())
+}
+
+/// Required time claims have a claim that makes them; templates name parameters or claims.
+fn check_defaults(profile: &Profile, at: &Where<'_>) -> Result<(), ProfileError> {
+    let t = &profile.time;
     // A rule that requires a time claim needs a claim that makes it.
     for (rule, claim) in [(&t.exp_required, "exp"), (&t.iat_required, "iat")] {
         if rule.value && !profile.claims.iter().any(|f| f.path.to_string() == claim && f.default.is_some()) {
-            return Err(invalid(
+            return Err(at.invalid(
                 &format!("time.{claim}_required"),
                 &format!("{claim}_required"),
                 format!(
@@ -325,7 +379,7 @@ fn check(mut profile: Profile, text: &str, file: &str) -> Result<Profile, Profil
                 let is_claim =
                     name.parse::<ClaimPath>().is_ok_and(|p| p != field.path && profile.field(&p).is_some());
                 if !is_param && !is_claim {
-                    return Err(invalid(
+                    return Err(at.invalid(
                         "claims.default",
                         &format!("\"{}\"", field.path),
                         format!(
@@ -337,5 +391,5 @@ fn check(mut profile: Profile, text: &str, file: &str) -> Result<Profile, Profil
             }
         }
     }
-    Ok(profile)
+    Ok(())
 }
