@@ -186,12 +186,35 @@ fn flat_nesting(decoded_payload: &Map<String, Value>, profile: &Profile) -> Opti
     by_parent.into_iter().max_by_key(|(_, found)| found.len())
 }
 
+/// Each of the profile's claims in the payload: missing, of the wrong type, made from an
+/// example value, too long, outside its charset; nested where the profile reads it; the
+/// any-of groups. Pattern checks come after, over every shaped claim at once.
 fn claim_findings(
     payload: &Map<String, Value>,
     profile: &Profile,
     params: &[(String, String)],
     out: &mut Vec<Finding>,
 ) {
+    let nesting = nesting_findings(payload, profile, out);
+    let mut shaped = Vec::new();
+    for field in &profile.claims {
+        if let Some((text, value, source)) = field_findings(field, payload, nesting.as_ref(), profile, out)
+            && field.pattern.is_some()
+        {
+            shaped.push((field, text, value, source));
+        }
+    }
+    pattern_findings(shaped, profile, params, out);
+    group_findings(payload, profile, out);
+}
+
+/// Claims the profile reads inside an object, sent at the top level. Returns the parent and
+/// the claims found outside it.
+fn nesting_findings(
+    payload: &Map<String, Value>,
+    profile: &Profile,
+    out: &mut Vec<Finding>,
+) -> Option<(String, Vec<String>)> {
     let nesting = flat_nesting(payload, profile);
     if let Some((parent, found)) = &nesting {
         let source = profile.source(
@@ -222,151 +245,173 @@ fn claim_findings(
             source,
         ));
     }
-    let mut shaped = Vec::new();
-    for field in &profile.claims {
-        let name = field.path.to_string();
-        let source = profile.source(field.source.as_deref());
-        let severity = severity_of(&source);
-        let value = field.path.get(payload);
-        if matches!(name.as_str(), "exp" | "iat" | "nbf") {
-            continue; // the time-rule engine covers these
-        }
-        let Some(value) = value else {
-            let nested = nesting.as_ref().is_some_and(|(parent, found)| {
-                field.path.keys().first() == Some(parent)
-                    && field.path.keys().last().is_some_and(|k| found.contains(k))
-            });
-            if field.required && !nested {
-                out.push(sourced(
-                    finding(
-                        severity,
-                        "claim.missing",
-                        Some(&name),
-                        Some(Segment::Payload),
-                        format!("required claim '{name}' is missing"),
-                        format!(
-                            "add '{name}' ({}){}",
-                            field.ty,
-                            if field.description.is_empty() {
-                                String::new()
-                            } else {
-                                format!(": {}", field.description)
-                            }
-                        ),
-                    ),
-                    source,
-                ));
-            }
-            continue;
-        };
-        if let Err(reason) = field.ty.check(value) {
-            let email_text = field.ty == ClaimType::Email && value.is_string();
-            // An optional email sent empty is "not given" (Orlo's and Talla's own samples do it).
-            if email_text && !field.required && value.as_str() == Some("") {
-                continue;
-            }
-            let code = if email_text { "claim.email" } else { "claim.type" };
-            // No vendor states an email format: a malformed one is tokensmith's advice.
-            let (severity, source) =
-                if email_text { (Severity::Warning, crate::profile::ours()) } else { (severity, source) };
+    nesting
+}
+
+/// One declared claim: missing or of the wrong type; else its value's own checks. Returns its
+/// text, value and source when it is there and well typed, for the pattern checks.
+fn field_findings(
+    field: &crate::claims::ClaimField,
+    payload: &Map<String, Value>,
+    nesting: Option<&(String, Vec<String>)>,
+    profile: &Profile,
+    out: &mut Vec<Finding>,
+) -> Option<(String, Value, Source)> {
+    let name = field.path.to_string();
+    let source = profile.source(field.source.as_deref());
+    let severity = severity_of(&source);
+    let value = field.path.get(payload);
+    if matches!(name.as_str(), "exp" | "iat" | "nbf") {
+        return None; // the time-rule engine covers these
+    }
+    let Some(value) = value else {
+        let nested = nesting.is_some_and(|(parent, found)| {
+            field.path.keys().first() == Some(parent)
+                && field.path.keys().last().is_some_and(|k| found.contains(k))
+        });
+        if field.required && !nested {
             out.push(sourced(
                 finding(
                     severity,
-                    code,
+                    "claim.missing",
                     Some(&name),
                     Some(Segment::Payload),
-                    format!("'{name}' {reason}"),
-                    match field.ty {
-                        ClaimType::Boolean => format!("send {name} as true or false without quotes"),
-                        ClaimType::Email => format!("send a real email address in '{name}'"),
-                        other => format!("send '{name}' as {other}, not {}", describe(value)),
-                    },
+                    format!("required claim '{name}' is missing"),
+                    format!(
+                        "add '{name}' ({}){}",
+                        field.ty,
+                        if field.description.is_empty() {
+                            String::new()
+                        } else {
+                            format!(": {}", field.description)
+                        }
+                    ),
                 ),
                 source,
             ));
-            continue;
         }
-        let text = match value {
-            Value::String(s) => s.clone(),
-            Value::Number(n) => n.to_string(),
-            _ => continue,
-        };
-        if field.pattern.is_some() {
-            shaped.push((field, text.clone(), value.clone(), source.clone()));
+        return None;
+    };
+    if let Err(reason) = field.ty.check(value) {
+        let email_text = field.ty == ClaimType::Email && value.is_string();
+        // An optional email sent empty is "not given" (Orlo's and Talla's own samples do it).
+        if email_text && !field.required && value.as_str() == Some("") {
+            return None;
         }
-        // A claim made from a parameter that still holds its example value: the token is not
-        // the customer's. An error where the acceptor's own form needs the real value (Tiledesk
-        // finds no project '<PROJECT_ID>'), else a warning.
-        let made_from = |name: &str| {
-            matches!(&field.default, Some(crate::claims::ValueExpr::Template(parts))
-                if parts.iter().any(|p| matches!(p, crate::claims::TemplatePart::Ref(r) if r == name)))
+        let code = if email_text { "claim.email" } else { "claim.type" };
+        // No vendor states an email format: a malformed one is tokensmith's advice.
+        let (severity, source) =
+            if email_text { (Severity::Warning, crate::profile::ours()) } else { (severity, source) };
+        out.push(sourced(
+            finding(
+                severity,
+                code,
+                Some(&name),
+                Some(Segment::Payload),
+                format!("'{name}' {reason}"),
+                match field.ty {
+                    ClaimType::Boolean => format!("send {name} as true or false without quotes"),
+                    ClaimType::Email => format!("send a real email address in '{name}'"),
+                    other => format!("send '{name}' as {other}, not {}", describe(value)),
+                },
+            ),
+            source,
+        ));
+        return None;
+    }
+    let text = match value {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        _ => return None,
+    };
+    value_findings(field, &name, value, &text, (severity, &source), profile, out);
+    Some((text, value.clone(), source))
+}
+
+/// A present, well-typed claim's value: made from a parameter's example value, too long, or
+/// outside its charset.
+fn value_findings(
+    field: &crate::claims::ClaimField,
+    name: &str,
+    value: &Value,
+    text: &str,
+    (severity, source): (Severity, &Source),
+    profile: &Profile,
+    out: &mut Vec<Finding>,
+) {
+    // A claim made from a parameter that still holds its example value: the token is not
+    // the customer's. An error where the acceptor's own form needs the real value (Tiledesk
+    // finds no project '<PROJECT_ID>'), else a warning.
+    let made_from = |name: &str| {
+        matches!(&field.default, Some(crate::claims::ValueExpr::Template(parts))
+            if parts.iter().any(|p| matches!(p, crate::claims::TemplatePart::Ref(r) if r == name)))
+    };
+    if let Some(param) = profile
+        .params
+        .iter()
+        .find(|p| p.placeholder && !p.default.is_empty() && made_from(&p.name) && text.contains(&p.default))
+    {
+        let pattern_source =
+            field.pattern.as_ref().map(|p| profile.source(p.source.as_deref().or(field.source.as_deref())));
+        let (severity, source) = match pattern_source {
+            Some(s) if s.enforced => (Severity::Error, s),
+            Some(s) => (Severity::Warning, s),
+            None => (Severity::Warning, source.clone()),
         };
-        if let Some(param) = profile.params.iter().find(|p| {
-            p.placeholder && !p.default.is_empty() && made_from(&p.name) && text.contains(&p.default)
-        }) {
-            let pattern_source = field
-                .pattern
-                .as_ref()
-                .map(|p| profile.source(p.source.as_deref().or(field.source.as_deref())));
-            let (severity, source) = match pattern_source {
-                Some(s) if s.enforced => (Severity::Error, s),
-                Some(s) => (Severity::Warning, s),
-                None => (Severity::Warning, source.clone()),
-            };
+        out.push(sourced(
+            finding(
+                severity,
+                "claim.placeholder",
+                Some(name),
+                Some(Segment::Payload),
+                format!(
+                    "'{name}' still holds the example value '{}' of the parameter {}",
+                    param.default, param.name
+                ),
+                format!("sign with --param {}=YOUR_VALUE ({})", param.name, param.description),
+            ),
+            source,
+        ));
+    }
+    if let Some(max) = field.max_length
+        && let Value::String(s) = value
+        && s.chars().count() > max
+    {
+        out.push(sourced(
+            finding(
+                severity,
+                "claim.too-long",
+                Some(name),
+                Some(Segment::Payload),
+                format!("'{name}' has {} characters; {} takes at most {max}", s.chars().count(), profile.name),
+                format!("send a shorter '{name}' (a stable id of at most {max} characters, not a hash of the profile)"),
+            ),
+            source.clone(),
+        ));
+    }
+    if let Some(charset) = field.charset {
+        let bad = charset.outside(text);
+        if !bad.is_empty() {
             out.push(sourced(
                 finding(
                     severity,
-                    "claim.placeholder",
-                    Some(&name),
+                    "claim.charset",
+                    Some(name),
                     Some(Segment::Payload),
                     format!(
-                        "'{name}' still holds the example value '{}' of the parameter {}",
-                        param.default, param.name
+                        "'{name}' holds {}, outside {charset}",
+                        bad.iter().take(5).map(|c| format!("{c:?}")).collect::<Vec<_>>().join(", ")
                     ),
-                    format!("sign with --param {}=YOUR_VALUE ({})", param.name, param.description),
-                ),
-                source,
-            ));
-        }
-        if let Some(max) = field.max_length
-            && let Value::String(s) = value
-            && s.chars().count() > max
-        {
-            out.push(sourced(
-                finding(
-                    severity,
-                    "claim.too-long",
-                    Some(&name),
-                    Some(Segment::Payload),
-                    format!("'{name}' has {} characters; {} takes at most {max}", s.chars().count(), profile.name),
-                    format!("send a shorter '{name}' (a stable id of at most {max} characters, not a hash of the profile)"),
+                    format!("use only {charset} in '{name}' (your user id, not an email address or a name)"),
                 ),
                 source.clone(),
             ));
         }
-        if let Some(charset) = field.charset {
-            let bad = charset.outside(&text);
-            if !bad.is_empty() {
-                out.push(sourced(
-                    finding(
-                        severity,
-                        "claim.charset",
-                        Some(&name),
-                        Some(Segment::Payload),
-                        format!(
-                            "'{name}' holds {}, outside {charset}",
-                            bad.iter().take(5).map(|c| format!("{c:?}")).collect::<Vec<_>>().join(", ")
-                        ),
-                        format!(
-                            "use only {charset} in '{name}' (your user id, not an email address or a name)"
-                        ),
-                    ),
-                    source,
-                ));
-            }
-        }
     }
-    pattern_findings(shaped, profile, params, out);
+}
+
+/// Any-of groups with none of their claims in the payload.
+fn group_findings(payload: &Map<String, Value>, profile: &Profile, out: &mut Vec<Finding>) {
     for group in &profile.any_of {
         if group.claims.iter().any(|c| c.get(payload).is_some()) {
             continue;
