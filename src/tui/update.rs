@@ -7,6 +7,7 @@ use tokensmith::store::{check_name, export};
 
 mod claims;
 mod form;
+mod input;
 mod keys;
 mod submit;
 mod token;
@@ -26,6 +27,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
     let Some(action) = keys::keys_pane(app, action, &mut effects, &mut changed)
         .and_then(|action| claims::claims_pane(app, action, &mut effects, &mut changed))
         .and_then(|action| token::token_pane(app, action, &mut effects, &mut changed))
+        .and_then(|action| input::input(app, action, &mut effects, &mut changed))
         .and_then(|action| keys::event(app, action, &mut effects, &mut changed))
     else {
         if changed {
@@ -47,51 +49,6 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             app.mode = Mode::Filter;
             app.input = Input::new(app.filter.clone());
         }
-        Action::Cancel => {
-            if app.mode == Mode::Filter {
-                app.filter.clear();
-            }
-            app.input = Input::default();
-            app.new_passphrase = None;
-            app.mode = Mode::Normal;
-        }
-        Action::Submit => submit(app, &mut effects, &mut changed),
-        Action::Decline => {
-            if app.mode == Mode::Confirm(Confirm::CreateDemo) {
-                app.set_status(Level::Info, "no demo key: press 3 for Keys, then n, i or g");
-            }
-            app.mode = Mode::Normal;
-        }
-        Action::Edit(request) => {
-            app.input.handle(request);
-            if app.mode == Mode::Filter {
-                changed = apply_filter(app);
-            }
-            summarize_input(app);
-        }
-        Action::Paste(text) => match app.mode {
-            Mode::Editing(_) | Mode::Filter | Mode::Prompt(_) => {
-                let multiline = matches!(app.mode, Mode::Prompt(Prompt::ImportSource(_)));
-                paste_into_input(&mut app.input, &text, multiline);
-                summarize_input(app);
-                if app.mode == Mode::Filter {
-                    changed = apply_filter(app);
-                }
-            }
-            _ => app.set_status(Level::Info, "to paste into a claim, select it and press Enter first"),
-        },
-        Action::ScrollUp => match app.mode {
-            Mode::Help | Mode::Snippet => app.snippet_scroll = app.snippet_scroll.saturating_sub(1),
-            _ => app.token_scroll = app.token_scroll.saturating_sub(1),
-        },
-        Action::ScrollDown => match app.mode {
-            Mode::Help | Mode::Snippet => app.snippet_scroll = app.snippet_scroll.saturating_add(1),
-            _ => scroll_token(app, 1),
-        },
-        Action::ScrollPageUp => scroll_token(app, -i32::from(token_page(app))),
-        Action::ScrollPageDown => scroll_token(app, i32::from(token_page(app))),
-        Action::ScrollTop => app.token_scroll = 0,
-        Action::ScrollBottom => app.token_scroll = app.token_view.map_or(u16::MAX, |(max, _)| max),
         Action::Quit => match app.mode {
             Mode::Editing(_) | Mode::Prompt(_) => app.mode = Mode::Confirm(Confirm::QuitWhileEditing),
             _ => {
@@ -150,6 +107,18 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::PrevFlavor
         | Action::ShowHistory
         | Action::ShowHelp => {}
+        // Input and scrolling (input::input takes them above).
+        Action::Cancel
+        | Action::Submit
+        | Action::Decline
+        | Action::Edit(_)
+        | Action::Paste(_)
+        | Action::ScrollUp
+        | Action::ScrollDown
+        | Action::ScrollPageUp
+        | Action::ScrollPageDown
+        | Action::ScrollTop
+        | Action::ScrollBottom => {}
     }
     if changed {
         app.refresh();
