@@ -13,7 +13,7 @@ mod submit;
 mod token;
 
 use super::action::{Action, Effect};
-use super::app::{App, Confirm, Level, Mode, Pane, Prompt};
+use super::app::{App, Level, Mode, Pane, Prompt};
 
 /// How long a revealed secret stays on screen.
 pub const REVEAL_SECONDS: i64 = 10;
@@ -49,13 +49,6 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             app.mode = Mode::Filter;
             app.input = Input::new(app.filter.clone());
         }
-        Action::Quit => match app.mode {
-            Mode::Editing(_) | Mode::Prompt(_) => app.mode = Mode::Confirm(Confirm::QuitWhileEditing),
-            _ => {
-                app.quit = true;
-                effects.push(Effect::SaveSession);
-            }
-        },
         // The Keys pane's and the events' (keys::keys_pane and keys::event take them above).
         Action::UseKey
         | Action::NewSecret
@@ -107,8 +100,9 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::PrevFlavor
         | Action::ShowHistory
         | Action::ShowHelp => {}
-        // Input and scrolling (input::input takes them above).
-        Action::Cancel
+        // Input, scrolling and quitting (input::input takes them above).
+        Action::Quit
+        | Action::Cancel
         | Action::Submit
         | Action::Decline
         | Action::Edit(_)

@@ -7,7 +7,7 @@ use crate::tui::action::{Action, Effect};
 use crate::tui::app::{App, Confirm, Level, Mode, Prompt};
 
 /// Keys while a text field, prompt or question has the keyboard (Enter, Esc, n, typing,
-/// pasting), and scrolling. None when handled, else the action back.
+/// pasting), scrolling, and quitting (which asks first while an edit is open). None when handled, else the action back.
 pub(super) fn input(
     app: &mut App,
     action: Action,
@@ -60,6 +60,13 @@ pub(super) fn input(
         Action::ScrollPageDown => scroll_token(app, i32::from(token_page(app))),
         Action::ScrollTop => app.token_scroll = 0,
         Action::ScrollBottom => app.token_scroll = app.token_view.map_or(u16::MAX, |(max, _)| max),
+        Action::Quit => match app.mode {
+            Mode::Editing(_) | Mode::Prompt(_) => app.mode = Mode::Confirm(Confirm::QuitWhileEditing),
+            _ => {
+                app.quit = true;
+                effects.push(Effect::SaveSession);
+            }
+        },
         other => return Some(other),
     }
     None
