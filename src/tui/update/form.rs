@@ -71,39 +71,12 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
 }
 
 fn form_key(app: &mut App, form: &mut ProfileForm, action: Action, effects: &mut Vec<Effect>) {
-    let editing = app.mode == Mode::Editing(EditTarget::FormField);
+    if app.mode == Mode::Editing(EditTarget::FormField) {
+        form_edit_key(app, form, action);
+        return;
+    }
     let row = form.current();
     match action {
-        Action::Edit(request) if editing => {
-            app.input.handle(request);
-        }
-        Action::Paste(text) if editing => {
-            let line: String = text.chars().filter(|c| !c.is_control()).collect();
-            for c in line.chars() {
-                app.input.handle(tui_input::InputRequest::InsertChar(c));
-            }
-        }
-        Action::Submit if editing => {
-            if let Some(row) = row {
-                match form.set_text(row, app.input.value()) {
-                    Ok(()) => {
-                        app.mode = Mode::ProfileForm;
-                        app.input = Input::default();
-                        app.status = None;
-                    }
-                    Err(e) => app.set_status(Level::Error, format!("'{}' {e}", app.input.value())),
-                }
-            }
-        }
-        Action::Cancel if editing => {
-            app.mode = Mode::ProfileForm;
-            app.input = Input::default();
-        }
-        Action::Quit if editing => {
-            app.mode = Mode::ProfileForm;
-            app.input = Input::default();
-        }
-        _ if editing => {}
         Action::SelectPrev => form.row = form.row.saturating_sub(1),
         Action::SelectNext => form.row = (form.row + 1).min(form.rows().len().saturating_sub(1)),
         Action::Submit | Action::ToggleValue => match row {
@@ -124,6 +97,74 @@ fn form_key(app: &mut App, form: &mut ProfileForm, action: Action, effects: &mut
                 form.step(row, false);
             }
         }
+        Action::DeleteClaim => match row.and_then(|r| form.delete(r)) {
+            Some(gone) => app.set_status(Level::Info, format!("removed {gone}")),
+            None => {
+                app.set_status(Level::Info, "d removes a claim, parameter or note: select one of its rows")
+            }
+        },
+        Action::SaveProfile => match &form.problem {
+            Some(problem) => app.set_status(Level::Error, format!("not saved: {problem}")),
+            None => effects
+                .push(Effect::SaveProfile { profile: Box::new(form.draft.clone()), file: form.file.clone() }),
+        },
+        Action::Cancel | Action::Quit => {
+            if form.dirty && !form.confirm_discard {
+                form.confirm_discard = true;
+                app.set_status(Level::Warning, "unsaved changes: w saves them, Esc again discards them");
+            } else {
+                app.mode = Mode::Normal;
+                app.set_status(
+                    Level::Info,
+                    if form.dirty { "changes discarded" } else { "profile form closed" },
+                );
+            }
+        }
+        action @ (Action::AddClaim | Action::AddParam | Action::AddNote) => add_row(app, form, action),
+        _ => {}
+    }
+}
+
+/// Keys while a row's value is being typed.
+fn form_edit_key(app: &mut App, form: &mut ProfileForm, action: Action) {
+    let row = form.current();
+    match action {
+        Action::Edit(request) => {
+            app.input.handle(request);
+        }
+        Action::Paste(text) => {
+            let line: String = text.chars().filter(|c| !c.is_control()).collect();
+            for c in line.chars() {
+                app.input.handle(tui_input::InputRequest::InsertChar(c));
+            }
+        }
+        Action::Submit => {
+            if let Some(row) = row {
+                match form.set_text(row, app.input.value()) {
+                    Ok(()) => {
+                        app.mode = Mode::ProfileForm;
+                        app.input = Input::default();
+                        app.status = None;
+                    }
+                    Err(e) => app.set_status(Level::Error, format!("'{}' {e}", app.input.value())),
+                }
+            }
+        }
+        Action::Cancel => {
+            app.mode = Mode::ProfileForm;
+            app.input = Input::default();
+        }
+        Action::Quit => {
+            app.mode = Mode::ProfileForm;
+            app.input = Input::default();
+        }
+        _ => {}
+    }
+}
+
+/// `a`, `p` and `n`: a new claim, parameter or note, its first row open for typing.
+fn add_row(app: &mut App, form: &mut ProfileForm, action: Action) {
+    match action {
         Action::AddClaim => {
             let n = form.draft.claims.len();
             let path = (n + 1..n + 100)
@@ -170,29 +211,6 @@ fn form_key(app: &mut App, form: &mut ProfileForm, action: Action, effects: &mut
             form.select_row(FormRow::Note(n));
             app.input = Input::default();
             app.mode = Mode::Editing(EditTarget::FormField);
-        }
-        Action::DeleteClaim => match row.and_then(|r| form.delete(r)) {
-            Some(gone) => app.set_status(Level::Info, format!("removed {gone}")),
-            None => {
-                app.set_status(Level::Info, "d removes a claim, parameter or note: select one of its rows")
-            }
-        },
-        Action::SaveProfile => match &form.problem {
-            Some(problem) => app.set_status(Level::Error, format!("not saved: {problem}")),
-            None => effects
-                .push(Effect::SaveProfile { profile: Box::new(form.draft.clone()), file: form.file.clone() }),
-        },
-        Action::Cancel | Action::Quit => {
-            if form.dirty && !form.confirm_discard {
-                form.confirm_discard = true;
-                app.set_status(Level::Warning, "unsaved changes: w saves them, Esc again discards them");
-            } else {
-                app.mode = Mode::Normal;
-                app.set_status(
-                    Level::Info,
-                    if form.dirty { "changes discarded" } else { "profile form closed" },
-                );
-            }
         }
         _ => {}
     }

@@ -20,37 +20,7 @@ pub(super) fn edit(
 ) {
     match target {
         EditTarget::FormField => {}
-        EditTarget::Row(row) => {
-            let profile = app.current().cloned();
-            if let (Some(p), Some(state)) = (profile, app.state_mut()) {
-                match row {
-                    Row::Field(i) => {
-                        state.values.insert(p.claims[i].path.to_string(), value.to_string());
-                    }
-                    Row::Extra(i) => {
-                        if let Some(extra) = state.extras.get_mut(i) {
-                            extra.1 = value.to_string();
-                        }
-                    }
-                    Row::Param(i) => {
-                        if let Some(param) = p.params.get(i) {
-                            state.params.insert(param.name.clone(), value.to_string());
-                        }
-                    }
-                    Row::Header(i) => {
-                        if let Some(header) = state.headers.get_mut(i) {
-                            header.1 = value.to_string();
-                        }
-                    }
-                    Row::Lifetime => {
-                        let ttl = value.trim();
-                        state.ttl = (!ttl.is_empty()).then(|| ttl.to_string());
-                    }
-                }
-                *changed = true;
-                effects.push(Effect::SaveSession);
-            }
-        }
+        EditTarget::Row(row) => set_row(app, row, value, effects, changed),
         EditTarget::DoctorToken => {
             if value.trim().is_empty() {
                 app.doctor_input = None;
@@ -127,6 +97,45 @@ pub(super) fn edit(
             *changed = true;
             effects.push(Effect::SaveSession);
         }
+    }
+}
+
+/// A claims-form row's new value, kept per profile as typed (the next refresh re-signs).
+fn set_row(
+    app: &mut App,
+    row: Row,
+    value: &zeroize::Zeroizing<String>,
+    effects: &mut Vec<Effect>,
+    changed: &mut bool,
+) {
+    let profile = app.current().cloned();
+    if let (Some(p), Some(state)) = (profile, app.state_mut()) {
+        match row {
+            Row::Field(i) => {
+                state.values.insert(p.claims[i].path.to_string(), value.to_string());
+            }
+            Row::Extra(i) => {
+                if let Some(extra) = state.extras.get_mut(i) {
+                    extra.1 = value.to_string();
+                }
+            }
+            Row::Param(i) => {
+                if let Some(param) = p.params.get(i) {
+                    state.params.insert(param.name.clone(), value.to_string());
+                }
+            }
+            Row::Header(i) => {
+                if let Some(header) = state.headers.get_mut(i) {
+                    header.1 = value.to_string();
+                }
+            }
+            Row::Lifetime => {
+                let ttl = value.trim();
+                state.ttl = (!ttl.is_empty()).then(|| ttl.to_string());
+            }
+        }
+        *changed = true;
+        effects.push(Effect::SaveSession);
     }
 }
 
