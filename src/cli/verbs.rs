@@ -145,6 +145,31 @@ pub fn profile_show(paths: &Paths, id: &str, json: bool) -> Result<u8, CliError>
             "declared below only (and registered claims)"
         }
     );
+    show_claims(p);
+    if let Some(prefix) = &p.snippet.token_prefix {
+        outln!("token prefix: {prefix:?} before the token in the page");
+    }
+    if !p.params.is_empty() {
+        outln!("parameters (--param NAME=VALUE):");
+        for param in &p.params {
+            outln!("  {} = {:?}  {}", param.name, param.default, param.description);
+        }
+    }
+    if let Some(server) = &p.server {
+        outln!(
+            "server code: serves GET {} answering {{ \"{}\": token }} {}",
+            server.route,
+            server.response_key,
+            src(&server.source)
+        );
+    }
+    show_sources(p);
+    Ok(0)
+}
+
+/// `profile show`'s claims: path, type, source, description, default and constraints.
+fn show_claims(p: &tokensmith::profile::Profile) {
+    let src = |id: &Option<String>| format!("[{}]", p.source(id.as_deref()).id);
     let width = p.claims.iter().map(|c| c.path.to_string().len()).max().unwrap_or(4);
     for c in &p.claims {
         let default = c.default.as_ref().map(|d| format!(" = {d}")).unwrap_or_default();
@@ -179,23 +204,10 @@ pub fn profile_show(paths: &Paths, id: &str, json: bool) -> Result<u8, CliError>
     if !p.claims.is_empty() {
         outln!("  (* required; [source] names where the rule comes from)");
     }
-    if let Some(prefix) = &p.snippet.token_prefix {
-        outln!("token prefix: {prefix:?} before the token in the page");
-    }
-    if !p.params.is_empty() {
-        outln!("parameters (--param NAME=VALUE):");
-        for param in &p.params {
-            outln!("  {} = {:?}  {}", param.name, param.default, param.description);
-        }
-    }
-    if let Some(server) = &p.server {
-        outln!(
-            "server code: serves GET {} answering {{ \"{}\": token }} {}",
-            server.route,
-            server.response_key,
-            src(&server.source)
-        );
-    }
+}
+
+/// `profile show`'s sources and notes.
+fn show_sources(p: &tokensmith::profile::Profile) {
     outln!("sources:");
     let mut ids: Vec<&str> = p.sources.iter().map(|s| s.id.as_str()).collect();
     if ids.is_empty() {
@@ -223,7 +235,6 @@ pub fn profile_show(paths: &Paths, id: &str, json: bool) -> Result<u8, CliError>
             outln!("  - {note}");
         }
     }
-    Ok(0)
 }
 
 fn parse_headers(args: &[String]) -> Result<Vec<(String, Value)>, CliError> {
