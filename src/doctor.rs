@@ -345,104 +345,18 @@ fn signature_findings(
     let fitting: Vec<&Candidate> = candidates.iter().filter(|c| c.key.family() == alg.family()).collect();
     for c in &fitting {
         if token::verify_input(input, signature, &c.key, alg) {
-            let stored =
-                if c.explicit { String::new() } else { " (found by trying the stored keys)".to_string() };
-            out.push(finding(
-                Severity::Info,
-                "signature.valid",
-                None,
-                Some(Segment::Signature),
-                format!("the {alg} signature verifies with {}{stored}", c.name),
-                "nothing to do",
-            ));
-            if let Some(min) = alg.min_secret_bytes()
-                && let KeyMaterial::Hmac(secret) = &c.key
-                && secret.len() < min
-            {
-                out.push(finding(
-                    Severity::Warning,
-                    "secret.too-short",
-                    None,
-                    None,
-                    format!("the secret has {} bytes; RFC 7518 wants at least {min} for {alg}", secret.len()),
-                    format!(
-                        "use a secret of at least {min} random bytes (`tokensmith keys gen NAME --kind hmac`)"
-                    ),
-                ));
-            }
+            valid_findings(c, alg, out);
             return Some(c.name.clone());
         }
     }
-    // The other reading of each HMAC secret: base64-decoded vs raw text.
-    let encoding = profile.secret_encoding;
-    for c in fitting.iter().filter(|c| c.text.is_some()) {
-        if let Some(other) = c.text.as_ref().and_then(|t| other_reading(t, encoding))
-            && token::verify_input(input, signature, &other, alg)
-        {
-            let (code, found, fix) = match encoding {
-                SecretEncoding::Utf8 => (
-                    "signature.base64-secret",
-                    format!("the signature verifies only when {} is base64-decoded first", c.name),
-                    format!(
-                        "{} uses the secret as plain text: sign with the secret string as it is, without base64-decoding it",
-                        profile.name
-                    ),
-                ),
-                SecretEncoding::Base64 => (
-                    "signature.text-secret",
-                    format!("the signature verifies only when {} is used as plain text", c.name),
-                    format!("{} base64-decodes the secret: sign with the decoded bytes", profile.name),
-                ),
-            };
-            out.push(finding(Severity::Error, code, None, Some(Segment::Signature), found, fix));
-            return None;
-        }
-    }
-    // HS/RS confusion: an HMAC token whose key is the text of an RSA public key.
-    if alg.family() == Family::Hmac {
-        for c in candidates.iter().filter(|c| c.key.family() == Family::Rsa) {
-            for text in public_key_texts(&c.key, c.text.as_ref()) {
-                let as_secret = KeyMaterial::Hmac(Secret::new(text.into_bytes()));
-                if token::verify_input(input, signature, &as_secret, alg) {
-                    out.push(finding(
-                        Severity::Error,
-                        "signature.rsa-confusion",
-                        None,
-                        Some(Segment::Signature),
-                        format!("the {alg} signature was made with a public key's PEM text used as the HMAC secret (the key: {})", c.name),
-                        "this is the RS256-to-HS256 confusion attack's shape: sign with the real secret (or the RSA private key where the vendor wants RS256)",
-                    ));
-                    return None;
-                }
-            }
-        }
+    if let Some(found) = other_reading_finding(&fitting, decoded, alg, profile)
+        .or_else(|| confusion_finding(candidates, decoded, alg))
+    {
+        out.push(found);
+        return None;
     }
     if fitting.is_empty() {
-        let (severity, found) = if candidates.is_empty() {
-            (
-                Severity::Warning,
-                "no key given and none stored for this profile: the signature was not checked".to_string(),
-            )
-        } else {
-            (
-                Severity::Warning,
-                format!(
-                    "none of the keys tried fits {alg} ({}): the signature was not checked",
-                    candidates.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", ")
-                ),
-            )
-        };
-        out.push(finding(
-            severity,
-            "signature.unchecked",
-            None,
-            Some(Segment::Signature),
-            found,
-            format!(
-                "pass the vendor's {} with --key NAME, --secret-env VAR or --key-file PEM",
-                profile.key_kind.key_pair_name()
-            ),
-        ));
+        out.push(unchecked_finding(candidates, alg, profile));
         return None;
     }
     let names = fitting.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", ");
@@ -484,6 +398,125 @@ fn signature_findings(
         "the token was signed with another secret or key: check which secret the server uses (staging vs production, a rotated secret)",
     ));
     None
+}
+
+/// The signature verifies with this key: say so, and warn of a secret shorter than RFC 7518
+/// wants.
+fn valid_findings(c: &Candidate, alg: Alg, out: &mut Vec<Finding>) {
+    let stored = if c.explicit { String::new() } else { " (found by trying the stored keys)".to_string() };
+    out.push(finding(
+        Severity::Info,
+        "signature.valid",
+        None,
+        Some(Segment::Signature),
+        format!("the {alg} signature verifies with {}{stored}", c.name),
+        "nothing to do",
+    ));
+    if let Some(min) = alg.min_secret_bytes()
+        && let KeyMaterial::Hmac(secret) = &c.key
+        && secret.len() < min
+    {
+        out.push(finding(
+            Severity::Warning,
+            "secret.too-short",
+            None,
+            None,
+            format!("the secret has {} bytes; RFC 7518 wants at least {min} for {alg}", secret.len()),
+            format!("use a secret of at least {min} random bytes (`tokensmith keys gen NAME --kind hmac`)"),
+        ));
+    }
+}
+
+/// The signature verifies only under the other reading of an HMAC secret (base64-decoded
+/// versus text): which one the vendor wants.
+fn other_reading_finding(
+    fitting: &[&Candidate],
+    decoded: &DecodedToken,
+    alg: Alg,
+    profile: &Profile,
+) -> Option<Finding> {
+    let (input, signature) = (decoded.signing_input(), decoded.signature_b64());
+    // The other reading of each HMAC secret: base64-decoded vs raw text.
+    let encoding = profile.secret_encoding;
+    for c in fitting.iter().filter(|c| c.text.is_some()) {
+        if let Some(other) = c.text.as_ref().and_then(|t| other_reading(t, encoding))
+            && token::verify_input(input, signature, &other, alg)
+        {
+            let (code, found, fix) = match encoding {
+                SecretEncoding::Utf8 => (
+                    "signature.base64-secret",
+                    format!("the signature verifies only when {} is base64-decoded first", c.name),
+                    format!(
+                        "{} uses the secret as plain text: sign with the secret string as it is, without base64-decoding it",
+                        profile.name
+                    ),
+                ),
+                SecretEncoding::Base64 => (
+                    "signature.text-secret",
+                    format!("the signature verifies only when {} is used as plain text", c.name),
+                    format!("{} base64-decodes the secret: sign with the decoded bytes", profile.name),
+                ),
+            };
+            return Some(finding(Severity::Error, code, None, Some(Segment::Signature), found, fix));
+        }
+    }
+    None
+}
+
+/// HS/RS confusion: an HMAC token whose key is the text of an RSA public key.
+fn confusion_finding(candidates: &[Candidate], decoded: &DecodedToken, alg: Alg) -> Option<Finding> {
+    let (input, signature) = (decoded.signing_input(), decoded.signature_b64());
+    // HS/RS confusion: an HMAC token whose key is the text of an RSA public key.
+    if alg.family() == Family::Hmac {
+        for c in candidates.iter().filter(|c| c.key.family() == Family::Rsa) {
+            for text in public_key_texts(&c.key, c.text.as_ref()) {
+                let as_secret = KeyMaterial::Hmac(Secret::new(text.into_bytes()));
+                if token::verify_input(input, signature, &as_secret, alg) {
+                    return Some(finding(
+                        Severity::Error,
+                        "signature.rsa-confusion",
+                        None,
+                        Some(Segment::Signature),
+                        format!(
+                            "the {alg} signature was made with a public key's PEM text used as the HMAC secret (the key: {})",
+                            c.name
+                        ),
+                        "this is the RS256-to-HS256 confusion attack's shape: sign with the real secret (or the RSA private key where the vendor wants RS256)",
+                    ));
+                }
+            }
+        }
+    }
+    None
+}
+
+/// No key tried fits the algorithm: the signature was not checked.
+fn unchecked_finding(candidates: &[Candidate], alg: Alg, profile: &Profile) -> Finding {
+    let (severity, found) = if candidates.is_empty() {
+        (
+            Severity::Warning,
+            "no key given and none stored for this profile: the signature was not checked".to_string(),
+        )
+    } else {
+        (
+            Severity::Warning,
+            format!(
+                "none of the keys tried fits {alg} ({}): the signature was not checked",
+                candidates.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", ")
+            ),
+        )
+    };
+    finding(
+        severity,
+        "signature.unchecked",
+        None,
+        Some(Segment::Signature),
+        found,
+        format!(
+            "pass the vendor's {} with --key NAME, --secret-env VAR or --key-file PEM",
+            profile.key_kind.key_pair_name()
+        ),
+    )
 }
 
 /// The texts an RSA public key is commonly pasted as: SPKI and PKCS#1 PEM, with or without
