@@ -65,24 +65,7 @@ pub fn render_claims(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let mut lines = Vec::new();
     let mut cursor = None;
     for (index, row) in rows.iter().enumerate().skip(skip).take(list_height) {
-        let (mark, name, ty) = match row {
-            Row::Field(i) => {
-                let f = &profile.claims[*i];
-                (if f.required { "*" } else { " " }, f.path.to_string(), f.ty.to_string())
-            }
-            Row::Extra(i) => {
-                (" ", state.extras.get(*i).map(|e| e.0.clone()).unwrap_or_default(), "extra".into())
-            }
-            Row::Param(i) => {
-                (" ", profile.params.get(*i).map(|p| p.name.clone()).unwrap_or_default(), "param".into())
-            }
-            Row::Header(i) => (
-                " ",
-                state.headers.get(*i).map(|h| format!("header.{}", h.0)).unwrap_or_default(),
-                "header".into(),
-            ),
-            Row::Lifetime => (" ", "lifetime".to_string(), "ttl".into()),
-        };
+        let (mark, name, ty) = row_label(profile, &state, *row);
         let (value, set) = app.row_text(*row);
         let error = app.row_errors.get(index).cloned().flatten();
         let selected = index == app.claim_row && app.focus == Pane::Claims;
@@ -103,24 +86,8 @@ pub fn render_claims(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
                     + (app.input.visual_cursor().saturating_sub(scroll)) as u16,
                 inner.y + (index - skip) as u16,
             ));
-        } else if let Some(error) = &error {
-            spans.push(Span::styled(fit(&format!("{value}  ✗ {error}"), value_width), theme.fg(Color::Red)));
-        } else if set {
-            spans.push(Span::raw(fit(&value, value_width)));
-        } else if let Row::Param(i) = row
-            && profile.params.get(*i).is_some_and(|p| p.placeholder)
-        {
-            // A placeholder the vendor would refuse: ask for the real value.
-            spans.push(Span::styled(
-                fit(&format!("{value}  ← Enter: your value"), value_width),
-                theme.fg(Color::Yellow),
-            ));
-        } else if *row == Row::Lifetime {
-            spans.push(Span::styled("(exp as the claim says; Enter: 5m, 2h...)", theme.dim()));
-        } else if value.is_empty() {
-            spans.push(Span::styled("(not set)", theme.dim()));
         } else {
-            spans.push(Span::styled(fit(&value, value_width), theme.dim().add_modifier(Modifier::ITALIC)));
+            spans.push(value_span(app, *row, (&value, set), error.as_deref(), value_width, theme));
         }
         lines.push(Line::from(spans));
     }
@@ -153,4 +120,56 @@ pub fn render_claims(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         frame.set_cursor_position((x.min(inner.x + inner.width.saturating_sub(1)), y));
     }
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// A row's required mark, name and type column.
+fn row_label(
+    profile: &tokensmith::profile::Profile,
+    state: &crate::tui::app::ProfileState,
+    row: Row,
+) -> (&'static str, String, String) {
+    match row {
+        Row::Field(i) => {
+            let f = &profile.claims[i];
+            (if f.required { "*" } else { " " }, f.path.to_string(), f.ty.to_string())
+        }
+        Row::Extra(i) => (" ", state.extras.get(i).map(|e| e.0.clone()).unwrap_or_default(), "extra".into()),
+        Row::Param(i) => {
+            (" ", profile.params.get(i).map(|p| p.name.clone()).unwrap_or_default(), "param".into())
+        }
+        Row::Header(i) => (
+            " ",
+            state.headers.get(i).map(|h| format!("header.{}", h.0)).unwrap_or_default(),
+            "header".into(),
+        ),
+        Row::Lifetime => (" ", "lifetime".to_string(), "ttl".into()),
+    }
+}
+
+/// A row's value as shown when it is not being edited: its error, the value set, a
+/// placeholder to replace, or the default in italics.
+fn value_span(
+    app: &App,
+    row: Row,
+    (value, set): (&str, bool),
+    error: Option<&str>,
+    value_width: usize,
+    theme: &Theme,
+) -> Span<'static> {
+    if let Some(error) = error {
+        Span::styled(fit(&format!("{value}  ✗ {error}"), value_width), theme.fg(Color::Red))
+    } else if set {
+        Span::raw(fit(value, value_width))
+    } else if let Row::Param(i) = row
+        && app.current().and_then(|p| p.params.get(i)).is_some_and(|p| p.placeholder)
+    {
+        // A placeholder the vendor would refuse: ask for the real value.
+        Span::styled(fit(&format!("{value}  ← Enter: your value"), value_width), theme.fg(Color::Yellow))
+    } else if row == Row::Lifetime {
+        Span::styled("(exp as the claim says; Enter: 5m, 2h...)", theme.dim())
+    } else if value.is_empty() {
+        Span::styled("(not set)", theme.dim())
+    } else {
+        Span::styled(fit(value, value_width), theme.dim().add_modifier(Modifier::ITALIC))
+    }
 }
