@@ -549,115 +549,163 @@ fn fill_pattern(pattern: &str, known: &[(String, String)]) -> String {
 fn time_findings(payload: &Map<String, Value>, profile: &Profile, at: i64, out: &mut Vec<Finding>) {
     use crate::time_rules::TimeIssue as T;
     let rules = &profile.time;
-    let default_lifetime = human_duration(rules.default_lifetime());
     for brk in crate::time_rules::assess(payload, rules, at, 0) {
         let source = profile.source(brk.source.as_deref());
-        let said = source_phrase(&source);
         let claim = brk.issue.claim();
+        let ctx = TimeWords {
+            claim,
+            said: source_phrase(&source),
+            severity: severity_of(&source),
+            at,
+            default_lifetime: human_duration(rules.default_lifetime()),
+        };
         let (severity, code, found, fix) = match &brk.issue {
-            T::NotNumeric { raw, .. } => (
-                severity_of(&source),
-                "time.not-numeric",
-                format!("{claim} is {}, not a number of seconds", describe(raw)),
-                format!("send {claim} as a whole number of seconds since 1970, without quotes"),
-            ),
-            T::OutOfRange { raw, .. } => (
-                severity_of(&source),
-                "time.out-of-range",
-                format!("{claim} is {raw}, which is no date at all, in seconds or in milliseconds"),
-                format!("send {claim} as seconds since 1970 (about {} today)", at),
-            ),
-            T::Milliseconds { millis, .. } => (
-                severity_of(&source),
-                "time.milliseconds",
-                format!(
-                    "{claim} is {millis}: that is milliseconds ({}), not seconds{}",
-                    utc(millis / 1000).unwrap_or_else(|| "no date".to_string()),
-                    match claim {
-                        "exp" => "; read as seconds the token never expires",
-                        "iat" => "; read as seconds it was issued in the far future",
-                        _ => "; read as seconds it is not valid for thousands of years",
-                    }
-                ),
-                "divide by 1000: JavaScript's Date.now() gives milliseconds; use Math.floor(Date.now() / 1000)".to_string(),
-            ),
-            T::Fraction { raw, .. } => (
-                severity_of(&source),
-                "time.not-integer",
-                format!("{claim} is {raw}, not a whole number of seconds; {said} asks for an integer"),
-                format!("round {claim} down: Math.floor(...) in JavaScript, int(...) in Python"),
-            ),
-            T::Missing { .. } => (
-                severity_of(&source),
-                if claim == "exp" { "time.exp-missing" } else { "time.iat-missing" },
-                format!("there is no {claim}, and {said} requires one"),
-                if claim == "exp" {
-                    format!("add exp: the issue time plus {default_lifetime}, in seconds")
-                } else {
-                    "add iat: the issue time, in seconds".to_string()
-                },
-            ),
-            T::Expired { exp, ago } => (
-                Severity::Error,
-                "time.expired",
-                format!("expired {} ago (exp {})", human_duration(*ago), utc(*exp).unwrap_or_default()),
-                "issue a fresh token when the page loads (or when the widget asks for one)".to_string(),
-            ),
-            T::ExpiredBeforeAnyDate { raw } => (
-                Severity::Error,
-                "time.expired",
-                format!("exp is {raw}, a time before any date: expired, as every verifier reads it"),
-                "send exp as seconds since 1970 after the issue time (iat + the lifetime)".to_string(),
-            ),
-            T::NotYetValid { nbf, wait } => (
-                Severity::Error,
-                "time.not-yet-valid",
-                format!("not valid for another {} (nbf {})", human_duration(*wait), utc(*nbf).unwrap_or_default()),
-                "drop nbf or set it to the issue time; check the server's clock".to_string(),
-            ),
-            T::IatFuture { ahead, skew, .. } => (
-                match skew {
-                    Some(_) => severity_of(&source),
-                    None => Severity::Warning,
-                },
-                "time.iat-future",
-                match skew {
-                    Some(s) => format!(
-                        "iat is {} in the future, beyond the {} of clock skew that {said} allows",
-                        human_duration(*ahead),
-                        human_duration(*s)
-                    ),
-                    None => format!("iat is {} in the future", human_duration(*ahead)),
-                },
-                "sync the server's clock (NTP) and set iat to the current time in seconds".to_string(),
-            ),
-            T::ExpNotAfterIat { exp, iat } => (
-                Severity::Warning,
-                "time.exp-before-iat",
-                format!("exp ({exp}) is not after iat ({iat}): the token was dead when it was made"),
-                format!("set exp to iat + {default_lifetime}"),
-            ),
-            T::LifetimeOverMax { lifetime, max, from } => (
-                severity_of(&source),
-                "time.lifetime-max",
-                format!(
-                    "exp is {} after {from}; {said} allows at most {}",
-                    human_duration(*lifetime),
-                    human_duration(*max)
-                ),
-                format!("set exp to {from} + {} or less", human_duration(*max)),
-            ),
-            T::LifetimeOverRecommended { lifetime, recommended, from } => (
-                Severity::Warning,
-                "time.lifetime-recommended",
-                format!(
-                    "exp is {} after {from}; {said} recommends {}",
-                    human_duration(*lifetime),
-                    human_duration(*recommended)
-                ),
-                format!("keep tokens short-lived: {from} + {}", human_duration(*recommended)),
-            ),
+            T::NotNumeric { .. }
+            | T::OutOfRange { .. }
+            | T::Milliseconds { .. }
+            | T::Fraction { .. }
+            | T::Missing { .. } => reading_words(&brk.issue, &ctx),
+            _ => timing_words(&brk.issue, &ctx),
         };
         out.push(sourced(finding(severity, code, Some(claim), Some(Segment::Payload), found, fix), source));
+    }
+}
+
+/// What a time finding's words are made of.
+struct TimeWords {
+    claim: &'static str,
+    said: String,
+    severity: Severity,
+    at: i64,
+    default_lifetime: String,
+}
+
+/// A finding's severity, code, what was found and what to do.
+type Words = (Severity, &'static str, String, String);
+
+/// A time claim that cannot be read as seconds, or is missing.
+fn reading_words(issue: &crate::time_rules::TimeIssue, ctx: &TimeWords) -> Words {
+    use crate::time_rules::TimeIssue as T;
+    let TimeWords { claim, said, at, default_lifetime, .. } = ctx;
+    let claim = *claim;
+    match issue {
+        T::NotNumeric { raw, .. } => (
+            ctx.severity,
+            "time.not-numeric",
+            format!("{claim} is {}, not a number of seconds", describe(raw)),
+            format!("send {claim} as a whole number of seconds since 1970, without quotes"),
+        ),
+        T::OutOfRange { raw, .. } => (
+            ctx.severity,
+            "time.out-of-range",
+            format!("{claim} is {raw}, which is no date at all, in seconds or in milliseconds"),
+            format!("send {claim} as seconds since 1970 (about {} today)", at),
+        ),
+        T::Milliseconds { millis, .. } => (
+            ctx.severity,
+            "time.milliseconds",
+            format!(
+                "{claim} is {millis}: that is milliseconds ({}), not seconds{}",
+                utc(millis / 1000).unwrap_or_else(|| "no date".to_string()),
+                match claim {
+                    "exp" => "; read as seconds the token never expires",
+                    "iat" => "; read as seconds it was issued in the far future",
+                    _ => "; read as seconds it is not valid for thousands of years",
+                }
+            ),
+            "divide by 1000: JavaScript's Date.now() gives milliseconds; use Math.floor(Date.now() / 1000)"
+                .to_string(),
+        ),
+        T::Fraction { raw, .. } => (
+            ctx.severity,
+            "time.not-integer",
+            format!("{claim} is {raw}, not a whole number of seconds; {said} asks for an integer"),
+            format!("round {claim} down: Math.floor(...) in JavaScript, int(...) in Python"),
+        ),
+        T::Missing { .. } => (
+            ctx.severity,
+            if claim == "exp" { "time.exp-missing" } else { "time.iat-missing" },
+            format!("there is no {claim}, and {said} requires one"),
+            if claim == "exp" {
+                format!("add exp: the issue time plus {default_lifetime}, in seconds")
+            } else {
+                "add iat: the issue time, in seconds".to_string()
+            },
+        ),
+        other => timing_words(other, ctx),
+    }
+}
+
+/// A time that has passed, has not come, or is too far from another.
+fn timing_words(issue: &crate::time_rules::TimeIssue, ctx: &TimeWords) -> Words {
+    use crate::time_rules::TimeIssue as T;
+    let TimeWords { said, default_lifetime, .. } = ctx;
+    match issue {
+        T::Expired { exp, ago } => (
+            Severity::Error,
+            "time.expired",
+            format!("expired {} ago (exp {})", human_duration(*ago), utc(*exp).unwrap_or_default()),
+            "issue a fresh token when the page loads (or when the widget asks for one)".to_string(),
+        ),
+        T::ExpiredBeforeAnyDate { raw } => (
+            Severity::Error,
+            "time.expired",
+            format!("exp is {raw}, a time before any date: expired, as every verifier reads it"),
+            "send exp as seconds since 1970 after the issue time (iat + the lifetime)".to_string(),
+        ),
+        T::NotYetValid { nbf, wait } => (
+            Severity::Error,
+            "time.not-yet-valid",
+            format!(
+                "not valid for another {} (nbf {})",
+                human_duration(*wait),
+                utc(*nbf).unwrap_or_default()
+            ),
+            "drop nbf or set it to the issue time; check the server's clock".to_string(),
+        ),
+        T::IatFuture { ahead, skew, .. } => (
+            match skew {
+                Some(_) => ctx.severity,
+                None => Severity::Warning,
+            },
+            "time.iat-future",
+            match skew {
+                Some(s) => format!(
+                    "iat is {} in the future, beyond the {} of clock skew that {said} allows",
+                    human_duration(*ahead),
+                    human_duration(*s)
+                ),
+                None => format!("iat is {} in the future", human_duration(*ahead)),
+            },
+            "sync the server's clock (NTP) and set iat to the current time in seconds".to_string(),
+        ),
+        T::ExpNotAfterIat { exp, iat } => (
+            Severity::Warning,
+            "time.exp-before-iat",
+            format!("exp ({exp}) is not after iat ({iat}): the token was dead when it was made"),
+            format!("set exp to iat + {default_lifetime}"),
+        ),
+        T::LifetimeOverMax { lifetime, max, from } => (
+            ctx.severity,
+            "time.lifetime-max",
+            format!(
+                "exp is {} after {from}; {said} allows at most {}",
+                human_duration(*lifetime),
+                human_duration(*max)
+            ),
+            format!("set exp to {from} + {} or less", human_duration(*max)),
+        ),
+        T::LifetimeOverRecommended { lifetime, recommended, from } => (
+            Severity::Warning,
+            "time.lifetime-recommended",
+            format!(
+                "exp is {} after {from}; {said} recommends {}",
+                human_duration(*lifetime),
+                human_duration(*recommended)
+            ),
+            format!("keep tokens short-lived: {from} + {}", human_duration(*recommended)),
+        ),
+
+        other => (ctx.severity, "time.other", format!("{other:?}"), String::new()),
     }
 }
