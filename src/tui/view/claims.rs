@@ -26,18 +26,7 @@ pub fn render_claims(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let rows = app.rows();
     let state = app.state();
     let width = inner.width as usize;
-    let name_width = rows
-        .iter()
-        .map(|row| match row {
-            Row::Field(i) => profile.claims[*i].path.to_string().chars().count(),
-            Row::Extra(i) => state.extras.get(*i).map_or(0, |e| e.0.chars().count()),
-            Row::Param(i) => profile.params.get(*i).map_or(0, |p| p.name.chars().count()),
-            Row::Header(i) => state.headers.get(*i).map_or(0, |h| h.0.chars().count() + "header.".len()),
-            Row::Lifetime => "lifetime".len(),
-        })
-        .max()
-        .unwrap_or(4)
-        .clamp(4, width / 3);
+    let name_width = name_width(profile, &state, &rows).clamp(4, width / 3);
     let height = inner.height as usize;
     let editing_new = matches!(
         app.mode,
@@ -172,4 +161,22 @@ fn value_span(
     } else {
         Span::styled(fit(value, value_width), theme.dim().add_modifier(Modifier::ITALIC))
     }
+}
+
+/// The widest row name, for the name column.
+fn name_width(
+    profile: &tokensmith::profile::Profile,
+    state: &crate::tui::app::ProfileState,
+    rows: &[Row],
+) -> usize {
+    rows.iter()
+        .map(|row| match row {
+            Row::Field(i) => profile.claims[*i].path.to_string().chars().count(),
+            Row::Extra(i) => state.extras.get(*i).map_or(0, |e| e.0.chars().count()),
+            Row::Param(i) => profile.params.get(*i).map_or(0, |p| p.name.chars().count()),
+            Row::Header(i) => state.headers.get(*i).map_or(0, |h| h.0.chars().count() + "header.".len()),
+            Row::Lifetime => "lifetime".len(),
+        })
+        .max()
+        .unwrap_or(4)
 }
