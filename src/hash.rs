@@ -130,50 +130,8 @@ pub fn diagnose(secret: &[u8], identifier: &str, other: Option<&str>, given: &st
                 .to_string(),
         );
     }
-    let trimmed = identifier.trim();
-    let spaced = [
-        format!("{identifier}\n"),
-        format!("{identifier}\r\n"),
-        format!(" {identifier}"),
-        format!("{identifier} "),
-    ];
-    let whitespace = (trimmed != identifier).then(|| trimmed.to_string()).into_iter().chain(spaced);
-    for variant in whitespace {
-        if given == identity_hash(secret, &variant) {
-            return ok(
-                false,
-                Some(Mistake::Untrimmed),
-                format!(
-                    "the hash is of {:?}, not of '{identifier}': the whitespace around the identifier differs",
-                    variant
-                ),
-                "hash exactly the identifier the page passes: trim it in both places (a trailing newline often comes from `echo` or a file)"
-                    .to_string(),
-            );
-        }
-    }
-    for variant in [identifier.to_lowercase(), identifier.to_uppercase(), trimmed.to_lowercase()] {
-        if variant != identifier && given == identity_hash(secret, &variant) {
-            return ok(
-                false,
-                Some(Mistake::WrongCase),
-                format!("the hash is of '{variant}', not of '{identifier}': the letter case differs"),
-                "hash the identifier exactly as the page passes it: lower-case the email in both places or in neither"
-                    .to_string(),
-            );
-        }
-    }
-    if let Some(other) = other.filter(|o| !o.is_empty() && *o != identifier)
-        && given == identity_hash(secret, other)
-    {
-        return ok(
-            false,
-            Some(Mistake::OtherIdentifier),
-            format!("the hash is of the other identifier '{other}', not of '{identifier}'"),
-            format!(
-                "hash the identifier the vendor checks ('{identifier}'), or pass '{other}' as the identifier instead"
-            ),
-        );
+    if let Some((mistake, found, fix)) = identifier_mistake(secret, identifier, other, given) {
+        return ok(false, Some(mistake), found, fix);
     }
     ok(
         false,
@@ -185,6 +143,59 @@ pub fn diagnose(secret: &[u8], identifier: &str, other: Option<&str>, given: &st
         "check that the secret is the vendor's identity verification secret for this workspace (not an API key), and that the identifier is the one the page passes"
             .to_string(),
     )
+}
+
+/// The hash is of the identifier with other whitespace or letter case, or of the user's other
+/// identifier: which, with what to do.
+fn identifier_mistake(
+    secret: &[u8],
+    identifier: &str,
+    other: Option<&str>,
+    given: &str,
+) -> Option<(Mistake, String, String)> {
+    let trimmed = identifier.trim();
+    let spaced = [
+        format!("{identifier}\n"),
+        format!("{identifier}\r\n"),
+        format!(" {identifier}"),
+        format!("{identifier} "),
+    ];
+    let whitespace = (trimmed != identifier).then(|| trimmed.to_string()).into_iter().chain(spaced);
+    for variant in whitespace {
+        if given == identity_hash(secret, &variant) {
+            return Some((
+                Mistake::Untrimmed,
+                format!(
+                    "the hash is of {:?}, not of '{identifier}': the whitespace around the identifier differs",
+                    variant
+                ),
+                "hash exactly the identifier the page passes: trim it in both places (a trailing newline often comes from `echo` or a file)"
+                    .to_string(),
+            ));
+        }
+    }
+    for variant in [identifier.to_lowercase(), identifier.to_uppercase(), trimmed.to_lowercase()] {
+        if variant != identifier && given == identity_hash(secret, &variant) {
+            return Some((
+                Mistake::WrongCase,
+                format!("the hash is of '{variant}', not of '{identifier}': the letter case differs"),
+                "hash the identifier exactly as the page passes it: lower-case the email in both places or in neither"
+                    .to_string(),
+            ));
+        }
+    }
+    if let Some(other) = other.filter(|o| !o.is_empty() && *o != identifier)
+        && given == identity_hash(secret, other)
+    {
+        return Some((
+            Mistake::OtherIdentifier,
+            format!("the hash is of the other identifier '{other}', not of '{identifier}'"),
+            format!(
+                "hash the identifier the vendor checks ('{identifier}'), or pass '{other}' as the identifier instead"
+            ),
+        ));
+    }
+    None
 }
 
 /// Why a profile's hash could not be made.

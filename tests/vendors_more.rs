@@ -273,6 +273,7 @@ type MistakeCase = (&'static str, String, KeyMaterial, &'static str, Option<&'st
 
 /// Each profile's characteristic mistake gets its finding, at its severity, and no other error.
 #[test]
+#[expect(clippy::too_many_lines, reason = "a data table: one case per vendor's mistake")]
 fn the_doctor_names_each_vendors_characteristic_mistake() {
     let zendesk = json!({"scope": "user", "external_id": "u-1", "exp": NOW + 300});
     let kid = json!({"kid": "app_1"});

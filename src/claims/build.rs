@@ -121,47 +121,7 @@ pub fn build_payload(
         };
         values.push((a.path.clone(), Some(typed_value(&a.path, ty, &a.input, ctx.now)?)));
     }
-    // Derived defaults (hashes and templates) read other claims, which may be derived too:
-    // resolve what can be resolved until nothing changes.
-    while !pending.is_empty() {
-        let before = pending.len();
-        let mut waiting = Vec::new();
-        for (index, expr) in pending {
-            match derive(expr, &values, ctx.params) {
-                Some(value) => {
-                    if let Some(slot) = values.get_mut(index) {
-                        slot.1 = Some(value);
-                    }
-                }
-                None => waiting.push((index, expr)),
-            }
-        }
-        if waiting.len() == before
-            && let Some(&(index, expr)) = waiting.first()
-        {
-            let path = values.get(index).map(|(p, _)| p.to_string()).unwrap_or_default();
-            return Err(match expr {
-                ValueExpr::Template(parts) => ClaimError::TemplateSource {
-                    path,
-                    missing: parts
-                        .iter()
-                        .filter_map(|p| match p {
-                            TemplatePart::Ref(r) if lookup(r, &values, ctx.params).is_none() => {
-                                Some(r.clone())
-                            }
-                            _ => None,
-                        })
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                },
-                other => ClaimError::HashSource {
-                    path,
-                    hashed: other.source().map(ToString::to_string).unwrap_or_default(),
-                },
-            });
-        }
-        pending = waiting;
-    }
+    resolve_derived(pending, &mut values, ctx.params)?;
     for field in schema.fields.iter().filter(|f| f.required) {
         if values.iter().any(|(p, v)| p == &field.path && v.is_none()) {
             return Err(ClaimError::MissingRequired {
@@ -182,6 +142,53 @@ pub fn build_payload(
         placed.push(path);
     }
     Ok(payload)
+}
+
+/// Derived defaults (hashes and templates) read other claims, which may be derived too:
+/// resolves what can be resolved until nothing changes; what is left names what it waits for.
+fn resolve_derived(
+    mut pending: Vec<(usize, &ValueExpr)>,
+    values: &mut [(ClaimPath, Option<Value>)],
+    params: &[(String, String)],
+) -> Result<(), ClaimError> {
+    while !pending.is_empty() {
+        let before = pending.len();
+        let mut waiting = Vec::new();
+        for (index, expr) in pending {
+            match derive(expr, values, params) {
+                Some(value) => {
+                    if let Some(slot) = values.get_mut(index) {
+                        slot.1 = Some(value);
+                    }
+                }
+                None => waiting.push((index, expr)),
+            }
+        }
+        if waiting.len() == before
+            && let Some(&(index, expr)) = waiting.first()
+        {
+            let path = values.get(index).map(|(p, _)| p.to_string()).unwrap_or_default();
+            return Err(match expr {
+                ValueExpr::Template(parts) => ClaimError::TemplateSource {
+                    path,
+                    missing: parts
+                        .iter()
+                        .filter_map(|p| match p {
+                            TemplatePart::Ref(r) if lookup(r, values, params).is_none() => Some(r.clone()),
+                            _ => None,
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                },
+                other => ClaimError::HashSource {
+                    path,
+                    hashed: other.source().map(ToString::to_string).unwrap_or_default(),
+                },
+            });
+        }
+        pending = waiting;
+    }
+    Ok(())
 }
 
 /// A `{name}` reference: a parameter, else a claim that has a value.
