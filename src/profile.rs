@@ -101,7 +101,7 @@ impl Default for HeaderRules {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SourceKind {
-    /// The seed page a vendor profile was first written from (`shared/seeds/`).
+    /// The vendor page a profile was first written from (its widget documentation).
     SeedPage,
     /// The vendor's current documentation.
     VendorDocs,

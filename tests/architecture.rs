@@ -201,3 +201,20 @@ fn no_source_file_is_over_800_lines() {
     }
     assert!(long.is_empty(), "split these: {long:?}");
 }
+
+/// The product stands alone (issue 20): neither the README nor a profile points at a file
+/// outside the repository; sources are the vendors' public pages and repositories.
+#[test]
+fn nothing_cites_a_file_outside_the_repository() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut files = vec![root.join("README.md")];
+    files.extend(
+        std::fs::read_dir(root.join("assets/profiles")).expect("profiles").flatten().map(|e| e.path()),
+    );
+    for file in files {
+        let text = std::fs::read_to_string(&file).expect("read");
+        for outside in ["shared/", "vendors.md", "seeds/"] {
+            assert!(!text.contains(outside), "{} cites '{outside}'", file.display());
+        }
+    }
+}
