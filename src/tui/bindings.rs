@@ -293,7 +293,7 @@ impl Keymap {
             });
             if let Some((b, shared)) = clash {
                 problems.push(format!(
-                    "config.toml [keys]: '{}' and '{}' would both be {}: '{}' keeps its default keys; map it to another key",
+                    "config.toml [keys]: '{}' and '{}' would both be {}; '{}' keeps its default keys",
                     binding_name(a),
                     binding_name(b),
                     shared.label(),
