@@ -1,31 +1,80 @@
 #!/usr/bin/env python3
-"""Whole-process sign/verify timing of tokensmith and jwt-cli, interleaved run by run so that
-machine drift hits both alike (hyperfine runs one command after the other). Not a test.
+"""Whole-process sign/verify timing of tokensmith's builds and jwt-cli, interleaved run by run
+(the order rotates each round) so that machine drift hits all alike; hyperfine runs one
+command after the other, and on this 2-core VM drift between two such runs was as large as
+the differences measured. Not a test.
 
-  cargo build --release; python3 benches/cli_interleaved.py [RUNS]   (jwt-cli at $JWT_CLI,
-  tokensmith at $TOKENSMITH, default the plain release build, target/release/tokensmith; the static build is
-  target/x86_64-unknown-linux-musl/static/tokensmith)
+  cargo build --release
+  cargo build --profile static --target x86_64-unknown-linux-musl     (optional)
+  python3 benches/cli_interleaved.py [RUNS]
+
+Builds: the plain release build (target/release/tokensmith) and, when built, the static one
+(target/x86_64-unknown-linux-musl/static/tokensmith); $TOKENSMITH (colon-separated paths)
+replaces both. jwt-cli 6.2 at $JWT_CLI (default /tmp/jwtcli/bin/jwt; install it with
+`cargo install --locked jwt-cli --version 6.2.0 --root /tmp/jwtcli`).
+
+Prints, per pair, each build's median wall time and mean CPU time (user + system, from
+wait4) and their ratios to jwt-cli's.
 """
-import os, subprocess, time, statistics, sys
-root=os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-ts=os.environ.get("TOKENSMITH",os.path.join(root,"target/release/tokensmith")); jwt=os.environ.get("JWT_CLI","/tmp/jwtcli/bin/jwt"); K=os.path.join(root,"tests/fixtures/keys")
-import tempfile
-env=dict(os.environ, TOKENSMITH_HOME=tempfile.mkdtemp(), BS="tokensmith-bench-secret-0123456789abcdef")
-hs=subprocess.run([ts,"sign","-p","generic-hs256","--secret-env","BS"],env=env,capture_output=True,text=True).stdout.strip()
-rs=subprocess.run([ts,"sign","-p","generic-rs256","--key-file",f"{K}/rsa2048-pkcs8.pem"],env=env,capture_output=True,text=True).stdout.strip()
-pairs={
- "sign HS256":([ts,"sign","-p","generic-hs256","--secret-env","BS"],[jwt,"encode","-S",env["BS"],'{"sub":"user-123"}']),
- "sign RS256":([ts,"sign","-p","generic-rs256","--key-file",f"{K}/rsa2048-pkcs8.pem"],[jwt,"encode","-A","RS256","-S",f"@{K}/rsa2048-pkcs8.pem",'{"sub":"user-123"}']),
- "verify HS256":([ts,"verify",hs,"--secret-env","BS"],[jwt,"decode","-S",env["BS"],hs]),
- "verify RS256":([ts,"verify",rs,"--key-file",f"{K}/rsa2048-pub-spki.pem"],[jwt,"decode","-A","RS256","-S",f"@{K}/rsa2048-pub-spki.pem",rs]),
+import os, statistics, sys, tempfile, time
+
+root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+K = os.path.join(root, "tests/fixtures/keys")
+plain = os.path.join(root, "target/release/tokensmith")
+static = os.path.join(root, "target/x86_64-unknown-linux-musl/static/tokensmith")
+builds = os.environ.get("TOKENSMITH", "").split(":") if os.environ.get("TOKENSMITH") else [
+    b for b in (plain, static) if os.path.exists(b)]
+jwt = os.environ.get("JWT_CLI", "/tmp/jwtcli/bin/jwt")
+N = int(sys.argv[1]) if len(sys.argv) > 1 else 400
+env = dict(os.environ, TOKENSMITH_HOME=tempfile.mkdtemp(), BS="tokensmith-bench-secret-0123456789abcdef")
+devnull = os.open(os.devnull, os.O_WRONLY)
+
+
+def run(cmd, out=devnull):
+    """Wall seconds and CPU seconds of one whole process."""
+    r, w = os.pipe() if out is None else (None, out)
+    start = time.perf_counter()
+    pid = os.posix_spawn(cmd[0], cmd, env, file_actions=[
+        (os.POSIX_SPAWN_DUP2, w, 1), (os.POSIX_SPAWN_DUP2, devnull, 2)])
+    if r is not None:
+        os.close(w)
+        text = b""
+        while chunk := os.read(r, 65536):
+            text += chunk
+        os.close(r)
+    _, status, usage = os.wait4(pid, 0)
+    wall = time.perf_counter() - start
+    assert os.waitstatus_to_exitcode(status) == 0, (cmd, status)
+    return (text.decode().strip() if r is not None else None), wall, usage.ru_utime + usage.ru_stime
+
+
+ts = builds[0]
+hs = run([ts, "sign", "-p", "generic-hs256", "--secret-env", "BS"], None)[0]
+rs = run([ts, "sign", "-p", "generic-rs256", "--key-file", f"{K}/rsa2048-pkcs8.pem"], None)[0]
+pairs = {
+    "sign HS256": (["sign", "-p", "generic-hs256", "--secret-env", "BS"],
+                   ["encode", "-S", env["BS"], '{"sub":"user-123"}']),
+    "sign RS256": (["sign", "-p", "generic-rs256", "--key-file", f"{K}/rsa2048-pkcs8.pem"],
+                   ["encode", "-A", "RS256", "-S", f"@{K}/rsa2048-pkcs8.pem", '{"sub":"user-123"}']),
+    "verify HS256": (["verify", hs, "--secret-env", "BS"], ["decode", "-S", env["BS"], hs]),
+    "verify RS256": (["verify", rs, "--key-file", f"{K}/rsa2048-pub-spki.pem"],
+                     ["decode", "-A", "RS256", "-S", f"@{K}/rsa2048-pub-spki.pem", rs]),
 }
-N=int(sys.argv[1]) if len(sys.argv)>1 else 400
-print("| whole process, interleaved, median of %d | tokensmith | jwt-cli 6.2 | ratio |"%N); print("|---|---|---|---|")
-for name,(a,b) in pairs.items():
-    ta=[];tb=[]
+names = [os.path.relpath(b, root) if b.startswith(root) else b for b in builds]
+print(f"interleaved, {N} runs each; ratio = tokensmith / jwt-cli 6.2 (wall median; CPU mean)")
+print("| pair | " + " | ".join(names) + " | jwt-cli 6.2 |")
+print("|---|" + "---|" * (len(builds) + 1))
+for name, (ours, theirs) in pairs.items():
+    cmds = [[b] + ours for b in builds] + [[jwt] + theirs]
+    walls = [[] for _ in cmds]
+    cpus = [[] for _ in cmds]
     for i in range(N):
-        for cmd,acc in ((a,ta),(b,tb)) if i%2==0 else ((b,tb),(a,ta)):
-            t=time.perf_counter(); r=subprocess.run(cmd,env=env,stdout=subprocess.DEVNULL,stderr=subprocess.DEVNULL); acc.append(time.perf_counter()-t)
-            assert r.returncode==0,(cmd,r.returncode)
-    ma,mb=statistics.median(ta),statistics.median(tb)
-    print(f"| {name} | {ma*1000:.2f} ms | {mb*1000:.2f} ms | {ma/mb:.2f}x |")
+        for j in range(len(cmds)):
+            k = (i + j) % len(cmds)
+            _, wall, cpu = run(cmds[k])
+            walls[k].append(wall)
+            cpus[k].append(cpu)
+    base_wall, base_cpu = statistics.median(walls[-1]), statistics.mean(cpus[-1])
+    cells = [f"{statistics.median(w) * 1000:.2f} ms ({statistics.median(w) / base_wall:.2f}x; CPU "
+             f"{statistics.mean(c) / base_cpu:.2f}x)" for w, c in zip(walls[:-1], cpus[:-1])]
+    print(f"| {name} | " + " | ".join(cells) + f" | {base_wall * 1000:.2f} ms |")

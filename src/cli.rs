@@ -17,6 +17,7 @@ macro_rules! errln {
 }
 
 mod color;
+mod common;
 mod complete;
 mod deferred;
 mod input;
@@ -55,24 +56,14 @@ Exit codes: 0 ok, 1 the token is invalid (bad signature, expired, malformed),
 #[derive(Debug, Parser)]
 #[command(name = "tokensmith", version, after_help = AFTER_HELP)]
 pub struct Cli {
-    /// Keep config and data under DIR (DIR/config, DIR/data) instead of the platform's folders;
-    /// default: $TOKENSMITH_HOME when set
-    // Read from the environment in `run`, not with clap's `env`: clap would print an argument
-    // filled from the environment in usage lines as if the user had to give it.
-    #[arg(long, global = true, value_name = "DIR")]
-    pub home: Option<PathBuf>,
-
-    /// Colour in messages: auto (only on a terminal, and not when NO_COLOR is set), always, never
-    #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
-    pub color: color::When,
+    /// --home, --color and --verbose: read with [`common::Common::given`], since a subcommand
+    /// may carry them too.
+    #[command(flatten)]
+    pub common: common::Common,
 
     /// Workbench: do not capture the mouse (keeps the terminal's own text selection)
     #[arg(long)]
     pub no_mouse: bool,
-
-    /// Show warnings about your profile files every time (otherwise once a day)
-    #[arg(long, short = 'v', global = true)]
-    pub verbose: bool,
 
     /// Draw the workbench's first frame and exit (for start-up benchmarks)
     #[arg(long, hide = true)]
@@ -523,7 +514,7 @@ pub fn main() -> ExitCode {
     complete::answer_if_asked();
     // --color is read before parsing so clap's own help and errors follow it too.
     let when = color::When::from_args(std::env::args_os());
-    let mut command = <Cli as clap::CommandFactory>::command().color(when.clap());
+    let mut command = command().color(when.clap());
     let parsed = command.try_get_matches_from_mut(std::env::args_os());
     // Freeing the command tree is work for nothing: the process ends when the verb does, and
     // the memory goes with it (callgrind: the drop cost a sixth of a `sign` call).
@@ -532,12 +523,13 @@ pub fn main() -> ExitCode {
         Ok(matches) => matches,
         Err(err) => err.exit(),
     };
+    let common = common::Common::given(&matches);
     let cli = match Cli::from_arg_matches_mut(&mut matches) {
         Ok(cli) => cli,
         Err(err) => err.exit(),
     };
-    color::init(cli.color);
-    match run(cli) {
+    color::init(common.color);
+    match run(cli, common) {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
             errln!("{} {}", color::error_label(), err.message);
@@ -546,16 +538,25 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli) -> Result<u8, CliError> {
+/// The command line's definition, with the common options (`common.rs`) on every subcommand.
+pub fn command() -> clap::Command {
+    // The subcommands without a deferred definition of their own (see `deferred.rs`) get one
+    // that adds the common options.
+    const PLAIN: [&str; 5] = ["profiles", "paths", "history", "completions", "man"];
+    PLAIN.iter().fold(<Cli as clap::CommandFactory>::command(), |cmd, name| {
+        cmd.mut_subcommand(name, |sub| sub.defer(common::add))
+    })
+}
+
+fn run(cli: Cli, common: common::Common) -> Result<u8, CliError> {
     // These two need no folders: they work before a home exists.
     match &cli.command {
         Some(Command::Completions { shell }) => return complete::script(*shell),
         Some(Command::Man) => return complete::man(),
         _ => {}
     }
-    let home = cli
+    let home = common
         .home
-        .clone()
         .or_else(|| std::env::var_os("TOKENSMITH_HOME").filter(|h| !h.is_empty()).map(PathBuf::from));
     let paths = Paths::resolve(home.as_deref())?;
     let mut io = input::Io::real(&paths.data);
@@ -574,7 +575,7 @@ fn run(cli: Cli) -> Result<u8, CliError> {
     // grep do (killed by SIGPIPE, status 141), not panic in println!. Only for commands: the
     // workbench keeps Rust's default so a closed clipboard socket is an error, not a death.
     sigpipe::reset();
-    user_profiles::set_verbose(cli.verbose);
+    user_profiles::set_verbose(common.verbose);
     match command {
         Command::Profiles { json } => verbs::profiles(&paths, json),
         Command::Profile(Deferred(ProfileCommand::Show { id, json })) => {
@@ -622,13 +623,40 @@ mod tests {
             }
         }
         let mut long = Vec::new();
-        check(&super::Cli::command(), &mut long);
+        check(&super::command(), &mut long);
         assert!(long.is_empty(), "help lines over 78 columns:\n{}", long.join("\n"));
+    }
+
+    /// `--home`, `--color` and `-v` work before the subcommand and after it, at every depth;
+    /// the inner one wins. (They are not clap globals: see `cli/common.rs`.)
+    #[test]
+    fn every_command_takes_the_common_options_anywhere() {
+        fn check(cmd: &clap::Command, path: &str) {
+            for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+                let path = format!("{path} {}", sub.get_name());
+                for id in ["home", "color", "verbose"] {
+                    assert!(sub.get_arguments().any(|a| a.get_id() == id), "`{path}` lacks --{id}");
+                }
+                check(sub, &path);
+            }
+        }
+        let mut cmd = super::command();
+        cmd.build();
+        check(&cmd, "tokensmith");
+        let given = |line: &[&str]| {
+            let matches = super::command().try_get_matches_from(line).expect("parses");
+            super::common::Common::given(&matches)
+        };
+        let common = given(&["tokensmith", "--home", "/a", "keys", "list", "--home", "/b", "-v"]);
+        assert_eq!((common.home.as_deref(), common.verbose), (Some(std::path::Path::new("/b")), true));
+        let common = given(&["tokensmith", "--color", "never", "profile", "show", "x"]);
+        assert_eq!((common.color, common.home, common.verbose), (super::color::When::Never, None, false));
+        assert_eq!(given(&["tokensmith", "paths", "--color=always"]).color, super::color::When::Always);
     }
 
     #[test]
     fn the_command_line_definition_is_consistent() {
-        super::Cli::command().debug_assert();
+        super::command().debug_assert();
     }
 
     #[test]
@@ -643,7 +671,7 @@ mod tests {
             }
             all
         }
-        let mut cmd = super::Cli::command();
+        let mut cmd = super::command();
         let before = texts(&cmd);
         assert!(before.iter().any(|(name, about, _)| name == "sign" && about.starts_with("Sign a token")));
         // Building runs the deferred definitions, as parsing or --help does.

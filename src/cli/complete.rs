@@ -5,7 +5,7 @@
 
 use std::io::Write as _;
 
-use clap::{CommandFactory as _, ValueEnum};
+use clap::ValueEnum;
 use clap_complete::engine::CompletionCandidate;
 use clap_complete::env::{Bash, Elvish, EnvCompleter, Fish, Powershell, Zsh};
 
@@ -13,14 +13,14 @@ use tokensmith::paths::Paths;
 use tokensmith::profile::ProfileSet;
 use tokensmith::store::{StoreDir, StoreState};
 
-use super::{Cli, CliError};
+use super::CliError;
 
 /// The variable the completion scripts set when they call the binary.
 pub const VAR: &str = "TOKENSMITH_COMPLETE";
 
 /// Answers a completion request and exits, when the shell's script made this run one.
 pub fn answer_if_asked() {
-    clap_complete::CompleteEnv::with_factory(Cli::command).var(VAR).complete();
+    clap_complete::CompleteEnv::with_factory(super::command).var(VAR).complete();
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -52,7 +52,7 @@ pub fn script(shell: Shell) -> Result<u8, CliError> {
 /// `tokensmith man`: the man page (roff) on stdout.
 pub fn man() -> Result<u8, CliError> {
     let mut out = Vec::new();
-    let mut cmd = Cli::command();
+    let mut cmd = super::command();
     // Subcommands define their arguments lazily (cli/deferred.rs): build them all first.
     cmd.build();
     clap_mangen::Man::new(cmd.clone())

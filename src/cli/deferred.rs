@@ -11,6 +11,8 @@ use std::ops::Deref;
 
 use clap::{ArgMatches, Args, Command, FromArgMatches, Subcommand};
 
+use super::common;
+
 /// A subcommand's arguments (an `Args` struct or a nested `Subcommand` enum), built lazily.
 #[derive(Debug)]
 pub struct Deferred<T>(pub T);
@@ -63,22 +65,29 @@ fn keeping_texts(cmd: Command, define: fn(Command) -> Command) -> Command {
 
 impl<T: Args> Args for Deferred<T> {
     fn augment_args(cmd: Command) -> Command {
-        cmd.defer(|cmd| keeping_texts(cmd, T::augment_args))
+        cmd.defer(|cmd| common::add(keeping_texts(cmd, T::augment_args)))
     }
     fn augment_args_for_update(cmd: Command) -> Command {
-        cmd.defer(|cmd| keeping_texts(cmd, T::augment_args_for_update))
+        cmd.defer(|cmd| common::add(keeping_texts(cmd, T::augment_args_for_update)))
     }
     fn group_id() -> Option<clap::Id> {
         T::group_id()
     }
 }
 
+/// A group of subcommands (`keys`, `profile`): the group and each of its subcommands take the
+/// common options, each built only when clap enters it. The nested subcommands are plain
+/// variants (no deferred definition of their own for this to replace).
+fn with_common_options(cmd: Command) -> Command {
+    common::add(cmd).mut_subcommands(|sub| sub.defer(common::add))
+}
+
 impl<T: Subcommand> Subcommand for Deferred<T> {
     fn augment_subcommands(cmd: Command) -> Command {
-        cmd.defer(|cmd| keeping_texts(cmd, T::augment_subcommands))
+        cmd.defer(|cmd| with_common_options(keeping_texts(cmd, T::augment_subcommands)))
     }
     fn augment_subcommands_for_update(cmd: Command) -> Command {
-        cmd.defer(|cmd| keeping_texts(cmd, T::augment_subcommands_for_update))
+        cmd.defer(|cmd| with_common_options(keeping_texts(cmd, T::augment_subcommands_for_update)))
     }
     fn has_subcommand(name: &str) -> bool {
         T::has_subcommand(name)
