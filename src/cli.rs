@@ -604,7 +604,6 @@ fn run(cli: Cli, common: common::Common) -> Result<u8, CliError> {
 
 #[cfg(test)]
 mod tests {
-    use clap::CommandFactory;
 
     /// clap wraps help at the terminal's width; a line longer than 80 columns in the source
     /// would break mid-command (examples) or leave ragged stubs (prose) in an 80-column terminal.
