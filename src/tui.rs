@@ -86,7 +86,7 @@ pub fn load(paths: &Paths, now: i64) -> App {
     if let Some(first) = warnings.first() {
         app.set_status(Level::Warning, first.clone());
     }
-    app.history = tokensmith::history::load(&paths.data).unwrap_or_default();
+    app.history.entries = tokensmith::history::load(&paths.data).unwrap_or_default();
     let mut returning = false;
     match session::load(&paths.data) {
         Ok(saved) => {
@@ -261,7 +261,7 @@ fn event_loop(
         if dirty {
             let mut drawn = view::Drawn::default();
             terminal.draw(|frame| drawn = view::view(app, frame)).map_err(|e| e.to_string())?;
-            app.token_view = drawn.token_view;
+            app.token_pane.extent = drawn.token_view;
             dirty = false;
             if exit_after_first_frame {
                 return Ok(());

@@ -16,6 +16,7 @@ use tokensmith::token::{Alg, KeyMaterial};
 pub use super::pane::Pane;
 
 mod keys;
+pub mod panes;
 pub use keys::KeysPane;
 
 /// A row of the claims form.
@@ -221,31 +222,19 @@ pub struct App {
     /// Index into `profiles` of the selected one.
     pub profile: usize,
     pub states: HashMap<String, ProfileState>,
-    pub claim_row: usize,
+    pub claims_pane: panes::ClaimsPane,
     pub keys: KeysPane,
     pub token: TokenState,
-    /// Per claims row: why its value does not fit its type.
-    pub row_errors: Vec<Option<String>>,
     /// The profile's rules checked against the token.
     pub warnings: Vec<tokensmith::doctor::Finding>,
     pub status: Option<Status>,
     pub input: Input,
-    pub token_scroll: u16,
-    /// How far the token pane can scroll and its page height, as last drawn (None before the
-    /// first frame: then scrolling is not bounded).
-    pub token_view: Option<(u16, u16)>,
-    pub snippet_scroll: u16,
-    /// Index into the profile's snippet flavours.
-    pub snippet_flavor: usize,
+    pub token_pane: panes::TokenPane,
+    pub snippet_view: panes::SnippetView,
     /// What the import field holds, in words ("EC P-256 private key, PKCS#8, 5 lines"), so a
     /// pasted key is never echoed; derived when the field changes.
     pub input_summary: Option<String>,
-    /// The last tokens copied or pasted, oldest first (`<data>/history.jsonl`).
-    pub history: Vec<tokensmith::history::Entry>,
-    /// The history entry shown, counted from the newest.
-    pub history_selected: usize,
-    /// The chosen snippet, derived by [`App::refresh_snippet`].
-    pub snippet_text: Option<String>,
+    pub history: panes::HistoryView,
     pub kind_choice: usize,
     pub spinner: usize,
     pub color: bool,
@@ -255,10 +244,7 @@ pub struct App {
     pub passphrase: Option<tokensmith::secret::Secret>,
     /// A new passphrase typed once, waiting to be typed again (then it locks the store).
     pub new_passphrase: Option<tokensmith::secret::Secret>,
-    /// A token pasted for the doctor, shown in the Token pane instead of the signed one.
-    pub doctor_input: Option<String>,
-    /// The doctor's report on it, against the current profile and every stored key.
-    pub doctor: Option<tokensmith::doctor::Report>,
+    pub doctor: panes::DoctorPane,
     /// The profile form, while it is open.
     pub form: Option<super::profile_form::ProfileForm>,
     /// The keys in force: the bindings' defaults with the user's remaps, built once at start.
@@ -279,21 +265,16 @@ impl App {
             filter: String::new(),
             profile: 0,
             states: HashMap::new(),
-            claim_row: 0,
+            claims_pane: panes::ClaimsPane::default(),
             keys: KeysPane::default(),
             token: TokenState::NoKey(String::new()),
-            row_errors: Vec::new(),
             warnings: Vec::new(),
             status: None,
             input: Input::default(),
-            token_scroll: 0,
-            token_view: None,
-            snippet_scroll: 0,
-            snippet_flavor: 0,
+            token_pane: panes::TokenPane::default(),
+            snippet_view: panes::SnippetView::default(),
             input_summary: None,
-            history: Vec::new(),
-            history_selected: 0,
-            snippet_text: None,
+            history: panes::HistoryView::default(),
             kind_choice: 0,
             spinner: 0,
             color: true,
@@ -301,8 +282,7 @@ impl App {
             quit: false,
             passphrase: None,
             new_passphrase: None,
-            doctor_input: None,
-            doctor: None,
+            doctor: panes::DoctorPane::default(),
             form: None,
             keymap: super::bindings::Keymap::default(),
         }
@@ -448,7 +428,7 @@ impl App {
         if self.mode == Mode::Snippet {
             self.refresh_snippet();
         } else {
-            self.snippet_text = None;
+            self.snippet_view.text = None;
         }
     }
 
@@ -459,7 +439,7 @@ impl App {
         };
         let state = self.state();
         let now = self.now;
-        self.row_errors = self
+        self.claims_pane.errors = self
             .rows()
             .into_iter()
             .map(|row| match row {
@@ -482,7 +462,7 @@ impl App {
         self.warnings.clear();
         let given_params: Vec<(String, String)> =
             state.params.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-        self.doctor = self.doctor_input.as_ref().map(|input| {
+        self.doctor.report = self.doctor.input.as_ref().map(|input| {
             let candidates = tokensmith::doctor::stored_candidates(&self.keys.entries, &profile.id);
             match &self.token {
                 // A pasted identity hash: against the hash of the identifier the Claims pane
@@ -529,7 +509,7 @@ impl App {
             };
             self.token = fresh;
             // The doctor judged a pasted hash against the identifier as it was: judge again.
-            if identifier_changed && self.doctor_input.is_some() {
+            if identifier_changed && self.doctor.input.is_some() {
                 self.refresh_token();
             }
             return;
@@ -559,19 +539,19 @@ impl App {
     /// The chosen snippet flavour's name.
     pub fn flavor(&self) -> Option<String> {
         let flavors = self.flavors();
-        flavors.get(self.snippet_flavor.min(flavors.len().saturating_sub(1))).map(|f| f.name.clone())
+        flavors.get(self.snippet_view.flavor.min(flavors.len().saturating_sub(1))).map(|f| f.name.clone())
     }
 
     /// The chosen snippet for the current token (or the reason it cannot be made), as last
     /// derived: the view and the tick never render templates.
     pub fn snippet(&self) -> Option<String> {
-        self.snippet_text.clone()
+        self.snippet_view.text.clone()
     }
 
     /// Renders the chosen snippet again; called when the token, the parameters or the flavour
     /// change.
     pub fn refresh_snippet(&mut self) {
-        self.snippet_text = (|| {
+        self.snippet_view.text = (|| {
             let profile = self.current()?;
             let flavor = self.flavor()?;
             let params = self.params();

@@ -61,7 +61,7 @@ fn token(app: &App) -> String {
 
 fn edit_row(app: &mut App, row: usize, text: &str) -> Vec<Effect> {
     app.focus = Pane::Claims;
-    app.claim_row = row;
+    app.claims_pane.row = row;
     let mut actions = vec![Action::EditRow, Action::Edit(InputRequest::DeleteLine)];
     actions.extend(typing(text));
     actions.push(Action::Submit);
@@ -127,7 +127,7 @@ fn snapshots_of_each_state() {
 
     let mut editing = app("ticketping", vec![demo_key()]);
     editing.focus = Pane::Claims;
-    editing.claim_row = 1;
+    editing.claims_pane.row = 1;
     let mut actions = vec![Action::EditRow, Action::Edit(InputRequest::DeleteLine)];
     actions.extend(typing("ada@exa"));
     run(&mut editing, actions);
@@ -187,11 +187,11 @@ fn snapshots_of_each_state() {
     // The token pane scrolled to its end with End, on a small terminal.
     let mut scrolled = app("ticketping", vec![demo_key()]);
     scrolled.focus = Pane::Token;
-    scrolled.token_view = Some((11, 10));
+    scrolled.token_pane.extent = Some((11, 10));
     run(&mut scrolled, [Action::ScrollBottom]);
-    assert_eq!(scrolled.token_scroll, 11);
+    assert_eq!(scrolled.token_pane.scroll, 11);
     run(&mut scrolled, [Action::ScrollDown, Action::ScrollPageUp]);
-    assert_eq!(scrolled.token_scroll, 2, "never past the end, a page is its height less one line");
+    assert_eq!(scrolled.token_pane.scroll, 2, "never past the end, a page is its height less one line");
     run(&mut scrolled, [Action::ScrollBottom]);
     snapshot!("token_scrolled_to_end_80x24", scrolled, 80, 24);
 }
@@ -297,13 +297,16 @@ fn copied_and_pasted_tokens_go_into_the_history() {
     actions.push(Action::Submit);
     run(&mut app, actions);
     // the same token pasted back is the same entry; a different one is new
-    assert_eq!(app.history.len(), 1);
+    assert_eq!(app.history.entries.len(), 1);
     run(&mut app, [Action::CloseDoctor]);
     edit_row(&mut app, 1, "grace@example.org");
     run(&mut app, [Action::CopyToken]);
-    assert_eq!(app.history.len(), 2);
+    assert_eq!(app.history.entries.len(), 2);
     assert!(
-        app.history.iter().all(|e| !serde_json::to_string(e).unwrap_or_default().contains(&token(&app))),
+        app.history
+            .entries
+            .iter()
+            .all(|e| !serde_json::to_string(e).unwrap_or_default().contains(&token(&app))),
         "never the token"
     );
     run(&mut app, [Action::ShowHistory]);
@@ -311,7 +314,7 @@ fn copied_and_pasted_tokens_go_into_the_history() {
     snapshot!("history_120x40", app, 120, 40);
     snapshot!("history_80x24", app, 80, 24);
     run(&mut app, [Action::SelectNext]);
-    assert_eq!(app.history_selected, 1);
+    assert_eq!(app.history.selected, 1);
     run(&mut app, [Action::Cancel]);
     assert_eq!(app.mode, Mode::Normal);
 }
@@ -373,7 +376,7 @@ fn the_claims_pane_sets_header_fields_and_a_lifetime_as_sign_does() {
     assert_eq!(payload(&app)["exp"], NOW + 660);
     assert!(app.warnings.iter().any(|f| f.code == "time.lifetime-max"), "{:?}", app.warnings);
     edit_row(&mut app, lifetime, "soon");
-    assert!(app.row_errors[lifetime].is_some(), "an unreadable lifetime is marked on its row");
+    assert!(app.claims_pane.errors[lifetime].is_some(), "an unreadable lifetime is marked on its row");
     run(&mut app, [Action::ResetRow]);
     assert_eq!(payload(&app)["exp"], NOW + 300, "back to the profile's exp");
     snapshot_rows(&app);
@@ -466,7 +469,7 @@ fn an_identity_hash_profile_shows_and_copies_the_hash() {
     ));
     actions.push(Action::Submit);
     run(&mut hubspot, actions);
-    let report = hubspot.doctor.as_ref().expect("a report");
+    let report = hubspot.doctor.report.as_ref().expect("a report");
     assert_eq!(report.codes(), vec!["signature.unchecked"], "{report:?}");
 
     // A customer's hash pasted into the doctor: judged against the identifier in the Claims pane.
@@ -475,14 +478,14 @@ fn an_identity_hash_profile_shows_and_copies_the_hash() {
     actions.push(Action::Submit);
     run(&mut hashed, [Action::Cancel]);
     run(&mut hashed, actions);
-    let report = hashed.doctor.as_ref().expect("a report");
+    let report = hashed.doctor.report.as_ref().expect("a report");
     assert_eq!(report.codes(), vec!["hash.upper-hex"], "{report:?}");
     snapshot!("identity_hash_doctor_120x40", hashed, 120, 40);
     let mut actions = vec![Action::OpenDoctor, Action::Edit(InputRequest::DeleteLine)];
     actions.extend(typing(EXPECTED));
     actions.push(Action::Submit);
     run(&mut hashed, actions);
-    let report = hashed.doctor.as_ref().expect("a report");
+    let report = hashed.doctor.report.as_ref().expect("a report");
     assert!(report.passes() && report.verified_with.is_some(), "{report:?}");
 }
 

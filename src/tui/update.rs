@@ -126,7 +126,7 @@ fn select(app: &mut App, delta: isize, effects: &mut Vec<Effect>) -> bool {
         return false;
     }
     if app.mode == Mode::History {
-        app.history_selected = step(app.history_selected, delta, app.history.len());
+        app.history.move_by(delta);
         return false;
     }
     match app.focus {
@@ -142,7 +142,7 @@ fn select(app: &mut App, delta: isize, effects: &mut Vec<Effect>) -> bool {
             }
         }
         Pane::Claims => {
-            app.claim_row = step(app.claim_row, delta, app.rows().len());
+            app.claims_pane.row = step(app.claims_pane.row, delta, app.rows().len());
             false
         }
         Pane::Keys => {
@@ -150,25 +150,20 @@ fn select(app: &mut App, delta: isize, effects: &mut Vec<Effect>) -> bool {
             false
         }
         Pane::Token => {
-            scroll_token(app, if delta < 0 { -1 } else { 1 });
+            app.token_pane.scroll_by(if delta < 0 { -1 } else { 1 });
             false
         }
     }
 }
 
-fn step(at: usize, delta: isize, len: usize) -> usize {
-    if len == 0 {
-        return 0;
-    }
-    at.saturating_add_signed(delta).min(len - 1)
-}
+use super::app::panes::step;
 
 fn switch_profile(app: &mut App, index: usize, effects: &mut Vec<Effect>) {
     app.profile = index;
-    app.snippet_flavor = 0;
-    app.snippet_text = None;
-    app.claim_row = 0;
-    app.token_scroll = 0;
+    app.snippet_view.flavor = 0;
+    app.snippet_view.text = None;
+    app.claims_pane.row = 0;
+    app.token_pane.scroll = 0;
     // A message about the last profile would mislead on this one.
     app.status = None;
     effects.push(Effect::SaveSession);
@@ -185,7 +180,7 @@ fn click(app: &mut App, pane: Pane, row: usize, effects: &mut Vec<Effect>) -> bo
         },
         Pane::Claims => {
             if row < app.rows().len() {
-                app.claim_row = row;
+                app.claims_pane.row = row;
             }
             false
         }
@@ -199,20 +194,9 @@ fn click(app: &mut App, pane: Pane, row: usize, effects: &mut Vec<Effect>) -> bo
     }
 }
 
-/// A page of the token pane: its height as last drawn, less a line of context.
-fn token_page(app: &App) -> u16 {
-    app.token_view.map_or(10, |(_, page)| page.saturating_sub(1).max(1))
-}
-
-/// Scrolls the token pane by `lines`, never past its end (as last drawn).
-fn scroll_token(app: &mut App, lines: i32) {
-    let max = app.token_view.map_or(u16::MAX, |(max, _)| max);
-    let moved = i32::from(app.token_scroll.min(max)).saturating_add(lines);
-    app.token_scroll = u16::try_from(moved.clamp(0, i32::from(max))).unwrap_or(max);
-}
-
 fn clamp_claim_row(app: &mut App) {
-    app.claim_row = app.claim_row.min(app.rows().len().saturating_sub(1));
+    let rows = app.rows().len();
+    app.claims_pane.clamp(rows);
 }
 
 fn apply_filter(app: &mut App) -> bool {
@@ -221,7 +205,7 @@ fn apply_filter(app: &mut App) -> bool {
     match visible.first() {
         Some(&first) if !visible.contains(&app.profile) => {
             app.profile = first;
-            app.claim_row = 0;
+            app.claims_pane.row = 0;
             true
         }
         _ => false,
@@ -346,13 +330,9 @@ fn summarize_input(app: &mut App) {
 
 /// Keeps a token's header and payload in the history (in memory now, on disk by the loop).
 fn remember(app: &mut App, entry: tokensmith::history::Entry, effects: &mut Vec<Effect>) {
-    if app.history.last().is_some_and(|last| last.payload == entry.payload && last.header == entry.header) {
-        return;
+    if app.history.record(&entry) {
+        effects.push(Effect::RecordHistory(Box::new(entry)));
     }
-    app.history.push(entry.clone());
-    let excess = app.history.len().saturating_sub(tokensmith::history::LIMIT);
-    app.history.drain(..excess);
-    effects.push(Effect::RecordHistory(Box::new(entry)));
 }
 
 fn new_name(app: &mut App, value: &str) -> Option<String> {

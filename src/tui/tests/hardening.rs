@@ -17,7 +17,7 @@ fn a_pasted_tokens_control_characters_never_reach_the_terminal() {
     );
     let mut app = app("ticketping", vec![demo_key()]);
     run(&mut app, [Action::OpenDoctor, Action::Paste(token), Action::Submit]);
-    assert!(app.doctor.is_some());
+    assert!(app.doctor.report.is_some());
     let unsafe_in = |buffer: &ratatui::buffer::Buffer| -> Vec<String> {
         buffer
             .content()

@@ -26,7 +26,7 @@ fn editing_a_claim_re_signs_and_saves_the_session() {
 fn escape_cancels_an_edit_and_keeps_the_value() {
     let mut app = app("ticketping", vec![demo_key()]);
     app.focus = Pane::Claims;
-    app.claim_row = 1;
+    app.claims_pane.row = 1;
     let mut actions = vec![Action::EditRow];
     actions.extend(typing("zzz"));
     actions.push(Action::Cancel);
@@ -39,7 +39,10 @@ fn escape_cancels_an_edit_and_keeps_the_value() {
 fn a_value_that_does_not_fit_its_type_is_shown_inline_and_blocks_signing() {
     let mut app = app("ticketping", vec![demo_key()]);
     edit_row(&mut app, 1, "nope");
-    assert_eq!(app.row_errors[1].as_deref(), Some("'nope' is not an email address (name@example.com)"));
+    assert_eq!(
+        app.claims_pane.errors[1].as_deref(),
+        Some("'nope' is not an email address (name@example.com)")
+    );
     assert!(
         matches!(&app.token, TokenState::Error(e) if e.contains("claim 'email'") && !e.contains(":=JSON")),
         "{:?}",
@@ -47,7 +50,7 @@ fn a_value_that_does_not_fit_its_type_is_shown_inline_and_blocks_signing() {
     );
     run(&mut app, [Action::ResetRow]);
     assert_eq!(payload(&app)["email"], "alice@example.com");
-    assert_eq!(app.row_errors[1], None);
+    assert_eq!(app.claims_pane.errors[1], None);
 }
 
 #[test]
@@ -69,7 +72,7 @@ fn parameters_feed_claims_and_broken_rules_are_marked() {
     let mut app = app("tiledesk", vec![demo_key()]);
     let param_row = app.rows().iter().position(|r| matches!(r, Row::Param(_))).expect("a parameter row");
     app.focus = Pane::Claims;
-    app.claim_row = param_row;
+    app.claims_pane.row = param_row;
     run(&mut app, [Action::EditRow]);
     assert_eq!(app.input.value(), "", "a placeholder is replaced, not appended to");
     run(&mut app, [Action::Cancel]);
@@ -118,7 +121,7 @@ fn free_claims_keep_their_json_type_where_the_profile_allows_them() {
     actions.push(Action::Submit);
     run(&mut app, actions);
     assert_eq!(payload(&app)["User ID"], 124);
-    assert_eq!(app.rows()[app.claim_row], Row::Extra(0));
+    assert_eq!(app.rows()[app.claims_pane.row], Row::Extra(0));
     run(&mut app, [Action::DeleteClaim]);
     assert!(!payload(&app).contains_key("User ID"));
 
@@ -146,11 +149,11 @@ fn switching_profiles_re_signs_and_remembers_values() {
     edit_row(&mut app, 1, "kept@example.com");
     app.set_status(Level::Error, "about Ticketping");
     app.focus = Pane::Profiles;
-    app.token_scroll = 7;
+    app.token_pane.scroll = 7;
     let effects = run(&mut app, [Action::SelectNext]);
     assert_eq!(app.current().map(|p| p.id.as_str()), Some("tiledesk"));
     assert_eq!(app.status, None, "a message about the last profile is gone");
-    assert_eq!(app.token_scroll, 0, "the new token is shown from its start");
+    assert_eq!(app.token_pane.scroll, 0, "the new token is shown from its start");
     assert_eq!(payload(&app)["iat"], NOW);
     assert!(effects.contains(&Effect::SaveSession));
     run(&mut app, [Action::SelectPrev]);
@@ -258,7 +261,7 @@ fn the_doctor_judges_a_pasted_token_against_the_profile_and_stored_keys() {
     actions.push(Action::Paste(format!("\"Bearer {good}\"\n")));
     actions.push(Action::Submit);
     run(&mut app, actions);
-    let report = app.doctor.clone().expect("report");
+    let report = app.doctor.report.clone().expect("report");
     assert_eq!(
         report.codes(),
         // the copied line break is dropped at the paste, so no whitespace note
@@ -275,10 +278,10 @@ fn the_doctor_judges_a_pasted_token_against_the_profile_and_stored_keys() {
         run(&mut app, [Action::SelectPrev]);
     }
     assert_eq!(app.current().map(|p| p.id.as_str()), Some("orlo"));
-    let report = app.doctor.clone().expect("report");
+    let report = app.doctor.report.clone().expect("report");
     assert!(!report.passes(), "{:?}", report.codes());
     run(&mut app, [Action::CloseDoctor]);
-    assert!(app.doctor.is_none());
+    assert!(app.doctor.report.is_none());
 }
 
 #[test]
@@ -299,7 +302,7 @@ fn pastes_keep_line_breaks_where_they_belong_and_go_in_whole() {
     run(&mut app, [Action::OpenDoctor, Action::Paste(big.clone())]);
     assert_eq!(app.input.value().len(), big.len());
     run(&mut app, [Action::Submit]);
-    assert_eq!(app.doctor.as_ref().map(|r| r.codes()), Some(vec!["not-jwt.segments"]));
+    assert_eq!(app.doctor.report.as_ref().map(|r| r.codes()), Some(vec!["not-jwt.segments"]));
 }
 
 #[test]
@@ -335,21 +338,21 @@ fn help_keys_never_run_into_their_text() {
 #[test]
 fn the_snippet_is_derived_when_its_inputs_change_not_on_a_tick() {
     let mut app = app("tiledesk", vec![demo_key()]);
-    assert_eq!(app.snippet_text, None, "nothing is rendered before it is shown");
+    assert_eq!(app.snippet_view.text, None, "nothing is rendered before it is shown");
     run(&mut app, [Action::ShowSnippet]);
-    let html = app.snippet_text.clone().expect("a snippet");
+    let html = app.snippet_view.text.clone().expect("a snippet");
     assert!(html.contains("signInWithCustomToken"), "{html}");
     run(&mut app, [Action::Tick(NOW + 30)]);
-    assert_eq!(app.snippet_text.as_deref(), Some(html.as_str()), "a tick changes nothing");
+    assert_eq!(app.snippet_view.text.as_deref(), Some(html.as_str()), "a tick changes nothing");
     run(&mut app, [Action::NextFlavor]);
-    let v4 = app.snippet_text.clone().expect("a snippet");
+    let v4 = app.snippet_view.text.clone().expect("a snippet");
     assert!(v4.contains("autoStart"), "the next flavour is rendered: {v4}");
     let param_row = app.rows().iter().position(|r| matches!(r, Row::Param(_))).expect("a parameter row");
     edit_row(&mut app, param_row, "65f0");
-    assert_eq!(app.snippet_text, None, "not kept while hidden");
+    assert_eq!(app.snippet_view.text, None, "not kept while hidden");
     run(&mut app, [Action::ShowSnippet]);
     assert!(
-        app.snippet_text.as_deref().is_some_and(|s| s.contains("65f0")),
+        app.snippet_view.text.as_deref().is_some_and(|s| s.contains("65f0")),
         "shown again, from the new inputs"
     );
     // The pretty JSON is made once, with the token.
@@ -362,11 +365,11 @@ fn server_flavours_need_no_key() {
     let mut app = app("ticketping", Vec::new());
     run(&mut app, [Action::ShowSnippet]);
     assert_eq!(app.mode, Mode::Snippet, "the overlay opens without a token");
-    assert_eq!(app.snippet_text, None, "the page flavour needs a token");
+    assert_eq!(app.snippet_view.text, None, "the page flavour needs a token");
     while app.flavor().as_deref() != Some("node") {
         run(&mut app, [Action::NextFlavor]);
     }
-    let code = app.snippet_text.clone().expect("server code without a key");
+    let code = app.snippet_view.text.clone().expect("server code without a key");
     assert!(
         code.contains("function issueToken(user)") && code.contains("/api/ticketping/chat-jwt"),
         "{code}"

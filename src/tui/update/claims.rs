@@ -16,7 +16,7 @@ pub(super) fn claims_pane(
 ) -> Option<Action> {
     match action {
         Action::EditRow => {
-            if let Some(&row) = app.rows().get(app.claim_row) {
+            if let Some(&row) = app.rows().get(app.claims_pane.row) {
                 let (text, set) = app.row_text(row);
                 // A placeholder is there to be replaced, not appended to.
                 let placeholder = matches!(row, Row::Param(i) if app.current().and_then(|p| p.params.get(i)).is_some_and(|p| p.placeholder));
@@ -50,7 +50,7 @@ pub(super) fn claims_pane(
             }
         }
         action @ (Action::DeleteClaim | Action::ResetRow) => {
-            let row = app.rows().get(app.claim_row).copied();
+            let row = app.rows().get(app.claims_pane.row).copied();
             let profile = app.current().cloned();
             if let (Some(row), Some(p), Some(state)) = (row, profile, app.state_mut()) {
                 match row {

@@ -2,7 +2,7 @@
 
 use tui_input::Input;
 
-use super::{apply_filter, paste_into_input, scroll_token, submit, summarize_input, token_page};
+use super::{apply_filter, paste_into_input, submit, summarize_input};
 use crate::tui::action::{Action, Effect};
 use crate::tui::app::{App, Confirm, Level, Mode, Prompt};
 
@@ -49,17 +49,19 @@ pub(super) fn input(
             _ => app.set_status(Level::Info, "to paste into a claim, select it and press Enter first"),
         },
         Action::ScrollUp => match app.mode {
-            Mode::Help | Mode::Snippet => app.snippet_scroll = app.snippet_scroll.saturating_sub(1),
-            _ => app.token_scroll = app.token_scroll.saturating_sub(1),
+            Mode::Help | Mode::Snippet => app.snippet_view.scroll = app.snippet_view.scroll.saturating_sub(1),
+            _ => app.token_pane.scroll = app.token_pane.scroll.saturating_sub(1),
         },
         Action::ScrollDown => match app.mode {
-            Mode::Help | Mode::Snippet => app.snippet_scroll = app.snippet_scroll.saturating_add(1),
-            _ => scroll_token(app, 1),
+            Mode::Help | Mode::Snippet => app.snippet_view.scroll = app.snippet_view.scroll.saturating_add(1),
+            _ => app.token_pane.scroll_by(1),
         },
-        Action::ScrollPageUp => scroll_token(app, -i32::from(token_page(app))),
-        Action::ScrollPageDown => scroll_token(app, i32::from(token_page(app))),
-        Action::ScrollTop => app.token_scroll = 0,
-        Action::ScrollBottom => app.token_scroll = app.token_view.map_or(u16::MAX, |(max, _)| max),
+        Action::ScrollPageUp => app.token_pane.scroll_by(-app.token_pane.page()),
+        Action::ScrollPageDown => app.token_pane.scroll_by(app.token_pane.page()),
+        Action::ScrollTop => app.token_pane.scroll = 0,
+        Action::ScrollBottom => {
+            app.token_pane.scroll = app.token_pane.extent.map_or(u16::MAX, |(max, _)| max)
+        }
         Action::Quit => match app.mode {
             Mode::Editing(_) | Mode::Prompt(_) => app.mode = Mode::Confirm(Confirm::QuitWhileEditing),
             _ => {

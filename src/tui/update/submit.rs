@@ -23,7 +23,7 @@ pub(super) fn edit(
         EditTarget::Row(row) => set_row(app, row, value, effects, changed),
         EditTarget::DoctorToken => {
             if value.trim().is_empty() {
-                app.doctor_input = None;
+                app.doctor.input = None;
             } else {
                 if let Ok(decoded) = tokensmith::token::decode(value) {
                     let entry = tokensmith::history::Entry {
@@ -35,9 +35,9 @@ pub(super) fn edit(
                     };
                     remember(app, entry, effects);
                 }
-                app.doctor_input = Some(value.to_string());
+                app.doctor.input = Some(value.to_string());
                 app.focus = Pane::Token;
-                app.token_scroll = 0;
+                app.token_pane.scroll = 0;
             }
             *changed = true;
         }
@@ -93,7 +93,7 @@ pub(super) fn edit(
             }
             let rows = app.rows();
             let count = app.state().extras.len();
-            app.claim_row = rows.iter().position(|r| *r == Row::Extra(count - 1)).unwrap_or(0);
+            app.claims_pane.row = rows.iter().position(|r| *r == Row::Extra(count - 1)).unwrap_or(0);
             *changed = true;
             effects.push(Effect::SaveSession);
         }

@@ -17,13 +17,13 @@ pub(super) fn token_pane(
 ) -> Option<Action> {
     match action {
         Action::OpenDoctor => {
-            app.input = Input::new(app.doctor_input.clone().unwrap_or_default());
+            app.input = Input::new(app.doctor.input.clone().unwrap_or_default());
             app.mode = Mode::Editing(EditTarget::DoctorToken);
         }
         Action::CloseDoctor => {
-            if app.doctor_input.take().is_some() {
+            if app.doctor.input.take().is_some() {
                 // Back to the token from its start, not where the doctor's report was scrolled.
-                app.token_scroll = 0;
+                app.token_pane.scroll = 0;
                 *changed = true;
             }
         }
@@ -68,7 +68,7 @@ pub(super) fn token_pane(
         Action::ShowSnippet => {
             // Server flavours need no token, so the overlay opens even before there is one.
             if app.current().is_some() {
-                app.snippet_scroll = 0;
+                app.snippet_view.scroll = 0;
                 app.mode = Mode::Snippet;
                 app.refresh_snippet();
             }
@@ -76,16 +76,16 @@ pub(super) fn token_pane(
         action @ (Action::NextFlavor | Action::PrevFlavor) => {
             let count = app.flavors().len().max(1);
             let step = if action == Action::NextFlavor { 1 } else { count - 1 };
-            app.snippet_flavor = (app.snippet_flavor + step) % count;
-            app.snippet_scroll = 0;
+            app.snippet_view.flavor = (app.snippet_view.flavor + step) % count;
+            app.snippet_view.scroll = 0;
             app.refresh_snippet();
         }
         Action::ShowHistory => {
-            app.history_selected = 0;
+            app.history.selected = 0;
             app.mode = Mode::History;
         }
         Action::ShowHelp => {
-            app.snippet_scroll = 0;
+            app.snippet_view.scroll = 0;
             app.mode = Mode::Help;
         }
         other => return Some(other),

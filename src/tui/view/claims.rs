@@ -38,7 +38,7 @@ pub fn render_claims(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         )
     );
     let list_height = height.saturating_sub(usize::from(editing_new));
-    let skip = app.claim_row.saturating_sub(list_height.saturating_sub(1));
+    let skip = app.claims_pane.row.saturating_sub(list_height.saturating_sub(1));
     // Rows out of sight are counted on the border, so a short terminal does not hide them.
     let below = rows.len().saturating_sub(skip.saturating_add(list_height));
     let block = match (skip, below) {
@@ -56,8 +56,8 @@ pub fn render_claims(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     for (index, row) in rows.iter().enumerate().skip(skip).take(list_height) {
         let (mark, name, ty) = row_label(profile, &state, *row);
         let (value, set) = app.row_text(*row);
-        let error = app.row_errors.get(index).cloned().flatten();
-        let selected = index == app.claim_row && app.focus == Pane::Claims;
+        let error = app.claims_pane.errors.get(index).cloned().flatten();
+        let selected = index == app.claims_pane.row && app.focus == Pane::Claims;
         let prefix = format!("{mark}{:<name_width$} {:<9} ", fit(&name, name_width), ty);
         let value_width = width.saturating_sub(prefix.chars().count() + 1);
         let editing_this = app.mode == Mode::Editing(EditTarget::Row(*row));

@@ -129,7 +129,7 @@ fn render_help(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     frame.render_widget(Clear, rect);
     let block = boxed(theme, "Keys · Esc to close");
     frame.render_widget(
-        Paragraph::new(help_lines(&app.keymap, theme)).block(block).scroll((app.snippet_scroll, 0)),
+        Paragraph::new(help_lines(&app.keymap, theme)).block(block).scroll((app.snippet_view.scroll, 0)),
         rect,
     );
 }
@@ -139,15 +139,15 @@ fn render_history(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     frame.render_widget(Clear, rect);
     let block = boxed(theme, "History · the last tokens copied (made) or pasted · ↑↓ · Esc close");
     let mut lines: Vec<Line> = Vec::new();
-    if app.history.is_empty() {
+    if app.history.entries.is_empty() {
         lines.push(Line::styled(
             "Nothing yet: a token copied with c, or pasted into the doctor with t, is kept here (never the token or a secret: its header and payload).",
             theme.dim(),
         ));
     }
-    let newest_first: Vec<&tokensmith::history::Entry> = app.history.iter().rev().collect();
+    let newest_first: Vec<&tokensmith::history::Entry> = app.history.entries.iter().rev().collect();
     let list_rows = usize::from(rect.height.saturating_sub(2) / 3).max(3);
-    let skip = app.history_selected.saturating_sub(list_rows.saturating_sub(1));
+    let skip = app.history.selected.saturating_sub(list_rows.saturating_sub(1));
     for (i, entry) in newest_first.iter().enumerate().skip(skip).take(list_rows) {
         let origin = entry.origin_word();
         let text = format!(
@@ -156,10 +156,10 @@ fn render_history(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             entry.profile,
             entry.who()
         );
-        let style = if i == app.history_selected { theme.selected() } else { Style::new() };
+        let style = if i == app.history.selected { theme.selected() } else { Style::new() };
         lines.push(Line::styled(text, style));
     }
-    if let Some(entry) = newest_first.get(app.history_selected) {
+    if let Some(entry) = newest_first.get(app.history.selected) {
         lines.push(Line::raw(""));
         let json = |map: &serde_json::Map<String, serde_json::Value>| {
             tokensmith::text::json(&serde_json::to_string_pretty(map).unwrap_or_default()).into_owned()
@@ -203,7 +203,7 @@ fn render_snippet(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         Paragraph::new(lines)
             .block(boxed(theme, &title))
             .wrap(Wrap { trim: false })
-            .scroll((app.snippet_scroll, 0)),
+            .scroll((app.snippet_view.scroll, 0)),
         rect,
     );
 }

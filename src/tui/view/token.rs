@@ -180,7 +180,7 @@ fn render_scrolled(
     let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false });
     let total = u16::try_from(paragraph.line_count(inner.width)).unwrap_or(u16::MAX);
     let max = total.saturating_sub(inner.height);
-    let scroll = app.token_scroll.min(max);
+    let scroll = app.token_pane.scroll.min(max);
     let below = max.saturating_sub(scroll);
     let block = if below > 0 {
         block.title_bottom(Line::styled(format!(" ↓ {below} more · PgDn/End "), theme.dim()).right_aligned())
@@ -218,11 +218,11 @@ fn render_doctor(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) -> (u1
         frame.render_widget(Paragraph::new(lines), inner);
         return (0, inner.height);
     }
-    let Some(report) = &app.doctor else {
+    let Some(report) = &app.doctor.report else {
         frame.render_widget(block, area);
         return (0, inner.height);
     };
-    let input = app.doctor_input.as_deref().unwrap_or_default();
+    let input = app.doctor.input.as_deref().unwrap_or_default();
     // The token with the parts at fault marked.
     let faulty: Vec<tokensmith::token::Segment> =
         report.findings.iter().filter(|f| f.severity == Severity::Error).filter_map(|f| f.segment).collect();
@@ -298,7 +298,7 @@ fn render_doctor(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) -> (u1
 }
 
 pub fn render_token(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) -> (u16, u16) {
-    if app.doctor.is_some() || app.mode == Mode::Editing(EditTarget::DoctorToken) {
+    if app.doctor.report.is_some() || app.mode == Mode::Editing(EditTarget::DoctorToken) {
         return render_doctor(app, theme, frame, area);
     }
     let mut title = vec![Span::raw("Token")];
