@@ -154,7 +154,7 @@ fn the_doctor_inspects_a_hubspot_token_against_its_12_hour_life() {
         unsigned_token(&serde_json::json!({"email": "ada@example.com", "iat": iat, "exp": iat + 12 * 3600}));
     let out = env.ok(&["doctor", "-p", "hubspot", &good, "--at", "1767229200"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("visitor-identification/v3/tokens/create"), "{stdout}");
+    assert!(stdout.contains("/conversations/v3/visitor-identification/tokens/create"), "{stdout}");
     assert!(!stdout.contains("time.lifetime"), "{stdout}");
     let long =
         unsigned_token(&serde_json::json!({"email": "ada@example.com", "iat": iat, "exp": iat + 24 * 3600}));

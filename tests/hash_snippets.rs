@@ -59,7 +59,7 @@ fn the_scheme_c_and_d_profiles_load_with_their_rules() {
     assert_eq!(hubspot.scheme, Scheme::VendorIssued);
     let issued = hubspot.issued.as_ref().expect("[issued]");
     assert_eq!(issued.lifetime.as_ref().map(|l| l.value.0), Some(12 * 3600));
-    assert!(issued.origin.value.contains("visitor-identification/v3/tokens/create"));
+    assert!(issued.origin.value.contains("/conversations/v3/visitor-identification/tokens/create"));
     assert!(hubspot.notes.iter().any(|n| n.contains("unconfirmed")));
     // Intercom hashes the user id, else the email (the fallback is unconfirmed, so not enforced).
     let intercom = set.get("intercom-hash").expect("intercom-hash");
