@@ -109,6 +109,8 @@ pub enum SourceKind {
     VendorSample,
     /// The vendor's server code: what actually accepts or refuses the token.
     VendorServer,
+    /// The vendor's SDK: the code the customer's page runs (what throws before any request).
+    VendorSdk,
     /// A standard (RFC 7519, RFC 7515).
     Standard,
     /// tokensmith's own advice or default.
@@ -122,6 +124,7 @@ impl fmt::Display for SourceKind {
             SourceKind::VendorDocs => "vendor docs",
             SourceKind::VendorSample => "vendor sample",
             SourceKind::VendorServer => "vendor server code",
+            SourceKind::VendorSdk => "vendor SDK code",
             SourceKind::Standard => "standard",
             SourceKind::Ours => "tokensmith",
         })

@@ -553,8 +553,13 @@ fn every_page_flavour_is_tested() {
 
 /// A hash profile's page with a hostile name and email: the hash of the default identifier.
 fn hashed_page(profile: &Profile) -> (String, Map<String, Value>, String) {
+    hashed_page_given(profile, &[("name", HOSTILE), ("email", HOSTILE)])
+}
+
+/// A hash profile's page with these user fields set (those the profile declares).
+fn hashed_page_given(profile: &Profile, given: &[(&str, &str)]) -> (String, Map<String, Value>, String) {
     let mut extra = Vec::new();
-    for (name, value) in [("name", HOSTILE), ("email", HOSTILE)] {
+    for &(name, value) in given {
         let path: tokensmith::claims::ClaimPath = name.parse().expect("path");
         if profile.field(&path).is_some() {
             extra.push(ClaimAssignment { path, input: ClaimInput::Json(json!(value)) });
@@ -612,18 +617,31 @@ fn identity_hash_pages_pass_the_identifier_and_the_hash_to_the_vendors_call() {
         "{text}"
     );
 
+    // Chatwoot's SDK (chatwoot/chatwoot app/javascript/sdk/cookieHelpers.js, REQUIRED_USER_KEYS;
+    // thrown in app/javascript/entrypoints/sdk.js): setUser throws unless the user object has
+    // one of avatar_url, email and name. The stub does the same.
     let chatwoot = profile("chatwoot");
-    let (hash, _, text) = hashed_page(&chatwoot);
-    let head = "vendors['https://app.chatwoot.com/packs/js/sdk.js'] = function (script) { window.chatwootSDK = { run: function (options) { record('chatwootSDK.run', copy(options)); window.$chatwoot = { setUser: function (id, user) { record('$chatwoot.setUser', id, copy(user)); } }; window.dispatchEvent(new Event('chatwoot:ready')); } }; script.onload(); };";
-    let calls = run_page(&browser, "chatwoot", head, &text, "");
-    assert_eq!(
-        without_requests(&calls),
+    let head = "vendors['https://app.chatwoot.com/packs/js/sdk.js'] = function (script) { window.chatwootSDK = { run: function (options) { record('chatwootSDK.run', copy(options)); window.$chatwoot = { setUser: function (id, user) { if (!['avatar_url', 'email', 'name'].some(function (k) { return k in user; })) { record('$chatwoot.setUser threw'); throw new Error('setUser must have either avatar_url, email or name'); } record('$chatwoot.setUser', id, copy(user)); } }; window.dispatchEvent(new Event('chatwoot:ready')); } }; script.onload(); };";
+    let run = |id: &str, user: Value| {
         vec![
             json!(["chatwootSDK.run", { "websiteToken": "your-website-token", "baseUrl": "https://app.chatwoot.com" }]),
-            json!(["$chatwoot.setUser", "4242", { "email": HOSTILE, "name": HOSTILE, "identifier_hash": hash }]),
-        ],
-        "{text}"
-    );
+            json!(["$chatwoot.setUser", id, user]),
+        ]
+    };
+    let (hash, _, text) = hashed_page(&chatwoot);
+    let calls = run_page(&browser, "chatwoot", head, &text, "");
+    let expected = run("4242", json!({ "email": HOSTILE, "name": HOSTILE, "identifier_hash": hash }));
+    assert_eq!(without_requests(&calls), expected, "{text}");
+    // With no name, email or avatar set the page still signs the user in: the identifier stands
+    // in for the name.
+    let (hash, _, text) = hashed_page_given(&chatwoot, &[]);
+    let calls = run_page(&browser, "chatwoot", head, &text, "");
+    let expected = run("4242", json!({ "name": "4242", "identifier_hash": hash }));
+    assert_eq!(without_requests(&calls), expected, "{text}");
+    let (hash, _, text) = hashed_page_given(&chatwoot, &[("avatar_url", "https://example.com/a.png")]);
+    let calls = run_page(&browser, "chatwoot", head, &text, "");
+    let expected = run("4242", json!({ "avatar_url": "https://example.com/a.png", "identifier_hash": hash }));
+    assert_eq!(without_requests(&calls), expected, "{text}");
 
     let crisp = profile("crisp");
     let (hash, _, text) = hashed_page(&crisp);
