@@ -625,7 +625,7 @@ fn reading_words(issue: &crate::time_rules::TimeIssue, ctx: &TimeWords) -> Words
         T::Missing { .. } => (
             ctx.severity,
             if claim == "exp" { "time.exp-missing" } else { "time.iat-missing" },
-            format!("there is no {claim}, and {said} requires one"),
+            format!("there is no {claim}: required by {said}"),
             if claim == "exp" {
                 format!("add exp: the issue time plus {default_lifetime}, in seconds")
             } else {
@@ -678,6 +678,16 @@ fn timing_words(issue: &crate::time_rules::TimeIssue, ctx: &TimeWords) -> Words 
                 None => format!("iat is {} in the future", human_duration(*ahead)),
             },
             "sync the server's clock (NTP) and set iat to the current time in seconds".to_string(),
+        ),
+        T::IatTooOld { age, max, .. } => (
+            ctx.severity,
+            "time.iat-too-old",
+            format!(
+                "iat is {} old; {said} refuses a token more than {} after its iat, whatever exp says",
+                human_duration(*age),
+                human_duration(*max)
+            ),
+            "issue a fresh token when the page loads (iat = now), not once per session".to_string(),
         ),
         T::ExpNotAfterIat { exp, iat } => (
             Severity::Warning,

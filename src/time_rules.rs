@@ -42,6 +42,10 @@ pub struct TimeRules {
     /// How far in the future `iat` may be (clock skew).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iat_skew: Option<Sourced<Secs>>,
+    /// How long after `iat` the vendor still accepts the token, whatever `exp` says (Kustomer:
+    /// 15 minutes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_age: Option<Sourced<Secs>>,
     /// `exp`, `iat` and `nbf` must be whole seconds (RFC 7519 allows fractions).
     #[serde(default)]
     pub integer: Sourced<bool>,
@@ -294,6 +298,15 @@ pub enum TimeIssue {
         /// The skew the vendor allows, if it states one.
         skew: Option<u64>,
     },
+    /// `iat` is further in the past than the vendor accepts.
+    IatTooOld {
+        /// The `iat`.
+        iat: i64,
+        /// Seconds since.
+        age: u64,
+        /// The most the vendor accepts.
+        max: u64,
+    },
     /// `exp` is not after `iat`.
     ExpNotAfterIat {
         /// The `exp`.
@@ -336,7 +349,7 @@ impl TimeIssue {
             | TimeIssue::LifetimeOverMax { .. }
             | TimeIssue::LifetimeOverRecommended { .. } => "exp",
             TimeIssue::NotYetValid { .. } => "nbf",
-            TimeIssue::IatFuture { .. } => "iat",
+            TimeIssue::IatFuture { .. } | TimeIssue::IatTooOld { .. } => "iat",
         }
     }
 }
@@ -434,6 +447,14 @@ pub fn assess(payload: &Map<String, Value>, rules: &TimeRules, now: i64, leeway:
                 source,
             });
         }
+    }
+    if let (Some(iat), Some(max)) = (iat, rules.max_age.as_ref())
+        && now.saturating_sub(iat) > i64::try_from(max.value.0.saturating_add(leeway)).unwrap_or(i64::MAX)
+    {
+        out.push(RuleBreak {
+            issue: TimeIssue::IatTooOld { iat, age: gap(now, iat), max: max.value.0 },
+            source: max.source.clone(),
+        });
     }
     if let (Some(exp), Some(iat)) = (exp, iat)
         && exp <= iat
@@ -549,5 +570,30 @@ mod tests {
                 "{exp}: {breaks:?}"
             );
         }
+    }
+
+    /// Kustomer's rule: refused 15 minutes after iat, whatever exp says; the leeway counts.
+    #[test]
+    fn an_iat_older_than_the_max_age_is_refused_whatever_exp_says() {
+        let rules = TimeRules {
+            max_age: Some(Sourced { value: Secs(900), source: Some("docs".into()) }),
+            ..TimeRules::default()
+        };
+        let at = |iat: i64, leeway: u64| {
+            assess(&payload(json!({"iat": iat, "exp": 10_000})), &rules, 1_900, leeway)
+        };
+        assert_eq!(at(1_000, 0), Vec::new(), "exactly 15 minutes old still passes");
+        assert_eq!(
+            at(999, 0),
+            vec![RuleBreak {
+                issue: TimeIssue::IatTooOld { iat: 999, age: 901, max: 900 },
+                source: Some("docs".into())
+            }]
+        );
+        assert_eq!(at(999, 60), Vec::new(), "within the leeway");
+        assert!(
+            assess(&payload(json!({"iat": 0})), &TimeRules::default(), 1_900, 0).is_empty(),
+            "no rule, no age limit"
+        );
     }
 }

@@ -228,6 +228,20 @@ fn the_vendor_rules_checker_refuses_what_the_docs_rule_out() {
             hs256(json!({}), json!({"name": "A", "email": "a@b.co", "external_id": "1", "exp": NOW + 60})),
             "iat",
         ),
+        (
+            "zendesk-chat",
+            hs256(
+                json!({}),
+                json!({"name": "A", "email": "a@b.co", "external_id": "1", "iat": NOW, "exp": NOW + 900}),
+            ),
+            "7 minutes",
+        ),
+        (
+            "zendesk-messaging",
+            hs256(kid.clone(), with(&zendesk, json!({"external_id": "a@b.co"}))),
+            "alphanumeric",
+        ),
+        ("kustomer", hs256(json!({}), json!({"externalId": "1", "iat": NOW - 16 * 60})), "15 minutes"),
         ("intercom", hs256(json!({}), json!({"email": "a@b.co"})), "user_id"),
         (
             "salesforce",
@@ -255,14 +269,11 @@ fn the_vendor_rules_checker_refuses_what_the_docs_rule_out() {
             Err(_) => {}
         }
     }
-    // The unconfirmed limits are notes, never refusals.
-    let long = hs256(
-        json!({}),
-        json!({"name": "A", "email": "a@b.co", "external_id": "1", "iat": NOW, "exp": NOW + 900}),
-    );
-    match vendor_rules("zendesk-chat", &long, Some(NOW)) {
-        Ok(notes) => assert!(notes.to_string().contains("7 minutes"), "{notes}"),
-        Err(problems) => failures.push(format!("zendesk-chat: an unconfirmed limit refused it: {problems}")),
+    // Zendesk's own code samples sign without exp: a note, never a refusal.
+    let no_exp = hs256(json!({}), json!({"name": "A", "email": "a@b.co", "external_id": "1", "iat": NOW}));
+    match vendor_rules("zendesk-chat", &no_exp, Some(NOW)) {
+        Ok(notes) => assert!(notes.to_string().contains("no exp"), "{notes}"),
+        Err(problems) => failures.push(format!("zendesk-chat: a token like its samples refused: {problems}")),
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
@@ -319,6 +330,15 @@ fn the_doctor_names_each_vendors_characteristic_mistake() {
             hmac(),
             "time.lifetime-max",
             Some("exp"),
+            Severity::Error,
+        ),
+        // Zendesk's article lists exp, but its five code samples sign without it: a warning.
+        (
+            "zendesk-chat",
+            hs256(json!({}), json!({"name": "A", "email": "a@b.co", "external_id": "1", "iat": NOW})),
+            hmac(),
+            "time.exp-missing",
+            Some("exp"),
             Severity::Warning,
         ),
         (
@@ -330,7 +350,15 @@ fn the_doctor_names_each_vendors_characteristic_mistake() {
             hmac(),
             "time.iat-future",
             Some("iat"),
-            Severity::Warning,
+            Severity::Error,
+        ),
+        (
+            "zendesk-messaging",
+            hs256(kid.clone(), json!({"scope": "user", "external_id": "ada@example.com"})),
+            hmac(),
+            "claim.charset",
+            Some("external_id"),
+            Severity::Error,
         ),
         (
             "intercom",
@@ -391,7 +419,15 @@ fn the_doctor_names_each_vendors_characteristic_mistake() {
             hmac(),
             "time.iat-missing",
             Some("iat"),
-            Severity::Warning,
+            Severity::Error,
+        ),
+        (
+            "kustomer",
+            hs256(json!({}), json!({"externalId": "u-1", "iat": NOW - 16 * 60, "exp": NOW + 600})),
+            hmac(),
+            "time.iat-too-old",
+            Some("iat"),
+            Severity::Error,
         ),
         (
             "drift",
@@ -575,4 +611,35 @@ fn the_salesforce_jwk_carries_a_self_signed_certificate_of_its_own_key() {
         .arg(&jwk_path)
         .assert()
         .code(0);
+}
+
+/// Kustomer's own sample token (kustomer/ios-chat-sdk-samples, swift-chat-v2-sample/Constants.swift:
+/// externalId and iat, no exp; "valid for 15 minutes from the iat value time"). Its secret is
+/// Kustomer's, so the signature stays unchecked; the doctor accepts its claims within 15 minutes
+/// of iat and refuses them after, whatever exp would say.
+#[test]
+fn kustomers_own_sample_token_lives_15_minutes_from_its_iat() {
+    const SAMPLE: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJleHRlcm5hbElkIjoiMjM0NTY3OCIsImlhdCI6MTYyOTE0MzUyMX0.jSxepHi2rwu-RL-MCe8iJ_uVFQVtEhhqjCvmhBS0cgk";
+    const IAT: i64 = 1_629_143_521;
+    let env = Env::new();
+    let at = |secs: i64| {
+        let out = env
+            .cmd()
+            .args(["doctor", "-p", "kustomer", SAMPLE, "--json", "--at", &(IAT + secs).to_string()])
+            .output()
+            .expect("runs");
+        let report = stdout_json(&out);
+        let errors: Vec<String> = report["findings"]
+            .as_array()
+            .map(|all| {
+                all.iter()
+                    .filter(|f| f["severity"] == "error")
+                    .filter_map(|f| f["code"].as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        (out.status.code(), errors)
+    };
+    assert_eq!(at(5 * 60), (Some(0), Vec::<String>::new()));
+    assert_eq!(at(16 * 60), (Some(1), vec!["time.iat-too-old".to_string()]));
 }

@@ -123,6 +123,9 @@ pub fn profile_show(paths: &Paths, id: &str, json: bool) -> Result<u8, CliError>
     if let Some(max) = &t.max_lifetime {
         rules.push(format!("exp - iat at most {} {}", human_duration(max.value.0), src(&max.source)));
     }
+    if let Some(age) = &t.max_age {
+        rules.push(format!("refused {} after iat {}", human_duration(age.value.0), src(&age.source)));
+    }
     if let Some(rec) = &t.recommended_lifetime {
         rules.push(format!("recommended lifetime {} {}", human_duration(rec.value.0), src(&rec.source)));
     }

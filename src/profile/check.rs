@@ -288,6 +288,7 @@ fn check_sources(profile: &Profile, at: &Where<'_>) -> Result<(), ProfileError> 
     ];
     for (field, rule) in [
         ("time.max_lifetime", &t.max_lifetime),
+        ("time.max_age", &t.max_age),
         ("time.recommended_lifetime", &t.recommended_lifetime),
         ("time.iat_skew", &t.iat_skew),
     ] {
