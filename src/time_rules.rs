@@ -368,6 +368,29 @@ fn brk(issue: TimeIssue, source: Option<&str>) -> RuleBreak {
     RuleBreak { issue, source: source.map(str::to_string) }
 }
 
+/// An `iat` ahead of the clock beyond the skew allowed, or older than the vendor's max age.
+fn iat_breaks(iat: i64, rules: &TimeRules, now: i64, leeway: u64, out: &mut Vec<RuleBreak>) {
+    if iat > now {
+        let skew = rules.iat_skew.as_ref();
+        let ahead = gap(iat, now);
+        if ahead > skew.map_or(0, |s| s.value.0) {
+            let source = skew.map_or(Some(OURS.to_string()), |s| s.source.clone());
+            out.push(RuleBreak {
+                issue: TimeIssue::IatFuture { iat, ahead, skew: skew.map(|s| s.value.0) },
+                source,
+            });
+        }
+    }
+    if let Some(max) = rules.max_age.as_ref()
+        && now.saturating_sub(iat) > i64::try_from(max.value.0.saturating_add(leeway)).unwrap_or(i64::MAX)
+    {
+        out.push(RuleBreak {
+            issue: TimeIssue::IatTooOld { iat, age: gap(now, iat), max: max.value.0 },
+            source: max.source.clone(),
+        });
+    }
+}
+
 /// Checks a payload's times against rules at `now` (leeway applies to `exp` and `nbf`).
 pub fn assess(payload: &Map<String, Value>, rules: &TimeRules, now: i64, leeway: u64) -> Vec<RuleBreak> {
     let times = Times::read(payload);
@@ -435,26 +458,8 @@ pub fn assess(payload: &Map<String, Value>, rules: &TimeRules, now: i64, leeway:
     {
         out.push(brk(TimeIssue::NotYetValid { nbf, wait: gap(nbf, now) }, standard));
     }
-    if let Some(iat) = iat
-        && iat > now
-    {
-        let skew = rules.iat_skew.as_ref();
-        let ahead = gap(iat, now);
-        if ahead > skew.map_or(0, |s| s.value.0) {
-            let source = skew.map_or(Some(OURS.to_string()), |s| s.source.clone());
-            out.push(RuleBreak {
-                issue: TimeIssue::IatFuture { iat, ahead, skew: skew.map(|s| s.value.0) },
-                source,
-            });
-        }
-    }
-    if let (Some(iat), Some(max)) = (iat, rules.max_age.as_ref())
-        && now.saturating_sub(iat) > i64::try_from(max.value.0.saturating_add(leeway)).unwrap_or(i64::MAX)
-    {
-        out.push(RuleBreak {
-            issue: TimeIssue::IatTooOld { iat, age: gap(now, iat), max: max.value.0 },
-            source: max.source.clone(),
-        });
+    if let Some(iat) = iat {
+        iat_breaks(iat, rules, now, leeway, &mut out);
     }
     if let (Some(exp), Some(iat)) = (exp, iat)
         && exp <= iat
