@@ -64,6 +64,39 @@ pub fn profiles(paths: &Paths, json: bool) -> Result<u8, CliError> {
     Ok(0)
 }
 
+/// The profile's time rules in words, each with its source: `exp required [docs]`.
+fn time_rule_words(p: &tokensmith::profile::Profile) -> Vec<String> {
+    let t = &p.time;
+    let src = |id: &Option<String>| format!("[{}]", p.source(id.as_deref()).id);
+    let mut rules = Vec::new();
+    if t.exp_required.value {
+        rules.push(format!("exp required {}", src(&t.exp_required.source)));
+    }
+    if t.iat_required.value {
+        rules.push(format!("iat required {}", src(&t.iat_required.source)));
+    }
+    if let Some(max) = &t.max_lifetime {
+        rules.push(format!("exp - iat at most {} {}", human_duration(max.value.0), src(&max.source)));
+    }
+    if let Some(age) = &t.max_age {
+        rules.push(format!("refused {} after iat {}", human_duration(age.value.0), src(&age.source)));
+    }
+    if let Some(rec) = &t.recommended_lifetime {
+        rules.push(format!("recommended lifetime {} {}", human_duration(rec.value.0), src(&rec.source)));
+    }
+    if let Some(skew) = &t.iat_skew {
+        rules.push(format!(
+            "iat may be {} in the future {}",
+            human_duration(skew.value.0),
+            src(&skew.source)
+        ));
+    }
+    if t.integer.value {
+        rules.push(format!("whole seconds {}", src(&t.integer.source)));
+    }
+    rules
+}
+
 pub fn profile_show(paths: &Paths, id: &str, json: bool) -> Result<u8, CliError> {
     let set = load_profile(paths, id);
     let p = set.get(id)?;
@@ -111,34 +144,7 @@ pub fn profile_show(paths: &Paths, id: &str, json: bool) -> Result<u8, CliError>
         header.push(format!("kid from --kid, the stored key's kid, else the parameter {param}"));
     }
     outln!("header:      {}", if header.is_empty() { "-".to_string() } else { header.join(", ") });
-    let t = &p.time;
-    let src = |id: &Option<String>| format!("[{}]", p.source(id.as_deref()).id);
-    let mut rules = Vec::new();
-    if t.exp_required.value {
-        rules.push(format!("exp required {}", src(&t.exp_required.source)));
-    }
-    if t.iat_required.value {
-        rules.push(format!("iat required {}", src(&t.iat_required.source)));
-    }
-    if let Some(max) = &t.max_lifetime {
-        rules.push(format!("exp - iat at most {} {}", human_duration(max.value.0), src(&max.source)));
-    }
-    if let Some(age) = &t.max_age {
-        rules.push(format!("refused {} after iat {}", human_duration(age.value.0), src(&age.source)));
-    }
-    if let Some(rec) = &t.recommended_lifetime {
-        rules.push(format!("recommended lifetime {} {}", human_duration(rec.value.0), src(&rec.source)));
-    }
-    if let Some(skew) = &t.iat_skew {
-        rules.push(format!(
-            "iat may be {} in the future {}",
-            human_duration(skew.value.0),
-            src(&skew.source)
-        ));
-    }
-    if t.integer.value {
-        rules.push(format!("whole seconds {}", src(&t.integer.source)));
-    }
+    let rules = time_rule_words(p);
     outln!("time:        {}", if rules.is_empty() { "no rules".to_string() } else { rules.join("; ") });
     outln!(
         "claims:      {}",
