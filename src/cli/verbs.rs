@@ -144,6 +144,7 @@ pub fn profile_show(paths: &Paths, id: &str, json: bool) -> Result<u8, CliError>
         header.push(format!("kid from --kid, the stored key's kid, else the parameter {param}"));
     }
     outln!("header:      {}", if header.is_empty() { "-".to_string() } else { header.join(", ") });
+    let src = |id: &Option<String>| format!("[{}]", p.source(id.as_deref()).id);
     let rules = time_rule_words(p);
     outln!("time:        {}", if rules.is_empty() { "no rules".to_string() } else { rules.join("; ") });
     outln!(
