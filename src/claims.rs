@@ -432,6 +432,10 @@ pub struct ClaimField {
     /// The most characters the value may have (Zendesk's `external_id`: 255).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_length: Option<usize>,
+    /// Values the vendor reads as something else entirely (Tiledesk's `role` of `admin` signs
+    /// the visitor in as an agent); the description says what happens.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub forbidden: Vec<String>,
 }
 
 /// The fields of a logged-in user that server code reads (`user.id`, `user.email`, ...).

@@ -102,6 +102,7 @@ pub fn diagnose(
                 verified_with = signature_findings(&decoded, alg, candidates, profile, &mut findings);
             }
             findings.extend(check_rules(&decoded.header, &decoded.payload, profile, params, at));
+            findings.extend(crate::rules::session_finding(&decoded.payload, profile));
         }
     }
     findings.sort_by_key(|f| f.severity);
@@ -660,11 +661,15 @@ max_length = 3
         assert_eq!(severity(&unconfirmed, hs512), Some((Severity::Warning, Some("maybe".into()))));
         // An RSA token where the vendor gives a shared secret is wrong whatever the algorithm.
         assert_eq!(severity(&unconfirmed, rs256), Some((Severity::Error, Some("docs".into()))));
-        // The built-in profiles whose algorithm is unconfirmed.
-        for (id, other_of_same_kind) in [("kustomer", hs512), ("orlo", "eyJhbGciOiJQUzI1NiJ9.e30.c2ln")] {
+        // A built-in profile whose algorithm is unconfirmed (Orlo's page says only RSA), and
+        // one whose algorithm its vendor's sample confirms (Kustomer's HS256).
+        for (id, other_of_same_kind, severity_expected) in [
+            ("orlo", "eyJhbGciOiJQUzI1NiJ9.e30.c2ln", Severity::Warning),
+            ("kustomer", hs512, Severity::Error),
+        ] {
             let set = crate::profile::ProfileSet::load_for(None, id);
             let profile = set.get(id).expect("built in");
-            assert_eq!(severity(profile, other_of_same_kind).map(|s| s.0), Some(Severity::Warning), "{id}");
+            assert_eq!(severity(profile, other_of_same_kind).map(|s| s.0), Some(severity_expected), "{id}");
         }
     }
 }

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 
 use crate::claims::ClaimType;
 use crate::profile::{Profile, Source, SourceKind};
-use crate::time::{human_duration, utc};
+use crate::time::{gap, human_duration, utc};
 use crate::token::Segment;
 
 /// How bad a finding is.
@@ -292,6 +292,22 @@ fn field_findings(
         }
         return None;
     };
+    if let Some(text) = value.as_str().filter(|t| field.forbidden.iter().any(|f| f == t)) {
+        out.push(sourced(
+            finding(
+                severity,
+                "claim.forbidden-value",
+                Some(&name),
+                Some(Segment::Payload),
+                format!("'{name}' is \"{text}\": {}", field.description),
+                format!(
+                    "leave '{name}' out of the token (or send a value other than {})",
+                    field.forbidden.join(", ")
+                ),
+            ),
+            source.clone(),
+        ));
+    }
     if let Err(reason) = field.ty.check(value) {
         let email_text = field.ty == ClaimType::Email && value.is_string();
         // An optional email sent empty is "not given" (Orlo's and Talla's own samples do it).
@@ -544,6 +560,35 @@ fn fill_pattern(pattern: &str, known: &[(String, String)]) -> String {
                 .map_or_else(|| format!("<{}>", r.to_uppercase()), |(_, v)| v.clone()),
         })
         .collect()
+}
+
+/// For a vendor that keeps the token as the widget's session: when `exp` signs the visitor
+/// out (an info, for the doctor; signing says it where the lifetime is set).
+pub fn session_finding(payload: &Map<String, Value>, profile: &Profile) -> Option<Finding> {
+    let rule = &profile.time.exp_ends_session;
+    if !rule.value {
+        return None;
+    }
+    let times = crate::time_rules::Times::read(payload);
+    let exp = times.exp_secs()?;
+    let lasts = times.iat_secs().map(|iat| format!(", {} after iat", human_duration(gap(exp, iat))));
+    let source = profile.source(rule.source.as_deref());
+    Some(sourced(
+        finding(
+            Severity::Info,
+            "time.session",
+            Some("exp"),
+            Some(Segment::Payload),
+            format!(
+                "{} keeps this token as the widget's session: the visitor is signed out at exp ({}{})",
+                profile.name,
+                utc(exp).unwrap_or_default(),
+                lasts.unwrap_or_default()
+            ),
+            "give the token the lifetime a visitor's session should have, or sign in again before exp",
+        ),
+        source,
+    ))
 }
 
 fn time_findings(payload: &Map<String, Value>, profile: &Profile, at: i64, out: &mut Vec<Finding>) {

@@ -37,6 +37,13 @@ impl<T> Sourced<T> {
     }
 }
 
+impl Sourced<bool> {
+    /// Whether the rule is off (serde leaves such a rule out of a profile it writes).
+    pub fn is_false(&self) -> bool {
+        !self.value
+    }
+}
+
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Sourced<T> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         #[derive(Deserialize)]

@@ -49,6 +49,10 @@ pub struct TimeRules {
     /// `exp`, `iat` and `nbf` must be whole seconds (RFC 7519 allows fractions).
     #[serde(default)]
     pub integer: Sourced<bool>,
+    /// The vendor keeps the token as the widget's session (Tiledesk): `exp` signs the visitor
+    /// out, so the lifetime is a session length, not only a window to use the token in.
+    #[serde(default, skip_serializing_if = "Sourced::is_false")]
+    pub exp_ends_session: Sourced<bool>,
 }
 
 impl TimeRules {

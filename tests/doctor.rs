@@ -296,3 +296,58 @@ fn without_iat_the_lifetime_is_measured_from_the_judging_time() {
     assert_eq!(report.codes(), ["time.lifetime-recommended", "signature.valid"]);
     assert!(report.findings[0].found.contains("1h after now"), "{}", report.findings[0].found);
 }
+
+/// Tiledesk, from tiledesk-server's routes/auth.js and routes/jwt.js (issue 21): a role of
+/// owner, admin or agent signs the visitor in as an agent (an error); the token is kept as the
+/// widget's session, so the doctor says when exp signs the visitor out; the 10-minute limit is
+/// the /jwt/decode route's (and the seed page's), a warning for the widget's sign-in.
+#[test]
+fn tiledesk_flags_an_agent_role_says_exp_ends_the_session_and_warns_on_the_decode_routes_limit() {
+    let env = common::Env::new();
+    let findings = |extra: &[&str]| -> Vec<(String, String, String)> {
+        let mut sign =
+            vec!["sign", "-p", "tiledesk", "--secret-env", "SECRET", "--param", "project_id=65f0c0ffee"];
+        sign.extend_from_slice(extra);
+        let token = String::from_utf8_lossy(&env.ok(&sign).stdout).trim().to_string();
+        let out = env
+            .cmd()
+            .args(["doctor", "-p", "tiledesk", "--secret-env", "SECRET", "--param", "project_id=65f0c0ffee"])
+            .args(["--json", &token])
+            .output()
+            .expect("runs");
+        let report = common::stdout_json(&out);
+        report["findings"]
+            .as_array()
+            .map(|all| {
+                all.iter()
+                    .filter(|f| f["code"] != "signature.valid")
+                    .map(|f| {
+                        let text = |k: &str| f[k].as_str().unwrap_or_default().to_string();
+                        (
+                            text("severity"),
+                            text("code"),
+                            f["source"]["id"].as_str().unwrap_or_default().to_string(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let session = ("info".to_string(), "time.session".to_string(), "signin".to_string());
+    assert_eq!(findings(&[]), vec![session.clone()]);
+    assert_eq!(findings(&["-c", "role=user"]), vec![session.clone()]);
+    for role in ["owner", "admin", "agent"] {
+        let role = format!("role={role}");
+        let found = findings(&["-c", &role]);
+        assert!(
+            found.contains(&("error".into(), "claim.forbidden-value".into(), "signin".into())),
+            "{role}: {found:?}"
+        );
+    }
+    let long = findings(&["--ttl", "20m"]);
+    assert!(
+        long.contains(&("warning".into(), "time.lifetime-max".into(), "decode-route".into())),
+        "{long:?}"
+    );
+    assert!(!long.iter().any(|(severity, ..)| severity == "error"), "{long:?}");
+}

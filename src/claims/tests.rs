@@ -27,6 +27,7 @@ fn field(path: &str, ty: ClaimType, required: bool, default: Option<&str>) -> Cl
         pattern: None,
         charset: None,
         max_length: None,
+        forbidden: Vec::new(),
     }
 }
 

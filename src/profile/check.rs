@@ -285,6 +285,7 @@ fn check_sources(profile: &Profile, at: &Where<'_>) -> Result<(), ProfileError> 
         ("time.exp_required", t.exp_required.source.as_ref()),
         ("time.iat_required", t.iat_required.source.as_ref()),
         ("time.integer", t.integer.source.as_ref()),
+        ("time.exp_ends_session", t.exp_ends_session.source.as_ref()),
     ];
     for (field, rule) in [
         ("time.max_lifetime", &t.max_lifetime),

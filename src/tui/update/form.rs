@@ -183,6 +183,7 @@ fn add_row(app: &mut App, form: &mut ProfileForm, action: Action) {
                     pattern: None,
                     charset: None,
                     max_length: None,
+                    forbidden: Vec::new(),
                 });
                 form.changed();
                 form.select_row(FormRow::ClaimPath(n));
