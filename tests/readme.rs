@@ -4,7 +4,7 @@
 //! "unconfirmed") and no rule from a source its acceptor does not enforce (other than
 //! tokensmith's own advice).
 
-use tokensmith::profile::{Profile, ProfileSet, Scheme};
+use tokensmith::profile::{Profile, ProfileSet, Scheme, SourceKind};
 
 /// The table's rows: (ids, algorithm column, last column).
 fn rows() -> Vec<(Vec<String>, String, String)> {
@@ -67,4 +67,22 @@ fn the_readmes_vendor_table_matches_the_profiles() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Every vendor source of a built-in profile says where it was read: a public address (issue
+/// 21), so `profile show` and the doctor's source lines point somewhere a user can open.
+#[test]
+fn every_built_in_source_names_a_public_address() {
+    let set = ProfileSet::load(None);
+    let mut missing = Vec::new();
+    for profile in &set.profiles {
+        for source in &profile.sources {
+            let ours = matches!(source.kind, SourceKind::Ours | SourceKind::Standard);
+            let addressed = source.url.as_deref().is_some_and(|u| u.starts_with("https://"));
+            if !ours && !addressed {
+                missing.push(format!("{} [{}] {}", profile.id, source.id, source.title));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "sources without a public address:\n{}", missing.join("\n"));
 }
