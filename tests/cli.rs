@@ -73,7 +73,7 @@ fn profiles_lists_the_built_ins_and_user_files() {
 fn profile_show_prints_rules_and_refuses_unknown_ids() {
     let env = Env::new();
     env.cmd().args(["profile", "show", "tiledesk"]).assert().success().stdout(
-        contains("exp - iat at most 10m [seed]")
+        contains("exp - iat at most 10m [decode-route]")
             .and(contains("*external_id"))
             .and(contains("\"JWT \""))
             .and(contains("[server] vendor server code: tiledesk-server, middleware/passport.js"))
@@ -563,7 +563,10 @@ fn sign_builds_claims_from_params_and_names_every_broken_rule() {
     assert!(!String::from_utf8_lossy(&out.stderr).contains("rule:"));
     // Breaking the seed page's 10-minute rule still makes the token, with one line saying so.
     let cases: [(&[&str], &str); 4] = [
-        (&["--ttl", "11m"], "rule: warning time.lifetime-max [seed]: exp is 11m after iat; seed page:"),
+        (
+            &["--ttl", "11m"],
+            "rule: warning time.lifetime-max [decode-route]: exp is 11m after iat; vendor server code:",
+        ),
         (
             &["-c", "iat=now+1h", "-c", "exp=now+1h5m"],
             "rule: warning time.iat-future [seed]: iat is 1h in the future",

@@ -124,11 +124,9 @@ fn seed_profiles_make_the_payload_their_documents_show() {
         ("viasocket", json!({"org_id": "string", "project_id": "string", "user_id": "string"})),
         // rsa-live-chat-widget.txt, "Minimum data"
         ("orlo", json!({"name": "string", "isLoggedIn": "boolean"})),
-        // ticketping-chat-widget.txt, every server sample
-        (
-            "ticketping",
-            json!({"external_id": "string", "email": "string", "display_name": "string", "exp": "number"}),
-        ),
+        // ticketping-chat-widget.txt, every server sample, less display_name: the field table
+        // marks it optional, and an optional claim the user did not set is left out (issue 21)
+        ("ticketping", json!({"external_id": "string", "email": "string", "exp": "number"})),
         // What tiledesk-server accepts (_id, sub, aud), then every key of the seed's NodeJS sample
         // (name, email, iat, exp, external_id): one token satisfies both sources.
         (

@@ -61,16 +61,18 @@ fn the_scheme_c_and_d_profiles_load_with_their_rules() {
     assert_eq!(issued.lifetime.as_ref().map(|l| l.value.0), Some(12 * 3600));
     assert!(issued.origin.value.contains("/conversations/v3/visitor-identification/tokens/create"));
     assert!(hubspot.notes.iter().any(|n| n.contains("unconfirmed")));
-    // Intercom hashes the user id, else the email (the fallback is unconfirmed, so not enforced).
+    // Intercom hashes the user id, else the email (intercom-rails' script_tag.rb: enforced).
     let intercom = set.get("intercom-hash").expect("intercom-hash");
     let rules = intercom.hash.as_ref().expect("hash");
     assert_eq!(
         rules.identifier.value.iter().map(ToString::to_string).collect::<Vec<_>>(),
         ["user_id", "email"]
     );
-    assert!(!intercom.source(rules.identifier.source.as_deref()).enforced);
+    assert!(intercom.source(rules.identifier.source.as_deref()).enforced);
     let mut no_id = values(intercom);
     no_id.remove("user_id");
+    // The email is optional, so the default payload has none: the user set one.
+    no_id.insert("email".to_string(), serde_json::json!("ada@example.com"));
     assert_eq!(
         pick_identifier(intercom, &no_id).expect("email"),
         ("email".to_string(), "ada@example.com".to_string())
