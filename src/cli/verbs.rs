@@ -335,10 +335,10 @@ pub fn sign(paths: &Paths, args: &SignArgs, io: &mut Io) -> Result<u8, CliError>
     })?;
     report_broken(profile, &signed.broken);
     if args.strict && !signed.broken.is_empty() {
+        let count = signed.broken.len();
         return Err(CliError::usage(format!(
-            "--strict: the token breaks {} of {}'s rules (listed above), so none was printed",
-            signed.broken.len(),
-            profile.name
+            "--strict: the token breaks {count} rule{} (listed above), so none was printed",
+            if count == 1 { "" } else { "s" }
         )));
     }
     io.touch(&loaded);
