@@ -414,6 +414,7 @@ pub fn snippet(paths: &Paths, args: &SnippetArgs, io: &mut Io) -> Result<u8, Cli
                 };
                 let signed = tokensmith::sign::sign(request, &mut tokensmith::claims::random_uuid)?;
                 report_broken(profile, &signed.broken);
+                io.touch(&loaded);
                 (signed.token, signed.payload)
             }
             None if kind == FlavorKind::Server => {
