@@ -358,7 +358,7 @@ pub struct SnippetArgs {
     #[arg(long, short = 'p', value_name = "ID", add = ArgValueCandidates::new(complete::profile_ids))]
     pub profile: String,
     /// The flavour: html, react, svelte, mobile-url... for the page; node, python, ruby, php,
-    /// go, java, csharp for the server (`--list` shows the profile's)
+    /// go, java, csharp for the server (`--list` shows those the profile has)
     #[arg(long, value_name = "FLAVOR")]
     pub flavor: Option<String>,
     /// List the profile's flavours
@@ -452,7 +452,7 @@ pub struct VerifyArgs {
     pub key: KeySource,
     #[command(flatten)]
     pub encoding: SecretEncodingArg,
-    /// Restrict algorithms (and exp rules) to this vendor profile's
+    /// Judge by this vendor profile: only its algorithms, and exp required when it requires one
     #[arg(long, short = 'p', value_name = "ID", add = ArgValueCandidates::new(complete::profile_ids))]
     pub profile: Option<String>,
     /// Tolerance on exp and nbf (e.g. 30s); none unless given
@@ -624,6 +624,63 @@ mod tests {
         let mut long = Vec::new();
         check(&super::command(), &mut long);
         assert!(long.is_empty(), "help lines over 78 columns:\n{}", long.join("\n"));
+    }
+
+    /// Every prose paragraph of every help text (a command's about and after-help, each
+    /// argument's help) ends where a sentence can end: not on a comma, colon, semicolon, an open
+    /// parenthesis or a hyphen, nor on a word that always needs another after it (an article, a
+    /// possessive, a conjunction, `than`). A paragraph whose last line is indented is a command
+    /// (the examples), not prose. `verify --profile` once ended "...to this vendor profile's".
+    #[test]
+    fn no_help_paragraph_ends_mid_sentence() {
+        const DANGLING: [&str; 12] =
+            ["a", "an", "the", "and", "or", "but", "nor", "than", "its", "their", "your", "our"];
+        fn cut(paragraph: &str) -> bool {
+            let last_line = paragraph.trim_end().lines().last().unwrap_or_default();
+            if last_line.starts_with(' ') {
+                return false;
+            }
+            let last = last_line.split_whitespace().last().unwrap_or_default();
+            let word = last.trim_end_matches(['.', ')', '\'', '"', '`']).to_lowercase();
+            last.ends_with([',', ':', ';', '('])
+                || (last.len() > 1 && last.ends_with('-'))
+                || word.ends_with("'s")
+                || word.ends_with("s'")
+                || DANGLING.contains(&word.as_str())
+        }
+        fn check(cmd: &clap::Command, path: &str, cut_off: &mut Vec<String>) {
+            let mut texts: Vec<(String, String)> = Vec::new();
+            for (what, text) in [
+                ("about", cmd.get_about()),
+                ("long about", cmd.get_long_about()),
+                ("after help", cmd.get_after_help()),
+                ("after long help", cmd.get_after_long_help()),
+            ] {
+                texts.extend(text.map(|t| (what.to_string(), t.to_string())));
+            }
+            for arg in cmd.get_arguments() {
+                for text in [arg.get_help(), arg.get_long_help()].into_iter().flatten() {
+                    texts.push((format!("argument {}", arg.get_id()), text.to_string()));
+                }
+            }
+            for (what, text) in texts {
+                for paragraph in text.split("\n\n").filter(|p| !p.trim().is_empty()) {
+                    if cut(paragraph) {
+                        cut_off.push(format!("{path}, {what}: ...{}", paragraph.trim()));
+                    }
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                check(sub, &format!("{path} {}", sub.get_name()), cut_off);
+            }
+        }
+        assert!(cut("Restrict algorithms to this vendor profile's") && cut("Examples:") && cut("the"));
+        assert!(!cut("Print JSON") && !cut("The profile it belongs to") && !cut("Examples:\n  cat x | y -"));
+        let mut cmd = super::command();
+        cmd.build();
+        let mut cut_off = Vec::new();
+        check(&cmd, "tokensmith", &mut cut_off);
+        assert!(cut_off.is_empty(), "help paragraphs cut mid-sentence:\n{}", cut_off.join("\n"));
     }
 
     /// `--home`, `--color` and `-v` work before the subcommand and after it, at every depth;
