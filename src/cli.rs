@@ -43,10 +43,11 @@ use tokensmith::token::{AlgChoiceError, DecodeError, KeyError, SignError};
 const AFTER_HELP: &str = "\
 Examples:
   tokensmith profiles
-  export TILEDESK_SECRET=...   # the vendor's shared secret
-  tokensmith sign -p tiledesk --secret-env TILEDESK_SECRET -c email=ada@x.com
+  export TILEDESK_JWT_SECRET=...   # the project's shared secret
+  tokensmith sign -p tiledesk --secret-env TILEDESK_JWT_SECRET \\
+    --param project_id=65f0c0ffee -c external_id=u42 -c email=ada@x.com
   tokensmith decode 'eyJhbGciOi...'
-  pbpaste | tokensmith verify - -p tiledesk --secret-env TILEDESK_SECRET
+  pbpaste | tokensmith verify - -p tiledesk --secret-env TILEDESK_JWT_SECRET
 
 Exit codes: 0 ok, 1 the token is invalid (bad signature, expired, malformed),
 2 usage error.";
@@ -93,7 +94,8 @@ tokensmith profile validate ~/.config/tokensmith/profiles/acme.toml"
     /// Sign a token for a vendor profile
     #[command(after_help = "\
 Examples (each command on one line, or continued with \\):
-  tokensmith sign -p tiledesk --secret-env TILEDESK_SECRET \\
+  tokensmith sign -p tiledesk --secret-env TILEDESK_JWT_SECRET \\
+    --param project_id=65f0c0ffee \\
     -c name='Ada Lovelace' -c email=ada@example.com -c external_id=u42
   tokensmith sign -p orlo --key-file private.pem -c 'User ID:=124'
   tokensmith sign -p ticketping --secret-file secret.txt --ttl 2m --json
@@ -121,7 +123,7 @@ token are removed and reported.")]
     /// Verify a token's signature and expiry; exit 0 valid, 1 invalid
     #[command(after_help = "\
 Examples:
-  tokensmith verify \"$TOKEN\" --profile tiledesk --secret-env TILEDESK_SECRET
+  tokensmith verify \"$TOKEN\" --profile tiledesk --secret-env TILEDESK_JWT_SECRET
   tokensmith verify - --key-file public.pem --leeway 30s < token.txt
   tokensmith verify \"$TOKEN\" --secret-file s.txt --at 2026-01-31T12:00:00Z
 
@@ -132,7 +134,7 @@ with the key's text.")]
     /// Diagnose a token for a vendor: what it would reject, and how to fix it
     #[command(after_help = "\
 Examples:
-  pbpaste | tokensmith doctor --profile tiledesk --secret-env TILEDESK_SECRET
+  pbpaste | tokensmith doctor --profile tiledesk --secret-env TILEDESK_JWT_SECRET
   tokensmith doctor \"$TOKEN\" -p ticketping --at 2026-01-31T12:00:00Z
   tokensmith doctor \"$TOKEN\" --profile orlo --json | jq '.findings[].code'
   tokensmith doctor \"$TOKEN\" -p tiledesk --format markdown > ticket.md
@@ -156,7 +158,7 @@ variable, never embeds it).")]
     /// Manage the key store: secrets and key pairs, masked unless asked
     #[command(
         subcommand,
-        after_help = "Examples:\n  tokensmith keys gen demo --kind hmac --profile tiledesk\n  tokensmith keys list\n  tokensmith sign --profile tiledesk --key demo"
+        after_help = "Examples:\n  tokensmith keys gen demo --kind hmac --profile tiledesk\n  tokensmith keys list\n  tokensmith sign --profile tiledesk --key demo --param project_id=65f0c0ffee"
     )]
     Keys(Deferred<keys::KeysCommand>),
     /// Print the config and data folders

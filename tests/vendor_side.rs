@@ -579,7 +579,7 @@ fn tiledesks_seed_sample_is_refused_by_its_server_and_the_doctor_says_exactly_wh
         return;
     }
     let token =
-        run_sample("tiledesk_seed.js", "TILEDESK_SECRET").body["token"].as_str().expect("token").to_string();
+        run_sample("tiledesk_seed.js", "TILEDESK_JWT_SECRET").body["token"].as_str().expect("token").to_string();
     let env = Env::new();
     let (code, report) = doctor_cli(&env, &token, "tiledesk", &[]);
     assert_eq!(code, Some(1), "{report:#}");
@@ -629,7 +629,7 @@ fn a_token_shaped_as_tiledesks_docs_ask_draws_no_error_and_is_accepted() {
         return;
     }
     let token =
-        run_sample("tiledesk_docs.js", "TILEDESK_SECRET").body["token"].as_str().expect("token").to_string();
+        run_sample("tiledesk_docs.js", "TILEDESK_JWT_SECRET").body["token"].as_str().expect("token").to_string();
     let env = Env::new();
     for params in [vec![], vec!["--param".to_string(), format!("project_id={PROJECT}")]] {
         let params: Vec<&str> = params.iter().map(String::as_str).collect();
