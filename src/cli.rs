@@ -198,6 +198,7 @@ prints the folder).")]
 Examples:
   echo 'source <(tokensmith completions bash)' >> ~/.bashrc
   echo 'source <(tokensmith completions zsh)' >> ~/.zshrc
+  mkdir -p ~/.config/fish/completions
   tokensmith completions fish > ~/.config/fish/completions/tokensmith.fish
 
 The script calls `tokensmith` (on PATH) to complete, so it stays right after
@@ -208,9 +209,15 @@ an upgrade.")]
         shell: complete::Shell,
     },
     /// Print the man page (roff) on standard output
-    #[command(
-        after_help = "Examples:\n  tokensmith man | man -l -\n  tokensmith man > ~/.local/share/man/man1/tokensmith.1"
-    )]
+    #[command(after_help = "\
+Examples:
+  tokensmith man | man -l -
+  mkdir -p ~/.cargo/share/man/man1
+  tokensmith man > ~/.cargo/share/man/man1/tokensmith.1
+
+man looks in ../share/man of each folder on PATH: with ~/.cargo/bin on PATH
+(where cargo install puts tokensmith), `man tokensmith` then finds the page.
+Where MANPATH is set, add ~/.cargo/share/man to it.")]
     Man,
 }
 
