@@ -123,7 +123,7 @@ token are removed and reported.")]
     /// Verify a token's signature and expiry; exit 0 valid, 1 invalid
     #[command(after_help = "\
 Examples:
-  tokensmith verify \"$TOKEN\" --profile tiledesk --secret-env TILEDESK_JWT_SECRET
+  tokensmith verify \"$TOKEN\" -p tiledesk --secret-env TILEDESK_JWT_SECRET
   tokensmith verify - --key-file public.pem --leeway 30s < token.txt
   tokensmith verify \"$TOKEN\" --secret-file s.txt --at 2026-01-31T12:00:00Z
 
@@ -134,7 +134,7 @@ with the key's text.")]
     /// Diagnose a token for a vendor: what it would reject, and how to fix it
     #[command(after_help = "\
 Examples:
-  pbpaste | tokensmith doctor --profile tiledesk --secret-env TILEDESK_JWT_SECRET
+  pbpaste | tokensmith doctor -p tiledesk --secret-env TILEDESK_JWT_SECRET
   tokensmith doctor \"$TOKEN\" -p ticketping --at 2026-01-31T12:00:00Z
   tokensmith doctor \"$TOKEN\" --profile orlo --json | jq '.findings[].code'
   tokensmith doctor \"$TOKEN\" -p tiledesk --format markdown > ticket.md
