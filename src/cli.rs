@@ -43,10 +43,11 @@ use tokensmith::token::{AlgChoiceError, DecodeError, KeyError, SignError};
 const AFTER_HELP: &str = "\
 Examples:
   tokensmith profiles
-  export TILEDESK_SECRET=...   # the vendor's shared secret
-  tokensmith sign -p tiledesk --secret-env TILEDESK_SECRET -c email=ada@x.com
+  export TILEDESK_JWT_SECRET=...   # the project's shared secret
+  tokensmith sign -p tiledesk --secret-env TILEDESK_JWT_SECRET \\
+    --param project_id=65f0c0ffee -c external_id=u42 -c email=ada@x.com
   tokensmith decode 'eyJhbGciOi...'
-  pbpaste | tokensmith verify - -p tiledesk --secret-env TILEDESK_SECRET
+  pbpaste | tokensmith verify - -p tiledesk --secret-env TILEDESK_JWT_SECRET
 
 Exit codes: 0 ok, 1 the token is invalid (bad signature, expired, malformed),
 2 usage error.";
@@ -93,7 +94,8 @@ tokensmith profile validate ~/.config/tokensmith/profiles/acme.toml"
     /// Sign a token for a vendor profile
     #[command(after_help = "\
 Examples (each command on one line, or continued with \\):
-  tokensmith sign -p tiledesk --secret-env TILEDESK_SECRET \\
+  tokensmith sign -p tiledesk --secret-env TILEDESK_JWT_SECRET \\
+    --param project_id=65f0c0ffee \\
     -c name='Ada Lovelace' -c email=ada@example.com -c external_id=u42
   tokensmith sign -p orlo --key-file private.pem -c 'User ID:=124'
   tokensmith sign -p ticketping --secret-file secret.txt --ttl 2m --json
@@ -121,7 +123,7 @@ token are removed and reported.")]
     /// Verify a token's signature and expiry; exit 0 valid, 1 invalid
     #[command(after_help = "\
 Examples:
-  tokensmith verify \"$TOKEN\" --profile tiledesk --secret-env TILEDESK_SECRET
+  tokensmith verify \"$TOKEN\" -p tiledesk --secret-env TILEDESK_JWT_SECRET
   tokensmith verify - --key-file public.pem --leeway 30s < token.txt
   tokensmith verify \"$TOKEN\" --secret-file s.txt --at 2026-01-31T12:00:00Z
 
@@ -132,7 +134,7 @@ with the key's text.")]
     /// Diagnose a token for a vendor: what it would reject, and how to fix it
     #[command(after_help = "\
 Examples:
-  pbpaste | tokensmith doctor --profile tiledesk --secret-env TILEDESK_SECRET
+  pbpaste | tokensmith doctor -p tiledesk --secret-env TILEDESK_JWT_SECRET
   tokensmith doctor \"$TOKEN\" -p ticketping --at 2026-01-31T12:00:00Z
   tokensmith doctor \"$TOKEN\" --profile orlo --json | jq '.findings[].code'
   tokensmith doctor \"$TOKEN\" -p tiledesk --format markdown > ticket.md
@@ -156,7 +158,7 @@ variable, never embeds it).")]
     /// Manage the key store: secrets and key pairs, masked unless asked
     #[command(
         subcommand,
-        after_help = "Examples:\n  tokensmith keys gen demo --kind hmac --profile tiledesk\n  tokensmith keys list\n  tokensmith sign --profile tiledesk --key demo"
+        after_help = "Examples:\n  tokensmith keys gen demo --kind hmac --profile tiledesk\n  tokensmith keys list\n  tokensmith sign --profile tiledesk --key demo --param project_id=65f0c0ffee"
     )]
     Keys(Deferred<keys::KeysCommand>),
     /// Print the config and data folders
@@ -196,6 +198,7 @@ prints the folder).")]
 Examples:
   echo 'source <(tokensmith completions bash)' >> ~/.bashrc
   echo 'source <(tokensmith completions zsh)' >> ~/.zshrc
+  mkdir -p ~/.config/fish/completions
   tokensmith completions fish > ~/.config/fish/completions/tokensmith.fish
 
 The script calls `tokensmith` (on PATH) to complete, so it stays right after
@@ -206,9 +209,15 @@ an upgrade.")]
         shell: complete::Shell,
     },
     /// Print the man page (roff) on standard output
-    #[command(
-        after_help = "Examples:\n  tokensmith man | man -l -\n  tokensmith man > ~/.local/share/man/man1/tokensmith.1"
-    )]
+    #[command(after_help = "\
+Examples:
+  tokensmith man | man -l -
+  mkdir -p ~/.cargo/share/man/man1
+  tokensmith man > ~/.cargo/share/man/man1/tokensmith.1
+
+man looks in ../share/man of each folder on PATH: with ~/.cargo/bin on PATH
+(where cargo install puts tokensmith), `man tokensmith` then finds the page.
+Where MANPATH is set, add ~/.cargo/share/man to it.")]
     Man,
 }
 
@@ -358,7 +367,7 @@ pub struct SnippetArgs {
     #[arg(long, short = 'p', value_name = "ID", add = ArgValueCandidates::new(complete::profile_ids))]
     pub profile: String,
     /// The flavour: html, react, svelte, mobile-url... for the page; node, python, ruby, php,
-    /// go, java, csharp for the server (`--list` shows the profile's)
+    /// go, java, csharp for the server (`--list` shows those the profile has)
     #[arg(long, value_name = "FLAVOR")]
     pub flavor: Option<String>,
     /// List the profile's flavours
@@ -452,7 +461,7 @@ pub struct VerifyArgs {
     pub key: KeySource,
     #[command(flatten)]
     pub encoding: SecretEncodingArg,
-    /// Restrict algorithms (and exp rules) to this vendor profile's
+    /// Judge by this vendor profile: only its algorithms, and exp required when it requires one
     #[arg(long, short = 'p', value_name = "ID", add = ArgValueCandidates::new(complete::profile_ids))]
     pub profile: Option<String>,
     /// Tolerance on exp and nbf (e.g. 30s); none unless given
@@ -624,6 +633,63 @@ mod tests {
         let mut long = Vec::new();
         check(&super::command(), &mut long);
         assert!(long.is_empty(), "help lines over 78 columns:\n{}", long.join("\n"));
+    }
+
+    /// Every prose paragraph of every help text (a command's about and after-help, each
+    /// argument's help) ends where a sentence can end: not on a comma, colon, semicolon, an open
+    /// parenthesis or a hyphen, nor on a word that always needs another after it (an article, a
+    /// possessive, a conjunction, `than`). A paragraph whose last line is indented is a command
+    /// (the examples), not prose. `verify --profile` once ended "...to this vendor profile's".
+    #[test]
+    fn no_help_paragraph_ends_mid_sentence() {
+        const DANGLING: [&str; 12] =
+            ["a", "an", "the", "and", "or", "but", "nor", "than", "its", "their", "your", "our"];
+        fn cut(paragraph: &str) -> bool {
+            let last_line = paragraph.trim_end().lines().last().unwrap_or_default();
+            if last_line.starts_with(' ') {
+                return false;
+            }
+            let last = last_line.split_whitespace().last().unwrap_or_default();
+            let word = last.trim_end_matches(['.', ')', '\'', '"', '`']).to_lowercase();
+            last.ends_with([',', ':', ';', '('])
+                || (last.len() > 1 && last.ends_with('-'))
+                || word.ends_with("'s")
+                || word.ends_with("s'")
+                || DANGLING.contains(&word.as_str())
+        }
+        fn check(cmd: &clap::Command, path: &str, cut_off: &mut Vec<String>) {
+            let mut texts: Vec<(String, String)> = Vec::new();
+            for (what, text) in [
+                ("about", cmd.get_about()),
+                ("long about", cmd.get_long_about()),
+                ("after help", cmd.get_after_help()),
+                ("after long help", cmd.get_after_long_help()),
+            ] {
+                texts.extend(text.map(|t| (what.to_string(), t.to_string())));
+            }
+            for arg in cmd.get_arguments() {
+                for text in [arg.get_help(), arg.get_long_help()].into_iter().flatten() {
+                    texts.push((format!("argument {}", arg.get_id()), text.to_string()));
+                }
+            }
+            for (what, text) in texts {
+                for paragraph in text.split("\n\n").filter(|p| !p.trim().is_empty()) {
+                    if cut(paragraph) {
+                        cut_off.push(format!("{path}, {what}: ...{}", paragraph.trim()));
+                    }
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                check(sub, &format!("{path} {}", sub.get_name()), cut_off);
+            }
+        }
+        assert!(cut("Restrict algorithms to this vendor profile's") && cut("Examples:") && cut("the"));
+        assert!(!cut("Print JSON") && !cut("The profile it belongs to") && !cut("Examples:\n  cat x | y -"));
+        let mut cmd = super::command();
+        cmd.build();
+        let mut cut_off = Vec::new();
+        check(&cmd, "tokensmith", &mut cut_off);
+        assert!(cut_off.is_empty(), "help paragraphs cut mid-sentence:\n{}", cut_off.join("\n"));
     }
 
     /// `--home`, `--color` and `-v` work before the subcommand and after it, at every depth;

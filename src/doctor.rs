@@ -401,8 +401,8 @@ fn signature_findings(
     None
 }
 
-/// The signature verifies with this key: say so, and warn of a secret shorter than RFC 7518
-/// wants.
+/// The signature verifies with this key: say so, and what the key's own rule finds (a secret
+/// shorter than RFC 7518 wants).
 fn valid_findings(c: &Candidate, alg: Alg, out: &mut Vec<Finding>) {
     let stored = if c.explicit { String::new() } else { " (found by trying the stored keys)".to_string() };
     out.push(finding(
@@ -413,19 +413,7 @@ fn valid_findings(c: &Candidate, alg: Alg, out: &mut Vec<Finding>) {
         format!("the {alg} signature verifies with {}{stored}", c.name),
         "nothing to do",
     ));
-    if let Some(min) = alg.min_secret_bytes()
-        && let KeyMaterial::Hmac(secret) = &c.key
-        && secret.len() < min
-    {
-        out.push(finding(
-            Severity::Warning,
-            "secret.too-short",
-            None,
-            None,
-            format!("the secret has {} bytes; RFC 7518 wants at least {min} for {alg}", secret.len()),
-            format!("use a secret of at least {min} random bytes (`tokensmith keys gen NAME --kind hmac`)"),
-        ));
-    }
+    out.extend(crate::rules::key_findings(&c.key, alg));
 }
 
 /// The signature verifies only under the other reading of an HMAC secret (base64-decoded

@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 use crate::claims::ClaimType;
 use crate::profile::{Profile, Source, SourceKind};
 use crate::time::{gap, human_duration, utc};
-use crate::token::Segment;
+use crate::token::{Alg, KeyMaterial, Segment};
 
 /// How bad a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -93,6 +93,25 @@ pub fn check_rules(
     time_findings(payload, profile, at, &mut findings);
     findings.sort_by_key(|f| f.severity);
     findings
+}
+
+/// The signing key's own rule, whatever the vendor: an HMAC secret shorter than RFC 7518
+/// section 3.2 allows for the algorithm (as many bytes as the hash). The signing pipeline
+/// reports it for the key it signs with (so `sign`, `snippet` and the workbench all show it),
+/// the doctor for the key that verified the token.
+pub fn key_findings(key: &KeyMaterial, alg: Alg) -> Vec<Finding> {
+    let KeyMaterial::Hmac(secret) = key else { return Vec::new() };
+    match alg.min_secret_bytes() {
+        Some(min) if secret.len() < min => vec![finding(
+            Severity::Warning,
+            "secret.too-short",
+            None,
+            None,
+            format!("the secret has {} bytes; RFC 7518 wants at least {min} for {alg}", secret.len()),
+            format!("use a secret of at least {min} random bytes (`tokensmith keys gen NAME --kind hmac`)"),
+        )],
+        _ => Vec::new(),
+    }
 }
 
 fn header_findings(header: &Map<String, Value>, profile: &Profile, out: &mut Vec<Finding>) {

@@ -2,13 +2,15 @@
 //! the profile's rules checked on what was made. `tokensmith sign`, `tokensmith snippet` and
 //! the workbench all call [`sign`]; none of them assembles a token itself. A token that breaks
 //! a rule is still made (reproducing a customer's bad token is a use), and every broken rule
-//! comes back in [`Signed::broken`] for the caller to show.
+//! (the profile's, and the key's own: a secret shorter than RFC 7518 allows) comes back in
+//! [`Signed::broken`] for the caller to show. A caller that signed with a stored key records
+//! the use with [`crate::store::StoreDir::record_use`], which `keys list` shows.
 
 use serde_json::{Map, Value};
 
 use crate::claims::{BuildContext, ClaimAssignment, ClaimError, ClaimInput, ClaimSchema};
 use crate::profile::{ParamError, Profile};
-use crate::rules::{Finding, check_rules};
+use crate::rules::{Finding, check_rules, key_findings};
 use crate::token::{self, Alg, AlgChoiceError, KeyMaterial};
 
 /// What to sign.
@@ -46,7 +48,8 @@ pub struct Signed {
     pub alg: Alg,
     /// The parameter values used.
     pub params: Vec<(String, String)>,
-    /// The profile's rules this token breaks (errors and warnings), as the doctor words them.
+    /// The rules this token breaks (errors and warnings), as the doctor words them: the
+    /// profile's ([`check_rules`]) and the signing key's ([`key_findings`]).
     pub broken: Vec<Finding>,
 }
 
@@ -164,6 +167,82 @@ pub fn sign(req: SignRequest<'_>, uuid: &mut dyn FnMut() -> String) -> Result<Si
         header.insert(name, value);
     }
     let token = token::sign(&header, &payload, req.key, alg)?;
-    let broken = check_rules(&header, &payload, profile, &params, req.now);
+    let mut broken = check_rules(&header, &payload, profile, &params, req.now);
+    broken.extend(key_findings(req.key, alg));
+    broken.sort_by_key(|f| f.severity);
     Ok(Signed { token, header, payload, alg, params, broken })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::ProfileSet;
+    use crate::secret::Secret;
+
+    const NOW: i64 = 1_767_225_600;
+
+    fn sign_with(secret: &[u8], profile: &str, params: &[(String, String)]) -> Signed {
+        let set = ProfileSet::load(None);
+        let profile = set.get(profile).expect("built-in profile");
+        let key = KeyMaterial::hmac(Secret::new(secret.to_vec())).expect("key");
+        let claims = vec!["external_id=u42".parse().expect("claim")];
+        let request = SignRequest {
+            profile,
+            key: &key,
+            claims,
+            params,
+            ttl: None,
+            alg: None,
+            kid: None,
+            headers: Vec::new(),
+            now: NOW,
+        };
+        sign(request, &mut || "00000000-0000-4000-8000-000000000000".to_string()).expect("signs")
+    }
+
+    fn codes(signed: &Signed) -> Vec<&'static str> {
+        signed.broken.iter().map(|f| f.code).collect()
+    }
+
+    #[test]
+    fn a_secret_shorter_than_the_hash_is_a_broken_rule_of_the_signature() {
+        let params = [("project_id".to_string(), "65f0c0ffee".to_string())];
+        let short = sign_with(b"the project shared secret", "tiledesk", &params);
+        assert_eq!(codes(&short), ["secret.too-short"]);
+        let finding = short.broken.first().expect("one finding");
+        assert_eq!(finding.severity, crate::rules::Severity::Warning);
+        assert_eq!(finding.found, "the secret has 25 bytes; RFC 7518 wants at least 32 for HS256");
+        let long = sign_with(b"0123456789abcdef0123456789abcdef", "tiledesk", &params);
+        assert_eq!(codes(&long), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn the_key_rule_follows_the_algorithm_and_the_key_kind() {
+        let secret = |n: usize| KeyMaterial::hmac(Secret::new(vec![b'k'; n])).expect("key");
+        let found =
+            |key: &KeyMaterial, alg| key_findings(key, alg).iter().map(|f| f.code).collect::<Vec<_>>();
+        assert_eq!(found(&secret(31), Alg::HS256), ["secret.too-short"]);
+        assert_eq!(found(&secret(32), Alg::HS256), Vec::<&str>::new());
+        assert_eq!(found(&secret(47), Alg::HS384), ["secret.too-short"]);
+        assert_eq!(found(&secret(48), Alg::HS384), Vec::<&str>::new());
+        assert_eq!(found(&secret(63), Alg::HS512), ["secret.too-short"]);
+        let pem = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/keys/rsa2048-pkcs1.pem"
+        ))
+        .expect("fixture");
+        let rsa = token::parse_key(&pem).expect("key").material;
+        assert_eq!(found(&rsa, Alg::RS256), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn broken_rules_stay_ordered_errors_first_with_the_key_rule_among_them() {
+        // No project_id: aud keeps its example value, an error; the short secret is a warning.
+        let signed = sign_with(b"short", "tiledesk", &[]);
+        let severities: Vec<_> = signed.broken.iter().map(|f| f.severity).collect();
+        let mut sorted = severities.clone();
+        sorted.sort();
+        assert_eq!(severities, sorted);
+        assert!(codes(&signed).contains(&"secret.too-short"), "{:?}", codes(&signed));
+    }
 }

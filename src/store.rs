@@ -612,13 +612,20 @@ impl StoreDir {
         })
     }
 
-    /// Records that an entry was used now.
-    pub fn touch(&self, passphrase: Option<&Secret>, name: &str, now: i64) -> Result<(), StoreError> {
-        self.update(passphrase, None, |entries| {
-            if let Some(entry) = entries.iter_mut().find(|e| e.name == name) {
-                entry.last_used = Some(now);
-            }
-            Ok(())
+    /// Records that the stored key `name` was used at `now` (it signed a token, verified one or
+    /// made a hash), as `keys list` shows it under "last used". Every face calls this after
+    /// using a stored key: `sign`, `snippet`, `verify` and `hash`, and the workbench after a
+    /// signature. A plain store is rewritten; an encrypted one is left as it is (recording would
+    /// cost two more argon2 derivations, open and re-seal, on every use), and so is a store
+    /// without that entry. Returns whether the use was recorded.
+    pub fn record_use(&self, name: &str, now: i64) -> Result<bool, StoreError> {
+        if self.state()? != StoreState::Plain {
+            return Ok(false);
+        }
+        self.update(None, None, |entries| {
+            let Some(entry) = entries.iter_mut().find(|e| e.name == name) else { return Ok(false) };
+            entry.last_used = Some(now);
+            Ok(true)
         })
     }
 

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use predicates::prelude::*;
 use predicates::str::contains;
+use serde_json::Value;
 
 mod common;
 
@@ -700,4 +701,55 @@ fn two_keys_stored_for_a_profile_are_named_and_profiles_line_up() {
     let key_column: Vec<usize> =
         text.lines().filter_map(|l| l.find("HMAC secret").or_else(|| l.find("RSA key pair"))).collect();
     assert!(key_column.len() > 3 && key_column.windows(2).all(|w| w[0] == w[1]), "{text}");
+}
+
+/// A secret shorter than RFC 7518 allows is one rule of the core's, so every face that signs
+/// reports it as the doctor does: `sign` (text and JSON), `snippet` signing with a key, and
+/// `--strict` refuses it.
+#[test]
+fn a_short_secret_is_a_rule_line_wherever_a_token_is_signed() {
+    let env = Env::new();
+    let short = "the project shared secret";
+    let line = "rule: warning secret.too-short: the secret has 25 bytes; RFC 7518 wants at least 32 for HS256 \
+                (fix: use a secret of at least 32 random bytes (`tokensmith keys gen NAME --kind hmac`))";
+    let base = ["-p", "tiledesk", "--secret-env", "SHORT", "--param", "project_id=65f0c0ffee"];
+    let out = env.cmd().arg("sign").args(base).env("SHORT", short).output().expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_eq!(stderr.lines().filter(|l| l.starts_with("rule:")).collect::<Vec<_>>(), [line], "{stderr}");
+    let token = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let json = env.cmd().arg("sign").args(base).arg("--json").env("SHORT", short).output().expect("runs");
+    let codes: Vec<Value> = stdout_json(&json)["broken_rules"]
+        .as_array()
+        .expect("broken_rules")
+        .iter()
+        .map(|f| f["code"].clone())
+        .collect();
+    assert_eq!(codes, [Value::from("secret.too-short")]);
+    env.cmd()
+        .arg("sign")
+        .args(base)
+        .arg("--strict")
+        .env("SHORT", short)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(contains("--strict: the token breaks 1 rule (listed above), so none was printed"));
+    env.cmd()
+        .args(["snippet", "--flavor", "html"])
+        .args(base)
+        .env("SHORT", short)
+        .assert()
+        .success()
+        .stderr(contains(line));
+    // The doctor, given the same secret, says the same.
+    env.cmd()
+        .args(["doctor", &token, "-p", "tiledesk", "--secret-env", "SHORT", "--json"])
+        .env("SHORT", short)
+        .assert()
+        .stdout(contains("\"code\": \"secret.too-short\""));
+    // A secret as long as the hash breaks nothing.
+    let out =
+        env.cmd().arg("sign").args(base).env("SHORT", format!("{short} and more")).output().expect("runs");
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("rule:"));
 }

@@ -110,6 +110,49 @@ fn sign_and_verify_use_stored_keys_and_record_their_use() {
         .stderr(contains("no key named 'nope'").and(contains("acme, acme2")));
 }
 
+/// "Last used" is recorded by every command that uses a stored key, not only `sign`: the
+/// snippet verb signing a token (or making an identity hash) for the page, `verify` and `hash`.
+#[test]
+fn every_command_that_uses_a_stored_key_records_its_use() {
+    let cases: [(&str, &[&str]); 5] = [
+        ("tiledesk", &["sign", "-p", "tiledesk", "--key", "k", "--param", "project_id=65f0c0ffee"]),
+        (
+            "tiledesk",
+            &[
+                "snippet",
+                "-p",
+                "tiledesk",
+                "--flavor",
+                "html",
+                "--key",
+                "k",
+                "--param",
+                "project_id=65f0c0ffee",
+            ],
+        ),
+        (
+            "helpscout",
+            &["snippet", "-p", "helpscout", "--flavor", "html", "--key", "k", "-c", "email=ada@example.com"],
+        ),
+        ("helpscout", &["hash", "-p", "helpscout", "--key", "k", "ada@example.com"]),
+        ("tiledesk", &["verify", "--key", "k", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln"]),
+    ];
+    for (profile, args) in cases {
+        let env = Env::new();
+        env.add_secret("k", &["--profile", profile]);
+        let last_used = || {
+            let list: Value =
+                serde_json::from_slice(&env.ok(&["keys", "list", "--json"]).stdout).expect("json");
+            list[0]["last_used"].clone()
+        };
+        assert_eq!(last_used(), Value::Null, "a new key was never used");
+        let out = env.cmd().args(args).output().expect("runs");
+        assert!(out.status.code().is_some_and(|c| c <= 1), "{args:?}: {}", text(&out));
+        assert!(last_used().is_i64(), "{args:?} did not record the key's use");
+        assert!(String::from_utf8_lossy(&env.ok(&["keys", "list"]).stdout).contains("just now"), "{args:?}");
+    }
+}
+
 #[test]
 fn imports_accept_every_openssl_form_and_explain_the_broken_ones() {
     let env = Env::new();

@@ -578,8 +578,10 @@ fn tiledesks_seed_sample_is_refused_by_its_server_and_the_doctor_says_exactly_wh
     if !sample_tools("tiledesk_seed.js") {
         return;
     }
-    let token =
-        run_sample("tiledesk_seed.js", "TILEDESK_SECRET").body["token"].as_str().expect("token").to_string();
+    let token = run_sample("tiledesk_seed.js", "TILEDESK_JWT_SECRET").body["token"]
+        .as_str()
+        .expect("token")
+        .to_string();
     let env = Env::new();
     let (code, report) = doctor_cli(&env, &token, "tiledesk", &[]);
     assert_eq!(code, Some(1), "{report:#}");
@@ -628,8 +630,10 @@ fn a_token_shaped_as_tiledesks_docs_ask_draws_no_error_and_is_accepted() {
     if !sample_tools("tiledesk_docs.js") {
         return;
     }
-    let token =
-        run_sample("tiledesk_docs.js", "TILEDESK_SECRET").body["token"].as_str().expect("token").to_string();
+    let token = run_sample("tiledesk_docs.js", "TILEDESK_JWT_SECRET").body["token"]
+        .as_str()
+        .expect("token")
+        .to_string();
     let env = Env::new();
     for params in [vec![], vec!["--param".to_string(), format!("project_id={PROJECT}")]] {
         let params: Vec<&str> = params.iter().map(String::as_str).collect();

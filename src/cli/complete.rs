@@ -49,42 +49,92 @@ pub fn script(shell: Shell) -> Result<u8, CliError> {
     write_stdout(&out)
 }
 
-/// `tokensmith man`: the man page (roff) on stdout.
+/// `tokensmith man`: the man page (roff) on stdout. One page: the verbs are sections of it
+/// (COMMANDS, then COMMANDS IN DETAIL), so it names no `tokensmith-VERB(1)` pages, which do
+/// not exist; clap's `help` subcommands are left out, since `--help` covers them.
 pub fn man() -> Result<u8, CliError> {
-    let mut out = Vec::new();
-    let mut cmd = super::command();
+    let cmd = super::command()
+        .disable_help_subcommand(true)
+        .mut_subcommands(|sub| sub.disable_help_subcommand(true));
+    write_stdout(&man_page(cmd).map_err(|e| CliError::usage(format!("cannot write the man page: {e}")))?)
+}
+
+fn man_page(mut cmd: clap::Command) -> std::io::Result<Vec<u8>> {
     // Subcommands define their arguments lazily (cli/deferred.rs): build them all first.
     cmd.build();
-    clap_mangen::Man::new(cmd.clone())
-        .render(&mut out)
-        .map_err(|e| CliError::usage(format!("cannot write the man page: {e}")))?;
+    let page = clap_mangen::Man::new(cmd.clone());
+    let mut out = Vec::new();
+    page.render_title(&mut out)?;
+    page.render_name_section(&mut out)?;
+    page.render_synopsis_section(&mut out)?;
+    page.render_description_section(&mut out)?;
+    page.render_options_section(&mut out)?;
+    // clap_mangen's own list points at a page per verb (tokensmith-sign(1)); this one points
+    // at the verb's section below.
+    out.extend_from_slice(b".SH COMMANDS\n");
+    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+        let _ = writeln!(out, ".TP\n\\fBtokensmith {}\\fR", roff_text(sub.get_name()));
+        if let Some(about) = sub.get_about() {
+            let _ = writeln!(out, "{}", roff_text(&about.to_string()));
+        }
+    }
+    out.extend_from_slice(b".PP\nEach command's options and examples are under COMMANDS IN DETAIL.\n");
+    if let Some(text) = cmd.get_after_help() {
+        out.extend_from_slice(b".SH \"EXAMPLES AND EXIT STATUS\"\n");
+        verbatim(&mut out, &text.to_string());
+    }
+    page.render_version_section(&mut out)?;
     // One section per verb with its options, so the page documents every command line.
     out.extend_from_slice(b".SH \"COMMANDS IN DETAIL\"\n");
     for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
         verb_section(&mut out, "tokensmith", sub);
     }
-    write_stdout(&out)
+    Ok(dedupe_preamble(out))
+}
+
+/// Text kept as it is written (examples: one command a line, indented), not filled.
+fn verbatim(out: &mut Vec<u8>, text: &str) {
+    let _ = writeln!(out, ".PP\n.nf\n{}\n.fi", roff_text(text));
+}
+
+/// clap_mangen starts each section it renders with the same two-line string definition; once
+/// at the top is enough.
+fn dedupe_preamble(page: Vec<u8>) -> Vec<u8> {
+    const PREAMBLE: &str = ".ie \\n(.g .ds Aq \\(aq\n.el .ds Aq '\n";
+    let text = String::from_utf8_lossy(&page);
+    match text.split_once(PREAMBLE) {
+        Some((before, after)) => format!("{before}{PREAMBLE}{}", after.replace(PREAMBLE, "")).into_bytes(),
+        None => page,
+    }
 }
 
 fn verb_section(out: &mut Vec<u8>, parent: &str, sub: &clap::Command) {
     let name = format!("{parent} {}", sub.get_name());
+    let _ = writeln!(out, ".SS \"{}\"", roff_text(&name));
+    if let Some(about) = sub.get_about() {
+        let _ = writeln!(out, "{}", roff_text(&about.to_string()));
+    }
     if sub.has_subcommands() {
+        if let Some(text) = sub.get_after_help() {
+            verbatim(out, &text.to_string());
+        }
         for nested in sub.get_subcommands().filter(|s| !s.is_hide_set()) {
             verb_section(out, &name, nested);
         }
         return;
-    }
-    let _ = writeln!(out, ".SS \"{}\"", roff_text(&name));
-    if let Some(about) = sub.get_about() {
-        let _ = writeln!(out, "{}", roff_text(&about.to_string()));
     }
     for arg in sub.get_arguments().filter(|a| !a.is_hide_set() && !a.is_global_set()) {
         let id = arg.get_id().as_str();
         if id == "help" || id == "version" {
             continue;
         }
-        let value =
-            arg.get_value_names().and_then(|v| v.first()).map(|v| format!(" <{v}>")).unwrap_or_default();
+        // An on/off flag takes no value, so none is shown.
+        let value = arg
+            .get_value_names()
+            .and_then(|v| v.first())
+            .filter(|_| arg.get_action().takes_values())
+            .map(|v| format!(" <{v}>"))
+            .unwrap_or_default();
         let flag = match (arg.get_short(), arg.get_long()) {
             (Some(s), Some(l)) => format!("-{s}, --{l}{value}"),
             (None, Some(l)) => format!("--{l}{value}"),
@@ -95,6 +145,9 @@ fn verb_section(out: &mut Vec<u8>, parent: &str, sub: &clap::Command) {
         if let Some(help) = arg.get_help() {
             let _ = writeln!(out, "{}", roff_text(&help.to_string()));
         }
+    }
+    if let Some(text) = sub.get_after_help() {
+        verbatim(out, &text.to_string());
     }
 }
 

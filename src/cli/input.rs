@@ -200,14 +200,11 @@ impl Io {
         Ok(pass)
     }
 
-    /// Records that a stored key was used, in a plain store; a store that cannot be written is
-    /// left alone. An encrypted store is not rewritten for this: that would mean two more
-    /// argon2 derivations (open and re-seal) on every sign.
+    /// Records that a stored key was used (the core's rule: `StoreDir::record_use`); a store
+    /// that cannot be written is left alone, since the command's work is done.
     pub fn touch(&mut self, key: &LoadedKey) {
-        if let Some(name) = &key.entry
-            && self.store.state().is_ok_and(|s| s == StoreState::Plain)
-        {
-            let _ = self.store.touch(None, name, self.now);
+        if let Some(name) = &key.entry {
+            let _ = self.store.record_use(name, self.now);
         }
     }
 

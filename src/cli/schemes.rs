@@ -338,6 +338,7 @@ pub fn snippet_input(
                 )));
             };
             let origin = loaded.origin.clone();
+            io.touch(&loaded);
             let secret = hmac_secret(loaded.material, &origin)?;
             Ok(Some((identity_hash(secret.expose(), &identifier), values)))
         }

@@ -345,10 +345,10 @@ pub fn sign(paths: &Paths, args: &SignArgs, io: &mut Io) -> Result<u8, CliError>
     })?;
     report_broken(profile, &signed.broken);
     if args.strict && !signed.broken.is_empty() {
+        let count = signed.broken.len();
         return Err(CliError::usage(format!(
-            "--strict: the token breaks {} of {}'s rules (listed above), so none was printed",
-            signed.broken.len(),
-            profile.name
+            "--strict: the token breaks {count} rule{} (listed above), so none was printed",
+            if count == 1 { "" } else { "s" }
         )));
     }
     io.touch(&loaded);
@@ -424,6 +424,7 @@ pub fn snippet(paths: &Paths, args: &SnippetArgs, io: &mut Io) -> Result<u8, Cli
                 };
                 let signed = tokensmith::sign::sign(request, &mut tokensmith::claims::random_uuid)?;
                 report_broken(profile, &signed.broken);
+                io.touch(&loaded);
                 (signed.token, signed.payload)
             }
             None if kind == FlavorKind::Server => {

@@ -271,3 +271,29 @@ fn secrets_never_appear_in_debug_output() {
     assert!(!debug.contains("shared-secret"), "{debug}");
     assert_eq!(entry.masked(), "'acme…' (29 bytes)");
 }
+
+/// "Last used" is recorded by one function every face calls after using a stored key: in a
+/// plain store it is set, in an encrypted store and for an unknown name nothing is written.
+#[test]
+fn a_use_is_recorded_in_a_plain_store_only() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = StoreDir::new(&tmp.path().join("data"));
+    assert!(!dir.record_use("acme", NOW).expect("no store yet"), "a missing store records nothing");
+    dir.add(None, secret("acme", "acme-shared-secret-0123456789")).expect("add");
+    dir.add(None, secret("other", "other-shared-secret-0123456789")).expect("add");
+    let last_used = |pass: Option<&Secret>| {
+        let store = dir.open(pass).expect("open");
+        store.entries.iter().map(|e| (e.name.clone(), e.last_used)).collect::<Vec<_>>()
+    };
+    assert!(dir.record_use("acme", NOW + 60).expect("record"));
+    assert_eq!(last_used(None), [("acme".to_string(), Some(NOW + 60)), ("other".to_string(), None)]);
+    assert!(!dir.record_use("nobody", NOW + 90).expect("unknown name"));
+    assert_eq!(last_used(None), [("acme".to_string(), Some(NOW + 60)), ("other".to_string(), None)]);
+
+    let pass = Secret::new(b"correct horse".to_vec());
+    dir.lock(None, &pass).expect("lock");
+    let sealed = std::fs::read(dir.path()).expect("store file");
+    assert!(!dir.record_use("other", NOW + 120).expect("encrypted"));
+    assert_eq!(std::fs::read(dir.path()).expect("store file"), sealed, "an encrypted store is not rewritten");
+    assert_eq!(last_used(Some(&pass)), [("acme".to_string(), Some(NOW + 60)), ("other".to_string(), None)]);
+}

@@ -15,5 +15,5 @@ const payload = {
   sub: "userexternal",
   aud: `https://tiledesk.com/projects/${projectId}`,
 };
-const token = jwt.sign(payload, process.env.TILEDESK_SECRET, { noTimestamp: true });
+const token = jwt.sign(payload, process.env.TILEDESK_JWT_SECRET, { noTimestamp: true });
 console.log(JSON.stringify({ body: { token } }));

@@ -12,5 +12,5 @@ var payload = {
   exp: timestamp + 5 * 60,
   external_id: 'user123456'
 };
-var token = jwt.sign(payload, process.env.TILEDESK_SECRET);
+var token = jwt.sign(payload, process.env.TILEDESK_JWT_SECRET);
 console.log(JSON.stringify({ body: { token: token } }));
