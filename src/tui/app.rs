@@ -88,9 +88,7 @@ impl Prompt {
             Prompt::ImportName => "Import a key: name".into(),
             Prompt::ImportSource(name) => format!("Import '{name}': a file path, or paste the PEM or JWK"),
             Prompt::GenerateName(kind) => format!("Generate {kind}: name"),
-            Prompt::Passphrase => {
-                "The key store is locked: passphrase (Esc: later, u in Keys asks again)".into()
-            }
+            Prompt::Passphrase => "The key store is locked: passphrase".into(),
             Prompt::Rename(name) => format!("Rename '{name}' to"),
             Prompt::Kid(name) => format!("kid of '{name}' (empty: none)"),
             Prompt::Note(name) => format!("Note on '{name}'"),

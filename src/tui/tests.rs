@@ -489,6 +489,8 @@ fn an_identity_hash_profile_shows_and_copies_the_hash() {
     assert!(report.passes() && report.verified_with.is_some(), "{report:?}");
 }
 
+/// Issue 21's first hour: what a new user met in the workbench.
+mod first_hour;
 /// Issue 19's cases: a stranger's bytes, a FIFO, a second process on the store.
 mod hardening;
 /// The Keys pane against a real store.

@@ -1,6 +1,7 @@
 //! `view(&App, &mut Frame)`: draws, and does nothing else. One file per pane.
 
 mod claims;
+pub mod fit;
 mod keys;
 pub mod overlay;
 pub mod profile_form;
@@ -94,12 +95,14 @@ impl Theme {
     }
 }
 
-/// A pane's frame: number and title, highlighted when focused.
-pub fn pane_block<'a>(app: &App, theme: &Theme, pane: Pane, title: Line<'a>) -> Block<'a> {
+/// A pane's frame: number and title, highlighted when focused. The title is cut to fit `room`
+/// columns (the pane's width, less what other titles on its top border take).
+pub fn pane_block<'a>(app: &App, theme: &Theme, pane: Pane, title: Line<'a>, room: u16) -> Block<'a> {
     let focused = app.focus == pane && (app.mode == Mode::Normal || is_pane_mode(app, pane));
     let border = if focused { theme.fg(Color::Cyan).add_modifier(Modifier::BOLD) } else { theme.dim() };
     let mut spans = vec![Span::styled(format!(" {} ", pane.number()), border)];
-    spans.extend(title.spans);
+    // Two corners, the number and a space after the title.
+    spans.extend(fit::fit_line(title, usize::from(room).saturating_sub(6)).spans);
     spans.push(Span::raw(" "));
     Block::new()
         .borders(Borders::ALL)
@@ -159,7 +162,7 @@ fn render_status(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         Some(status) => Line::styled(format!(" {}", status.text), theme.level(status.level)),
         None => Line::styled(" ready", theme.dim()),
     };
-    frame.render_widget(Paragraph::new(line), area);
+    frame.render_widget(Paragraph::new(fit::fit_line(line, usize::from(area.width))), area);
 }
 
 fn render_footer(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -215,12 +218,4 @@ fn render_footer(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-/// Text truncated to a width, with an ellipsis.
-pub fn fit(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        return text.to_string();
-    }
-    let mut out: String = text.chars().take(width.saturating_sub(1)).collect();
-    out.push('…');
-    out
-}
+pub use fit::fit;

@@ -9,11 +9,12 @@ use ratatui::widgets::Paragraph;
 use tokensmith::profile::ProfileSource;
 use tokensmith::time::human_duration;
 
+use super::fit::wrap_words;
 use super::{Theme, fit, pane_block};
 use crate::tui::app::{App, Mode, Pane};
 
 pub fn render_profiles(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let block = pane_block(app, theme, Pane::Profiles, Line::from(Pane::Profiles.title()));
+    let block = pane_block(app, theme, Pane::Profiles, Line::from(Pane::Profiles.title()), area.width);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let width = inner.width as usize;
@@ -92,31 +93,4 @@ pub fn render_profiles(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) 
         }
     }
     frame.render_widget(Paragraph::new(lines), inner);
-}
-
-/// Text broken into lines of at most `width` characters at spaces (a longer word is cut).
-pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
-    let width = width.max(1);
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        let needed = line.chars().count() + usize::from(!line.is_empty()) + word.chars().count();
-        if needed > width && !line.is_empty() {
-            lines.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-        while line.chars().count() > width {
-            let head: String = line.chars().take(width).collect();
-            let tail: String = line.chars().skip(width).collect();
-            lines.push(head);
-            line = tail;
-        }
-    }
-    if !line.is_empty() {
-        lines.push(line);
-    }
-    lines
 }

@@ -10,6 +10,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 use tokensmith::time::{human_duration, utc};
 use tokensmith::time_rules::{Reading, gap, is_expired};
 
+use super::fit::wrap_words;
 use super::{Theme, pane_block};
 use crate::tui::app::{App, EditTarget, Mode, Pane, TokenState};
 
@@ -199,22 +200,23 @@ fn render_doctor(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) -> (u1
     let profile = app.current().map(|p| p.name.clone()).unwrap_or_default();
     let title = Line::from(vec![
         Span::raw("Doctor"),
-        Span::styled(format!(" · {profile} · Esc closes"), theme.dim()),
+        Span::styled(format!(" · Esc closes · {profile}"), theme.dim()),
     ]);
-    let block = pane_block(app, theme, Pane::Token, title);
+    let block = pane_block(app, theme, Pane::Token, title, area.width);
     let inner = block.inner(area);
     let width = inner.width as usize;
     let mut lines: Vec<Line> = Vec::new();
     if let Mode::Editing(EditTarget::DoctorToken) = app.mode {
         frame.render_widget(block, area);
-        lines.push(Line::styled(
-            "Paste the customer's token (quotes, 'Bearer ' and line breaks are fine), then Enter:",
-            theme.dim(),
-        ));
+        // Wrapped, not cut: it says what may be pasted.
+        let ask = "Paste the customer's token (quotes, 'Bearer ' and line breaks are fine), then Enter:";
+        lines.extend(wrap_words(ask, width).into_iter().map(|l| Line::styled(l, theme.dim())));
+        let field_row = u16::try_from(lines.len()).unwrap_or(u16::MAX);
         let scroll = app.input.visual_scroll(width.saturating_sub(1));
         let shown: String = app.input.value().chars().skip(scroll).take(width).collect();
         lines.push(Line::styled(shown, Style::new().add_modifier(Modifier::UNDERLINED)));
-        frame.set_cursor_position((inner.x + (app.input.visual_cursor() - scroll) as u16, inner.y + 1));
+        let cursor_row = inner.y.saturating_add(field_row).min(inner.bottom().saturating_sub(1));
+        frame.set_cursor_position((inner.x + (app.input.visual_cursor() - scroll) as u16, cursor_row));
         frame.render_widget(Paragraph::new(lines), inner);
         return (0, inner.height);
     }
@@ -308,11 +310,14 @@ pub fn render_token(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) -> 
     if let TokenState::Hashed(h) = &app.token {
         title.push(Span::styled(format!(" · identity hash · {}", h.key_name), theme.dim()));
     }
-    let block = pane_block(app, theme, Pane::Token, Line::from(title));
-    let block = match app.exp() {
-        Some(exp) => block.title(
-            Line::from(vec![Span::raw(" "), countdown(exp, app.now, theme), Span::raw(" ")]).right_aligned(),
-        ),
+    let countdown = app.exp().map(|exp| countdown(exp, app.now, theme));
+    // The countdown keeps its place on the border; the title gives way to it.
+    let room = area.width.saturating_sub(countdown.as_ref().map_or(0, |c| c.width() as u16 + 2));
+    let block = pane_block(app, theme, Pane::Token, Line::from(title), room);
+    let block = match countdown {
+        Some(countdown) => {
+            block.title(Line::from(vec![Span::raw(" "), countdown, Span::raw(" ")]).right_aligned())
+        }
         None => block,
     };
     let width = block.inner(area).width as usize;
