@@ -57,3 +57,27 @@ fn long_texts_end_at_a_word_never_inside_one() {
     snapshots("doctor_prompt", &doctor);
     snapshots("passphrase_prompt", &locked);
 }
+
+/// Item 6: the snippet overlay leaves the status line in sight, so its "copied" can be read.
+#[test]
+fn the_snippet_overlay_leaves_the_status_line_in_sight() {
+    let mut app = app("tiledesk", vec![demo_key()]);
+    run(&mut app, [Action::ShowSnippet]);
+    let effects = run(&mut app, [Action::CopySnippet]);
+    assert!(
+        matches!(effects.as_slice(), [Effect::Copy { what, .. }] if what == "the html snippet"),
+        "{effects:?}"
+    );
+    run(
+        &mut app,
+        [Action::Copied { what: "the html snippet".into(), how: "OSC 52 via the terminal".into() }],
+    );
+    assert_eq!(app.mode, Mode::Snippet);
+    for (w, h) in SIZES {
+        let shown = rows(&app, w, h);
+        let status = &shown[usize::from(h) - 2];
+        assert_eq!(status.trim(), "copied the html snippet (OSC 52 via the terminal)", "{w}x{h}");
+        assert!(shown[usize::from(h) - 1].contains("close"), "{w}x{h}: the footer shows the overlay's keys");
+    }
+    snapshots("snippet_copied", &app);
+}

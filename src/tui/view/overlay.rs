@@ -31,7 +31,10 @@ fn boxed<'a>(theme: &Theme, title: &str, width: u16) -> Block<'a> {
 }
 
 pub fn render_overlay(app: &App, theme: &Theme, frame: &mut Frame) {
-    let area = frame.area();
+    // Over the panes only: the status line (where "copied" is said) and the footer (the
+    // overlay's own keys) stay in sight below.
+    let screen = frame.area();
+    let area = Rect { height: screen.height.saturating_sub(2), ..screen };
     match &app.mode {
         Mode::Help => render_help(app, theme, frame, area),
         Mode::Snippet => render_snippet(app, theme, frame, area),
