@@ -460,6 +460,7 @@ impl App {
         self.warnings.clear();
         let given_params: Vec<(String, String)> =
             state.params.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        self.doctor.refresh_parts();
         self.doctor.report = self.doctor.input.as_ref().map(|input| {
             let candidates = tokensmith::doctor::stored_candidates(&self.keys.entries, &profile.id);
             match &self.token {

@@ -1,6 +1,7 @@
 //! `view(&App, &mut Frame)`: draws, and does nothing else. One file per pane.
 
 mod claims;
+mod doctor;
 pub mod fit;
 mod keys;
 pub mod overlay;

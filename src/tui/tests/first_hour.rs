@@ -81,3 +81,51 @@ fn the_snippet_overlay_leaves_the_status_line_in_sight() {
     }
     snapshots("snippet_copied", &app);
 }
+
+/// {"alg":"HS256"} . {"name":"x","iat":1767225600000,"exp":"soon"} . sig: three errors for
+/// Tiledesk, and a payload to show.
+const PASTED: &str = "eyJhbGciOiJIUzI1NiJ9.eyJuYW1lIjoieCIsImlhdCI6MTc2NzIyNTYwMDAwMCwiZXhwIjoic29vbiJ9.c2ln";
+
+fn doctor_with(profile: &str, pasted: &str) -> App {
+    let mut app = app(profile, vec![demo_key()]);
+    run(&mut app, [Action::OpenDoctor, Action::Paste(pasted.to_string()), Action::Submit]);
+    assert!(app.doctor.report.is_some());
+    app
+}
+
+/// Item 8: the verdict and the findings come first, then the token's parts: a long token no
+/// longer pushes the verdict pages down.
+#[test]
+fn the_doctor_puts_the_verdict_and_findings_before_the_token() {
+    use base64::Engine as _;
+    // A long token: a payload of 3 kB.
+    let b64 = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+    let long = format!(
+        "{}.{}.c2ln",
+        b64(r#"{"alg":"HS256","typ":"JWT"}"#),
+        b64(&format!(r#"{{"sub":"u1","blob":"{}","exp":1767225900}}"#, "x".repeat(3000)))
+    );
+    for (app, name) in [
+        (doctor_with("tiledesk", PASTED), "doctor_findings_first"),
+        (doctor_with("tiledesk", &long), "doctor_long_token"),
+    ] {
+        for (w, h) in SIZES {
+            let shown = rows(&app, w, h);
+            let verdict = shown.iter().position(|r| r.contains("✗ Tiledesk widget"));
+            let first_finding = shown.iter().position(|r| r.contains("✗ signature") || r.contains("✗ claim"));
+            let token = shown.iter().position(|r| r.contains("eyJhbGciOiJIUzI1NiI"));
+            assert!(verdict.is_some() && first_finding.is_some(), "{w}x{h}:\n{}", shown.join("\n"));
+            assert!(verdict < first_finding, "{w}x{h}: the verdict comes first");
+            assert!(
+                token.is_none_or(|t| first_finding < Some(t)),
+                "{w}x{h}: the findings come before the token"
+            );
+        }
+        snapshots(name, &app);
+    }
+    // At the end, the payload decoded after the token.
+    let mut end = doctor_with("tiledesk", PASTED);
+    run(&mut end, [Action::ScrollBottom]);
+    let text = rows(&end, 120, 40).join("\n");
+    assert!(text.contains("Payload") && text.contains("\"name\": \"x\""), "{text}");
+}
