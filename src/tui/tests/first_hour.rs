@@ -93,6 +93,31 @@ fn doctor_with(profile: &str, pasted: &str) -> App {
     app
 }
 
+/// Item 5: `c` in the doctor copies the pasted token on screen (as found in the paste), and
+/// the status says which; closed, `c` copies the workbench's own token again.
+#[test]
+fn c_in_the_doctor_copies_the_pasted_token() {
+    let mut app = doctor_with("tiledesk", &format!("Bearer \"{PASTED}\"\n"));
+    let effects = run(&mut app, [Action::CopyToken]);
+    assert_eq!(
+        effects,
+        vec![Effect::Copy { text: PASTED.into(), what: "the pasted token the doctor shows".into() }]
+    );
+    run(
+        &mut app,
+        [Action::Copied { what: "the pasted token the doctor shows".into(), how: "OSC 52".into() }],
+    );
+    assert_eq!(
+        app.status.as_ref().map(|s| s.text.as_str()),
+        Some("copied the pasted token the doctor shows (OSC 52)")
+    );
+    run(&mut app, [Action::CloseDoctor]);
+    let own = token(&app);
+    assert!(
+        run(&mut app, [Action::CopyToken]).contains(&Effect::Copy { text: own, what: "the token".into() })
+    );
+}
+
 /// Item 8: the verdict and the findings come first, then the token's parts: a long token no
 /// longer pushes the verdict pages down.
 #[test]
