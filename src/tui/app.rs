@@ -390,6 +390,18 @@ impl App {
         }
     }
 
+    /// Makes the profile at `index` the current one, and leaves nothing of the last one on
+    /// screen: the status line (it may name the last profile's key), the Token pane's scroll,
+    /// the claims row, the snippet flavour.
+    pub fn select_profile(&mut self, index: usize) {
+        self.profile = index;
+        self.snippet_view.flavor = 0;
+        self.snippet_view.text = None;
+        self.claims_pane.row = 0;
+        self.token_pane.scroll = 0;
+        self.status = None;
+    }
+
     /// Profile parameters with their current values.
     pub fn params(&self) -> Vec<(String, String)> {
         let Some(p) = self.current() else { return Vec::new() };

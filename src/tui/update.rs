@@ -158,14 +158,9 @@ fn select(app: &mut App, delta: isize, effects: &mut Vec<Effect>) -> bool {
 
 use super::app::panes::step;
 
+/// Every way to another profile (arrows, a click, the filter) comes here.
 fn switch_profile(app: &mut App, index: usize, effects: &mut Vec<Effect>) {
-    app.profile = index;
-    app.snippet_view.flavor = 0;
-    app.snippet_view.text = None;
-    app.claims_pane.row = 0;
-    app.token_pane.scroll = 0;
-    // A message about the last profile would mislead on this one.
-    app.status = None;
+    app.select_profile(index);
     effects.push(Effect::SaveSession);
 }
 
@@ -199,13 +194,12 @@ fn clamp_claim_row(app: &mut App) {
     app.claims_pane.clamp(rows);
 }
 
-fn apply_filter(app: &mut App) -> bool {
+fn apply_filter(app: &mut App, effects: &mut Vec<Effect>) -> bool {
     app.filter = app.input.value().to_string();
     let visible = app.visible_profiles();
     match visible.first() {
         Some(&first) if !visible.contains(&app.profile) => {
-            app.profile = first;
-            app.claims_pane.row = 0;
+            switch_profile(app, first, effects);
             true
         }
         _ => false,

@@ -154,3 +154,35 @@ fn the_doctor_puts_the_verdict_and_findings_before_the_token() {
     let text = rows(&end, 120, 40).join("\n");
     assert!(text.contains("Payload") && text.contains("\"name\": \"x\""), "{text}");
 }
+
+/// Item 3: after a profile change, by arrow or by the filter, the status line no longer names
+/// the last profile's key and the Token pane is back at its top.
+#[test]
+fn a_profile_change_leaves_nothing_of_the_last_profile_on_screen() {
+    let scrolled_and_told = || {
+        let mut app = app("ticketping", vec![demo_key()]);
+        app.focus = Pane::Keys;
+        run(&mut app, [Action::UseKey, Action::ScrollDown, Action::ScrollDown, Action::ScrollDown]);
+        assert_eq!(
+            app.status.as_ref().map(|s| s.text.as_str()),
+            Some("signing Ticketping Chat Widget tokens with 'demo'")
+        );
+        assert_eq!(app.token_pane.scroll, 3);
+        app
+    };
+    let mut by_arrow = scrolled_and_told();
+    by_arrow.focus = Pane::Profiles;
+    run(&mut by_arrow, [Action::SelectNext]);
+    let mut by_filter = scrolled_and_told();
+    let mut actions = vec![Action::StartFilter];
+    actions.extend(typing("zendesk-chat"));
+    let effects = run(&mut by_filter, actions);
+    assert!(effects.contains(&Effect::SaveSession), "the new profile is remembered");
+    for (app, how) in [(&by_arrow, "arrow"), (&by_filter, "filter")] {
+        assert_ne!(app.current().map(|p| p.id.as_str()), Some("ticketping"), "{how}");
+        assert_eq!(app.status, None, "{how}: the status still speaks of the last profile");
+        assert_eq!(app.token_pane.scroll, 0, "{how}: the Token pane kept its scroll");
+    }
+    run(&mut by_filter, [Action::Submit]);
+    snapshots("after_a_profile_change", &by_filter);
+}
