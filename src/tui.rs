@@ -405,10 +405,8 @@ fn perform(
         Effect::StoreAdd(entry) => {
             let (name, description) = (entry.name.clone(), entry.description.clone());
             match store.add(pass, (*entry).clone()) {
-                Ok(()) => vec![
-                    reload(store),
-                    Action::Notice(Level::Success, format!("stored '{name}': {description}")),
-                ],
+                // Read back first, so the new key is in the list when it is made the one that signs.
+                Ok(()) => vec![reload(store), Action::KeyStored { name, description }],
                 Err(e) => failed(Effect::StoreAdd(entry), e),
             }
         }

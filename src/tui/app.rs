@@ -358,13 +358,18 @@ impl App {
     /// if it fits, else the one stored for the profile, else the first that fits.
     pub fn active_key(&self) -> Option<&KeyEntry> {
         let p = self.current()?;
-        let family = p.key_kind;
         let remembered = self.state().key;
-        let fits = |e: &&KeyEntry| e.kind.family() == family && e.kind.can_sign();
+        let fits = |e: &&KeyEntry| self.key_fits(e);
         remembered
             .and_then(|name| self.keys.entries.iter().find(|e| e.name == name).filter(fits))
             .or_else(|| self.keys.entries.iter().filter(fits).find(|e| e.profile.as_deref() == Some(&p.id)))
             .or_else(|| self.keys.entries.iter().find(fits))
+    }
+
+    /// Whether a stored key can sign (or make the hash) for the current profile: its family,
+    /// and a private key or secret.
+    pub fn key_fits(&self, entry: &KeyEntry) -> bool {
+        self.current().is_some_and(|p| entry.kind.family() == p.key_kind && entry.kind.can_sign())
     }
 
     /// With nowhere to return to: the first profile a stored key can sign for, or, with no keys
@@ -606,11 +611,17 @@ fn no_key_message(profile: &Profile, keys: &KeysPane) -> String {
     format!(
         "{} needs {}: none of the stored keys fits; press 3, then n, i or g to add one",
         profile.name,
-        match profile.key_kind {
-            tokensmith::token::Family::Hmac => "an HMAC secret".to_string(),
-            other => format!("an {} (private key)", other.key_pair_name()),
-        }
+        key_needed(profile)
     )
+}
+
+/// The kind of key a profile signs with, in words: "an HMAC secret", "an RSA key pair
+/// (private key)".
+pub fn key_needed(profile: &Profile) -> String {
+    match profile.key_kind {
+        tokensmith::token::Family::Hmac => "an HMAC secret".to_string(),
+        other => format!("an {} (private key)", other.key_pair_name()),
+    }
 }
 
 /// Assignments from what the user set: field values as typed; free claims as JSON when they

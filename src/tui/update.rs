@@ -13,7 +13,7 @@ mod submit;
 mod token;
 
 use super::action::{Action, Effect};
-use super::app::{App, Level, Mode, Pane, Prompt};
+use super::app::{App, Level, Mode, Pane, Prompt, key_needed};
 
 /// How long a revealed secret stays on screen.
 pub const REVEAL_SECONDS: i64 = 10;
@@ -69,6 +69,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Resize(..)
         | Action::KeyGenerated(_)
         | Action::StoreLoaded(_)
+        | Action::KeyStored { .. }
         | Action::Copied { .. }
         | Action::CopyFailed(_)
         | Action::Notice(..)
@@ -221,13 +222,13 @@ fn start_prompt(app: &mut App, prompt: Prompt, initial: &str) {
 fn use_key(app: &mut App, effects: &mut Vec<Effect>, changed: &mut bool) {
     let Some(entry) = app.keys.entries.get(app.keys.selected).cloned() else { return };
     let Some(profile) = app.current().cloned() else { return };
-    if entry.kind.family() != profile.key_kind || !entry.kind.can_sign() {
+    if !app.key_fits(&entry) {
         let text = format!(
-            "'{}' is {}; {} needs a {} (private key)",
+            "'{}' is {}; {} needs {}",
             entry.name,
             entry.description,
             profile.name,
-            profile.key_kind.key_pair_name()
+            key_needed(&profile)
         );
         app.set_status(Level::Error, text);
         return;

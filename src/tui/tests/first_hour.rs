@@ -186,3 +186,60 @@ fn a_profile_change_leaves_nothing_of_the_last_profile_on_screen() {
     run(&mut by_filter, [Action::Submit]);
     snapshots("after_a_profile_change", &by_filter);
 }
+
+/// Item 2: a key added in the Keys pane (a new secret, a generated key, an import) signs for
+/// the current profile at once where it fits, and the status line says so; one that does not
+/// fit is stored, and the status says which key still signs.
+#[test]
+fn a_new_key_signs_for_the_current_profile_at_once() {
+    let dir = tempfile::tempdir().expect("temp");
+    let store = tokensmith::store::StoreDir::new(dir.path());
+    store.add(None, demo_key()).expect("add");
+    let mut app = app("ticketping", vec![demo_key()]);
+    app.focus = Pane::Keys;
+    // A new secret, typed in.
+    let mut actions = vec![Action::NewSecret];
+    actions.extend(typing("acme"));
+    actions.extend([
+        Action::Submit,
+        Action::Paste("acme-secret-from-the-dashboard-0123".into()),
+        Action::Submit,
+    ]);
+    run_with_store(&mut app, &store, actions);
+    assert_eq!(app.active_key().map(|k| k.name.as_str()), Some("acme"));
+    assert!(matches!(&app.token, TokenState::Signed(s) if s.key_name == "acme"), "{:?}", app.token);
+    assert_eq!(app.state().key.as_deref(), Some("acme"), "remembered for the profile, as Enter would");
+    let status = app.status.clone().map(|s| s.text).unwrap_or_default();
+    assert!(status.starts_with("stored 'acme', which signs for Ticketping Chat Widget now"), "{status}");
+    assert_eq!(app.keys.entries.get(app.keys.selected).map(|e| e.name.as_str()), Some("acme"), "selected");
+    snapshots("a_new_key_signs", &app);
+    // A generated secret (the worker's result comes back as KeyGenerated).
+    let generated = tokensmith::store::keygen::generate(GenKind::Hmac, "fresh", NOW).expect("keygen");
+    run_with_store(&mut app, &store, vec![Action::KeyGenerated(Ok(generated))]);
+    assert_eq!(app.active_key().map(|k| k.name.as_str()), Some("fresh"));
+    // An imported key that Ticketping cannot use: stored, and 'fresh' still signs.
+    let mut actions = vec![Action::ImportKey];
+    actions.extend(typing("pasted-ec"));
+    actions.push(Action::Submit);
+    actions.push(Action::Paste(include_str!("../../../tests/fixtures/keys/ec-p256-sec1.pem").into()));
+    actions.push(Action::Submit);
+    run_with_store(&mut app, &store, actions);
+    assert_eq!(app.active_key().map(|k| k.name.as_str()), Some("fresh"));
+    let status = app.status.clone().map(|s| s.text).unwrap_or_default();
+    assert!(status.starts_with("stored 'pasted-ec' (EC P-256 private key"), "{status}");
+    assert!(
+        status.ends_with("Ticketping Chat Widget needs an HMAC secret, so 'fresh' still signs"),
+        "{status}"
+    );
+    // On an ES256 profile the same kind of key would have signed at once.
+    let mut generic = app_on(&store, "generic-es256");
+    let pem = include_str!("../../../tests/fixtures/keys/ec-p256-pkcs8.pem");
+    let entry = import_entry("ec-2", pem, NOW).expect("import");
+    run_with_store(&mut generic, &store, vec![Action::KeyGenerated(Ok(entry))]);
+    assert_eq!(generic.active_key().map(|k| k.name.as_str()), Some("ec-2"));
+}
+
+/// An app on `profile` with the store's keys as they are on disk.
+fn app_on(store: &tokensmith::store::StoreDir, profile: &str) -> App {
+    app(profile, store.open(None).expect("open").entries)
+}

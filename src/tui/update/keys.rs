@@ -4,7 +4,7 @@ use tui_input::Input;
 
 use super::{REVEAL_SECONDS, export_jwk, export_public, start_prompt, use_key};
 use crate::tui::action::{Action, Effect};
-use crate::tui::app::{App, Confirm, Level, Mode, Prompt};
+use crate::tui::app::{App, Confirm, Level, Mode, Prompt, key_needed};
 
 /// The Keys pane's keys: new, import, generate, rename, label, reveal, delete, lock. None
 /// when handled, else the action back.
@@ -145,6 +145,7 @@ pub(super) fn event(
             }
             *changed = true;
         }
+        Action::KeyStored { name, description } => key_stored(app, &name, &description, effects, changed),
         Action::Copied { what, how } => app.set_status(Level::Success, format!("copied {what} ({how})")),
         Action::CopyFailed(e) => app.set_status(Level::Error, format!("copy failed: {e}")),
         Action::Notice(level, text) => app.set_status(level, text),
@@ -197,4 +198,36 @@ pub(super) fn event(
         other => return Some(other),
     }
     None
+}
+
+/// A key just stored becomes the one that signs for the current profile, where it fits: the
+/// user added it to use it. The status line says which key signs now.
+fn key_stored(app: &mut App, name: &str, description: &str, effects: &mut Vec<Effect>, changed: &mut bool) {
+    let entry = app.keys.entries.iter().position(|e| e.name == name);
+    if let Some(index) = entry {
+        app.keys.selected = index;
+    }
+    let Some(profile) = app.current().cloned() else {
+        app.set_status(Level::Success, format!("stored '{name}': {description}"));
+        return;
+    };
+    let issued = profile.scheme == tokensmith::profile::Scheme::VendorIssued;
+    let fits = entry.and_then(|i| app.keys.entries.get(i)).is_some_and(|e| app.key_fits(e));
+    if fits && !issued {
+        if let Some(state) = app.state_mut() {
+            state.key = Some(name.to_string());
+        }
+        effects.push(Effect::SaveSession);
+        *changed = true;
+        let text = format!("stored '{name}', which signs for {} now ({description})", profile.name);
+        app.set_status(Level::Success, text);
+        return;
+    }
+    let why = if issued {
+        format!("{} issues its own tokens", profile.name)
+    } else {
+        let still = app.active_key().map(|e| format!(", so '{}' still signs", e.name)).unwrap_or_default();
+        format!("{} needs {}{still}", profile.name, key_needed(&profile))
+    };
+    app.set_status(Level::Success, format!("stored '{name}' ({description}); {why}"));
 }
