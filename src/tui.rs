@@ -344,12 +344,15 @@ fn translate(app: &App, event: Event) -> Option<Action> {
         Event::Paste(text) => Some(Action::Paste(text)),
         Event::Resize(w, h) => Some(Action::Resize(w, h)),
         Event::Mouse(mouse) if app.mode == Mode::Normal => {
-            let areas = view::layout(
-                ratatui::layout::Rect::new(0, 0, app.size.0, app.size.1),
-                app.rows().len(),
-                app.left_width_wanted(),
-            );
+            let areas =
+                view::layout(ratatui::layout::Rect::new(0, 0, app.size.0, app.size.1), view::Wanted::of(app));
             let (pane, row) = areas.hit(mouse.column, mouse.row)?;
+            // A profile row is the profile it shows (the list scrolls); the count and the
+            // brief under the list are no profile.
+            let row = match pane {
+                app::Pane::Profiles => view::profiles::profile_at(app, areas.profiles, row)?,
+                _ => row,
+            };
             match mouse.kind {
                 MouseEventKind::Down(MouseButton::Left) => Some(Action::ClickRow(pane, row)),
                 MouseEventKind::ScrollUp if pane == app.focus => Some(Action::SelectPrev),

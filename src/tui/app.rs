@@ -419,7 +419,6 @@ impl App {
             .collect()
     }
 
-    /// Recomputes the token, row errors and rule warnings from the inputs.
     /// How wide the left column would like to be: its longest profile row or key row, plus
     /// the border. The profile brief wraps, so it does not count.
     pub fn left_width_wanted(&self) -> u16 {
@@ -435,6 +434,21 @@ impl App {
         u16::try_from(widest).unwrap_or(u16::MAX)
     }
 
+    /// How many rows the Keys pane would like inside its border: one a key and one spare
+    /// (for a key being generated), or its messages; as many as it can have when the store
+    /// cannot be used (the reason wraps).
+    pub fn keys_rows_wanted(&self) -> u16 {
+        let rows = if self.keys.store_error.is_some() {
+            usize::from(u16::MAX)
+        } else if self.keys.entries.is_empty() {
+            3
+        } else {
+            self.keys.entries.len().saturating_add(1)
+        };
+        u16::try_from(rows).unwrap_or(u16::MAX)
+    }
+
+    /// Recomputes the token, row errors and rule warnings from the inputs.
     pub fn refresh(&mut self) {
         self.keys.refresh_fingerprints();
         self.refresh_token();

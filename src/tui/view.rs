@@ -50,15 +50,37 @@ impl Areas {
     }
 }
 
-/// The layout for a terminal of this size: the left column as wide as its content wants
-/// (`left_wanted`, see [`App::left_width_wanted`]), between 22 columns and 40% of the width.
-pub fn layout(area: Rect, claim_rows: usize, left_wanted: u16) -> Areas {
+/// What the panes' sizes follow: the claims form's rows, and the left column's wishes (see
+/// [`App::left_width_wanted`] and [`App::keys_rows_wanted`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Wanted {
+    pub claim_rows: usize,
+    pub left_width: u16,
+    pub key_rows: u16,
+}
+
+impl Wanted {
+    pub fn of(app: &App) -> Wanted {
+        Wanted {
+            claim_rows: app.rows().len(),
+            left_width: app.left_width_wanted(),
+            key_rows: app.keys_rows_wanted(),
+        }
+    }
+}
+
+/// The layout for a terminal of this size: the left column as wide as its content wants,
+/// between 22 columns and 40% of the width; in it the Keys pane as tall as its rows want
+/// (at least 6 rows, at most 45%), the profiles above taking the rest.
+pub fn layout(area: Rect, wanted: Wanted) -> Areas {
+    let Wanted { claim_rows, left_width: left_wanted, key_rows } = wanted;
     let [main, status, footer] =
         Layout::vertical([Constraint::Min(8), Constraint::Length(1), Constraint::Length(1)]).areas(area);
     let left_width = left_wanted.clamp(22, (area.width * 2 / 5).max(22));
     let [left, right] = Layout::horizontal([Constraint::Length(left_width), Constraint::Min(30)]).areas(main);
+    let keys_height = key_rows.saturating_add(2).max(6).min((left.height * 45 / 100).max(3));
     let [profiles, keys] =
-        Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(left);
+        Layout::vertical([Constraint::Min(3), Constraint::Length(keys_height)]).areas(left);
     // Never clamp with min > max: on a short terminal the cap wins.
     let cap = (right.height * 45 / 100).max(3);
     let claims_height = (u16::try_from(claim_rows).unwrap_or(u16::MAX).saturating_add(2)).max(5).min(cap);
@@ -146,7 +168,7 @@ pub fn view(app: &App, frame: &mut Frame) -> Drawn {
         frame.render_widget(Paragraph::new(text).wrap(ratatui::widgets::Wrap { trim: true }), area);
         return Drawn::default();
     }
-    let areas = layout(frame.area(), app.rows().len(), app.left_width_wanted());
+    let areas = layout(frame.area(), Wanted::of(app));
     profiles::render_profiles(app, &theme, frame, areas.profiles);
     claims::render_claims(app, &theme, frame, areas.claims);
     keys::render_keys(app, &theme, frame, areas.keys);

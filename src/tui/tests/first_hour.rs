@@ -243,3 +243,89 @@ fn a_new_key_signs_for_the_current_profile_at_once() {
 fn app_on(store: &tokensmith::store::StoreDir, profile: &str) -> App {
     app(profile, store.open(None).expect("open").entries)
 }
+
+/// A first run on an empty home, as the binary starts it: the demo key offered, then made.
+fn first_run(home: &std::path::Path) -> (App, tokensmith::store::StoreDir) {
+    let paths = tokensmith::paths::Paths::under(home);
+    let store = tokensmith::store::StoreDir::new(&paths.data);
+    let mut app = crate::tui::load(&paths, NOW);
+    assert_eq!(app.mode, Mode::Confirm(Confirm::CreateDemo));
+    // y: the demo secret is generated on the worker; its result comes back.
+    assert!(matches!(run(&mut app, [Action::Submit]).as_slice(), [Effect::Generate { .. }]));
+    run_with_store(&mut app, &store, vec![Action::KeyGenerated(Ok(demo_key()))]);
+    (app, store)
+}
+
+/// The ids of the profiles the Profiles pane shows, and the numbers of its "↑ n" and "↓ n".
+fn profiles_shown(app: &App, w: u16, h: u16) -> (Vec<String>, usize, usize) {
+    let left =
+        crate::tui::view::layout(ratatui::layout::Rect::new(0, 0, w, h), crate::tui::view::Wanted::of(app));
+    let shown = rows(app, w, h);
+    let inside: Vec<String> = shown
+        .iter()
+        .take(usize::from(left.profiles.bottom()))
+        .map(|r| r.chars().skip(1).take(usize::from(left.profiles.width.saturating_sub(2))).collect())
+        .collect();
+    let ids: Vec<String> = inside
+        .iter()
+        .filter_map(|r| r.split_whitespace().next())
+        .filter(|id| app.profiles.iter().any(|p| p.id == *id))
+        .map(str::to_string)
+        .collect();
+    let count = |mark: &str| {
+        inside
+            .iter()
+            .find_map(|r| {
+                r.split_once(mark).and_then(|(_, rest)| rest.split_whitespace().next()?.parse().ok())
+            })
+            .unwrap_or(0)
+    };
+    (ids, count("↑ "), count("↓ "))
+}
+
+/// Item 1: where the profiles do not all fit, the pane counts those above and below and keeps
+/// the selected one in sight; the selected profile's brief (name, algorithm, key kind) shows
+/// on a first run, with no filter; a click on a scrolled list picks the profile it shows.
+#[test]
+fn the_profiles_pane_counts_what_is_out_of_sight_and_shows_the_brief() {
+    let home = tempfile::tempdir().expect("temp");
+    let (mut app, _store) = first_run(home.path());
+    assert_eq!(app.current().map(|p| p.id.as_str()), Some("drift"), "a first run opens on an HMAC profile");
+    let total = app.profiles.len();
+    for (w, h) in SIZES {
+        let (ids, above, below) = profiles_shown(&app, w, h);
+        assert_eq!(ids.len() + above + below, total, "{w}x{h}: every profile is shown or counted: {ids:?}");
+        assert!(ids.contains(&"drift".to_string()), "{w}x{h}");
+        let text = rows(&app, w, h).join("\n");
+        assert!(
+            text.contains("Drift identity verification") && text.contains("HS256 · HMAC secret"),
+            "{w}x{h}:\n{text}"
+        );
+        if below > 0 {
+            assert!(text.contains(&format!("↓ {below} more")), "{w}x{h}:\n{text}");
+        }
+    }
+    assert!(profiles_shown(&app, 100, 30).2 > 0, "at 100x30 the list does not fit, and says so");
+    snapshots("first_run", &app);
+    // The last profile selected: in sight, the ones above counted.
+    app.focus = Pane::Profiles;
+    run(&mut app, std::iter::repeat_n(Action::SelectNext, total));
+    let last = app.current().map(|p| p.id.clone()).unwrap_or_default();
+    for (w, h) in SIZES {
+        let (ids, above, below) = profiles_shown(&app, w, h);
+        assert!(ids.contains(&last), "{w}x{h}: '{last}' is out of sight: {ids:?}");
+        assert_eq!((ids.len() + above, below), (total, 0), "{w}x{h}");
+    }
+    snapshots("last_profile_selected", &app);
+    // A click on the first row shown picks that profile, not the list's first; on the brief, none.
+    let areas = crate::tui::view::layout(
+        ratatui::layout::Rect::new(0, 0, 100, 30),
+        crate::tui::view::Wanted::of(&app),
+    );
+    let first_shown = profiles_shown(&app, 100, 30).0.first().cloned().unwrap_or_default();
+    let index = crate::tui::view::profiles::profile_at(&app, areas.profiles, 0).expect("a profile row");
+    let picked = app.visible_profiles().get(index).and_then(|&i| app.profiles.get(i)).map(|p| p.id.clone());
+    assert_eq!(picked, Some(first_shown));
+    let brief_row = usize::from(areas.profiles.height) - 3;
+    assert_eq!(crate::tui::view::profiles::profile_at(&app, areas.profiles, brief_row), None);
+}
