@@ -105,6 +105,7 @@ pub fn load(paths: &Paths, now: i64) -> App {
             }
             None => {
                 app.keys.encrypted = true;
+                app.keys.locked = true;
                 app.mode = Mode::Prompt(Prompt::Passphrase);
             }
         },

@@ -440,6 +440,8 @@ impl App {
     pub fn keys_rows_wanted(&self) -> u16 {
         let rows = if self.keys.store_error.is_some() {
             usize::from(u16::MAX)
+        } else if self.keys.locked {
+            4
         } else if self.keys.entries.is_empty() {
             3
         } else {
@@ -617,6 +619,10 @@ impl App {
 fn no_key_message(profile: &Profile, keys: &KeysPane) -> String {
     if let Some(err) = &keys.store_error {
         return format!("the key store cannot be used: {err}");
+    }
+    if keys.locked {
+        return "the key store is locked: its keys show once its passphrase is given (press 3, then u)"
+            .into();
     }
     if keys.entries.is_empty() {
         return "no keys yet: press 3 for the Keys pane, then n (new secret), i (import) or g (generate)"

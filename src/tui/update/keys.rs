@@ -124,6 +124,7 @@ pub(super) fn event(
         }
         Action::StoreLoaded(Ok(entries)) => {
             app.keys.entries = entries;
+            app.keys.locked = false;
             // A change that waited for the passphrase goes ahead now that the store is open.
             if let Some(pending) = app.keys.pending.take() {
                 effects.push(*pending);
@@ -154,6 +155,7 @@ pub(super) fn event(
             // at once unless the user is typing (that prompt's text is kept; its change waits).
             app.keys.entries.clear();
             app.keys.encrypted = true;
+            app.keys.locked = true;
             app.passphrase = None;
             app.keys.store_error =
                 Some("another tokensmith locked the key store: enter its passphrase (u)".to_string());

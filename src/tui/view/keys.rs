@@ -8,6 +8,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use tokensmith::store::EntryKind;
 
+use super::fit::wrap_words;
 use super::{Theme, fit, pane_block};
 use crate::tui::app::{App, Pane};
 
@@ -90,7 +91,15 @@ pub fn render_keys(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         lines
             .push(Line::styled(format!("{frame_char} generating {kind} '{name}'…"), theme.fg(Color::Yellow)));
     }
-    if app.keys.entries.is_empty() && app.keys.generating.is_none() {
+    if app.keys.locked {
+        // Not "no keys yet": what the store holds, and how much, is sealed with it.
+        let text = "Locked: its keys, and how many there are, are sealed with a passphrase. u enters it.";
+        lines.extend(
+            wrap_words(text, width.saturating_sub(1))
+                .into_iter()
+                .map(|l| Line::styled(format!(" {l}"), theme.fg(Color::Yellow))),
+        );
+    } else if app.keys.entries.is_empty() && app.keys.generating.is_none() {
         lines.push(Line::styled(" no keys yet", theme.dim()));
         lines.push(Line::styled(" n new secret · i import · g generate", theme.dim()));
     }
