@@ -252,8 +252,28 @@ fn first_run(home: &std::path::Path) -> (App, tokensmith::store::StoreDir) {
     assert_eq!(app.mode, Mode::Confirm(Confirm::CreateDemo));
     // y: the demo secret is generated on the worker; its result comes back.
     assert!(matches!(run(&mut app, [Action::Submit]).as_slice(), [Effect::Generate { .. }]));
-    run_with_store(&mut app, &store, vec![Action::KeyGenerated(Ok(demo_key()))]);
+    run_with_store(&mut app, &store, vec![Action::KeyGenerated(Ok(generated_demo()))]);
     (app, store)
+}
+
+/// The demo secret as `y` makes it (32 random bytes as base64url text), with fixed bytes.
+fn generated_demo() -> KeyEntry {
+    let text = "1Xf_63rn8q-rHT3vvK-DdI55JR2KR-CkJOwssXsM9IE";
+    let mut entry = secret_entry("demo", text.as_bytes().to_vec(), false, NOW).expect("entry");
+    entry.description = "HMAC secret (43 characters from 32 random bytes), generated".into();
+    entry.note = "demo secret made by tokensmith to try it out; not a vendor's".into();
+    entry
+}
+
+/// Item 9: the README's picture of the workbench is what a first run shows at 100x30 once `y`
+/// has made the demo key (from the binary, only the token's bytes differ: the key is random).
+#[test]
+fn the_readme_picture_is_a_first_run_at_100x30() {
+    let home = tempfile::tempdir().expect("temp");
+    let (app, _) = first_run(home.path());
+    let picture = format!("```\n{}\n```", rows(&app, 100, 30).join("\n"));
+    let readme = include_str!("../../../README.md");
+    assert!(readme.contains(&picture), "README's workbench picture differs from a first run:\n{picture}");
 }
 
 /// The ids of the profiles the Profiles pane shows, and the numbers of its "↑ n" and "↓ n".

@@ -100,8 +100,9 @@ pub fn render_keys(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
                 .map(|l| Line::styled(format!(" {l}"), theme.fg(Color::Yellow))),
         );
     } else if app.keys.entries.is_empty() && app.keys.generating.is_none() {
-        lines.push(Line::styled(" no keys yet", theme.dim()));
-        lines.push(Line::styled(" n new secret · i import · g generate", theme.dim()));
+        let text = "no keys yet: n new secret · i import · g generate";
+        let wrapped = wrap_words(text, width.saturating_sub(1));
+        lines.extend(wrapped.into_iter().map(|l| Line::styled(format!(" {l}"), theme.dim())));
     }
     frame.render_widget(Paragraph::new(lines), inner);
 }
