@@ -227,10 +227,7 @@ fn a_new_key_signs_for_the_current_profile_at_once() {
     assert_eq!(app.active_key().map(|k| k.name.as_str()), Some("fresh"));
     let status = app.status.clone().map(|s| s.text).unwrap_or_default();
     assert!(status.starts_with("stored 'pasted-ec' (EC P-256 private key"), "{status}");
-    assert!(
-        status.ends_with("Ticketping Chat Widget needs an HMAC secret, so 'fresh' still signs"),
-        "{status}"
-    );
+    assert!(status.ends_with("'fresh' still signs: Ticketping Chat Widget needs an HMAC secret"), "{status}");
     // On an ES256 profile the same kind of key would have signed at once.
     let mut generic = app_on(&store, "generic-es256");
     let pem = include_str!("../../../tests/fixtures/keys/ec-p256-pkcs8.pem");

@@ -225,11 +225,14 @@ fn key_stored(app: &mut App, name: &str, description: &str, effects: &mut Vec<Ef
         app.set_status(Level::Success, text);
         return;
     }
-    let why = if issued {
-        format!("{} issues its own tokens", profile.name)
-    } else {
-        let still = app.active_key().map(|e| format!(", so '{}' still signs", e.name)).unwrap_or_default();
-        format!("{} needs {}{still}", profile.name, key_needed(&profile))
+    // Which key signs comes before the profile's (often long) name, which a narrow status
+    // line cuts first.
+    let why = match app.active_key() {
+        _ if issued => format!("{} issues its own tokens", profile.name),
+        Some(still) => {
+            format!("'{}' still signs: {} needs {}", still.name, profile.name, key_needed(&profile))
+        }
+        None => format!("{} needs {}", profile.name, key_needed(&profile)),
     };
     app.set_status(Level::Success, format!("stored '{name}' ({description}); {why}"));
 }

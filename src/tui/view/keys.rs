@@ -27,7 +27,12 @@ fn short_kind(kind: EntryKind) -> String {
 }
 
 pub fn render_keys(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let title = if app.keys.encrypted { "Keys · locked store" } else { "Keys" };
+    // Locked: sealed and not opened here; encrypted: sealed, and opened with its passphrase.
+    let title = match (app.keys.locked, app.keys.encrypted) {
+        (true, _) => "Keys · locked",
+        (false, true) => "Keys · encrypted",
+        (false, false) => "Keys",
+    };
     let block = pane_block(app, theme, Pane::Keys, Line::from(title), area.width);
     let inner = block.inner(area);
     frame.render_widget(block, area);
