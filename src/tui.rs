@@ -105,6 +105,7 @@ pub fn load(paths: &Paths, now: i64) -> App {
             }
             None => {
                 app.keys.encrypted = true;
+                app.keys.locked = true;
                 app.mode = Mode::Prompt(Prompt::Passphrase);
             }
         },
@@ -344,12 +345,15 @@ fn translate(app: &App, event: Event) -> Option<Action> {
         Event::Paste(text) => Some(Action::Paste(text)),
         Event::Resize(w, h) => Some(Action::Resize(w, h)),
         Event::Mouse(mouse) if app.mode == Mode::Normal => {
-            let areas = view::layout(
-                ratatui::layout::Rect::new(0, 0, app.size.0, app.size.1),
-                app.rows().len(),
-                app.left_width_wanted(),
-            );
+            let areas =
+                view::layout(ratatui::layout::Rect::new(0, 0, app.size.0, app.size.1), view::Wanted::of(app));
             let (pane, row) = areas.hit(mouse.column, mouse.row)?;
+            // A profile row is the profile it shows (the list scrolls); the count and the
+            // brief under the list are no profile.
+            let row = match pane {
+                app::Pane::Profiles => view::profiles::profile_at(app, areas.profiles, row)?,
+                _ => row,
+            };
             match mouse.kind {
                 MouseEventKind::Down(MouseButton::Left) => Some(Action::ClickRow(pane, row)),
                 MouseEventKind::ScrollUp if pane == app.focus => Some(Action::SelectPrev),
@@ -405,10 +409,8 @@ fn perform(
         Effect::StoreAdd(entry) => {
             let (name, description) = (entry.name.clone(), entry.description.clone());
             match store.add(pass, (*entry).clone()) {
-                Ok(()) => vec![
-                    reload(store),
-                    Action::Notice(Level::Success, format!("stored '{name}': {description}")),
-                ],
+                // Read back first, so the new key is in the list when it is made the one that signs.
+                Ok(()) => vec![reload(store), Action::KeyStored { name, description }],
                 Err(e) => failed(Effect::StoreAdd(entry), e),
             }
         }

@@ -140,6 +140,7 @@ fn workbench_edit_copy_and_quit_under_tmux() {
     tmux.send(&["y"]);
     let screen = tmux.wait_for("stored 'demo'");
     assert!(screen.contains("Token · HS256 · demo"), "no token after the demo key:\n{screen}");
+    assert!(screen.contains("stored 'demo', which signs for"), "the status says it signs:\n{screen}");
 
     // Import a PEM pasted the way tmux pastes it: line breaks as CR. Only a summary shows.
     let pem = std::fs::read_to_string(
@@ -157,7 +158,9 @@ fn workbench_edit_copy_and_quit_under_tmux() {
     let body = pem.lines().nth(1).unwrap_or_default();
     assert!(!screen.contains(&body[..24]), "the pasted key is on screen:\n{screen}");
     tmux.send(&["Enter"]);
-    tmux.wait_for("stored 'pasted-ec'");
+    // An EC key cannot sign for the HMAC profile on screen: the demo key still does, and says so.
+    let screen = tmux.wait_for("stored 'pasted-ec'");
+    assert!(screen.contains("'demo' still signs"), "{screen}");
 
     // Profiles pane: move down until Ticketping is the current profile.
     tmux.send(&["1"]);

@@ -117,6 +117,8 @@ pub enum Action {
     KeyGenerated(Result<KeyEntry, String>),
     /// The store changed on disk: these are its entries now.
     StoreLoaded(Result<Vec<KeyEntry>, String>),
+    /// A key was added to the store (new, generated or imported): its name and description.
+    KeyStored { name: String, description: String },
     /// A copy finished: what was copied and how.
     Copied { what: String, how: String },
     /// A copy failed.
@@ -157,6 +159,7 @@ impl Action {
             | Action::Resize(..)
             | Action::KeyGenerated(_)
             | Action::StoreLoaded(_)
+            | Action::KeyStored { .. }
             | Action::Copied { .. }
             | Action::CopyFailed(_)
             | Action::StoreLocked

@@ -88,9 +88,7 @@ impl Prompt {
             Prompt::ImportName => "Import a key: name".into(),
             Prompt::ImportSource(name) => format!("Import '{name}': a file path, or paste the PEM or JWK"),
             Prompt::GenerateName(kind) => format!("Generate {kind}: name"),
-            Prompt::Passphrase => {
-                "The key store is locked: passphrase (Esc: later, u in Keys asks again)".into()
-            }
+            Prompt::Passphrase => "The key store is locked: passphrase".into(),
             Prompt::Rename(name) => format!("Rename '{name}' to"),
             Prompt::Kid(name) => format!("kid of '{name}' (empty: none)"),
             Prompt::Note(name) => format!("Note on '{name}'"),
@@ -360,13 +358,18 @@ impl App {
     /// if it fits, else the one stored for the profile, else the first that fits.
     pub fn active_key(&self) -> Option<&KeyEntry> {
         let p = self.current()?;
-        let family = p.key_kind;
         let remembered = self.state().key;
-        let fits = |e: &&KeyEntry| e.kind.family() == family && e.kind.can_sign();
+        let fits = |e: &&KeyEntry| self.key_fits(e);
         remembered
             .and_then(|name| self.keys.entries.iter().find(|e| e.name == name).filter(fits))
             .or_else(|| self.keys.entries.iter().filter(fits).find(|e| e.profile.as_deref() == Some(&p.id)))
             .or_else(|| self.keys.entries.iter().find(fits))
+    }
+
+    /// Whether a stored key can sign (or make the hash) for the current profile: its family,
+    /// and a private key or secret.
+    pub fn key_fits(&self, entry: &KeyEntry) -> bool {
+        self.current().is_some_and(|p| entry.kind.family() == p.key_kind && entry.kind.can_sign())
     }
 
     /// With nowhere to return to: the first profile a stored key can sign for, or, with no keys
@@ -392,6 +395,18 @@ impl App {
         }
     }
 
+    /// Makes the profile at `index` the current one, and leaves nothing of the last one on
+    /// screen: the status line (it may name the last profile's key), the Token pane's scroll,
+    /// the claims row, the snippet flavour.
+    pub fn select_profile(&mut self, index: usize) {
+        self.profile = index;
+        self.snippet_view.flavor = 0;
+        self.snippet_view.text = None;
+        self.claims_pane.row = 0;
+        self.token_pane.scroll = 0;
+        self.status = None;
+    }
+
     /// Profile parameters with their current values.
     pub fn params(&self) -> Vec<(String, String)> {
         let Some(p) = self.current() else { return Vec::new() };
@@ -404,7 +419,6 @@ impl App {
             .collect()
     }
 
-    /// Recomputes the token, row errors and rule warnings from the inputs.
     /// How wide the left column would like to be: its longest profile row or key row, plus
     /// the border. The profile brief wraps, so it does not count.
     pub fn left_width_wanted(&self) -> u16 {
@@ -420,6 +434,23 @@ impl App {
         u16::try_from(widest).unwrap_or(u16::MAX)
     }
 
+    /// How many rows the Keys pane would like inside its border: one a key and one spare
+    /// (for a key being generated), or its messages; as many as it can have when the store
+    /// cannot be used (the reason wraps).
+    pub fn keys_rows_wanted(&self) -> u16 {
+        let rows = if self.keys.store_error.is_some() {
+            usize::from(u16::MAX)
+        } else if self.keys.locked {
+            4
+        } else if self.keys.entries.is_empty() {
+            3
+        } else {
+            self.keys.entries.len().saturating_add(1)
+        };
+        u16::try_from(rows).unwrap_or(u16::MAX)
+    }
+
+    /// Recomputes the token, row errors and rule warnings from the inputs.
     pub fn refresh(&mut self) {
         self.keys.refresh_fingerprints();
         self.refresh_token();
@@ -462,6 +493,7 @@ impl App {
         self.warnings.clear();
         let given_params: Vec<(String, String)> =
             state.params.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        self.doctor.refresh_parts();
         self.doctor.report = self.doctor.input.as_ref().map(|input| {
             let candidates = tokensmith::doctor::stored_candidates(&self.keys.entries, &profile.id);
             match &self.token {
@@ -588,6 +620,10 @@ fn no_key_message(profile: &Profile, keys: &KeysPane) -> String {
     if let Some(err) = &keys.store_error {
         return format!("the key store cannot be used: {err}");
     }
+    if keys.locked {
+        return "the key store is locked: its keys show once its passphrase is given (press 3, then u)"
+            .into();
+    }
     if keys.entries.is_empty() {
         return "no keys yet: press 3 for the Keys pane, then n (new secret), i (import) or g (generate)"
             .into();
@@ -595,11 +631,17 @@ fn no_key_message(profile: &Profile, keys: &KeysPane) -> String {
     format!(
         "{} needs {}: none of the stored keys fits; press 3, then n, i or g to add one",
         profile.name,
-        match profile.key_kind {
-            tokensmith::token::Family::Hmac => "an HMAC secret".to_string(),
-            other => format!("an {} (private key)", other.key_pair_name()),
-        }
+        key_needed(profile)
     )
+}
+
+/// The kind of key a profile signs with, in words: "an HMAC secret", "an RSA key pair
+/// (private key)".
+pub fn key_needed(profile: &Profile) -> String {
+    match profile.key_kind {
+        tokensmith::token::Family::Hmac => "an HMAC secret".to_string(),
+        other => format!("an {} (private key)", other.key_pair_name()),
+    }
 }
 
 /// Assignments from what the user set: field values as typed; free claims as JSON when they

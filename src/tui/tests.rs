@@ -416,21 +416,6 @@ fn perform_one(app: &mut App, store: &tokensmith::store::StoreDir, effect: Effec
 }
 
 #[test]
-fn the_readme_picture_is_the_80x24_screen() {
-    let readme = include_str!("../../README.md");
-    let terminal = screen(&app("ticketping", vec![demo_key()]), 80, 24);
-    let buffer = terminal.backend().buffer();
-    let drawn: Vec<String> = (0..22u16)
-        .map(|y| {
-            let row: String = (0..80u16).map(|x| buffer[(x, y)].symbol().to_string()).collect();
-            row.trim_end().to_string()
-        })
-        .collect();
-    let picture = format!("```\n{}\n```", drawn.join("\n"));
-    assert!(readme.contains(&picture), "README's workbench picture differs from the screen:\n{picture}");
-}
-
-#[test]
 fn an_identity_hash_profile_shows_and_copies_the_hash() {
     // python3: hmac.new(b"demo-secret-for-snapshots-0123456789", b"4242", hashlib.sha256).hexdigest()
     const EXPECTED: &str = "f466c139a3c9ca665463f06bf76fb47f6f047cffac7b1029cd2687ee558f7abb";
@@ -489,6 +474,8 @@ fn an_identity_hash_profile_shows_and_copies_the_hash() {
     assert!(report.passes() && report.verified_with.is_some(), "{report:?}");
 }
 
+/// Issue 21's first hour: what a new user met in the workbench.
+mod first_hour;
 /// Issue 19's cases: a stranger's bytes, a FIFO, a second process on the store.
 mod hardening;
 /// The Keys pane against a real store.

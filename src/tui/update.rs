@@ -13,7 +13,7 @@ mod submit;
 mod token;
 
 use super::action::{Action, Effect};
-use super::app::{App, Level, Mode, Pane, Prompt};
+use super::app::{App, Level, Mode, Pane, Prompt, key_needed};
 
 /// How long a revealed secret stays on screen.
 pub const REVEAL_SECONDS: i64 = 10;
@@ -69,6 +69,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Resize(..)
         | Action::KeyGenerated(_)
         | Action::StoreLoaded(_)
+        | Action::KeyStored { .. }
         | Action::Copied { .. }
         | Action::CopyFailed(_)
         | Action::Notice(..)
@@ -158,14 +159,9 @@ fn select(app: &mut App, delta: isize, effects: &mut Vec<Effect>) -> bool {
 
 use super::app::panes::step;
 
+/// Every way to another profile (arrows, a click, the filter) comes here.
 fn switch_profile(app: &mut App, index: usize, effects: &mut Vec<Effect>) {
-    app.profile = index;
-    app.snippet_view.flavor = 0;
-    app.snippet_view.text = None;
-    app.claims_pane.row = 0;
-    app.token_pane.scroll = 0;
-    // A message about the last profile would mislead on this one.
-    app.status = None;
+    app.select_profile(index);
     effects.push(Effect::SaveSession);
 }
 
@@ -199,13 +195,12 @@ fn clamp_claim_row(app: &mut App) {
     app.claims_pane.clamp(rows);
 }
 
-fn apply_filter(app: &mut App) -> bool {
+fn apply_filter(app: &mut App, effects: &mut Vec<Effect>) -> bool {
     app.filter = app.input.value().to_string();
     let visible = app.visible_profiles();
     match visible.first() {
         Some(&first) if !visible.contains(&app.profile) => {
-            app.profile = first;
-            app.claims_pane.row = 0;
+            switch_profile(app, first, effects);
             true
         }
         _ => false,
@@ -227,13 +222,13 @@ fn start_prompt(app: &mut App, prompt: Prompt, initial: &str) {
 fn use_key(app: &mut App, effects: &mut Vec<Effect>, changed: &mut bool) {
     let Some(entry) = app.keys.entries.get(app.keys.selected).cloned() else { return };
     let Some(profile) = app.current().cloned() else { return };
-    if entry.kind.family() != profile.key_kind || !entry.kind.can_sign() {
+    if !app.key_fits(&entry) {
         let text = format!(
-            "'{}' is {}; {} needs a {} (private key)",
+            "'{}' is {}; {} needs {}",
             entry.name,
             entry.description,
             profile.name,
-            profile.key_kind.key_pair_name()
+            key_needed(&profile)
         );
         app.set_status(Level::Error, text);
         return;

@@ -1,6 +1,8 @@
 //! `view(&App, &mut Frame)`: draws, and does nothing else. One file per pane.
 
 mod claims;
+mod doctor;
+pub mod fit;
 mod keys;
 pub mod overlay;
 pub mod profile_form;
@@ -48,15 +50,37 @@ impl Areas {
     }
 }
 
-/// The layout for a terminal of this size: the left column as wide as its content wants
-/// (`left_wanted`, see [`App::left_width_wanted`]), between 22 columns and 40% of the width.
-pub fn layout(area: Rect, claim_rows: usize, left_wanted: u16) -> Areas {
+/// What the panes' sizes follow: the claims form's rows, and the left column's wishes (see
+/// [`App::left_width_wanted`] and [`App::keys_rows_wanted`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Wanted {
+    pub claim_rows: usize,
+    pub left_width: u16,
+    pub key_rows: u16,
+}
+
+impl Wanted {
+    pub fn of(app: &App) -> Wanted {
+        Wanted {
+            claim_rows: app.rows().len(),
+            left_width: app.left_width_wanted(),
+            key_rows: app.keys_rows_wanted(),
+        }
+    }
+}
+
+/// The layout for a terminal of this size: the left column as wide as its content wants,
+/// between 22 columns and 40% of the width; in it the Keys pane as tall as its rows want
+/// (at least 6 rows, at most 45%), the profiles above taking the rest.
+pub fn layout(area: Rect, wanted: Wanted) -> Areas {
+    let Wanted { claim_rows, left_width: left_wanted, key_rows } = wanted;
     let [main, status, footer] =
         Layout::vertical([Constraint::Min(8), Constraint::Length(1), Constraint::Length(1)]).areas(area);
     let left_width = left_wanted.clamp(22, (area.width * 2 / 5).max(22));
     let [left, right] = Layout::horizontal([Constraint::Length(left_width), Constraint::Min(30)]).areas(main);
+    let keys_height = key_rows.saturating_add(2).max(6).min((left.height * 45 / 100).max(3));
     let [profiles, keys] =
-        Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(left);
+        Layout::vertical([Constraint::Min(3), Constraint::Length(keys_height)]).areas(left);
     // Never clamp with min > max: on a short terminal the cap wins.
     let cap = (right.height * 45 / 100).max(3);
     let claims_height = (u16::try_from(claim_rows).unwrap_or(u16::MAX).saturating_add(2)).max(5).min(cap);
@@ -94,12 +118,14 @@ impl Theme {
     }
 }
 
-/// A pane's frame: number and title, highlighted when focused.
-pub fn pane_block<'a>(app: &App, theme: &Theme, pane: Pane, title: Line<'a>) -> Block<'a> {
+/// A pane's frame: number and title, highlighted when focused. The title is cut to fit `room`
+/// columns (the pane's width, less what other titles on its top border take).
+pub fn pane_block<'a>(app: &App, theme: &Theme, pane: Pane, title: Line<'a>, room: u16) -> Block<'a> {
     let focused = app.focus == pane && (app.mode == Mode::Normal || is_pane_mode(app, pane));
     let border = if focused { theme.fg(Color::Cyan).add_modifier(Modifier::BOLD) } else { theme.dim() };
     let mut spans = vec![Span::styled(format!(" {} ", pane.number()), border)];
-    spans.extend(title.spans);
+    // Two corners, the number and a space after the title.
+    spans.extend(fit::fit_line(title, usize::from(room).saturating_sub(6)).spans);
     spans.push(Span::raw(" "));
     Block::new()
         .borders(Borders::ALL)
@@ -142,7 +168,7 @@ pub fn view(app: &App, frame: &mut Frame) -> Drawn {
         frame.render_widget(Paragraph::new(text).wrap(ratatui::widgets::Wrap { trim: true }), area);
         return Drawn::default();
     }
-    let areas = layout(frame.area(), app.rows().len(), app.left_width_wanted());
+    let areas = layout(frame.area(), Wanted::of(app));
     profiles::render_profiles(app, &theme, frame, areas.profiles);
     claims::render_claims(app, &theme, frame, areas.claims);
     keys::render_keys(app, &theme, frame, areas.keys);
@@ -159,7 +185,7 @@ fn render_status(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         Some(status) => Line::styled(format!(" {}", status.text), theme.level(status.level)),
         None => Line::styled(" ready", theme.dim()),
     };
-    frame.render_widget(Paragraph::new(line), area);
+    frame.render_widget(Paragraph::new(fit::fit_line(line, usize::from(area.width))), area);
 }
 
 fn render_footer(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -215,12 +241,4 @@ fn render_footer(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-/// Text truncated to a width, with an ellipsis.
-pub fn fit(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        return text.to_string();
-    }
-    let mut out: String = text.chars().take(width.saturating_sub(1)).collect();
-    out.push('…');
-    out
-}
+pub use fit::fit;

@@ -17,6 +17,9 @@ pub struct KeysPane {
     pub store_error: Option<String>,
     /// Whether the store is encrypted (writes need the passphrase).
     pub encrypted: bool,
+    /// The store is sealed and this view has not opened it: its entries, and how many there
+    /// are, are unknown (the count is inside the ciphertext too), not none.
+    pub locked: bool,
     /// The identity of the entry a prompt or confirmation acts on, taken when it opened: the
     /// change is refused if another tokensmith has put another entry under that name since.
     pub target: Option<String>,

@@ -91,6 +91,25 @@ impl HistoryView {
 pub struct DoctorPane {
     pub input: Option<String>,
     pub report: Option<Report>,
+    /// The token found in what was pasted (quotes, `Bearer ` and line breaks taken off):
+    /// what the pane shows and `c` copies. Derived with the report.
+    pub token: String,
+    /// Its header and payload pretty-printed, when they decode. Derived with the report.
+    pub parts: Option<(String, String)>,
+}
+
+impl DoctorPane {
+    /// Re-derives the cleaned token and its parts from what was pasted.
+    pub fn refresh_parts(&mut self) {
+        let Some(input) = self.input.as_deref() else {
+            self.token.clear();
+            self.parts = None;
+            return;
+        };
+        self.token = tokensmith::token::decode::clean(input).0;
+        let pretty = |map| serde_json::to_string_pretty(&serde_json::Value::Object(map)).unwrap_or_default();
+        self.parts = tokensmith::token::decode(input).ok().map(|d| (pretty(d.header), pretty(d.payload)));
+    }
 }
 
 #[cfg(test)]

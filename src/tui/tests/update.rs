@@ -400,17 +400,3 @@ fn the_life_line_shows_now_exp_and_the_vendors_maximum() {
     assert!(life_line(&exp_only, &tiledesk.time, NOW, 100, &theme).is_none());
     assert!(life_line(&payload(NOW, NOW + 300), &tiledesk.time, NOW, 20, &theme).is_none());
 }
-
-#[test]
-fn words_wrap_without_splitting_characters() {
-    use crate::tui::view::profiles::wrap_words;
-    assert_eq!(
-        wrap_words("the shared secret comes from Project Settings", 12),
-        ["the shared", "secret comes", "from Project", "Settings"]
-    );
-    assert_eq!(
-        wrap_words("ünïcödé-wörd-longer-than-width", 8),
-        ["ünïcödé-", "wörd-lon", "ger-than", "-width"]
-    );
-    assert_eq!(wrap_words("", 5), Vec::<String>::new());
-}

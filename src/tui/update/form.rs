@@ -44,7 +44,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 let mut fresh = App::new(profiles, app.now);
                 app.profiles = std::mem::take(&mut fresh.profiles);
                 app.states = keep;
-                app.profile = app.profiles.iter().position(|p| p.id == id).unwrap_or(0);
+                app.select_profile(app.profiles.iter().position(|p| p.id == id).unwrap_or(0));
                 if let Some(form) = app.form.as_mut() {
                     form.dirty = false;
                     form.file = Some(path.clone());

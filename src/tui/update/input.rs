@@ -33,7 +33,7 @@ pub(super) fn input(
         Action::Edit(request) => {
             app.input.handle(request);
             if app.mode == Mode::Filter {
-                *changed = apply_filter(app);
+                *changed = apply_filter(app, effects);
             }
             summarize_input(app);
         }
@@ -43,7 +43,7 @@ pub(super) fn input(
                 paste_into_input(&mut app.input, &text, multiline);
                 summarize_input(app);
                 if app.mode == Mode::Filter {
-                    *changed = apply_filter(app);
+                    *changed = apply_filter(app, effects);
                 }
             }
             _ => app.set_status(Level::Info, "to paste into a claim, select it and press Enter first"),

@@ -4,7 +4,7 @@ use tui_input::Input;
 
 use super::{REVEAL_SECONDS, export_jwk, export_public, start_prompt, use_key};
 use crate::tui::action::{Action, Effect};
-use crate::tui::app::{App, Confirm, Level, Mode, Prompt};
+use crate::tui::app::{App, Confirm, Level, Mode, Prompt, key_needed};
 
 /// The Keys pane's keys: new, import, generate, rename, label, reveal, delete, lock. None
 /// when handled, else the action back.
@@ -124,6 +124,7 @@ pub(super) fn event(
         }
         Action::StoreLoaded(Ok(entries)) => {
             app.keys.entries = entries;
+            app.keys.locked = false;
             // A change that waited for the passphrase goes ahead now that the store is open.
             if let Some(pending) = app.keys.pending.take() {
                 effects.push(*pending);
@@ -145,6 +146,7 @@ pub(super) fn event(
             }
             *changed = true;
         }
+        Action::KeyStored { name, description } => key_stored(app, &name, &description, effects, changed),
         Action::Copied { what, how } => app.set_status(Level::Success, format!("copied {what} ({how})")),
         Action::CopyFailed(e) => app.set_status(Level::Error, format!("copy failed: {e}")),
         Action::Notice(level, text) => app.set_status(level, text),
@@ -153,6 +155,7 @@ pub(super) fn event(
             // at once unless the user is typing (that prompt's text is kept; its change waits).
             app.keys.entries.clear();
             app.keys.encrypted = true;
+            app.keys.locked = true;
             app.passphrase = None;
             app.keys.store_error =
                 Some("another tokensmith locked the key store: enter its passphrase (u)".to_string());
@@ -197,4 +200,39 @@ pub(super) fn event(
         other => return Some(other),
     }
     None
+}
+
+/// A key just stored becomes the one that signs for the current profile, where it fits: the
+/// user added it to use it. The status line says which key signs now.
+fn key_stored(app: &mut App, name: &str, description: &str, effects: &mut Vec<Effect>, changed: &mut bool) {
+    let entry = app.keys.entries.iter().position(|e| e.name == name);
+    if let Some(index) = entry {
+        app.keys.selected = index;
+    }
+    let Some(profile) = app.current().cloned() else {
+        app.set_status(Level::Success, format!("stored '{name}': {description}"));
+        return;
+    };
+    let issued = profile.scheme == tokensmith::profile::Scheme::VendorIssued;
+    let fits = entry.and_then(|i| app.keys.entries.get(i)).is_some_and(|e| app.key_fits(e));
+    if fits && !issued {
+        if let Some(state) = app.state_mut() {
+            state.key = Some(name.to_string());
+        }
+        effects.push(Effect::SaveSession);
+        *changed = true;
+        let text = format!("stored '{name}', which signs for {} now ({description})", profile.name);
+        app.set_status(Level::Success, text);
+        return;
+    }
+    // Which key signs comes before the profile's (often long) name, which a narrow status
+    // line cuts first.
+    let why = match app.active_key() {
+        _ if issued => format!("{} issues its own tokens", profile.name),
+        Some(still) => {
+            format!("'{}' still signs: {} needs {}", still.name, profile.name, key_needed(&profile))
+        }
+        None => format!("{} needs {}", profile.name, key_needed(&profile)),
+    };
+    app.set_status(Level::Success, format!("stored '{name}' ({description}); {why}"));
 }

@@ -31,6 +31,14 @@ pub(super) fn token_pane(
             *changed = true;
             app.set_status(Level::Info, "re-signed with fresh times");
         }
+        // While the doctor shows a pasted token, `c` copies what is on screen: that token.
+        Action::CopyToken if app.doctor.input.is_some() => {
+            let what = match app.current().map(|p| p.scheme) {
+                Some(tokensmith::profile::Scheme::IdentityHash) => "the pasted hash the doctor shows",
+                _ => "the pasted token the doctor shows",
+            };
+            effects.push(Effect::Copy { text: app.doctor.token.clone(), what: what.into() });
+        }
         Action::CopyToken => match &app.token {
             TokenState::Signed(s) => {
                 effects.push(Effect::Copy { text: s.token.clone(), what: "the token".into() });

@@ -6,6 +6,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use super::fit::first_fitting;
 use super::{Theme, fit, pane_block};
 use crate::tui::app::{App, EditTarget, Mode, Pane, Row};
 
@@ -17,7 +18,7 @@ pub fn render_claims(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         ]),
         None => Line::from("Claims"),
     };
-    let block = pane_block(app, theme, Pane::Claims, title);
+    let block = pane_block(app, theme, Pane::Claims, title, area.width);
     let inner = block.inner(area);
     let Some(profile) = app.current() else {
         frame.render_widget(block, area);
@@ -152,10 +153,18 @@ fn value_span(
     } else if let Row::Param(i) = row
         && app.current().and_then(|p| p.params.get(i)).is_some_and(|p| p.placeholder)
     {
-        // A placeholder the vendor would refuse: ask for the real value.
-        Span::styled(fit(&format!("{value}  ← Enter: your value"), value_width), theme.fg(Color::Yellow))
+        // A placeholder the vendor would refuse: ask for the real value (the hint gives way
+        // before the value is cut).
+        let value = fit(value, value_width);
+        let hint = first_fitting(
+            &["  ← Enter: your value", "  ← Enter", ""],
+            value_width.saturating_sub(super::fit::width(&value)),
+        );
+        Span::styled(format!("{value}{hint}"), theme.fg(Color::Yellow))
     } else if row == Row::Lifetime {
-        Span::styled("(exp as the claim says; Enter: 5m, 2h...)", theme.dim())
+        let hint =
+            first_fitting(&["(exp as the claim says; Enter: 5m, 2h...)", "(Enter: 5m, 2h...)"], value_width);
+        Span::styled(hint, theme.dim())
     } else if value.is_empty() {
         Span::styled("(not set)", theme.dim())
     } else {

@@ -8,6 +8,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use tokensmith::store::EntryKind;
 
+use super::fit::wrap_words;
 use super::{Theme, fit, pane_block};
 use crate::tui::app::{App, Pane};
 
@@ -26,8 +27,13 @@ fn short_kind(kind: EntryKind) -> String {
 }
 
 pub fn render_keys(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let title = if app.keys.encrypted { "Keys · locked store" } else { "Keys" };
-    let block = pane_block(app, theme, Pane::Keys, Line::from(title));
+    // Locked: sealed and not opened here; encrypted: sealed, and opened with its passphrase.
+    let title = match (app.keys.locked, app.keys.encrypted) {
+        (true, _) => "Keys · locked",
+        (false, true) => "Keys · encrypted",
+        (false, false) => "Keys",
+    };
+    let block = pane_block(app, theme, Pane::Keys, Line::from(title), area.width);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let width = inner.width as usize;
@@ -53,21 +59,25 @@ pub fn render_keys(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         let print = if revealed { "(shown above)" } else { app.keys.fingerprint(index) };
         let selected = index == app.keys.selected && app.focus == Pane::Keys;
         let base = if selected { theme.selected() } else { Style::new() };
-        // Name, kind, profile, fingerprint: the fingerprint gives way first, then the profile.
-        let head = format!("{} {} ", if signing { "●" } else { " " }, entry.name);
+        // Name, kind, profile, fingerprint: the name is cut at a word's end if it must be; the
+        // others show whole or not at all, the fingerprint giving way first, then the profile.
+        // (A name is one word: a long one is cut inside, with the ellipsis.)
+        let name = fit(&entry.name, width.saturating_sub(3));
+        let head = format!("{} {name} ", if signing { "●" } else { " " });
         let kind = format!("{} ", short_kind(entry.kind));
         let tie = entry.profile.as_deref().map(|p| format!("{p} ")).unwrap_or_default();
-        let mut left = width;
+        let mut left = width.saturating_sub(super::fit::width(&head));
         let mut take = |text: &str| {
-            let shown = fit(text, left);
-            left = left.saturating_sub(shown.chars().count());
-            shown
+            let needed = super::fit::width(text.trim_end());
+            if needed > left {
+                left = 0;
+                return String::new();
+            }
+            left = left.saturating_sub(super::fit::width(text));
+            text.to_string()
         };
         let spans = vec![
-            Span::styled(
-                take(&head),
-                base.patch(if signing { theme.fg(Color::Green) } else { Style::new() }),
-            ),
+            Span::styled(head, base.patch(if signing { theme.fg(Color::Green) } else { Style::new() })),
             Span::styled(take(&kind), base.patch(theme.fg(Color::Cyan))),
             Span::styled(take(&tie), base.patch(theme.fg(Color::Magenta))),
             Span::styled(
@@ -86,9 +96,18 @@ pub fn render_keys(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         lines
             .push(Line::styled(format!("{frame_char} generating {kind} '{name}'…"), theme.fg(Color::Yellow)));
     }
-    if app.keys.entries.is_empty() && app.keys.generating.is_none() {
-        lines.push(Line::styled(" no keys yet", theme.dim()));
-        lines.push(Line::styled(" n new secret · i import · g generate", theme.dim()));
+    if app.keys.locked {
+        // Not "no keys yet": what the store holds, and how much, is sealed with it.
+        let text = "Locked: its keys, and how many there are, are sealed with a passphrase. u enters it.";
+        lines.extend(
+            wrap_words(text, width.saturating_sub(1))
+                .into_iter()
+                .map(|l| Line::styled(format!(" {l}"), theme.fg(Color::Yellow))),
+        );
+    } else if app.keys.entries.is_empty() && app.keys.generating.is_none() {
+        let text = "no keys yet: n new secret · i import · g generate";
+        let wrapped = wrap_words(text, width.saturating_sub(1));
+        lines.extend(wrapped.into_iter().map(|l| Line::styled(format!(" {l}"), theme.dim())));
     }
     frame.render_widget(Paragraph::new(lines), inner);
 }

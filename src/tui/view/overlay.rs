@@ -8,6 +8,7 @@ use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
 
 use tokensmith::store::keygen::GenKind;
 
+use super::fit::fit_line;
 use super::{Theme, fit};
 use crate::tui::app::{App, Confirm, Mode, Pane, Prompt};
 use crate::tui::keymap::{BINDINGS, Context, EDITING_KEYS};
@@ -20,7 +21,9 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
     cell
 }
 
-fn boxed<'a>(theme: &Theme, title: &str) -> Block<'a> {
+/// An overlay's frame, its title cut to fit the box's `width`.
+fn boxed<'a>(theme: &Theme, title: &str, width: u16) -> Block<'a> {
+    let title = fit(title, usize::from(width).saturating_sub(4));
     Block::bordered()
         .border_type(BorderType::Double)
         .border_style(theme.fg(Color::Yellow))
@@ -28,7 +31,10 @@ fn boxed<'a>(theme: &Theme, title: &str) -> Block<'a> {
 }
 
 pub fn render_overlay(app: &App, theme: &Theme, frame: &mut Frame) {
-    let area = frame.area();
+    // Over the panes only: the status line (where "copied" is said) and the footer (the
+    // overlay's own keys) stay in sight below.
+    let screen = frame.area();
+    let area = Rect { height: screen.height.saturating_sub(2), ..screen };
     match &app.mode {
         Mode::Help => render_help(app, theme, frame, area),
         Mode::Snippet => render_snippet(app, theme, frame, area),
@@ -61,7 +67,10 @@ fn render_reveal(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         text.lines()
             .map(|l| Line::styled(l.to_string(), theme.fg(Color::Yellow).add_modifier(Modifier::BOLD))),
     );
-    frame.render_widget(Paragraph::new(lines).block(boxed(theme, &title)).wrap(Wrap { trim: false }), rect);
+    frame.render_widget(
+        Paragraph::new(lines).block(boxed(theme, &title, rect.width)).wrap(Wrap { trim: false }),
+        rect,
+    );
 }
 
 /// The help lines, grouped by where the keys apply.
@@ -127,17 +136,17 @@ pub fn help_lines(keymap: &crate::tui::keymap::Keymap, theme: &Theme) -> Vec<Lin
 fn render_help(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let rect = centered(area, 72, area.height.saturating_sub(2));
     frame.render_widget(Clear, rect);
-    let block = boxed(theme, "Keys · Esc to close");
-    frame.render_widget(
-        Paragraph::new(help_lines(&app.keymap, theme)).block(block).scroll((app.snippet_view.scroll, 0)),
-        rect,
-    );
+    let block = boxed(theme, "Keys · Esc to close", rect.width);
+    let inner = usize::from(rect.width.saturating_sub(2));
+    let lines: Vec<Line> = help_lines(&app.keymap, theme).into_iter().map(|l| fit_line(l, inner)).collect();
+    frame.render_widget(Paragraph::new(lines).block(block).scroll((app.snippet_view.scroll, 0)), rect);
 }
 
 fn render_history(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let rect = centered(area, area.width.saturating_sub(4), area.height.saturating_sub(2));
     frame.render_widget(Clear, rect);
-    let block = boxed(theme, "History · the last tokens copied (made) or pasted · ↑↓ · Esc close");
+    let block =
+        boxed(theme, "History · the last tokens copied (made) or pasted · ↑↓ · Esc close", rect.width);
     let mut lines: Vec<Line> = Vec::new();
     if app.history.entries.is_empty() {
         lines.push(Line::styled(
@@ -201,7 +210,7 @@ fn render_snippet(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     lines.extend(text.lines().map(|l| Line::raw(l.to_string())));
     frame.render_widget(
         Paragraph::new(lines)
-            .block(boxed(theme, &title))
+            .block(boxed(theme, &title, rect.width))
             .wrap(Wrap { trim: false })
             .scroll((app.snippet_view.scroll, 0)),
         rect,
@@ -209,9 +218,9 @@ fn render_snippet(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
 }
 
 fn render_prompt(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, prompt: &Prompt) {
-    let rect = centered(area, 64, 5);
+    let rect = centered(area, 68, 5);
     frame.render_widget(Clear, rect);
-    let block = boxed(theme, &prompt.title());
+    let block = boxed(theme, &prompt.title(), rect.width);
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     let width = inner.width as usize;
@@ -233,7 +242,7 @@ fn render_prompt(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, prompt
     let hint = match prompt {
         Prompt::SecretValue(_) => "stored masked; never shown unless you reveal it (v)",
         Prompt::ImportSource(_) => "PEM (PKCS#1, PKCS#8, SPKI, SEC1), JWK, or a file holding one",
-        Prompt::Passphrase => "or set TOKENSMITH_PASSPHRASE",
+        Prompt::Passphrase => "Esc: later, u in Keys asks again · or set TOKENSMITH_PASSPHRASE",
         Prompt::NewPassphrase | Prompt::NewPassphraseAgain => "a forgotten passphrase cannot be recovered",
         Prompt::Kid(_) => "the header's kid when this key signs",
         Prompt::Note(_) => "a free note, shown in keys list",
@@ -273,11 +282,14 @@ fn render_kinds(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         .iter()
         .enumerate()
         .map(|(i, kind)| {
-            let text = format!(" {:<8} {}", kind.name(), describe(*kind));
+            let text = fit(
+                &format!(" {:<8} {}", kind.name(), describe(*kind)),
+                usize::from(rect.width.saturating_sub(2)),
+            );
             if i == app.kind_choice { Line::styled(text, theme.selected()) } else { Line::raw(text) }
         })
         .collect();
-    frame.render_widget(Paragraph::new(lines).block(boxed(theme, "Generate a key")), rect);
+    frame.render_widget(Paragraph::new(lines).block(boxed(theme, "Generate a key", rect.width)), rect);
 }
 
 fn render_confirm(theme: &Theme, frame: &mut Frame, area: Rect, question: &Confirm) {
@@ -302,7 +314,7 @@ fn render_confirm(theme: &Theme, frame: &mut Frame, area: Rect, question: &Confi
             Line::styled("y yes · n no", theme.fg(Color::Cyan)),
         ])
         .wrap(Wrap { trim: true })
-        .block(boxed(theme, title)),
+        .block(boxed(theme, title, rect.width)),
         rect,
     );
 }

@@ -94,12 +94,12 @@ pub fn life_line(
     Some(Line::from(spans))
 }
 
-fn part_colors(theme: &Theme) -> [Style; 3] {
+pub(super) fn part_colors(theme: &Theme) -> [Style; 3] {
     [theme.fg(Color::Red), theme.fg(Color::Magenta), theme.fg(Color::Cyan)]
 }
 
 /// The compact token cut into lines of `width`, each character coloured by its part.
-fn token_lines(token: &str, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+pub(super) fn token_lines(token: &str, width: usize, theme: &Theme) -> Vec<Line<'static>> {
     let colors = part_colors(theme);
     let mut lines = Vec::new();
     let mut spans: Vec<Span> = Vec::new();
@@ -133,7 +133,7 @@ fn token_lines(token: &str, width: usize, theme: &Theme) -> Vec<Line<'static>> {
     lines
 }
 
-fn json_lines(text: &str, now: i64, style: Style, theme: &Theme) -> Vec<Line<'static>> {
+pub(super) fn json_lines(text: &str, now: i64, style: Style, theme: &Theme) -> Vec<Line<'static>> {
     // A pasted token's claims may hold controls or bidi characters: shown as JSON escapes.
     tokensmith::text::json(text)
         .lines()
@@ -168,7 +168,7 @@ fn json_lines(text: &str, now: i64, style: Style, theme: &Theme) -> Vec<Line<'st
 
 /// Draws the lines scrolled as far as the state asks, never past their end, with a marker when
 /// more is below. Returns (how far it can scroll, the page height).
-fn render_scrolled(
+pub(super) fn render_scrolled(
     app: &App,
     theme: &Theme,
     frame: &mut Frame,
@@ -194,112 +194,9 @@ fn render_scrolled(
     (max, inner.height)
 }
 
-fn render_doctor(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) -> (u16, u16) {
-    use tokensmith::doctor::Severity;
-    let profile = app.current().map(|p| p.name.clone()).unwrap_or_default();
-    let title = Line::from(vec![
-        Span::raw("Doctor"),
-        Span::styled(format!(" · {profile} · Esc closes"), theme.dim()),
-    ]);
-    let block = pane_block(app, theme, Pane::Token, title);
-    let inner = block.inner(area);
-    let width = inner.width as usize;
-    let mut lines: Vec<Line> = Vec::new();
-    if let Mode::Editing(EditTarget::DoctorToken) = app.mode {
-        frame.render_widget(block, area);
-        lines.push(Line::styled(
-            "Paste the customer's token (quotes, 'Bearer ' and line breaks are fine), then Enter:",
-            theme.dim(),
-        ));
-        let scroll = app.input.visual_scroll(width.saturating_sub(1));
-        let shown: String = app.input.value().chars().skip(scroll).take(width).collect();
-        lines.push(Line::styled(shown, Style::new().add_modifier(Modifier::UNDERLINED)));
-        frame.set_cursor_position((inner.x + (app.input.visual_cursor() - scroll) as u16, inner.y + 1));
-        frame.render_widget(Paragraph::new(lines), inner);
-        return (0, inner.height);
-    }
-    let Some(report) = &app.doctor.report else {
-        frame.render_widget(block, area);
-        return (0, inner.height);
-    };
-    let input = app.doctor.input.as_deref().unwrap_or_default();
-    // The token with the parts at fault marked.
-    let faulty: Vec<tokensmith::token::Segment> =
-        report.findings.iter().filter(|f| f.severity == Severity::Error).filter_map(|f| f.segment).collect();
-    let (clean, _) = tokensmith::token::decode::clean(input);
-    let mut token = token_lines(&clean, width, theme);
-    if !faulty.is_empty() {
-        let segments = [
-            tokensmith::token::Segment::Header,
-            tokensmith::token::Segment::Payload,
-            tokensmith::token::Segment::Signature,
-        ];
-        let mut part = 0;
-        for line in &mut token {
-            for span in &mut line.spans {
-                if span.content == "." {
-                    part += 1;
-                    continue;
-                }
-                if segments.get(part).is_some_and(|s| faulty.contains(s)) {
-                    span.style = span.style.add_modifier(Modifier::REVERSED | Modifier::UNDERLINED);
-                }
-                part += span.content.matches('.').count();
-            }
-        }
-    }
-    lines.extend(token);
-    lines.push(Line::raw(""));
-    for f in &report.findings {
-        let (mark, style) = match f.severity {
-            Severity::Error => ("✗", theme.fg(Color::Red).add_modifier(Modifier::BOLD)),
-            Severity::Warning => ("⚠", theme.fg(Color::Yellow)),
-            Severity::Info => ("·", theme.dim()),
-        };
-        let subject = f.subject.as_ref().map(|s| format!("{s}: ")).unwrap_or_default();
-        lines.push(Line::from(vec![
-            Span::styled(format!("{mark} {} ", f.code), style),
-            Span::raw(format!("{subject}{}", f.found)),
-        ]));
-        if f.severity != Severity::Info {
-            lines.push(Line::styled(format!("  → {}", f.fix), theme.dim()));
-            if let Some(source) =
-                f.source.as_ref().filter(|s| s.kind != tokensmith::profile::SourceKind::Standard)
-            {
-                lines.push(Line::styled(
-                    format!("  source [{}]: {}", source.id, tokensmith::doctor::source_phrase(source)),
-                    theme.dim(),
-                ));
-            }
-        }
-    }
-    let errors = report.findings.iter().filter(|f| f.severity == Severity::Error).count();
-    let what = match app.current().map(|p| p.scheme) {
-        Some(tokensmith::profile::Scheme::IdentityHash) => "hash",
-        _ => "token",
-    };
-    lines.push(Line::raw(""));
-    lines.push(if errors == 0 {
-        Line::styled(format!("✓ {profile} should accept this {what}"), theme.fg(Color::Green))
-    } else {
-        Line::styled(
-            format!("✗ {profile} would refuse this {what} ({errors} error(s))"),
-            theme.fg(Color::Red).add_modifier(Modifier::BOLD),
-        )
-    });
-    lines.push(Line::styled(
-        format!(
-            "judged at {}; t pastes another, 1 picks another profile",
-            utc(report.at).unwrap_or_default()
-        ),
-        theme.dim(),
-    ));
-    render_scrolled(app, theme, frame, block, area, lines)
-}
-
 pub fn render_token(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) -> (u16, u16) {
     if app.doctor.report.is_some() || app.mode == Mode::Editing(EditTarget::DoctorToken) {
-        return render_doctor(app, theme, frame, area);
+        return super::doctor::render_doctor(app, theme, frame, area);
     }
     let mut title = vec![Span::raw("Token")];
     if let TokenState::Signed(s) = &app.token {
@@ -308,11 +205,14 @@ pub fn render_token(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) -> 
     if let TokenState::Hashed(h) = &app.token {
         title.push(Span::styled(format!(" · identity hash · {}", h.key_name), theme.dim()));
     }
-    let block = pane_block(app, theme, Pane::Token, Line::from(title));
-    let block = match app.exp() {
-        Some(exp) => block.title(
-            Line::from(vec![Span::raw(" "), countdown(exp, app.now, theme), Span::raw(" ")]).right_aligned(),
-        ),
+    let countdown = app.exp().map(|exp| countdown(exp, app.now, theme));
+    // The countdown keeps its place on the border; the title gives way to it.
+    let room = area.width.saturating_sub(countdown.as_ref().map_or(0, |c| c.width() as u16 + 2));
+    let block = pane_block(app, theme, Pane::Token, Line::from(title), room);
+    let block = match countdown {
+        Some(countdown) => {
+            block.title(Line::from(vec![Span::raw(" "), countdown, Span::raw(" ")]).right_aligned())
+        }
         None => block,
     };
     let width = block.inner(area).width as usize;

@@ -1,0 +1,145 @@
+//! The Token pane while the doctor shows a pasted token: the verdict and the findings first,
+//! where they are seen without scrolling however long the token is, then the token's parts
+//! (the compact token with the parts at fault marked, its header and payload).
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use tokensmith::doctor::{Finding, Report, Severity};
+use tokensmith::time::utc;
+use tokensmith::token::Segment;
+
+use super::fit::wrap_words;
+use super::token::{json_lines, part_colors, render_scrolled, token_lines};
+use super::{Theme, pane_block};
+use crate::tui::app::{App, EditTarget, Mode, Pane};
+
+pub fn render_doctor(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) -> (u16, u16) {
+    let profile = app.current().map(|p| p.name.clone()).unwrap_or_default();
+    let title = Line::from(vec![
+        Span::raw("Doctor"),
+        Span::styled(format!(" · Esc closes · {profile}"), theme.dim()),
+    ]);
+    let block = pane_block(app, theme, Pane::Token, title, area.width);
+    let inner = block.inner(area);
+    let width = usize::from(inner.width);
+    if let Mode::Editing(EditTarget::DoctorToken) = app.mode {
+        frame.render_widget(block, area);
+        render_paste_field(app, theme, frame, inner);
+        return (0, inner.height);
+    }
+    let Some(report) = &app.doctor.report else {
+        frame.render_widget(block, area);
+        return (0, inner.height);
+    };
+    let mut lines = verdict(app, report, &profile, theme);
+    lines.push(Line::raw(""));
+    for finding in &report.findings {
+        lines.extend(finding_lines(finding, theme));
+    }
+    lines.push(Line::raw(""));
+    lines.extend(parts(app, report, width, theme));
+    render_scrolled(app, theme, frame, block, area, lines)
+}
+
+/// The field the token is pasted into, under what may be pasted (wrapped, not cut).
+fn render_paste_field(app: &App, theme: &Theme, frame: &mut Frame, inner: Rect) {
+    let width = usize::from(inner.width);
+    let ask = "Paste the customer's token (quotes, 'Bearer ' and line breaks are fine), then Enter:";
+    let mut lines: Vec<Line> =
+        wrap_words(ask, width).into_iter().map(|l| Line::styled(l, theme.dim())).collect();
+    let field_row = u16::try_from(lines.len()).unwrap_or(u16::MAX);
+    let scroll = app.input.visual_scroll(width.saturating_sub(1));
+    let shown: String = app.input.value().chars().skip(scroll).take(width).collect();
+    lines.push(Line::styled(shown, Style::new().add_modifier(Modifier::UNDERLINED)));
+    let column = u16::try_from(app.input.visual_cursor().saturating_sub(scroll)).unwrap_or(0);
+    let row = inner.y.saturating_add(field_row).min(inner.bottom().saturating_sub(1));
+    frame.set_cursor_position((inner.x.saturating_add(column), row));
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// Whether the vendor would take it, when it was judged, and what the keys do here.
+fn verdict(app: &App, report: &Report, profile: &str, theme: &Theme) -> Vec<Line<'static>> {
+    let errors = report.findings.iter().filter(|f| f.severity == Severity::Error).count();
+    let what = match app.current().map(|p| p.scheme) {
+        Some(tokensmith::profile::Scheme::IdentityHash) => "hash",
+        _ => "token",
+    };
+    let verdict = if errors == 0 {
+        Line::styled(format!("✓ {profile} should accept this {what}"), theme.fg(Color::Green))
+    } else {
+        Line::styled(
+            format!("✗ {profile} would refuse this {what} ({errors} error(s))"),
+            theme.fg(Color::Red).add_modifier(Modifier::BOLD),
+        )
+    };
+    let when = format!(
+        "judged at {}; c copies this {what}, t pastes another, 1 picks another profile",
+        utc(report.at).unwrap_or_default()
+    );
+    vec![verdict, Line::styled(when, theme.dim())]
+}
+
+/// One finding: its mark, code and what was found; for errors and warnings the fix and the
+/// vendor's source.
+fn finding_lines(f: &Finding, theme: &Theme) -> Vec<Line<'static>> {
+    let (mark, style) = match f.severity {
+        Severity::Error => ("✗", theme.fg(Color::Red).add_modifier(Modifier::BOLD)),
+        Severity::Warning => ("⚠", theme.fg(Color::Yellow)),
+        Severity::Info => ("·", theme.dim()),
+    };
+    let subject = f.subject.as_ref().map(|s| format!("{s}: ")).unwrap_or_default();
+    let mut lines = vec![Line::from(vec![
+        Span::styled(format!("{mark} {} ", f.code), style),
+        Span::raw(format!("{subject}{}", f.found)),
+    ])];
+    if f.severity != Severity::Info {
+        lines.push(Line::styled(format!("  → {}", f.fix), theme.dim()));
+        if let Some(source) =
+            f.source.as_ref().filter(|s| s.kind != tokensmith::profile::SourceKind::Standard)
+        {
+            lines.push(Line::styled(
+                format!("  source [{}]: {}", source.id, tokensmith::doctor::source_phrase(source)),
+                theme.dim(),
+            ));
+        }
+    }
+    lines
+}
+
+/// The token as pasted (cleaned), the parts at fault marked; then its header and payload when
+/// they decode.
+fn parts(app: &App, report: &Report, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let faulty: Vec<Segment> =
+        report.findings.iter().filter(|f| f.severity == Severity::Error).filter_map(|f| f.segment).collect();
+    let mut token = token_lines(&app.doctor.token, width, theme);
+    if !faulty.is_empty() {
+        let segments = [Segment::Header, Segment::Payload, Segment::Signature];
+        let mut part = 0;
+        for line in &mut token {
+            for span in &mut line.spans {
+                if span.content == "." {
+                    part += 1;
+                    continue;
+                }
+                if segments.get(part).is_some_and(|s| faulty.contains(s)) {
+                    span.style = span.style.add_modifier(Modifier::REVERSED | Modifier::UNDERLINED);
+                }
+                part += span.content.matches('.').count();
+            }
+        }
+    }
+    let label = Style::new().add_modifier(Modifier::BOLD);
+    let [header_style, payload_style, _] = part_colors(theme);
+    let mut lines = token;
+    if let Some((header, payload)) = &app.doctor.parts {
+        lines.push(Line::styled("Header", label.patch(header_style)));
+        lines.extend(json_lines(header, app.now, header_style, theme));
+        lines.push(Line::styled("Payload", label.patch(payload_style)));
+        lines.extend(json_lines(payload, app.now, payload_style, theme));
+    }
+    lines
+}
