@@ -622,7 +622,9 @@ fn the_doctor_errors_on_a_seed_shaped_tiledesk_token_are_the_servers() {
         "{}",
         describe(&report)
     );
-    assert_eq!(report.findings.len(), 4, "three errors and signature.valid:\n{}", describe(&report));
+    // and two infos: the signature verifies, and exp ends the widget's session (routes/auth.js)
+    assert_eq!(report.findings.len(), 5, "three errors and two infos:\n{}", describe(&report));
+    assert!(report.findings.iter().any(|f| f.code == "time.session"), "{}", describe(&report));
 }
 
 #[test]
