@@ -419,6 +419,15 @@ fn perform(
             Err(e) => failed(Effect::StoreRemove { name, id }, e),
         },
         Effect::StoreReload => vec![reload(store)],
+        // The same core function the CLI's sign, verify, hash and snippet call; a plain store
+        // only (an encrypted one is left as it is, as the CLI leaves it).
+        Effect::RecordUse { name, at } => match store.record_use(&name, at) {
+            Ok(true) => vec![reload(store)],
+            Ok(false) => Vec::new(),
+            Err(e) => {
+                vec![Action::Notice(Level::Warning, format!("'last used' of '{name}' was not saved: {e}"))]
+            }
+        },
         Effect::StoreLock => {
             let Some(new) = app.new_passphrase.as_ref() else { return Vec::new() };
             vec![Action::PassphraseChanged(store.lock(pass, new).map(|()| true).map_err(|e| e.to_string()))]

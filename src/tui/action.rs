@@ -254,6 +254,8 @@ pub enum Effect {
     SaveSession,
     /// Append a token's header and payload to the history file.
     RecordHistory(Box<tokensmith::history::Entry>),
+    /// Note in the store that this key made what was just copied ("last used").
+    RecordUse { name: String, at: i64 },
     /// Write a profile into the user folder (replacing `file`, its own file, when given).
     SaveProfile { profile: Box<tokensmith::profile::Profile>, file: Option<std::path::PathBuf> },
 }

@@ -165,3 +165,23 @@ fn generating_a_key_runs_on_the_worker_and_lands_in_the_store() {
     run(&mut app, [Action::StoreLoaded(Ok(vec![rsa_key()]))]);
     assert!(matches!(app.token, TokenState::Signed(_)));
 }
+
+/// Copying a token (or its snippet) is the workbench's use of the key that signed it: the
+/// store's "last used" changes through the one core function the CLI's verbs call (issue 21).
+#[test]
+fn copying_a_token_records_the_keys_use_in_the_store() {
+    let dir = tempfile::tempdir().expect("temp");
+    let store = tokensmith::store::StoreDir::new(dir.path());
+    store.add(None, demo_key()).expect("add");
+    let last_used = || {
+        let opened = store.open(None).expect("opens");
+        opened.entries.iter().find(|e| e.name == "demo").and_then(|e| e.last_used)
+    };
+    assert_eq!(last_used(), None);
+    let mut app = app("ticketping", vec![demo_key()]);
+    run_with_store(&mut app, &store, vec![Action::CopyToken]);
+    assert_eq!(last_used(), Some(app.now));
+    app.now += 60;
+    run_with_store(&mut app, &store, vec![Action::CopySnippet]);
+    assert_eq!(last_used(), Some(app.now), "the snippet carries the token too");
+}

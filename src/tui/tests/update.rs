@@ -92,7 +92,10 @@ fn parameters_feed_claims_and_broken_rules_are_marked() {
     edit_row(&mut app, exp_row, "now+11m");
     let codes: Vec<(&str, tokensmith::doctor::Severity, Option<&str>)> =
         app.warnings.iter().map(|f| (f.code, f.severity, f.source.as_ref().map(|s| s.id.as_str()))).collect();
-    assert_eq!(codes, vec![("time.lifetime-max", tokensmith::doctor::Severity::Warning, Some("decode-route"))]);
+    assert_eq!(
+        codes,
+        vec![("time.lifetime-max", tokensmith::doctor::Severity::Warning, Some("decode-route"))]
+    );
     // sub other than userexternal breaks the server's rule: an error
     let sub_row = app
         .rows()

@@ -42,6 +42,7 @@ pub(super) fn token_pane(
         Action::CopyToken => match &app.token {
             TokenState::Signed(s) => {
                 effects.push(Effect::Copy { text: s.token.clone(), what: "the token".into() });
+                effects.push(Effect::RecordUse { name: s.key_name.clone(), at: app.now });
                 let entry = tokensmith::history::Entry {
                     at: app.now,
                     origin: tokensmith::history::Origin::Made,
@@ -57,6 +58,7 @@ pub(super) fn token_pane(
                     .and_then(|p| p.hash.as_ref())
                     .map_or("hash".into(), |r| r.page_field.clone());
                 effects.push(Effect::Copy { text: h.hash.clone(), what: format!("the {what}") });
+                effects.push(Effect::RecordUse { name: h.key_name.clone(), at: app.now });
             }
             TokenState::NoKey(why) | TokenState::Error(why) => {
                 let text = format!("nothing to copy: {why}");
@@ -69,6 +71,12 @@ pub(super) fn token_pane(
                 Some(text) => {
                     let what = format!("the {} snippet", app.flavor().unwrap_or_default());
                     effects.push(Effect::Copy { text, what });
+                    let used = match &app.token {
+                        TokenState::Signed(s) => Some(s.key_name.clone()),
+                        TokenState::Hashed(h) => Some(h.key_name.clone()),
+                        _ => None,
+                    };
+                    effects.extend(used.map(|name| Effect::RecordUse { name, at: app.now }));
                 }
                 None => app.set_status(Level::Error, "no token yet, so no snippet"),
             }
