@@ -365,6 +365,18 @@ fn translate(app: &App, event: Event) -> Option<Action> {
     }
 }
 
+/// A key file read for the store: only a regular file, and at most the bound (a FIFO would
+/// block this thread, the UI's, until a writer came, and /dev/zero would never end).
+fn read_import(name: &str, path: &str, now: i64) -> Result<tokensmith::store::KeyEntry, String> {
+    let path = expand_home(path);
+    let what = format!("'{}'", path.display());
+    let bytes = tokensmith::limits::read_file(&path, tokensmith::limits::MAX_KEY_FILE_BYTES, &what, true)
+        .map_err(|e| e.to_string())?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| format!("{what} is not text: give a PEM file (-----BEGIN ... KEY-----) or a JWK"))?;
+    tokensmith::store::import_entry(name, &text, now).map_err(|e| e.to_string())
+}
+
 fn perform(
     effect: Effect,
     app: &App,
@@ -446,27 +458,10 @@ fn perform(
             Ok(()) => vec![reload(store), Action::Notice(Level::Success, format!("updated '{name}'"))],
             Err(e) => failed(Effect::StoreSet { name, change, id }, e),
         },
-        Effect::ImportFile { name, path } => {
-            let path = expand_home(&path);
-            // Only a regular file, and at most the bound: a FIFO would block this thread (the
-            // UI's) until a writer came, and /dev/zero would never end.
-            let what = format!("'{}'", path.display());
-            let result =
-                tokensmith::limits::read_file(&path, tokensmith::limits::MAX_KEY_FILE_BYTES, &what, true)
-                    .map_err(|e| e.to_string())
-                    .and_then(|bytes| {
-                        String::from_utf8(bytes).map_err(|_| {
-                            format!("{what} is not text: give a PEM file (-----BEGIN ... KEY-----) or a JWK")
-                        })
-                    })
-                    .and_then(|text| {
-                        tokensmith::store::import_entry(&name, &text, app.now).map_err(|e| e.to_string())
-                    });
-            match result {
-                Ok(entry) => perform(Effect::StoreAdd(Box::new(entry)), app, paths, store, clipboard, worker),
-                Err(e) => vec![Action::Notice(Level::Error, e)],
-            }
-        }
+        Effect::ImportFile { name, path } => match read_import(&name, &path, app.now) {
+            Ok(entry) => perform(Effect::StoreAdd(Box::new(entry)), app, paths, store, clipboard, worker),
+            Err(e) => vec![Action::Notice(Level::Error, e)],
+        },
         Effect::RecordHistory(entry) => tokensmith::history::record(&paths.data, *entry)
             .err()
             .map(|e| Action::Notice(Level::Warning, format!("the history was not saved: {e}")))
