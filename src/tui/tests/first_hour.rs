@@ -65,7 +65,7 @@ fn the_snippet_overlay_leaves_the_status_line_in_sight() {
     run(&mut app, [Action::ShowSnippet]);
     let effects = run(&mut app, [Action::CopySnippet]);
     assert!(
-        matches!(effects.as_slice(), [Effect::Copy { what, .. }] if what == "the html snippet"),
+        matches!(effects.as_slice(), [Effect::Copy { what, .. }, Effect::RecordUse { .. }] if what == "the html snippet"),
         "{effects:?}"
     );
     run(

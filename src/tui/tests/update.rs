@@ -203,7 +203,8 @@ fn copying_asks_the_loop_for_the_clipboard() {
     assert!(matches!(effects.get(1), Some(Effect::RecordHistory(_))), "and it goes into the history");
     let effects = run(&mut app, [Action::CopySnippet]);
     match effects.as_slice() {
-        [Effect::Copy { text, what }] => {
+        // and the store notes the key's use ("last used")
+        [Effect::Copy { text, what }, Effect::RecordUse { name, .. }] if name == "demo" => {
             assert_eq!(what, "the html snippet");
             assert!(
                 text.contains(&token(&app)) && text.contains(r#"signInWithCustomToken("JWT " + token)"#),

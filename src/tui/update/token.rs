@@ -42,7 +42,7 @@ pub(super) fn token_pane(
         Action::CopyToken => match &app.token {
             TokenState::Signed(s) => {
                 effects.push(Effect::Copy { text: s.token.clone(), what: "the token".into() });
-                effects.push(Effect::RecordUse { name: s.key_name.clone(), at: app.now });
+                let used = Effect::RecordUse { name: s.key_name.clone(), at: app.now };
                 let entry = tokensmith::history::Entry {
                     at: app.now,
                     origin: tokensmith::history::Origin::Made,
@@ -51,6 +51,7 @@ pub(super) fn token_pane(
                     payload: s.payload.clone(),
                 };
                 remember(app, entry, effects);
+                effects.push(used);
             }
             TokenState::Hashed(h) => {
                 let what = app
