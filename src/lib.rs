@@ -9,6 +9,7 @@
 )]
 
 pub mod claims;
+pub mod diff;
 pub mod doctor;
 pub mod fsio;
 pub mod hash;
