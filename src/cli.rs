@@ -20,6 +20,7 @@ mod color;
 mod common;
 mod complete;
 mod deferred;
+mod diff;
 mod input;
 mod keys;
 mod output;
@@ -143,6 +144,20 @@ With no key option, every stored key is tried and the one that verifies is
 named. Exit 0 when nothing the vendor would refuse was found, 1 when something
 was, 2 for usage errors.")]
     Doctor(Deferred<DoctorArgs>),
+    /// What differs between two tokens, claim by claim; exit 0 the same, 1 they differ
+    #[command(after_help = "\
+Examples:
+  tokensmith diff \"$WORKED\" \"$FAILS\"
+  tokensmith diff @worked.jwt - --profile tiledesk < fails.jwt
+  tokensmith diff \"$A\" \"$B\" --json | jq '.payload[].path'
+
+Each token is given as it is, as - (standard input, for one of them) or as
+@FILE. Claims are compared by their dotted path: added, removed, changed,
+changed type (123 against \"123\"), and moved in nesting (email against
+account.email). With --profile, the rules only one of the two breaks.
+Exit 0 when the header and claims are the same, 1 when they differ, 2 when
+an input is not a token.")]
+    Diff(Deferred<DiffArgs>),
     /// Embed code for the page, and server code that issues the same token
     #[command(after_help = "\
 Examples:
@@ -425,6 +440,23 @@ pub struct DoctorArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The first token (the one that worked, say): the token, - for standard input, or @FILE
+    pub first: String,
+    /// The second token: the token, - for standard input, or @FILE
+    pub second: String,
+    /// Also list the rules of this vendor profile that only one of the two breaks
+    #[arg(long, short = 'p', value_name = "ID", add = ArgValueCandidates::new(complete::profile_ids))]
+    pub profile: Option<String>,
+    /// Judge times as of this time (unix seconds or RFC 3339)
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
+    pub at: Option<String>,
+    /// Print JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct HashArgs {
     /// The user's identifier, as the page passes it (the profile says which: user id or email)
     pub identifier: String,
@@ -602,6 +634,7 @@ fn run(cli: Cli, common: common::Common) -> Result<u8, CliError> {
         Command::Verify(args) => verbs::verify(&paths, &args, &mut io),
         Command::Keys(command) => keys::run(&command, &mut io),
         Command::Doctor(args) => verbs::doctor(&paths, &args, &mut io),
+        Command::Diff(args) => diff::run(&paths, &args, &mut io),
         Command::Snippet(args) => verbs::snippet(&paths, &args, &mut io),
         Command::Paths { json } => verbs::paths(&paths, json),
         Command::History { json } => verbs::history(&paths, json, io.now),

@@ -14,7 +14,7 @@ use super::output::{pretty, print_json, time_lines, times};
 use super::{CliError, DecodeArgs, DoctorArgs, SignArgs, SnippetArgs, VerifyArgs};
 
 /// Loads only what one profile id needs (startup time matters for scripted signing).
-fn load_profile(paths: &Paths, id: &str) -> ProfileSet {
+pub(super) fn load_profile(paths: &Paths, id: &str) -> ProfileSet {
     super::user_profiles::report_daily(paths, ProfileSet::load_for(Some(&paths.profiles()), id))
 }
 

@@ -1,0 +1,86 @@
+//! `tokensmith diff A B`: what differs between two tokens, claim by claim (the comparison is
+//! `tokensmith::diff`, which the workbench's doctor uses too).
+
+use tokensmith::diff::TokenDiff;
+use tokensmith::limits::MAX_TOKEN_BYTES;
+use tokensmith::paths::Paths;
+use tokensmith::text;
+use tokensmith::token::DecodedToken;
+
+use super::input::{Io, parse_time};
+use super::output::print_json;
+use super::{CliError, DiffArgs};
+
+pub fn run(paths: &Paths, args: &DiffArgs, io: &mut Io) -> Result<u8, CliError> {
+    if args.first == "-" && args.second == "-" {
+        return Err(CliError::usage("only one of the two tokens can come from standard input (-)"));
+    }
+    let at = match &args.at {
+        Some(at) => parse_time(at)?,
+        None => io.now,
+    };
+    let first = decoded(io, &args.first, "the first token")?;
+    let second = decoded(io, &args.second, "the second token")?;
+    let set = args.profile.as_deref().map(|id| super::verbs::load_profile(paths, id));
+    let profile = match (&set, args.profile.as_deref()) {
+        (Some(set), Some(id)) => Some(set.get(id)?),
+        _ => None,
+    };
+    let d = tokensmith::diff::diff(
+        (&first.header, &first.payload),
+        (&second.header, &second.payload),
+        profile,
+        at,
+    );
+    if args.json {
+        print_json(&d)?;
+    } else {
+        print_text(&d);
+    }
+    Ok(u8::from(!d.same()))
+}
+
+/// A token from the command line: as given, `-` for standard input, `@FILE` for a file.
+fn decoded(io: &mut Io, arg: &str, which: &str) -> Result<DecodedToken, CliError> {
+    let text = match arg.strip_prefix('@') {
+        Some(path) => {
+            let what = format!("'{path}'");
+            let bytes =
+                tokensmith::limits::read_file(std::path::Path::new(path), MAX_TOKEN_BYTES, &what, false)
+                    .map_err(|e| CliError::usage(e.to_string()))?;
+            String::from_utf8(bytes)
+                .map_err(|_| CliError::usage(format!("{what} is not text: give a file holding a token")))?
+        }
+        None => io.token(Some(arg))?,
+    };
+    tokensmith::token::decode(&text).map_err(|e| CliError::usage(format!("{which} is not a token: {e}")))
+}
+
+fn print_text(d: &TokenDiff) {
+    for (title, changes) in [("header", &d.header), ("payload", &d.payload)] {
+        if changes.is_empty() {
+            outln!("{title}: the same");
+        } else {
+            outln!("{title}:");
+            for change in changes {
+                outln!("  {}", text::inline(&change.words()));
+            }
+        }
+    }
+    outln!("times:");
+    for (name, t) in ["first", "second"].iter().zip(&d.times) {
+        outln!("  {name}: {}", t.words());
+    }
+    if let Some(rules) = &d.rules {
+        outln!("rules of {}:", rules.profile);
+        for (name, only) in [("first", &rules.only_first), ("second", &rules.only_second)] {
+            for f in only {
+                outln!("  only the {name} breaks: {} {}: {}", f.severity, f.code, f.found);
+            }
+        }
+        if rules.only_first.is_empty() && rules.only_second.is_empty() {
+            outln!("  both break the same rules (or none)");
+        }
+    }
+    outln!("{}", if d.same() { "the same header and claims" } else { "they differ" });
+}
