@@ -71,6 +71,8 @@ pub enum Action {
     OpenDoctor,
     /// Close the doctor and show the signed token again.
     CloseDoctor,
+    /// In the doctor: compare the pasted token with the bench's (or the newest from history).
+    CompareTokens,
     /// Copy the token.
     CopyToken,
     /// Show the tokens copied or pasted before.
@@ -197,6 +199,7 @@ impl Action {
             | Action::Resign
             | Action::OpenDoctor
             | Action::CloseDoctor
+            | Action::CompareTokens
             | Action::CopyToken
             | Action::ShowHistory
             | Action::CopySnippet

@@ -513,6 +513,11 @@ impl App {
                 _ => tokensmith::doctor::diagnose(input, &profile, &candidates, &given_params, now),
             }
         });
+        let bench = match &self.token {
+            TokenState::Signed(s) => Some((s.header.clone(), s.payload.clone())),
+            _ => None,
+        };
+        self.doctor.refresh_diff(bench, &self.history, &profile, now);
         if let Some(issued) =
             profile.issued.as_ref().filter(|_| profile.scheme == tokensmith::profile::Scheme::VendorIssued)
         {

@@ -93,6 +93,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::ResetRow
         | Action::OpenDoctor
         | Action::CloseDoctor
+        | Action::CompareTokens
         | Action::Resign
         | Action::CopyToken
         | Action::CopySnippet

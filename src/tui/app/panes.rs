@@ -2,6 +2,7 @@
 //! (the Keys pane's is in `keys.rs`, the profile form's in `profile_form.rs`). `App` holds one
 //! of each; `update` dispatches to them.
 
+use serde_json::{Map, Value};
 use tokensmith::doctor::Report;
 use tokensmith::history::{Entry, LIMIT};
 
@@ -96,9 +97,45 @@ pub struct DoctorPane {
     pub token: String,
     /// Its header and payload pretty-printed, when they decode. Derived with the report.
     pub parts: Option<(String, String)>,
+    /// Whether the pasted token is shown against the bench's (`=`).
+    pub compare: bool,
+    /// What differs from the bench's token (or the newest in the history), and which one that
+    /// was; derived with the report while `compare` is on.
+    pub diff: Option<(String, tokensmith::diff::TokenDiff)>,
 }
 
 impl DoctorPane {
+    /// While comparing: what differs between the bench's token (else the newest token in the
+    /// history) and the pasted one, under the profile's rules.
+    pub fn refresh_diff(
+        &mut self,
+        bench: Option<(Map<String, Value>, Map<String, Value>)>,
+        history: &HistoryView,
+        profile: &tokensmith::profile::Profile,
+        now: i64,
+    ) {
+        self.diff = None;
+        let Some(input) = self.input.as_deref().filter(|_| self.compare) else { return };
+        let Ok(pasted) = tokensmith::token::decode(input) else { return };
+        let (what, (header, payload)) = match bench {
+            Some(parts) => ("the bench's token".to_string(), parts),
+            None => match history.entries.last() {
+                Some(e) => (
+                    format!("the newest token in the history ({})", e.profile),
+                    (e.header.clone(), e.payload.clone()),
+                ),
+                None => return,
+            },
+        };
+        let diff = tokensmith::diff::diff(
+            (&header, &payload),
+            (&pasted.header, &pasted.payload),
+            Some(profile),
+            now,
+        );
+        self.diff = Some((what, diff));
+    }
+
     /// Re-derives the cleaned token and its parts from what was pasted.
     pub fn refresh_parts(&mut self) {
         let Some(input) = self.input.as_deref() else {

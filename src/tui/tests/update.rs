@@ -404,3 +404,43 @@ fn the_life_line_shows_now_exp_and_the_vendors_maximum() {
     assert!(life_line(&exp_only, &tiledesk.time, NOW, 100, &theme).is_none());
     assert!(life_line(&payload(NOW, NOW + 300), &tiledesk.time, NOW, 20, &theme).is_none());
 }
+
+/// Issue 22, item 1, in the workbench: `=` in the doctor compares the pasted token with the
+/// bench's, through the same `tokensmith::diff` the CLI's `diff` prints.
+#[test]
+fn equals_in_the_doctor_compares_the_pasted_token_with_the_benchs() {
+    use base64::Engine as _;
+    let mut app = app("tiledesk", vec![demo_key()]);
+    run(&mut app, [Action::CompareTokens]);
+    assert!(app.status.as_ref().is_some_and(|s| s.text.contains("paste a token first")), "{:?}", app.status);
+    // The bench's claims with a role added and the name changed to a number, signed by nobody.
+    let mut claims = payload(&app);
+    claims.insert("role".into(), serde_json::json!("admin"));
+    claims.insert("name".into(), serde_json::json!(42));
+    let b64 = |v: serde_json::Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
+    let pasted =
+        format!("{}.{}.c2ln", b64(serde_json::json!({"alg": "HS256", "typ": "JWT"})), b64(claims.into()));
+    run(&mut app, [Action::OpenDoctor, Action::Paste(pasted), Action::Submit, Action::CompareTokens]);
+    let (what, d) = app.doctor.diff.clone().expect("a comparison");
+    assert_eq!(what, "the bench's token");
+    let paths: Vec<(&str, &str)> = d
+        .payload
+        .iter()
+        .map(|c| {
+            let kind = match c {
+                tokensmith::diff::Change::ChangedType { .. } => "type",
+                tokensmith::diff::Change::Added { .. } => "added",
+                _ => "other",
+            };
+            (c.path(), kind)
+        })
+        .collect();
+    assert_eq!(paths, [("name", "type"), ("role", "added")]);
+    let rules = d.rules.expect("under the profile");
+    assert!(rules.only_second.iter().any(|f| f.code == "claim.forbidden-value"), "{rules:?}");
+    let text = screen(&app, 100, 30).backend().to_string();
+    assert!(text.contains("Against the bench's token"), "{text}");
+    // = again hides it.
+    run(&mut app, [Action::CompareTokens]);
+    assert!(app.doctor.diff.is_none());
+}

@@ -27,6 +27,12 @@ pub(super) fn token_pane(
                 *changed = true;
             }
         }
+        Action::CompareTokens if app.doctor.input.is_some() => {
+            app.doctor.compare = !app.doctor.compare;
+            app.token_pane.scroll = 0;
+            *changed = true;
+        }
+        Action::CompareTokens => app.set_status(Level::Info, "paste a token first (t), then = compares it"),
         Action::Resign => {
             *changed = true;
             app.set_status(Level::Info, "re-signed with fresh times");

@@ -37,6 +37,10 @@ pub fn render_doctor(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) ->
     };
     let mut lines = verdict(app, report, &profile, theme);
     lines.push(Line::raw(""));
+    if app.doctor.compare {
+        lines.extend(compare_lines(app, theme));
+        lines.push(Line::raw(""));
+    }
     for finding in &report.findings {
         lines.extend(finding_lines(finding, theme));
     }
@@ -77,10 +81,42 @@ fn verdict(app: &App, report: &Report, profile: &str, theme: &Theme) -> Vec<Line
         )
     };
     let when = format!(
-        "judged at {}; c copies this {what}, t pastes another, 1 picks another profile",
+        "judged at {}; c copies this {what}, t pastes another, = compares it with the bench's, 1 picks another profile",
         utc(report.at).unwrap_or_default()
     );
     vec![verdict, Line::styled(when, theme.dim())]
+}
+
+/// What differs between the bench's token (or the newest in the history) and the pasted one:
+/// the claims, each token's times, and the rules only one of them breaks (`tokensmith::diff`,
+/// as `tokensmith diff` prints it).
+fn compare_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
+    let Some((what, d)) = &app.doctor.diff else {
+        return vec![Line::styled(
+            "Nothing to compare with: sign a token on the bench first (Esc)",
+            theme.dim(),
+        )];
+    };
+    let heading = if d.same() {
+        format!("The same header and claims as {what} (= hides)")
+    } else {
+        format!("Against {what}, first, the pasted one second (= hides):")
+    };
+    let mut lines = vec![Line::styled(heading, Style::new().add_modifier(Modifier::BOLD))];
+    for change in d.header.iter().chain(&d.payload) {
+        lines.push(Line::raw(format!("  {}", change.words())));
+    }
+    for (name, times) in ["first", "pasted"].iter().zip(&d.times) {
+        lines.push(Line::styled(format!("  {name}: {}", times.words()), theme.dim()));
+    }
+    if let Some(rules) = &d.rules {
+        for (name, only) in [("first", &rules.only_first), ("pasted", &rules.only_second)] {
+            for f in only {
+                lines.push(Line::raw(format!("  only the {name} breaks: {} {}", f.severity, f.code)));
+            }
+        }
+    }
+    lines
 }
 
 /// One finding: its mark, code and what was found; for errors and warnings the fix and the
