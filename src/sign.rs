@@ -164,7 +164,13 @@ pub fn sign(req: SignRequest<'_>, uuid: &mut dyn FnMut() -> String) -> Result<Si
                 ),
             }));
         }
-        header.insert(name, value);
+        // `--header typ:=null` (any field set to null) leaves the field out: some vendors and
+        // tests need a header without `typ` (issue 22).
+        if value.is_null() {
+            header.remove(&name);
+        } else {
+            header.insert(name, value);
+        }
     }
     let token = token::sign(&header, &payload, req.key, alg)?;
     let mut broken = check_rules(&header, &payload, profile, &params, req.now);
@@ -244,5 +250,31 @@ mod tests {
         sorted.sort();
         assert_eq!(severities, sorted);
         assert!(codes(&signed).contains(&"secret.too-short"), "{:?}", codes(&signed));
+    }
+
+    /// A header field set to null is left out (`--header typ:=null`); the token still verifies.
+    #[test]
+    fn a_null_header_field_is_left_out() {
+        let set = ProfileSet::load(None);
+        let profile = set.get("generic-hs256").expect("built-in profile");
+        let key = KeyMaterial::hmac(Secret::new(vec![b'k'; 32])).expect("key");
+        let request = |headers| SignRequest {
+            profile,
+            key: &key,
+            claims: Vec::new(),
+            params: &[],
+            ttl: None,
+            alg: None,
+            kid: None,
+            headers,
+            now: NOW,
+        };
+        let uuid = &mut || "00000000-0000-4000-8000-000000000000".to_string();
+        let with = sign(request(Vec::new()), uuid).expect("signs");
+        assert_eq!(with.header.get("typ"), Some(&Value::from("JWT")));
+        let without = sign(request(vec![("typ".to_string(), Value::Null)]), uuid).expect("signs");
+        assert_eq!(without.header.keys().collect::<Vec<_>>(), ["alg"]);
+        let decoded = token::decode(&without.token).expect("decodes");
+        assert_eq!(decoded.header.get("typ"), None);
     }
 }

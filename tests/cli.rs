@@ -753,3 +753,26 @@ fn a_short_secret_is_a_rule_line_wherever_a_token_is_signed() {
         env.cmd().arg("sign").args(base).env("SHORT", format!("{short} and more")).output().expect("runs");
     assert!(!String::from_utf8_lossy(&out.stderr).contains("rule:"));
 }
+
+/// `--header typ:=null` leaves `typ` out of the header (issue 22, item 6), and PyJWT verifies
+/// such a token, reading the header as `{"alg": "HS256"}`.
+#[test]
+fn a_header_without_typ_is_made_on_request_and_pyjwt_verifies_it() {
+    let env = Env::new();
+    let out = env.ok(&["sign", "-p", "generic-hs256", "--secret-env", "SECRET", "--header", "typ:=null"]);
+    let token = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let decoded = env.ok(&["decode", &token, "--json"]);
+    assert_eq!(stdout_json(&decoded)["header"], serde_json::json!({"alg": "HS256"}));
+    if !common::python_has_pyjwt() {
+        common::skip_missing("python3 with PyJWT");
+        return;
+    }
+    let script = "import jwt, os, sys, json\nt = sys.argv[1]\nprint(json.dumps(jwt.get_unverified_header(t)))\njwt.decode(t, os.environ['SECRET'], algorithms=['HS256'])";
+    let out = common::python()
+        .args(["-c", script, &token])
+        .env("SECRET", common::FIXTURE_SECRET)
+        .output()
+        .expect("python runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), r#"{"alg": "HS256"}"#);
+}
