@@ -502,6 +502,18 @@ pub struct VerifyArgs {
     /// Judge the token as of this time (unix seconds or RFC 3339) instead of now
     #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     pub at: Option<String>,
+    /// Expect this issuer: iss must equal it
+    #[arg(long, value_name = "ISS")]
+    pub iss: Option<String>,
+    /// Expect this audience (repeat for any of several): aud, or one member of it, must equal one
+    #[arg(long, value_name = "AUD")]
+    pub aud: Vec<String>,
+    /// Expect this subject: sub must equal it
+    #[arg(long, value_name = "SUB")]
+    pub sub: Option<String>,
+    /// Expect this claim to be present (repeatable; dotted paths nest)
+    #[arg(long, value_name = "CLAIM")]
+    pub require: Vec<String>,
     /// Print JSON
     #[arg(long)]
     pub json: bool,

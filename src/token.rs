@@ -2,6 +2,7 @@
 
 pub mod alg;
 pub mod decode;
+pub mod expect;
 pub mod export;
 pub mod key;
 pub mod paste;
@@ -143,6 +144,8 @@ pub struct VerifyOptions {
     pub now: i64,
     /// Whether a missing `exp` makes the token invalid.
     pub require_exp: bool,
+    /// Claims the verifier expects (`--iss`, `--aud`, `--sub`, `--require`).
+    pub expect: expect::Expectations,
 }
 
 /// Why a token is not valid.
@@ -208,6 +211,9 @@ pub enum Invalid {
     /// `exp` is required but missing.
     #[error("the token has no exp claim, and this profile requires one")]
     MissingExp,
+    /// A claim is not what the verifier expects (`--iss`, `--aud`, `--sub`, `--require`).
+    #[error("{}", .0.words())]
+    Unexpected(expect::Mismatch),
     /// A time claim that is not a number of seconds (text, milliseconds, or no date at all).
     #[error("the {claim} claim is not a number of seconds: {value}")]
     NotNumeric {
@@ -294,6 +300,7 @@ pub fn verify(token: &DecodedToken, key: &KeyMaterial, options: &VerifyOptions) 
             leeway_secs: leeway,
         });
     }
+    problems.extend(options.expect.check(&token.payload).into_iter().map(Invalid::Unexpected));
     Verification {
         valid: problems.is_empty(),
         alg,

@@ -776,3 +776,52 @@ fn a_header_without_typ_is_made_on_request_and_pyjwt_verifies_it() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), r#"{"alg": "HS256"}"#);
 }
+
+/// `verify --iss/--aud/--sub/--require` (issue 22, item 4) on a token PyJWT made with an aud
+/// array: any expected audience among the token's passes; each mismatch is named with what was
+/// expected and what came, and makes the token invalid (exit 1).
+#[test]
+fn verify_checks_the_expected_issuer_audience_subject_and_claims() {
+    if !common::python_has_pyjwt() {
+        common::skip_missing("python3 with PyJWT");
+        return;
+    }
+    let script = "import jwt, os\nprint(jwt.encode({'iss': 'https://idp.example', 'aud': ['widget', 'api'], 'sub': 'u42', 'exp': 4102444800}, os.environ['SECRET'], algorithm='HS256'))";
+    let out = common::python()
+        .args(["-c", script])
+        .env("SECRET", common::FIXTURE_SECRET)
+        .output()
+        .expect("python runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let token = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let env = Env::new();
+    let verify = |extra: &[&str]| {
+        let out =
+            env.cmd().args(["verify", &token, "--secret-env", "SECRET"]).args(extra).output().expect("runs");
+        (out.status.code(), String::from_utf8_lossy(&out.stdout).to_string())
+    };
+    let (code, _) = verify(&[
+        "--iss",
+        "https://idp.example",
+        "--aud",
+        "other",
+        "--aud",
+        "api",
+        "--sub",
+        "u42",
+        "--require",
+        "exp",
+    ]);
+    assert_eq!(code, Some(0));
+    let (code, out) =
+        verify(&["--iss", "https://evil.example", "--aud", "other", "--sub", "u1", "--require", "email"]);
+    assert_eq!(code, Some(1), "{out}");
+    for line in [
+        r#"iss is "https://idp.example", expected "https://evil.example""#,
+        r#"aud is ["widget","api"], expected "other""#,
+        r#"sub is "u42", expected "u1""#,
+        "email is missing, expected present",
+    ] {
+        assert!(out.contains(line), "{line}\n{out}");
+    }
+}

@@ -46,7 +46,13 @@ fn tokens_from_pyjwt_and_node_jsonwebtoken_verify() {
             "{file}"
         );
         let allowed = token::allowed_algs(None, &key).expect("allowed");
-        let options = VerifyOptions { allowed, leeway_secs: 0, now: NOW, require_exp: true };
+        let options = VerifyOptions {
+            allowed,
+            leeway_secs: 0,
+            now: NOW,
+            require_exp: true,
+            expect: Default::default(),
+        };
         let result = token::verify(&decoded, &key, &options);
         assert!(result.valid, "{file} ({}): {:?}", entry["library"], result.problems);
         assert_eq!(result.alg, Some(alg), "{file}");
@@ -58,7 +64,13 @@ fn a_base64_secret_read_as_text_does_not_verify() {
     let decoded = token::decode(&read("foreign/pyjwt-HS256-b64secret.jwt")).expect("decodes");
     let as_text =
         KeyMaterial::hmac(Secret::new(read("keys/hmac-secret-b64.txt").into_bytes())).expect("secret");
-    let options = VerifyOptions { allowed: vec![Alg::HS256], leeway_secs: 0, now: NOW, require_exp: false };
+    let options = VerifyOptions {
+        allowed: vec![Alg::HS256],
+        leeway_secs: 0,
+        now: NOW,
+        require_exp: false,
+        expect: Default::default(),
+    };
     assert!(!token::verify(&decoded, &as_text, &options).valid);
 }
 
@@ -90,7 +102,13 @@ fn every_algorithm_round_trips_with_openssl_keys() {
         let decoded = token::decode(&signed).expect("decodes");
         assert_eq!(decoded.header, header, "{alg}: header kept as given");
         assert_eq!(decoded.payload.keys().collect::<Vec<_>>(), ["z", "a", "exp"], "{alg}: order kept");
-        let options = VerifyOptions { allowed: vec![alg], leeway_secs: 0, now: NOW, require_exp: true };
+        let options = VerifyOptions {
+            allowed: vec![alg],
+            leeway_secs: 0,
+            now: NOW,
+            require_exp: true,
+            expect: Default::default(),
+        };
         assert!(token::verify(&decoded, &public, &options).valid, "{alg} with the public key");
         assert!(token::verify(&decoded, &private, &options).valid, "{alg} with the private key");
         let mut tampered = signed.clone();
@@ -186,7 +204,13 @@ fn raw_hs256(header: &str, payload: &str, key: &KeyMaterial) -> String {
 #[test]
 fn verify_refuses_crit_and_repeated_member_names_and_the_doctor_names_them() {
     let key = KeyMaterial::hmac(Secret::new(b"rfc7515-strictness-secret-0123456789".to_vec())).expect("key");
-    let options = VerifyOptions { allowed: vec![Alg::HS256], leeway_secs: 0, now: NOW, require_exp: false };
+    let options = VerifyOptions {
+        allowed: vec![Alg::HS256],
+        leeway_secs: 0,
+        now: NOW,
+        require_exp: false,
+        expect: Default::default(),
+    };
     let profile = ProfileSet::load(None).get("generic-hs256").expect("profile").clone();
     let candidate = tokensmith::doctor::Candidate {
         name: "the test secret".into(),

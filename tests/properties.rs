@@ -79,7 +79,7 @@ proptest! {
     fn any_text_is_decoded_verified_and_diagnosed_without_panic(text in "\\PC{0,200}|[A-Za-z0-9_.=\\- \"'€é]{0,120}") {
         let _ = token::decode(&text);
         if let Ok(decoded) = token::decode(&text) {
-            let options = VerifyOptions { allowed: vec![Alg::HS256], leeway_secs: 0, now: 1_700_000_000, require_exp: true };
+            let options = VerifyOptions { allowed: vec![Alg::HS256], leeway_secs: 0, now: 1_700_000_000, require_exp: true, expect: Default::default() };
             let _ = token::verify(&decoded, &hmac(), &options);
         }
         let candidate = Candidate { name: "k".into(), key: hmac(), text: None, explicit: true };
@@ -104,7 +104,7 @@ proptest! {
             b64(&signature)
         );
         if let Ok(decoded) = token::decode(&text) {
-            let options = VerifyOptions { allowed: vec![Alg::HS256], leeway_secs: leeway, now, require_exp: false };
+            let options = VerifyOptions { allowed: vec![Alg::HS256], leeway_secs: leeway, now, require_exp: false, expect: Default::default() };
             let _ = token::verify(&decoded, &hmac(), &options);
         }
         let candidate = Candidate { name: "k".into(), key: hmac(), text: None, explicit: true };

@@ -33,7 +33,13 @@ fn key(jwk: &str) -> KeyMaterial {
 
 /// Before the RFC examples' exp (1300819380), so only the signature decides.
 fn options(allowed: Vec<Alg>) -> VerifyOptions {
-    VerifyOptions { allowed, leeway_secs: 0, now: 1_300_819_000, require_exp: false }
+    VerifyOptions {
+        allowed,
+        leeway_secs: 0,
+        now: 1_300_819_000,
+        require_exp: false,
+        expect: Default::default(),
+    }
 }
 
 #[test]

@@ -312,8 +312,13 @@ fn check_issued(
     }
     let key = key_for(profile).public();
     let allowed = token::allowed_algs(Some((&profile.id, &profile.algorithms)), &key).expect("algs");
-    let options =
-        VerifyOptions { allowed, leeway_secs: 0, now, require_exp: profile.time.exp_required.value };
+    let options = VerifyOptions {
+        allowed,
+        leeway_secs: 0,
+        now,
+        require_exp: profile.time.exp_required.value,
+        expect: Default::default(),
+    };
     let verification = token::verify(&decoded, &key, &options);
     if !verification.valid {
         return Err(format!("verify: {:?}", verification.problems));

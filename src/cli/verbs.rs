@@ -573,6 +573,12 @@ pub fn verify(paths: &Paths, args: &VerifyArgs, io: &mut Io) -> Result<u8, CliEr
         leeway_secs,
         now,
         require_exp: profile.is_some_and(|p| p.time.exp_required.value),
+        expect: token::expect::Expectations {
+            iss: args.iss.clone(),
+            aud: args.aud.clone(),
+            sub: args.sub.clone(),
+            require: args.require.clone(),
+        },
     };
     let verification = token::verify(&decoded, key, &options);
     io.touch(&loaded);

@@ -217,8 +217,13 @@ fn exported_jwks_verify_tokens_signed_by_the_stored_key() {
         let jwk = export::jwk(&key, Some("k1"), Some(alg.name()), private).expect("jwk");
         let back = parse_jwk(&serde_json::Value::Object(jwk).to_string()).expect("parse back");
         let decoded = crate::token::decode(&token).expect("decode");
-        let options =
-            crate::token::VerifyOptions { allowed: vec![alg], leeway_secs: 0, now: NOW, require_exp: false };
+        let options = crate::token::VerifyOptions {
+            allowed: vec![alg],
+            leeway_secs: 0,
+            now: NOW,
+            require_exp: false,
+            expect: Default::default(),
+        };
         assert!(crate::token::verify(&decoded, &back.material, &options).valid, "{kind}");
         if !private {
             let public_pem = export::pem(&key, false).expect("public pem");
