@@ -1,0 +1,246 @@
+//! The arguments of the verbs that take a token or a key (clap derive), apart from the command
+//! tree in `cli.rs` so each stays short.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use clap_complete::engine::ArgValueCandidates;
+
+use super::complete;
+
+/// Where the key comes from. Exactly one source.
+#[derive(Debug, Default, Args)]
+#[group(id = "key-source", multiple = false)]
+pub struct KeySource {
+    /// Read the HMAC secret from environment variable VAR
+    #[arg(long, value_name = "VAR")]
+    pub secret_env: Option<String>,
+    /// Read the HMAC secret from a file (one trailing newline is ignored)
+    #[arg(long, value_name = "PATH")]
+    pub secret_file: Option<PathBuf>,
+    /// Read the HMAC secret from standard input
+    #[arg(long)]
+    pub secret_stdin: bool,
+    /// The HMAC secret itself (visible to other users in `ps` and kept in shell history: prefer the others)
+    #[arg(long, value_name = "SECRET")]
+    pub secret: Option<String>,
+    /// Read a PEM key: private to sign, public or private to verify (PKCS#1, PKCS#8, SPKI, SEC1)
+    #[arg(long, value_name = "PEM")]
+    pub key_file: Option<PathBuf>,
+    /// Use a key from the store (`tokensmith keys list`); with --profile and no key option,
+    /// the store's one key for that profile is used
+    #[arg(long, value_name = "NAME", add = ArgValueCandidates::new(complete::key_names))]
+    pub key: Option<String>,
+}
+
+impl KeySource {
+    /// Whether any key option was given (else the store is asked).
+    pub fn given(&self) -> bool {
+        self.secret_env.is_some()
+            || self.secret_file.is_some()
+            || self.secret_stdin
+            || self.secret.is_some()
+            || self.key_file.is_some()
+            || self.key.is_some()
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct SecretEncodingArg {
+    /// The secret is base64: use its decoded bytes as the HMAC key
+    #[arg(long)]
+    pub secret_base64: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SignArgs {
+    /// The vendor profile (see `tokensmith profiles`)
+    #[arg(long, short = 'p', value_name = "ID", add = ArgValueCandidates::new(complete::profile_ids))]
+    pub profile: String,
+    #[command(flatten)]
+    pub key: KeySource,
+    #[command(flatten)]
+    pub encoding: SecretEncodingArg,
+    /// Set a claim: PATH=VALUE (text, typed by the profile) or PATH:=JSON (raw JSON)
+    #[arg(long = "claim", short = 'c', value_name = "PATH=VALUE")]
+    pub claims: Vec<String>,
+    /// Lifetime: sets exp to the issue time plus this (30s, 5m, 1h)
+    #[arg(long, value_name = "DURATION", allow_hyphen_values = true)]
+    pub ttl: Option<String>,
+    /// Key id for the header's kid
+    #[arg(long, value_name = "KID")]
+    pub kid: Option<String>,
+    /// Add a header field: NAME=VALUE or NAME:=JSON
+    #[arg(long = "header", value_name = "NAME=VALUE")]
+    pub headers: Vec<String>,
+    /// Algorithm, when the profile allows several (default: the profile's first that fits the key)
+    #[arg(long, value_name = "ALG")]
+    pub alg: Option<String>,
+    /// Issue the token as of this time (unix seconds or RFC 3339) instead of now
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
+    pub at: Option<String>,
+    /// Set a profile parameter that claims are made from: NAME=VALUE (project_id, org_id...)
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
+    /// Refuse (exit 2, no token) when the token would break one of the vendor's rules
+    #[arg(long)]
+    pub strict: bool,
+    /// Print JSON with the token, header and payload
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DecodeArgs {
+    /// The token, or - (or nothing) to read it from standard input
+    pub token: Option<String>,
+    /// Judge times as of this time (unix seconds or RFC 3339) instead of now
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
+    pub at: Option<String>,
+    /// Print JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SnippetArgs {
+    /// The vendor profile
+    #[arg(long, short = 'p', value_name = "ID", add = ArgValueCandidates::new(complete::profile_ids))]
+    pub profile: String,
+    /// The flavour: html, react, svelte, mobile-url... for the page; node, python, ruby, php,
+    /// go, java, csharp for the server (`--list` shows those the profile has)
+    #[arg(long, value_name = "FLAVOR")]
+    pub flavor: Option<String>,
+    /// List the profile's flavours
+    #[arg(long)]
+    pub list: bool,
+    /// The token to put in the page (default: sign one now)
+    pub token: Option<String>,
+    /// Set a snippet parameter: NAME=VALUE (app_id, team_slug, widget_id...)
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
+    /// When signing a token for the snippet: PATH=VALUE or PATH:=JSON
+    #[arg(long = "claim", short = 'c', value_name = "PATH=VALUE")]
+    pub claims: Vec<String>,
+    #[command(flatten)]
+    pub key: KeySource,
+    #[command(flatten)]
+    pub encoding: SecretEncodingArg,
+    /// With --list: print JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// The token as the customer sent it, or - (or nothing) to read it from standard input;
+    /// with --hash, the identifier the hash should be made of
+    pub token: Option<String>,
+    /// The vendor profile to judge against
+    #[arg(long, short = 'p', value_name = "ID", add = ArgValueCandidates::new(complete::profile_ids))]
+    pub profile: String,
+    #[command(flatten)]
+    pub key: KeySource,
+    #[command(flatten)]
+    pub encoding: SecretEncodingArg,
+    /// Judge as of this time (unix seconds or RFC 3339), e.g. when the token was sent
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
+    pub at: Option<String>,
+    /// The customer's parameter values, to check claims made from them: NAME=VALUE (project_id)
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
+    /// Identity-hash profiles: the hash the customer made; the positional argument is then the
+    /// identifier it should be made of
+    #[arg(long, value_name = "HASH")]
+    pub hash: Option<String>,
+    /// With --hash: the user's other identifier (their email when the user id is hashed, or
+    /// the reverse), to tell whether the wrong one was hashed
+    #[arg(long, value_name = "IDENTIFIER", requires = "hash")]
+    pub other_identifier: Option<String>,
+    /// text; json (for scripts); markdown (a report for a support ticket: no signature, no secret)
+    #[arg(long, value_name = "FORMAT", default_value = "text")]
+    pub format: DoctorFormat,
+    /// Print JSON (the same as --format json)
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The first token (the one that worked, say): the token, - for standard input, or @FILE
+    pub first: String,
+    /// The second token: the token, - for standard input, or @FILE
+    pub second: String,
+    /// Also list the rules of this vendor profile that only one of the two breaks
+    #[arg(long, short = 'p', value_name = "ID", add = ArgValueCandidates::new(complete::profile_ids))]
+    pub profile: Option<String>,
+    /// Judge times as of this time (unix seconds or RFC 3339)
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
+    pub at: Option<String>,
+    /// Print JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct HashArgs {
+    /// The user's identifier, as the page passes it (the profile says which: user id or email)
+    pub identifier: String,
+    /// The identity-hash profile (intercom-hash, helpscout, front, chatwoot, crisp)
+    #[arg(long, short = 'p', value_name = "ID")]
+    pub profile: String,
+    #[command(flatten)]
+    pub key: KeySource,
+    /// Print JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl DoctorArgs {
+    /// Whether the report is JSON (`--json` or `--format json`).
+    pub fn wants_json(&self) -> bool {
+        self.json || self.format == DoctorFormat::Json
+    }
+}
+
+/// How `doctor` writes its report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DoctorFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The token, or - (or nothing) to read it from standard input
+    pub token: Option<String>,
+    #[command(flatten)]
+    pub key: KeySource,
+    #[command(flatten)]
+    pub encoding: SecretEncodingArg,
+    /// Judge by this vendor profile: only its algorithms, and exp required when it requires one
+    #[arg(long, short = 'p', value_name = "ID", add = ArgValueCandidates::new(complete::profile_ids))]
+    pub profile: Option<String>,
+    /// Tolerance on exp and nbf (e.g. 30s); none unless given
+    #[arg(long, value_name = "DURATION", default_value = "0s")]
+    pub leeway: String,
+    /// Judge the token as of this time (unix seconds or RFC 3339) instead of now
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
+    pub at: Option<String>,
+    /// Expect this issuer: iss must equal it
+    #[arg(long, value_name = "ISS")]
+    pub iss: Option<String>,
+    /// Expect this audience (repeat for any of several): aud, or one member of it, must equal one
+    #[arg(long, value_name = "AUD")]
+    pub aud: Vec<String>,
+    /// Expect this subject: sub must equal it
+    #[arg(long, value_name = "SUB")]
+    pub sub: Option<String>,
+    /// Expect this claim to be present (repeatable; dotted paths nest)
+    #[arg(long, value_name = "CLAIM")]
+    pub require: Vec<String>,
+    /// Print JSON
+    #[arg(long)]
+    pub json: bool,
+}
