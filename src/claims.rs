@@ -154,6 +154,11 @@ impl ClaimType {
 pub struct ClaimPath(Vec<String>);
 
 impl ClaimPath {
+    /// A path from its keys as they are (a key may hold a dot: a token's own claim names).
+    pub fn from_keys(keys: Vec<String>) -> ClaimPath {
+        ClaimPath(keys)
+    }
+
     /// The keys from the outermost in.
     pub fn keys(&self) -> &[String] {
         &self.0

@@ -26,6 +26,7 @@ mod input;
 mod keys;
 mod output;
 mod report;
+mod resign;
 mod schemes;
 mod user_profiles;
 mod verbs;

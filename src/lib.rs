@@ -17,6 +17,7 @@ pub mod history;
 pub mod limits;
 pub mod paths;
 pub mod profile;
+pub mod resign;
 pub mod rules;
 pub mod secret;
 pub mod sign;

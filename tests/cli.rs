@@ -825,3 +825,72 @@ fn verify_checks_the_expected_issuer_audience_subject_and_claims() {
         assert!(out.contains(line), "{line}\n{out}");
     }
 }
+
+/// `sign --from` (issue 22, item 2) on a token PyJWT made: its claims and header are the start,
+/// `--claim` goes on top, `--refresh-times` moves iat to the signing time and exp with it (the
+/// hour it had), and the key given signs it.
+#[test]
+fn sign_from_a_token_keeps_its_claims_and_takes_the_users_on_top() {
+    let env = Env::new();
+    let from = format!("@{}", fixture("doctor/tiledesk-lifetime.jwt").display());
+    let at = "1800000000";
+    let args = [
+        "sign",
+        "-p",
+        "tiledesk",
+        "--secret-env",
+        "SECRET",
+        "--from",
+        &from,
+        "-c",
+        "name=Grace",
+        "--refresh-times",
+    ];
+    let out = env.ok(&[&args[..], &["--at", at, "--json"]].concat());
+    let signed = stdout_json(&out);
+    let payload = &signed["payload"];
+    assert_eq!(payload["name"], "Grace");
+    assert_eq!(payload["_id"], "65a1b2c3d4e5f60718293a4b_user-123456", "the token's own claims are kept");
+    assert_eq!(payload["iat"], 1_800_000_000);
+    assert_eq!(payload["exp"], 1_800_000_000 + 3600, "the lifetime the token had");
+    assert_eq!(signed["header"]["typ"], "JWT");
+    // Without --refresh-times the times are the token's; --ttl replaces its exp.
+    let out = env.ok(&[
+        "sign",
+        "-p",
+        "tiledesk",
+        "--secret-env",
+        "SECRET",
+        "--from",
+        &from,
+        "--ttl",
+        "2m",
+        "--json",
+    ]);
+    let payload = &stdout_json(&out)["payload"];
+    assert_eq!(payload["iat"], 1_767_225_600);
+    assert!(payload["exp"].as_i64().is_some_and(|e| e > 1_767_225_600 + 3600), "{payload}");
+    // The re-signed token verifies with the key that signed it.
+    let token = stdout_json(&env.ok(&[
+        "sign",
+        "-p",
+        "tiledesk",
+        "--secret-env",
+        "SECRET",
+        "--from",
+        &from,
+        "--refresh-times",
+        "--json",
+    ]))["token"]
+        .as_str()
+        .map(str::to_string)
+        .expect("token");
+    env.ok(&["verify", &token, "--secret-env", "SECRET"]);
+    // --refresh-times alone is a usage error.
+    let out = env
+        .cmd()
+        .args(["sign", "-p", "tiledesk", "--secret-env", "SECRET", "--refresh-times"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -85,6 +85,13 @@ pub struct SignArgs {
     /// Refuse (exit 2, no token) when the token would break one of the vendor's rules
     #[arg(long)]
     pub strict: bool,
+    /// Start from this token's claims and header fields (the token, - or @FILE): --claim,
+    /// --param and --header go on top, and the key given signs it
+    #[arg(long, value_name = "TOKEN")]
+    pub from: Option<String>,
+    /// With --from: move iat, nbf and exp to now, keeping the token's lifetime
+    #[arg(long, requires = "from")]
+    pub refresh_times: bool,
     /// Print JSON with the token, header and payload
     #[arg(long)]
     pub json: bool,

@@ -2,10 +2,8 @@
 //! `tokensmith::diff`, which the workbench's doctor uses too).
 
 use tokensmith::diff::TokenDiff;
-use tokensmith::limits::MAX_TOKEN_BYTES;
 use tokensmith::paths::Paths;
 use tokensmith::text;
-use tokensmith::token::DecodedToken;
 
 use super::input::{Io, parse_time};
 use super::output::print_json;
@@ -19,8 +17,8 @@ pub fn run(paths: &Paths, args: &DiffArgs, io: &mut Io) -> Result<u8, CliError> 
         Some(at) => parse_time(at)?,
         None => io.now,
     };
-    let first = decoded(io, &args.first, "the first token")?;
-    let second = decoded(io, &args.second, "the second token")?;
+    let first = io.decoded(&args.first, "the first token")?;
+    let second = io.decoded(&args.second, "the second token")?;
     let set = args.profile.as_deref().map(|id| super::verbs::load_profile(paths, id));
     let profile = match (&set, args.profile.as_deref()) {
         (Some(set), Some(id)) => Some(set.get(id)?),
@@ -38,22 +36,6 @@ pub fn run(paths: &Paths, args: &DiffArgs, io: &mut Io) -> Result<u8, CliError> 
         print_text(&d);
     }
     Ok(u8::from(!d.same()))
-}
-
-/// A token from the command line: as given, `-` for standard input, `@FILE` for a file.
-fn decoded(io: &mut Io, arg: &str, which: &str) -> Result<DecodedToken, CliError> {
-    let text = match arg.strip_prefix('@') {
-        Some(path) => {
-            let what = format!("'{path}'");
-            let bytes =
-                tokensmith::limits::read_file(std::path::Path::new(path), MAX_TOKEN_BYTES, &what, false)
-                    .map_err(|e| CliError::usage(e.to_string()))?;
-            String::from_utf8(bytes)
-                .map_err(|_| CliError::usage(format!("{what} is not text: give a file holding a token")))?
-        }
-        None => io.token(Some(arg))?,
-    };
-    tokensmith::token::decode(&text).map_err(|e| CliError::usage(format!("{which} is not a token: {e}")))
 }
 
 fn print_text(d: &TokenDiff) {

@@ -117,6 +117,24 @@ impl Io {
     }
 
     /// The token from the argument, or from standard input for `-` or no argument.
+    /// A token from the command line, decoded: as given, `-` for standard input, `@FILE` for
+    /// a file (`diff`, `sign --from`); `which` names it in errors.
+    pub fn decoded(&mut self, arg: &str, which: &str) -> Result<tokensmith::token::DecodedToken, CliError> {
+        let text = match arg.strip_prefix('@') {
+            Some(path) => {
+                let what = format!("'{path}'");
+                let bytes =
+                    tokensmith::limits::read_file(std::path::Path::new(path), MAX_TOKEN_BYTES, &what, false)
+                        .map_err(|e| CliError::usage(e.to_string()))?;
+                String::from_utf8(bytes).map_err(|_| {
+                    CliError::usage(format!("{what} is not text: give a file holding a token"))
+                })?
+            }
+            None => self.token(Some(arg))?,
+        };
+        tokensmith::token::decode(&text).map_err(|e| CliError::usage(format!("{which} is not a token: {e}")))
+    }
+
     pub fn token(&mut self, arg: Option<&str>) -> Result<String, CliError> {
         match arg {
             Some(token) if token != "-" => {

@@ -325,15 +325,23 @@ pub fn sign(paths: &Paths, args: &SignArgs, io: &mut Io) -> Result<u8, CliError>
         )));
     };
     let origin = loaded.origin.clone();
+    let (claims, headers, from_kid) = super::resign::inputs(
+        args,
+        io,
+        profile,
+        now,
+        claim_assignments(&args.claims)?,
+        parse_headers(&args.headers)?,
+    )?;
     let request = SignRequest {
         profile,
         key: &loaded.material,
-        claims: claim_assignments(&args.claims)?,
+        claims,
         params: &given_params,
         ttl,
         alg: requested,
-        kid: args.kid.clone().or_else(|| loaded.kid.clone()),
-        headers: parse_headers(&args.headers)?,
+        kid: args.kid.clone().or(from_kid).or_else(|| loaded.kid.clone()),
+        headers,
         now,
     };
     let mut uuid = tokensmith::claims::random_uuid;
