@@ -8,6 +8,9 @@ use tokensmith::profile::Profile;
 use super::input::Io;
 use super::{CliError, SignArgs};
 
+/// What goes into a signature: claims, header fields, and the kid the `--from` token had.
+pub type Inputs = (Vec<ClaimAssignment>, Vec<(String, Value)>, Option<String>);
+
 /// The claims, header fields and kid to sign with: the command line's alone, or on top of the
 /// `--from` token's. With `--ttl`, the token's own exp gives way to it.
 pub fn inputs(
@@ -17,7 +20,7 @@ pub fn inputs(
     now: i64,
     claims: Vec<ClaimAssignment>,
     headers: Vec<(String, Value)>,
-) -> Result<(Vec<ClaimAssignment>, Vec<(String, Value)>, Option<String>), CliError> {
+) -> Result<Inputs, CliError> {
     let Some(from) = &args.from else { return Ok((claims, headers, None)) };
     let token = io.decoded(from, "the --from token")?;
     let refresh = args.refresh_times.then(|| (now, profile.time.default_lifetime()));
