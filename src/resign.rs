@@ -77,6 +77,38 @@ fn refresh_times(payload: &mut Map<String, Value>, now: i64, lifetime: u64) {
     }
 }
 
+/// The profile whose rules a token breaks least (fewest errors, then fewest warnings), among
+/// the JWT profiles; a tie goes to `current`, then to the first. Its index and error count.
+pub fn best_profile(
+    profiles: &[crate::profile::Profile],
+    header: &Map<String, Value>,
+    payload: &Map<String, Value>,
+    now: i64,
+    current: usize,
+) -> Option<(usize, usize)> {
+    use crate::rules::{Severity, check_rules};
+    let score = |(i, profile): (usize, &crate::profile::Profile)| {
+        let findings = check_rules(header, payload, profile, &[], now);
+        let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
+        (count(Severity::Error), count(Severity::Warning), usize::from(i != current), i)
+    };
+    // A profile that takes no extra claims would refuse to sign one it does not declare.
+    let takes = |p: &crate::profile::Profile| {
+        p.extra_claims
+            || payload.keys().all(|k| {
+                crate::claims::REGISTERED.contains(&k.as_str())
+                    || p.claims.iter().any(|f| f.path.keys().first() == Some(k))
+            })
+    };
+    profiles
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.scheme == crate::profile::Scheme::Jwt && takes(p))
+        .map(score)
+        .min()
+        .map(|(errors, _, _, i)| (i, errors))
+}
+
 /// The base's claims and header fields with the user's on top: a user's claim replaces every
 /// base claim at, above or below its path; a user's header field replaces the base's.
 pub fn merge(
@@ -139,5 +171,20 @@ mod tests {
         );
         let b = base(&Map::new(), &map(json!({"exp": 1300})), Some((5000, 600)));
         assert_eq!(b.claims[0].input, ClaimInput::Json(json!(5600)), "no iat or nbf: the profile's lifetime");
+    }
+
+    #[test]
+    fn the_profile_a_token_fits_best_is_found() {
+        let profiles = crate::profile::ProfileSet::load(None).profiles;
+        let at = |id: &str| profiles.iter().position(|p| p.id == id).expect("profile");
+        let header = map(json!({"alg": "HS256", "typ": "JWT"}));
+        // Ticketping's shape: external_id, email, exp.
+        let payload = map(json!({"external_id": "u1", "email": "a@b.co", "exp": 1_767_225_900}));
+        let (best, errors) =
+            best_profile(&profiles, &header, &payload, 1_767_225_600, at("tiledesk")).expect("one");
+        assert_eq!(errors, 0);
+        let fits = crate::rules::check_rules(&header, &payload, &profiles[best], &[], 1_767_225_600);
+        assert!(fits.iter().all(|f| f.severity != crate::rules::Severity::Error), "{}", profiles[best].id);
+        assert_ne!(profiles[best].id, "tiledesk", "tiledesk needs _id, sub and aud");
     }
 }

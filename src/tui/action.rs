@@ -73,6 +73,9 @@ pub enum Action {
     CloseDoctor,
     /// In the doctor: compare the pasted token with the bench's (or the newest from history).
     CompareTokens,
+    /// In the doctor: put the pasted token's claims and header on the bench, under the profile
+    /// it fits best, to edit and sign again.
+    LoadToBench,
     /// Copy the token.
     CopyToken,
     /// Show the tokens copied or pasted before.
@@ -200,6 +203,7 @@ impl Action {
             | Action::OpenDoctor
             | Action::CloseDoctor
             | Action::CompareTokens
+            | Action::LoadToBench
             | Action::CopyToken
             | Action::ShowHistory
             | Action::CopySnippet

@@ -5,6 +5,7 @@ use tui_input::Input;
 use tokensmith::store::keygen::GenKind;
 use tokensmith::store::{check_name, export};
 
+mod bench;
 mod claims;
 mod form;
 mod input;
@@ -94,6 +95,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::OpenDoctor
         | Action::CloseDoctor
         | Action::CompareTokens
+        | Action::LoadToBench
         | Action::Resign
         | Action::CopyToken
         | Action::CopySnippet

@@ -444,3 +444,29 @@ fn equals_in_the_doctor_compares_the_pasted_token_with_the_benchs() {
     run(&mut app, [Action::CompareTokens]);
     assert!(app.doctor.diff.is_none());
 }
+
+/// Issue 22, item 2, in the workbench: `b` in the doctor puts the pasted token on the bench
+/// under the profile it fits best (said in the status line), its times moved to now with the
+/// lifetime kept, and the bench signs it at once with the stored key.
+#[test]
+fn b_in_the_doctor_puts_the_pasted_token_on_the_bench_to_re_sign() {
+    use base64::Engine as _;
+    let mut app = app("tiledesk", vec![demo_key()]);
+    let b64 = |v: serde_json::Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
+    let claims = serde_json::json!({"external_id": "u-9", "email": "ada@example.com", "plan": "123", "iat": NOW - 7200, "exp": NOW - 6900});
+    let pasted = format!("{}.{}.c2ln", b64(serde_json::json!({"alg": "HS256", "typ": "JWT"})), b64(claims));
+    run(&mut app, [Action::OpenDoctor, Action::Paste(pasted), Action::Submit, Action::LoadToBench]);
+    assert!(app.doctor.input.is_none(), "the doctor is closed");
+    let status = app.status.clone().map(|s| s.text).unwrap_or_default();
+    assert!(status.contains("fits best"), "{status}");
+    let profile = app.current().expect("a profile").clone();
+    assert!(status.contains(&profile.name), "{status}");
+    let signed = payload(&app);
+    assert_eq!(signed["external_id"], "u-9");
+    assert_eq!(signed["plan"], "123", "a string stays a string");
+    assert_eq!(signed["iat"], NOW);
+    assert_eq!(signed["exp"], NOW + 300, "the five minutes the token had");
+    let broken: Vec<_> =
+        app.warnings.iter().filter(|f| f.severity == tokensmith::doctor::Severity::Error).collect();
+    assert!(broken.is_empty(), "{} breaks: {broken:?}", profile.id);
+}

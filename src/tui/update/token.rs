@@ -33,6 +33,10 @@ pub(super) fn token_pane(
             *changed = true;
         }
         Action::CompareTokens => app.set_status(Level::Info, "paste a token first (t), then = compares it"),
+        Action::LoadToBench => {
+            super::bench::load_pasted(app);
+            *changed = true;
+        }
         Action::Resign => {
             *changed = true;
             app.set_status(Level::Info, "re-signed with fresh times");

@@ -81,7 +81,7 @@ fn verdict(app: &App, report: &Report, profile: &str, theme: &Theme) -> Vec<Line
         )
     };
     let when = format!(
-        "judged at {}; c copies this {what}, t pastes another, = compares it with the bench's, 1 picks another profile",
+        "judged at {}; c copies this {what}, t pastes another, = compares it with the bench's, b puts it on the bench to re-sign, 1 picks another profile",
         utc(report.at).unwrap_or_default()
     );
     vec![verdict, Line::styled(when, theme.dim())]
