@@ -78,7 +78,9 @@ fn refresh_times(payload: &mut Map<String, Value>, now: i64, lifetime: u64) {
 }
 
 /// The profile whose rules a token breaks least (fewest errors, then fewest warnings), among
-/// the JWT profiles; a tie goes to `current`, then to the first. Its index and error count.
+/// the JWT profiles that take its claims; a tie goes to `current`, then to the first. Its index
+/// and error count. Whether it has expired (or is not valid yet) does not count: a token put on
+/// the bench gets its times moved to now.
 pub fn best_profile(
     profiles: &[crate::profile::Profile],
     header: &Map<String, Value>,
@@ -89,7 +91,8 @@ pub fn best_profile(
     use crate::rules::{Severity, check_rules};
     let score = |(i, profile): (usize, &crate::profile::Profile)| {
         let findings = check_rules(header, payload, profile, &[], now);
-        let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
+        let counted = |f: &&crate::rules::Finding| !matches!(f.code, "time.expired" | "time.not-yet-valid");
+        let count = |s: Severity| findings.iter().filter(counted).filter(|f| f.severity == s).count();
         (count(Severity::Error), count(Severity::Warning), usize::from(i != current), i)
     };
     // A profile that takes no extra claims would refuse to sign one it does not declare.
@@ -186,5 +189,8 @@ mod tests {
         let fits = crate::rules::check_rules(&header, &payload, &profiles[best], &[], 1_767_225_600);
         assert!(fits.iter().all(|f| f.severity != crate::rules::Severity::Error), "{}", profiles[best].id);
         assert_ne!(profiles[best].id, "tiledesk", "tiledesk needs _id, sub and aud");
+        // A day after its exp: having expired does not make it fit worse (its times will move).
+        let later = best_profile(&profiles, &header, &payload, 1_767_225_900 + 86_400, at("tiledesk"));
+        assert_eq!(later, Some((best, 0)));
     }
 }
