@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 use crate::profile::Profile;
 use crate::rules::{Finding, check_rules};
 use crate::time::{human_duration, utc};
-use crate::time_rules::Times;
+use crate::time_rules::{Times, gap, is_expired};
 
 /// One difference at one path (`exp`, `account.email`, `header.kid`).
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -204,12 +204,13 @@ fn times(payload: &Map<String, Value>, at: i64) -> TimeSummary {
         iat: date(iat),
         nbf: date(t.nbf_secs()),
         exp: date(exp),
-        lifetime: iat.zip(exp).filter(|(i, e)| e > i).map(|(i, e)| human_duration(e.abs_diff(i))),
+        lifetime: iat.zip(exp).filter(|(i, e)| e > i).map(|(i, e)| human_duration(gap(e, i))),
+        // Expired at exactly exp, as the time-rule engine (and RFC 7519) reads it.
         state: exp.map(|e| {
-            if e <= at {
-                format!("expired {} ago", human_duration(at.abs_diff(e)))
+            if is_expired(e, at, 0) {
+                format!("expired {} ago", human_duration(gap(at, e)))
             } else {
-                format!("expires in {}", human_duration(e.abs_diff(at)))
+                format!("expires in {}", human_duration(gap(e, at)))
             }
         }),
     }

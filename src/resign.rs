@@ -95,13 +95,12 @@ pub fn best_profile(
         let count = |s: Severity| findings.iter().filter(counted).filter(|f| f.severity == s).count();
         (count(Severity::Error), count(Severity::Warning), usize::from(i != current), i)
     };
-    // A profile that takes no extra claims would refuse to sign one it does not declare.
+    // A profile whose typo guard would refuse one of the token's claims cannot sign it again.
+    let leaves = base(header, payload, None).claims;
     let takes = |p: &crate::profile::Profile| {
-        p.extra_claims
-            || payload.keys().all(|k| {
-                crate::claims::REGISTERED.contains(&k.as_str())
-                    || p.claims.iter().any(|f| f.path.keys().first() == Some(k))
-            })
+        let schema =
+            crate::claims::ClaimSchema { profile: &p.id, fields: &p.claims, allow_extra: p.extra_claims };
+        leaves.iter().all(|c| schema.takes(&c.path))
     };
     profiles
         .iter()

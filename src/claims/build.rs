@@ -30,6 +30,17 @@ pub struct ClaimSchema<'a> {
     pub allow_extra: bool,
 }
 
+impl ClaimSchema<'_> {
+    /// Whether a claim may be set at this path: declared, registered (RFC 7519), or the profile
+    /// takes extra claims (the typo guard, here for `build_payload` and for choosing a profile
+    /// to re-sign a token under).
+    pub fn takes(&self, path: &ClaimPath) -> bool {
+        self.allow_extra
+            || self.fields.iter().any(|f| &f.path == path)
+            || REGISTERED.contains(&path.to_string().as_str())
+    }
+}
+
 fn hash_hex(expr: &ValueExpr, value: &Value) -> Option<String> {
     let bytes = match value {
         Value::String(s) => s.clone().into_bytes(),
@@ -106,8 +117,7 @@ pub fn build_payload(
             continue;
         }
         let name = a.path.to_string();
-        let registered = REGISTERED.contains(&name.as_str());
-        if !schema.allow_extra && !registered {
+        if !schema.takes(&a.path) {
             return Err(ClaimError::UnknownClaim {
                 path: name,
                 profile: schema.profile.to_string(),

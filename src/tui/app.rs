@@ -493,7 +493,7 @@ impl App {
         self.warnings.clear();
         let given_params: Vec<(String, String)> =
             state.params.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-        self.doctor.refresh_parts();
+        let pasted = self.doctor.refresh_parts();
         self.doctor.report = self.doctor.input.as_ref().map(|input| {
             let candidates = tokensmith::doctor::stored_candidates(&self.keys.entries, &profile.id);
             match &self.token {
@@ -514,10 +514,10 @@ impl App {
             }
         });
         let bench = match &self.token {
-            TokenState::Signed(s) => Some((s.header.clone(), s.payload.clone())),
+            TokenState::Signed(s) => Some((&s.header, &s.payload)),
             _ => None,
         };
-        self.doctor.refresh_diff(bench, &self.history, &profile, now);
+        self.doctor.refresh_diff(pasted.as_ref(), bench, &self.history, &profile, now);
         if let Some(issued) =
             profile.issued.as_ref().filter(|_| profile.scheme == tokensmith::profile::Scheme::VendorIssued)
         {

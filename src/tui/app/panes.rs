@@ -104,48 +104,47 @@ pub struct DoctorPane {
     pub diff: Option<(String, tokensmith::diff::TokenDiff)>,
 }
 
+/// A token's header and payload.
+type Parts<'a> = (&'a Map<String, Value>, &'a Map<String, Value>);
+
 impl DoctorPane {
     /// While comparing: what differs between the bench's token (else the newest token in the
     /// history) and the pasted one, under the profile's rules.
+    /// `pasted` is what [`DoctorPane::refresh_parts`] decoded.
     pub fn refresh_diff(
         &mut self,
-        bench: Option<(Map<String, Value>, Map<String, Value>)>,
+        pasted: Option<&tokensmith::token::DecodedToken>,
+        bench: Option<Parts<'_>>,
         history: &HistoryView,
         profile: &tokensmith::profile::Profile,
         now: i64,
     ) {
         self.diff = None;
-        let Some(input) = self.input.as_deref().filter(|_| self.compare) else { return };
-        let Ok(pasted) = tokensmith::token::decode(input) else { return };
-        let (what, (header, payload)) = match bench {
-            Some(parts) => ("the bench's token".to_string(), parts),
-            None => match history.entries.last() {
-                Some(e) => (
-                    format!("the newest token in the history ({})", e.profile),
-                    (e.header.clone(), e.payload.clone()),
-                ),
-                None => return,
-            },
+        let Some(pasted) = pasted.filter(|_| self.compare) else { return };
+        let (what, first) = match (bench, history.entries.last()) {
+            (Some(parts), _) => ("the bench's token".to_string(), parts),
+            (None, Some(e)) => {
+                (format!("the newest token in the history ({})", e.profile), (&e.header, &e.payload))
+            }
+            (None, None) => return,
         };
-        let diff = tokensmith::diff::diff(
-            (&header, &payload),
-            (&pasted.header, &pasted.payload),
-            Some(profile),
-            now,
-        );
+        let diff = tokensmith::diff::diff(first, (&pasted.header, &pasted.payload), Some(profile), now);
         self.diff = Some((what, diff));
     }
 
-    /// Re-derives the cleaned token and its parts from what was pasted.
-    pub fn refresh_parts(&mut self) {
+    /// Re-derives the cleaned token and its parts from what was pasted; the decoded token, for
+    /// the comparison, so it is decoded once.
+    pub fn refresh_parts(&mut self) -> Option<tokensmith::token::DecodedToken> {
         let Some(input) = self.input.as_deref() else {
             self.token.clear();
             self.parts = None;
-            return;
+            return None;
         };
         self.token = tokensmith::token::decode::clean(input).0;
-        let pretty = |map| serde_json::to_string_pretty(&serde_json::Value::Object(map)).unwrap_or_default();
-        self.parts = tokensmith::token::decode(input).ok().map(|d| (pretty(d.header), pretty(d.payload)));
+        let decoded = tokensmith::token::decode(input).ok();
+        let pretty = |map: &Map<String, Value>| serde_json::to_string_pretty(map).unwrap_or_default();
+        self.parts = decoded.as_ref().map(|d| (pretty(&d.header), pretty(&d.payload)));
+        decoded
     }
 }
 
