@@ -76,6 +76,26 @@ impl Report {
     pub fn codes(&self) -> Vec<&'static str> {
         self.findings.iter().map(|f| f.code).collect()
     }
+
+    /// Adds what the engineer expects of the claims (`iss`, `aud`, `sub`, required claims:
+    /// the CLI's `--iss`..., the workbench's `x`): each mismatch is an error,
+    /// `claim.unexpected`, naming what was expected and what came. `input` is what was judged.
+    #[must_use]
+    pub fn expecting(mut self, input: &str, expect: &token::expect::Expectations) -> Report {
+        let Ok(decoded) = token::decode(input) else { return self };
+        for mismatch in expect.check(&decoded.payload) {
+            self.findings.push(finding(
+                Severity::Error,
+                "claim.unexpected",
+                Some(&mismatch.claim),
+                Some(Segment::Payload),
+                mismatch.words(),
+                "this token is not the one you expected: check which of the customer's settings (issuer, audience, user) made it",
+            ));
+        }
+        self.findings.sort_by_key(|f| f.severity);
+        self
+    }
 }
 
 /// Examines a token as pasted, against a profile, with the keys to try and the customer's

@@ -826,6 +826,58 @@ fn verify_checks_the_expected_issuer_audience_subject_and_claims() {
     }
 }
 
+/// The doctor takes the same expectations as `verify` (issue 22, item 4): each mismatch is an
+/// error finding, `claim.unexpected`, with what was expected and what came; `--hash` (no token)
+/// refuses them rather than ignoring them.
+#[test]
+fn the_doctor_checks_the_expected_claims_too() {
+    let env = Env::new();
+    let token = std::fs::read_to_string(fixture("doctor/tiledesk-lifetime.jwt")).expect("fixture");
+    let doctor = |extra: &[&str]| {
+        let out = env
+            .cmd()
+            .args(["doctor", token.trim(), "-p", "tiledesk", "--json"])
+            .args(extra)
+            .output()
+            .expect("runs");
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+        (out.status.code(), report, String::from_utf8_lossy(&out.stderr).to_string())
+    };
+    let unexpected = |report: &serde_json::Value| -> Vec<String> {
+        report["findings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|f| f["code"] == "claim.unexpected")
+            .map(|f| {
+                format!(
+                    "{}: {}",
+                    f["subject"].as_str().unwrap_or_default(),
+                    f["found"].as_str().unwrap_or_default()
+                )
+            })
+            .collect()
+    };
+    let (_, report, err) = doctor(&[]);
+    assert_eq!(unexpected(&report), Vec::<String>::new(), "{err}");
+    let (code, report, _) = doctor(&["--sub", "nobody", "--require", "account.plan"]);
+    assert_eq!(code, Some(1));
+    let found = unexpected(&report);
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(
+        found[0].starts_with("sub: sub is ") && found[0].ends_with(r#", expected "nobody""#),
+        "{found:?}"
+    );
+    assert_eq!(found[1], "account.plan: account.plan is missing, expected present");
+    let out = env
+        .cmd()
+        .args(["doctor", "-p", "helpscout", "--secret", "s", "--hash", "abc", "ada@x.com", "--iss", "x"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("with --hash there is no token"));
+}
+
 /// `sign --from` (issue 22, item 2) on a token PyJWT made: its claims and header are the start,
 /// `--claim` goes on top, `--refresh-times` moves iat to the signing time and exp with it (the
 /// hour it had), and the key given signs it.

@@ -170,6 +170,8 @@ pub struct DoctorArgs {
     /// Print JSON (the same as --format json)
     #[arg(long, conflicts_with = "format")]
     pub json: bool,
+    #[command(flatten)]
+    pub expect: ExpectArgs,
 }
 
 #[derive(Debug, Args)]
@@ -235,6 +237,16 @@ pub struct VerifyArgs {
     /// Judge the token as of this time (unix seconds or RFC 3339) instead of now
     #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     pub at: Option<String>,
+    #[command(flatten)]
+    pub expect: ExpectArgs,
+    /// Print JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// What `verify` and `doctor` can be told to expect of the claims.
+#[derive(Debug, Args)]
+pub struct ExpectArgs {
     /// Expect this issuer: iss must equal it
     #[arg(long, value_name = "ISS")]
     pub iss: Option<String>,
@@ -247,7 +259,16 @@ pub struct VerifyArgs {
     /// Expect this claim to be present (repeatable; dotted paths nest)
     #[arg(long, value_name = "CLAIM")]
     pub require: Vec<String>,
-    /// Print JSON
-    #[arg(long)]
-    pub json: bool,
+}
+
+impl ExpectArgs {
+    /// The core's form of the same.
+    pub fn expectations(&self) -> tokensmith::token::expect::Expectations {
+        tokensmith::token::expect::Expectations {
+            iss: self.iss.clone(),
+            aud: self.aud.clone(),
+            sub: self.sub.clone(),
+            require: self.require.clone(),
+        }
+    }
 }

@@ -246,7 +246,8 @@ pub fn doctor_issued(profile: &Profile, args: &DoctorArgs, io: &mut Io, at: i64)
     let text = io.token(args.token.as_deref())?;
     let decoded = token::decode(&text)?;
     // The findings come from the core doctor, as the workbench's do.
-    let report = tokensmith::doctor::diagnose_issued(&text, profile, at);
+    let report =
+        tokensmith::doctor::diagnose_issued(&text, profile, at).expecting(&text, &args.expect.expectations());
     let findings: Vec<&tokensmith::doctor::Finding> =
         report.findings.iter().filter(|f| f.code != "signature.unchecked").collect();
     let errors = findings.iter().filter(|f| f.severity == tokensmith::doctor::Severity::Error).count();

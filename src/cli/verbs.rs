@@ -581,12 +581,7 @@ pub fn verify(paths: &Paths, args: &VerifyArgs, io: &mut Io) -> Result<u8, CliEr
         leeway_secs,
         now,
         require_exp: profile.is_some_and(|p| p.time.exp_required.value),
-        expect: token::expect::Expectations {
-            iss: args.iss.clone(),
-            aud: args.aud.clone(),
-            sub: args.sub.clone(),
-            require: args.require.clone(),
-        },
+        expect: args.expect.expectations(),
     };
     let verification = token::verify(&decoded, key, &options);
     io.touch(&loaded);
@@ -678,6 +673,11 @@ pub fn doctor(paths: &Paths, args: &DoctorArgs, io: &mut Io) -> Result<u8, CliEr
         None => io.now,
     };
     if let Some(hash) = &args.hash {
+        if !args.expect.expectations().is_empty() {
+            return Err(CliError::usage(
+                "--iss, --aud, --sub and --require judge a token's claims; with --hash there is no token: leave them out",
+            ));
+        }
         return super::schemes::doctor_hash(paths, args, io, hash);
     }
     let set = load_profile(paths, &args.profile);
@@ -720,7 +720,8 @@ pub fn doctor(paths: &Paths, args: &DoctorArgs, io: &mut Io) -> Result<u8, CliEr
     }
     let given_params = parse_params(&args.params)?;
     profile.resolve_params(&given_params)?;
-    let report = diagnose(&text, profile, &candidates, &given_params, at);
+    let report = diagnose(&text, profile, &candidates, &given_params, at)
+        .expecting(&text, &args.expect.expectations());
     let code = if report.passes() { 0 } else { 1 };
     if args.json || args.format == super::DoctorFormat::Json {
         print_json(&report)?;

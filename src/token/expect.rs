@@ -80,6 +80,67 @@ impl Expectations {
     }
 }
 
+/// `iss=`, `aud=`, `sub=` or `require=` given a name it does not know, or no value.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ExpectError {
+    /// A word that is not `NAME=VALUE`, or a name not among the four.
+    #[error(
+        "'{0}' is not an expectation: write iss=VALUE, aud=VALUE (repeat or a,b for any of several), sub=VALUE or require=CLAIM, separated by spaces"
+    )]
+    Unknown(String),
+    /// `NAME=` with nothing after it.
+    #[error("{0}= needs a value (leave the name out to expect nothing of it)")]
+    Empty(String),
+}
+
+impl Expectations {
+    /// Whether nothing is expected.
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// The workbench's one-line form, `iss=https://a.example aud=x,y sub=u1 require=email`: the
+/// same four expectations the CLI takes as `--iss`, `--aud`, `--sub` and `--require`.
+impl std::str::FromStr for Expectations {
+    type Err = ExpectError;
+
+    fn from_str(text: &str) -> Result<Self, ExpectError> {
+        let mut out = Expectations::default();
+        for word in text.split_whitespace() {
+            let (name, value) = word.split_once('=').ok_or_else(|| ExpectError::Unknown(word.into()))?;
+            if value.is_empty() {
+                return Err(ExpectError::Empty(name.into()));
+            }
+            let list = || value.split(',').filter(|v| !v.is_empty()).map(String::from);
+            match name {
+                "iss" => out.iss = Some(value.into()),
+                "sub" => out.sub = Some(value.into()),
+                "aud" => out.aud.extend(list()),
+                "require" => out.require.extend(list()),
+                _ => return Err(ExpectError::Unknown(word.into())),
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The one-line form again, which [`Expectations::from_str`] reads back.
+impl std::fmt::Display for Expectations {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut words = Vec::new();
+        words.extend(self.iss.iter().map(|v| format!("iss={v}")));
+        if !self.aud.is_empty() {
+            words.push(format!("aud={}", self.aud.join(",")));
+        }
+        words.extend(self.sub.iter().map(|v| format!("sub={v}")));
+        if !self.require.is_empty() {
+            words.push(format!("require={}", self.require.join(",")));
+        }
+        f.write_str(&words.join(" "))
+    }
+}
+
 /// The value at a dotted path.
 fn lookup<'a>(payload: &'a Map<String, Value>, path: &str) -> Option<&'a Value> {
     let mut keys = path.split('.');
@@ -126,5 +187,19 @@ mod tests {
             ]
         );
         assert!(Expectations::default().check(&bad).is_empty());
+    }
+
+    #[test]
+    fn the_one_line_form_reads_back_what_it_writes() {
+        let expect: Expectations =
+            "iss=https://a.example aud=x,y sub=u1 require=email require=account.uid".parse().expect("parses");
+        assert_eq!(expect.aud, vec!["x", "y"]);
+        assert_eq!(expect.require, vec!["email", "account.uid"]);
+        assert_eq!(expect.to_string(), "iss=https://a.example aud=x,y sub=u1 require=email,account.uid");
+        assert_eq!(expect.to_string().parse::<Expectations>(), Ok(expect));
+        assert_eq!("".parse::<Expectations>(), Ok(Expectations::default()));
+        assert_eq!("issuer=x".parse::<Expectations>(), Err(ExpectError::Unknown("issuer=x".into())));
+        assert_eq!("email".parse::<Expectations>(), Err(ExpectError::Unknown("email".into())));
+        assert_eq!("aud=".parse::<Expectations>(), Err(ExpectError::Empty("aud".into())));
     }
 }

@@ -76,6 +76,8 @@ pub enum Action {
     /// In the doctor: put the pasted token's claims and header on the bench, under the profile
     /// it fits best, to edit and sign again.
     LoadToBench,
+    /// In the doctor: say what the claims must be (iss, aud, sub, required claims).
+    SetExpectations,
     /// Copy the token.
     CopyToken,
     /// Show the tokens copied or pasted before.
@@ -204,6 +206,7 @@ impl Action {
             | Action::CloseDoctor
             | Action::CompareTokens
             | Action::LoadToBench
+            | Action::SetExpectations
             | Action::CopyToken
             | Action::ShowHistory
             | Action::CopySnippet

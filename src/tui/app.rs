@@ -78,6 +78,8 @@ pub enum Prompt {
     NewPassphrase,
     /// The new passphrase once more, to catch a typo.
     NewPassphraseAgain,
+    /// What the doctor expects of the claims, in one line (`iss=... aud=a,b`).
+    Expect,
 }
 
 impl Prompt {
@@ -94,6 +96,7 @@ impl Prompt {
             Prompt::Note(name) => format!("Note on '{name}'"),
             Prompt::NewPassphrase => "Lock the key store: new passphrase".into(),
             Prompt::NewPassphraseAgain => "Lock the key store: the new passphrase again".into(),
+            Prompt::Expect => "Doctor: expect iss=URL aud=A,B sub=ID require=CLAIM (empty: nothing)".into(),
         }
     }
 
@@ -510,7 +513,8 @@ impl App {
                         now,
                     )
                 }
-                _ => tokensmith::doctor::diagnose(input, &profile, &candidates, &given_params, now),
+                _ => tokensmith::doctor::diagnose(input, &profile, &candidates, &given_params, now)
+                    .expecting(input, &self.doctor.expect),
             }
         });
         let bench = match &self.token {

@@ -96,6 +96,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::CloseDoctor
         | Action::CompareTokens
         | Action::LoadToBench
+        | Action::SetExpectations
         | Action::Resign
         | Action::CopyToken
         | Action::CopySnippet
@@ -292,7 +293,7 @@ fn submit(app: &mut App, effects: &mut Vec<Effect>, changed: &mut bool) {
     app.input = Input::default();
     match mode {
         Mode::Editing(target) => submit::edit(app, target, &value, effects, changed),
-        Mode::Prompt(prompt) => submit::prompt(app, prompt, &value, effects),
+        Mode::Prompt(prompt) => submit::prompt(app, prompt, &value, effects, changed),
         Mode::Confirm(confirm) => submit::confirm(app, confirm, effects),
         Mode::Normal | Mode::Help | Mode::Snippet | Mode::History | Mode::Filter | Mode::ProfileForm => {}
         Mode::PickKind => {

@@ -102,6 +102,8 @@ pub struct DoctorPane {
     /// What differs from the bench's token (or the newest in the history), and which one that
     /// was; derived with the report while `compare` is on.
     pub diff: Option<(String, tokensmith::diff::TokenDiff)>,
+    /// What the engineer expects of the claims (`x`): each mismatch is a finding.
+    pub expect: tokensmith::token::expect::Expectations,
 }
 
 /// A token's header and payload.

@@ -470,3 +470,46 @@ fn b_in_the_doctor_puts_the_pasted_token_on_the_bench_to_re_sign() {
         app.warnings.iter().filter(|f| f.severity == tokensmith::doctor::Severity::Error).collect();
     assert!(broken.is_empty(), "{} breaks: {broken:?}", profile.id);
 }
+
+/// Issue 22, item 4, in the workbench: `x` in the doctor says what the claims must be, in the
+/// one-line form of the CLI's `--iss`/`--aud`/`--sub`/`--require`; each mismatch is an error
+/// finding (`claim.unexpected`) through the same `Report::expecting` the CLI's doctor uses.
+#[test]
+fn x_in_the_doctor_checks_the_claims_against_what_is_expected() {
+    let mut app = app("ticketping", vec![demo_key()]);
+    run(&mut app, [Action::SetExpectations]);
+    assert!(app.status.as_ref().is_some_and(|s| s.text.contains("paste a token first")), "{:?}", app.status);
+    let pasted = token(&app);
+    run(&mut app, [Action::OpenDoctor, Action::Paste(pasted), Action::Submit]);
+    let passes = |app: &App| app.doctor.report.as_ref().is_some_and(tokensmith::doctor::Report::passes);
+    assert!(passes(&app), "{:?}", app.doctor.report);
+    // A typo in the name is refused and the prompt stays open with what was typed.
+    let mut actions = vec![Action::SetExpectations];
+    actions.extend(typing("issuer=x"));
+    actions.push(Action::Submit);
+    run(&mut app, actions);
+    assert!(app.status.as_ref().is_some_and(|s| s.text.contains("'issuer=x' is not an expectation")));
+    assert_eq!((app.mode.clone(), app.input.value()), (Mode::Prompt(Prompt::Expect), "issuer=x"));
+    run(&mut app, [Action::Cancel]);
+    let mut actions = vec![Action::SetExpectations];
+    actions.extend(typing("sub=u42 require=email,display_name"));
+    actions.push(Action::Submit);
+    run(&mut app, actions);
+    assert!(!passes(&app));
+    let unexpected: Vec<String> = app
+        .doctor
+        .report
+        .iter()
+        .flat_map(|r| &r.findings)
+        .filter(|f| f.code == "claim.unexpected")
+        .map(|f| f.found.clone())
+        .collect();
+    assert_eq!(unexpected, ["sub is missing, expected \"u42\"", "display_name is missing, expected present"]);
+    let text = screen(&app, 120, 40).backend().to_string();
+    assert!(text.contains("expecting sub=u42 require=email,display_name"), "{text}");
+    // x again starts from what is expected now; emptied, nothing is.
+    run(&mut app, [Action::SetExpectations]);
+    assert_eq!(app.input.value(), "sub=u42 require=email,display_name");
+    run(&mut app, [Action::Edit(InputRequest::DeleteLine), Action::Submit]);
+    assert!(passes(&app));
+}

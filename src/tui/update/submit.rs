@@ -145,8 +145,26 @@ pub(super) fn prompt(
     prompt: Prompt,
     value: &zeroize::Zeroizing<String>,
     effects: &mut Vec<Effect>,
+    changed: &mut bool,
 ) {
     match prompt {
+        Prompt::Expect => match value.parse::<tokensmith::token::expect::Expectations>() {
+            Ok(expect) => {
+                let text = if expect.is_empty() {
+                    "the doctor expects nothing of the claims".to_string()
+                } else {
+                    format!("the doctor expects {expect}")
+                };
+                app.doctor.expect = expect;
+                app.set_status(Level::Info, text);
+                *changed = true;
+            }
+            Err(e) => {
+                app.set_status(Level::Error, e.to_string());
+                app.input = tui_input::Input::new(value.to_string());
+                app.mode = Mode::Prompt(Prompt::Expect);
+            }
+        },
         Prompt::SecretName => {
             if let Some(name) = new_name(app, value) {
                 app.mode = Mode::Prompt(Prompt::SecretValue(name));

@@ -3,7 +3,7 @@
 use tui_input::Input;
 
 use crate::tui::action::{Action, Effect};
-use crate::tui::app::{App, EditTarget, Level, Mode, TokenState};
+use crate::tui::app::{App, EditTarget, Level, Mode, Prompt, TokenState};
 
 use super::remember;
 
@@ -15,28 +15,8 @@ pub(super) fn token_pane(
     effects: &mut Vec<Effect>,
     changed: &mut bool,
 ) -> Option<Action> {
+    let action = doctor(app, action, changed)?;
     match action {
-        Action::OpenDoctor => {
-            app.input = Input::new(app.doctor.input.clone().unwrap_or_default());
-            app.mode = Mode::Editing(EditTarget::DoctorToken);
-        }
-        Action::CloseDoctor => {
-            if app.doctor.input.take().is_some() {
-                // Back to the token from its start, not where the doctor's report was scrolled.
-                app.token_pane.scroll = 0;
-                *changed = true;
-            }
-        }
-        Action::CompareTokens if app.doctor.input.is_some() => {
-            app.doctor.compare = !app.doctor.compare;
-            app.token_pane.scroll = 0;
-            *changed = true;
-        }
-        Action::CompareTokens => app.set_status(Level::Info, "paste a token first (t), then = compares it"),
-        Action::LoadToBench => {
-            super::bench::load_pasted(app);
-            *changed = true;
-        }
         Action::Resign => {
             *changed = true;
             app.set_status(Level::Info, "re-signed with fresh times");
@@ -114,6 +94,42 @@ pub(super) fn token_pane(
         Action::ShowHelp => {
             app.snippet_view.scroll = 0;
             app.mode = Mode::Help;
+        }
+        other => return Some(other),
+    }
+    None
+}
+
+/// The doctor's keys: paste, close, compare, put on the bench, expectations.
+fn doctor(app: &mut App, action: Action, changed: &mut bool) -> Option<Action> {
+    match action {
+        Action::OpenDoctor => {
+            app.input = Input::new(app.doctor.input.clone().unwrap_or_default());
+            app.mode = Mode::Editing(EditTarget::DoctorToken);
+        }
+        Action::CloseDoctor => {
+            if app.doctor.input.take().is_some() {
+                // Back to the token from its start, not where the doctor's report was scrolled.
+                app.token_pane.scroll = 0;
+                *changed = true;
+            }
+        }
+        Action::CompareTokens if app.doctor.input.is_some() => {
+            app.doctor.compare = !app.doctor.compare;
+            app.token_pane.scroll = 0;
+            *changed = true;
+        }
+        Action::CompareTokens => app.set_status(Level::Info, "paste a token first (t), then = compares it"),
+        Action::SetExpectations if app.doctor.input.is_some() => {
+            app.input = Input::new(app.doctor.expect.to_string());
+            app.mode = Mode::Prompt(Prompt::Expect);
+        }
+        Action::SetExpectations => {
+            app.set_status(Level::Info, "paste a token first (t), then x says what its claims must be");
+        }
+        Action::LoadToBench => {
+            super::bench::load_pasted(app);
+            *changed = true;
         }
         other => return Some(other),
     }

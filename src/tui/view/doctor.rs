@@ -81,10 +81,17 @@ fn verdict(app: &App, report: &Report, profile: &str, theme: &Theme) -> Vec<Line
         )
     };
     let when = format!(
-        "judged at {}; c copies this {what}, t pastes another, = compares it with the bench's, b puts it on the bench to re-sign, 1 picks another profile",
+        "judged at {}; c copies this {what}, t pastes another, = compares it with the bench's, b puts it on the bench to re-sign, x says what its claims must be, 1 picks another profile",
         utc(report.at).unwrap_or_default()
     );
-    vec![verdict, Line::styled(when, theme.dim())]
+    let mut lines = vec![verdict, Line::styled(when, theme.dim())];
+    if !app.doctor.expect.is_empty() {
+        lines.push(Line::styled(
+            format!("expecting {} (x changes it)", tokensmith::text::inline(&app.doctor.expect.to_string())),
+            theme.dim(),
+        ));
+    }
+    lines
 }
 
 /// What differs between the bench's token (or the newest in the history) and the pasted one:

@@ -246,6 +246,7 @@ fn render_prompt(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, prompt
         Prompt::NewPassphrase | Prompt::NewPassphraseAgain => "a forgotten passphrase cannot be recovered",
         Prompt::Kid(_) => "the header's kid when this key signs",
         Prompt::Note(_) => "a free note, shown in keys list",
+        Prompt::Expect => "each mismatch becomes an error finding, as verify --iss/--aud/--sub/--require",
         _ => "letters, digits, '-', '_', '.'",
     };
     frame.render_widget(
