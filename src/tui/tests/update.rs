@@ -513,3 +513,23 @@ fn x_in_the_doctor_checks_the_claims_against_what_is_expected() {
     run(&mut app, [Action::Edit(InputRequest::DeleteLine), Action::Submit]);
     assert!(passes(&app));
 }
+
+/// Issue 22, item 6, in the workbench: a header field added with `H` whose value is `null`
+/// leaves the field out, as `--header typ:=null` does: the same signing pipeline.
+#[test]
+fn a_header_field_set_to_null_on_the_bench_leaves_it_out() {
+    let mut app = app("ticketping", vec![demo_key()]);
+    let header = |app: &App| match &app.token {
+        TokenState::Signed(s) => s.header.clone(),
+        other => panic!("no token: {other:?}"),
+    };
+    assert_eq!(header(&app)["typ"], "JWT");
+    app.focus = Pane::Claims;
+    let mut actions = vec![Action::AddHeader];
+    actions.extend(typing("typ"));
+    actions.push(Action::Submit);
+    actions.extend(typing("null"));
+    actions.push(Action::Submit);
+    run(&mut app, actions);
+    assert_eq!(header(&app).keys().collect::<Vec<_>>(), ["alg"], "{:?}", app.status);
+}
