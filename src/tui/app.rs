@@ -78,6 +78,17 @@ pub enum Prompt {
     NewPassphrase,
     /// The new passphrase once more, to catch a typo.
     NewPassphraseAgain,
+    /// The passphrase of an encrypted key being imported under this name.
+    KeyPassphrase { name: String, from: ImportFrom },
+}
+
+/// Where a key being imported comes from: a file, or text pasted into the prompt.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ImportFrom {
+    /// A file's path, as typed.
+    Path(String),
+    /// Pasted PEM (an encrypted key: its text is no secret without the passphrase).
+    Pasted(String),
 }
 
 impl Prompt {
@@ -94,6 +105,9 @@ impl Prompt {
             Prompt::Note(name) => format!("Note on '{name}'"),
             Prompt::NewPassphrase => "Lock the key store: new passphrase".into(),
             Prompt::NewPassphraseAgain => "Lock the key store: the new passphrase again".into(),
+            Prompt::KeyPassphrase { name, .. } => {
+                format!("Import '{name}': the key is encrypted, its passphrase")
+            }
         }
     }
 
@@ -101,7 +115,11 @@ impl Prompt {
     pub fn masked(&self) -> bool {
         matches!(
             self,
-            Prompt::SecretValue(_) | Prompt::Passphrase | Prompt::NewPassphrase | Prompt::NewPassphraseAgain
+            Prompt::SecretValue(_)
+                | Prompt::Passphrase
+                | Prompt::NewPassphrase
+                | Prompt::NewPassphraseAgain
+                | Prompt::KeyPassphrase { .. }
         )
     }
 }
