@@ -10,7 +10,12 @@ use super::complete;
 
 /// Where the key comes from. Exactly one source.
 #[derive(Debug, Default, Args)]
-#[group(id = "key-source", multiple = false)]
+#[group(skip)]
+#[command(group(
+    clap::ArgGroup::new("key-source")
+        .multiple(false)
+        .args(["secret_env", "secret_file", "secret_stdin", "secret", "key_file", "key"])
+))]
 pub struct KeySource {
     /// Read the HMAC secret from environment variable VAR
     #[arg(long, value_name = "VAR")]
@@ -26,7 +31,7 @@ pub struct KeySource {
     pub secret: Option<String>,
     /// Read a key file: private to sign, public or private to verify. PEM or binary DER
     /// (PKCS#1, PKCS#8, SPKI, SEC1), encrypted PKCS#8, a JWK, or a bare EC point (its curve
-    /// from the token's alg or --alg)
+    /// from the token's alg, else its size)
     #[arg(long, value_name = "PATH")]
     pub key_file: Option<PathBuf>,
     /// The passphrase of an encrypted --key-file is in environment variable VAR (else it is

@@ -45,8 +45,7 @@ The secret never goes on the command line (other users can see it in `ps`).")]
         #[command(flatten)]
         meta: Meta,
     },
-    /// Store a key from a file or stdin: PEM or DER (PKCS#1, PKCS#8, SPKI, SEC1), encrypted
-    /// PKCS#8, a JWK, a bare EC point, or secret text
+    /// Store a key from a file or stdin: PEM, DER, JWK, EC point, or secret text
     #[command(after_help = "\
 Examples:
   tokensmith keys import orlo-prod private.pem --profile orlo
