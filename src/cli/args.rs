@@ -10,7 +10,12 @@ use super::complete;
 
 /// Where the key comes from. Exactly one source.
 #[derive(Debug, Default, Args)]
-#[group(id = "key-source", multiple = false)]
+#[group(skip)]
+#[command(group(
+    clap::ArgGroup::new("key-source")
+        .multiple(false)
+        .args(["secret_env", "secret_file", "secret_stdin", "secret", "key_file", "key"])
+))]
 pub struct KeySource {
     /// Read the HMAC secret from environment variable VAR
     #[arg(long, value_name = "VAR")]
@@ -24,9 +29,15 @@ pub struct KeySource {
     /// The HMAC secret itself (visible to other users in `ps` and kept in shell history: prefer the others)
     #[arg(long, value_name = "SECRET")]
     pub secret: Option<String>,
-    /// Read a PEM key: private to sign, public or private to verify (PKCS#1, PKCS#8, SPKI, SEC1)
-    #[arg(long, value_name = "PEM")]
+    /// Read a key file: private to sign, public or private to verify. PEM or binary DER
+    /// (PKCS#1, PKCS#8, SPKI, SEC1), encrypted PKCS#8, a JWK, or a bare EC point (its curve
+    /// from the token's alg, else its size)
+    #[arg(long, value_name = "PATH")]
     pub key_file: Option<PathBuf>,
+    /// The passphrase of an encrypted --key-file is in environment variable VAR (else it is
+    /// asked for on a terminal)
+    #[arg(long, value_name = "VAR", requires = "key_file")]
+    pub key_passphrase_env: Option<String>,
     /// Use a key from the store (`tokensmith keys list`); with --profile and no key option,
     /// the store's one key for that profile is used
     #[arg(long, value_name = "NAME", add = ArgValueCandidates::new(complete::key_names))]

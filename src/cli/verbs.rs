@@ -567,6 +567,7 @@ pub fn verify(paths: &Paths, args: &VerifyArgs, io: &mut Io) -> Result<u8, CliEr
         return Err(refusal);
     }
     let text = io.token(args.token.as_deref())?;
+    io.key_alg = token_alg(&text);
     let Some(loaded) = io.key(&args.key, args.encoding.secret_base64, profile)? else {
         return Err(CliError::usage(
             "no key given: pass --key NAME (a stored key), --secret-env VAR, --secret-file PATH, --secret-stdin or --key-file PEM",
@@ -695,6 +696,7 @@ pub fn doctor(paths: &Paths, args: &DoctorArgs, io: &mut Io) -> Result<u8, CliEr
         tokensmith::profile::Scheme::Jwt => {}
     }
     let text = io.token(args.token.as_deref())?;
+    io.key_alg = token_alg(&text);
     let explicit = args.key.given();
     let mut candidates = Vec::new();
     if explicit {
@@ -783,4 +785,10 @@ pub fn history(paths: &Paths, json: bool, now: i64) -> Result<u8, CliError> {
         );
     }
     Ok(0)
+}
+
+/// The algorithm a token names, when it decodes and names one tokensmith knows: what a key
+/// file given with it (a bare EC point) is read for.
+fn token_alg(text: &str) -> Option<tokensmith::token::Alg> {
+    token::decode(text).ok()?.alg()?.parse().ok()
 }

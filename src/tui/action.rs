@@ -134,6 +134,9 @@ pub enum Action {
     StoreLocked,
     /// A store change needs the passphrase: ask for it, then perform the change.
     NeedPassphrase(Box<Effect>),
+    /// The key file being imported is encrypted (or the passphrase given did not open it):
+    /// ask for its passphrase, saying why.
+    NeedKeyPassphrase { name: String, path: String, why: String },
     /// The store's passphrase was set or changed (true) or removed (false), or why not.
     PassphraseChanged(Result<bool, String>),
     /// Something finished that the status line should say.
@@ -171,6 +174,7 @@ impl Action {
             | Action::CopyFailed(_)
             | Action::StoreLocked
             | Action::NeedPassphrase(_)
+            | Action::NeedKeyPassphrase { .. }
             | Action::PassphraseChanged(_)
             | Action::Notice(..)
             | Action::ProfileSaved(_) => true,
@@ -258,8 +262,9 @@ pub enum Effect {
     StoreLock,
     /// Remove the store's passphrase (the one in `App::passphrase`).
     StoreUnlock,
-    /// Read a key file and add it to the store under this name.
-    ImportFile { name: String, path: String },
+    /// Read a key file and add it to the store under this name (an encrypted one opened
+    /// with the passphrase, when one was typed).
+    ImportFile { name: String, path: String, passphrase: Option<KeyPass> },
     /// Save the session (last profile, key, claim values).
     SaveSession,
     /// Append a token's header and payload to the history file.
@@ -268,4 +273,15 @@ pub enum Effect {
     RecordUse { name: String, at: i64 },
     /// Write a profile into the user folder (replacing `file`, its own file, when given).
     SaveProfile { profile: Box<tokensmith::profile::Profile>, file: Option<std::path::PathBuf> },
+}
+
+/// An encrypted key's passphrase, carried by an effect: never printed, compared in constant
+/// time.
+#[derive(Clone, Debug)]
+pub struct KeyPass(pub tokensmith::secret::Secret);
+
+impl PartialEq for KeyPass {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.ct_eq(&other.0)
+    }
 }

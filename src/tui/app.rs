@@ -80,6 +80,17 @@ pub enum Prompt {
     NewPassphraseAgain,
     /// What the doctor expects of the claims, in one line (`iss=... aud=a,b`).
     Expect,
+    /// The passphrase of an encrypted key being imported under this name.
+    KeyPassphrase { name: String, from: ImportFrom },
+}
+
+/// Where a key being imported comes from: a file, or text pasted into the prompt.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ImportFrom {
+    /// A file's path, as typed.
+    Path(String),
+    /// Pasted PEM (an encrypted key: its text is no secret without the passphrase).
+    Pasted(String),
 }
 
 impl Prompt {
@@ -97,6 +108,9 @@ impl Prompt {
             Prompt::NewPassphrase => "Lock the key store: new passphrase".into(),
             Prompt::NewPassphraseAgain => "Lock the key store: the new passphrase again".into(),
             Prompt::Expect => "Doctor: expect iss=URL aud=A,B sub=ID require=CLAIM (empty: nothing)".into(),
+            Prompt::KeyPassphrase { name, .. } => {
+                format!("Import '{name}': the key is encrypted, its passphrase")
+            }
         }
     }
 
@@ -104,7 +118,11 @@ impl Prompt {
     pub fn masked(&self) -> bool {
         matches!(
             self,
-            Prompt::SecretValue(_) | Prompt::Passphrase | Prompt::NewPassphrase | Prompt::NewPassphraseAgain
+            Prompt::SecretValue(_)
+                | Prompt::Passphrase
+                | Prompt::NewPassphrase
+                | Prompt::NewPassphraseAgain
+                | Prompt::KeyPassphrase { .. }
         )
     }
 }

@@ -478,6 +478,8 @@ fn an_identity_hash_profile_shows_and_copies_the_hash() {
 mod first_hour;
 /// Issue 19's cases: a stranger's bytes, a FIFO, a second process on the store.
 mod hardening;
+/// Issue 22's key forms: a DER file, an encrypted key and its masked passphrase prompt.
+mod key_import;
 /// The Keys pane against a real store.
 mod keys;
 /// What keys do to the state and which effects they ask for.

@@ -76,6 +76,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Notice(..)
         | Action::StoreLocked
         | Action::NeedPassphrase(_)
+        | Action::NeedKeyPassphrase { .. }
         | Action::PassphraseChanged(_) => {}
         // The profile form's own (profile_form::owns takes them before this match).
         Action::CopyProfile
@@ -311,11 +312,16 @@ fn summarize_input(app: &mut App) {
         Mode::Prompt(Prompt::ImportSource(_)) => {
             let value = app.input.value();
             let lines = value.lines().count();
-            let looks_like_key = value.contains("-----BEGIN") || value.trim_start().starts_with('{');
-            looks_like_key.then(|| match tokensmith::token::parse_key(value) {
+            let looks_like_key = tokensmith::token::looks_like_key(value.as_bytes());
+            let read = |value: &str| tokensmith::token::read_key(value.as_bytes(), &Default::default());
+            looks_like_key.then(|| match read(value) {
                 Ok(key) => format!(
                     "{}, {lines} line{}; Enter to import",
                     key.describe(),
+                    if lines == 1 { "" } else { "s" }
+                ),
+                Err(tokensmith::token::KeyError::Encrypted { .. }) => format!(
+                    "an encrypted private key, {lines} line{}; Enter asks for its passphrase",
                     if lines == 1 { "" } else { "s" }
                 ),
                 Err(e) => {

@@ -101,9 +101,10 @@ fn ec_jwk(jwk: &serde_json::Map<String, serde_json::Value>) -> Result<KeyMateria
     let curve = match jwk.get("crv").and_then(|c| c.as_str()) {
         Some("P-256") => Curve::P256,
         Some("P-384") => Curve::P384,
+        Some("P-521") => Curve::P521,
         other => {
             return Err(KeyError::Unsupported(format!(
-                "EC curve {}: use P-256 (ES256) or P-384 (ES384)",
+                "EC curve {}: use P-256 (ES256), P-384 (ES384) or P-521 (ES512)",
                 other.unwrap_or("(missing crv)")
             )));
         }
@@ -115,6 +116,7 @@ fn ec_jwk(jwk: &serde_json::Map<String, serde_json::Value>) -> Result<KeyMateria
             let pkcs8 = match curve {
                 Curve::P256 => p256::SecretKey::from_slice(&d).map_err(|e| invalid(&e))?.to_pkcs8_der(),
                 Curve::P384 => p384::SecretKey::from_slice(&d).map_err(|e| invalid(&e))?.to_pkcs8_der(),
+                Curve::P521 => p521::SecretKey::from_slice(&d).map_err(|e| invalid(&e))?.to_pkcs8_der(),
             }
             .map_err(|e| invalid(&e))?;
             ec_private_from_pkcs8(curve, pkcs8.as_bytes(), "JWK")?
