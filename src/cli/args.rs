@@ -24,7 +24,8 @@ pub struct KeySource {
     /// The HMAC secret itself (visible to other users in `ps` and kept in shell history: prefer the others)
     #[arg(long, value_name = "SECRET")]
     pub secret: Option<String>,
-    /// Read a PEM key: private to sign, public or private to verify (PKCS#1, PKCS#8, SPKI, SEC1)
+    /// Read a PEM key: private to sign, public or private to verify (PKCS#1, PKCS#8, SPKI,
+    /// SEC1), or a JWK; to verify, a JWKS too (the key is chosen as with --jwks)
     #[arg(long, value_name = "PEM")]
     pub key_file: Option<PathBuf>,
     /// Use a key from the store (`tokensmith keys list`); with --profile and no key option,
@@ -42,6 +43,29 @@ impl KeySource {
             || self.secret.is_some()
             || self.key_file.is_some()
             || self.key.is_some()
+    }
+}
+
+/// A keyset (JWKS) to verify against, instead of one key.
+#[derive(Debug, Default, Args)]
+pub struct KeySetArgs {
+    /// Verify against a keyset (JWKS): a file, an https URL, or - for standard input; the
+    /// key is chosen by the token's kid, else by its alg
+    #[arg(long, value_name = "FILE|URL|-")]
+    pub jwks: Option<String>,
+    /// Find the keyset from the token's iss: its /.well-known/openid-configuration (else
+    /// oauth-authorization-server) names the jwks_uri
+    #[arg(long, conflicts_with = "jwks")]
+    pub discover: bool,
+    /// Trust this CA certificate (PEM) too when fetching over https, for a private CA
+    #[arg(long, value_name = "PEM", env = "TOKENSMITH_CA_FILE")]
+    pub ca_file: Option<PathBuf>,
+}
+
+impl KeySetArgs {
+    /// Whether a keyset was asked for.
+    pub fn given(&self) -> bool {
+        self.jwks.is_some() || self.discover
     }
 }
 
@@ -149,6 +173,8 @@ pub struct DoctorArgs {
     #[command(flatten)]
     pub key: KeySource,
     #[command(flatten)]
+    pub keyset: KeySetArgs,
+    #[command(flatten)]
     pub encoding: SecretEncodingArg,
     /// Judge as of this time (unix seconds or RFC 3339), e.g. when the token was sent
     #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
@@ -184,6 +210,8 @@ pub struct DiffArgs {
     /// Judge times as of this time (unix seconds or RFC 3339)
     #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     pub at: Option<String>,
+    #[command(flatten)]
+    pub keyset: KeySetArgs,
     /// Print JSON
     #[arg(long)]
     pub json: bool,
@@ -224,6 +252,8 @@ pub struct VerifyArgs {
     pub token: Option<String>,
     #[command(flatten)]
     pub key: KeySource,
+    #[command(flatten)]
+    pub keyset: KeySetArgs,
     #[command(flatten)]
     pub encoding: SecretEncodingArg,
     /// Judge by this vendor profile: only its algorithms, and exp required when it requires one

@@ -180,7 +180,7 @@ pub struct SecretSource {
 /// Optional facts about a key.
 #[derive(Debug, Args)]
 pub struct Meta {
-    /// Key id for token headers
+    /// Key id for token headers; with `keys import` of a JWKS, the key to take out of it
     #[arg(long, value_name = "KID")]
     kid: Option<String>,
     /// The vendor profile this key belongs to
@@ -255,6 +255,13 @@ pub fn run(command: &KeysCommand, io: &mut Io) -> Result<u8, CliError> {
                 let text = String::from_utf8(bytes)
                     .map_err(|e| super::input::key_file_not_text(std::path::Path::new(file), e.as_bytes()))?;
                 (text, file.clone())
+            };
+            // A JWKS: the key with --kid, or its only key (the entry's kid is that key's).
+            let text = match tokensmith::keyset::take_one(&text, meta.kid.as_deref())
+                .map_err(|e| CliError::usage(format!("{from}: {e}")))?
+            {
+                Some(one) => one,
+                None => text,
             };
             let looks_like_key = text.contains("-----BEGIN") || text.trim_start().starts_with('{');
             let mut entry = if looks_like_key {

@@ -7,11 +7,11 @@ use tokensmith::paths::Paths;
 use tokensmith::profile::{Profile, ProfileSet, ProfileSource};
 use tokensmith::sign::SignRequest;
 use tokensmith::time::{human_duration, parse_duration};
-use tokensmith::token::{self, Alg, VerifyOptions, allowed_algs};
+use tokensmith::token::{self, Alg};
 
 use super::input::{Io, parse_time};
 use super::output::{pretty, print_json, time_lines, times};
-use super::{CliError, DecodeArgs, DoctorArgs, SignArgs, SnippetArgs, VerifyArgs};
+use super::{CliError, DecodeArgs, DoctorArgs, SignArgs, SnippetArgs};
 
 /// Loads only what one profile id needs (startup time matters for scripted signing).
 pub(super) fn load_profile(paths: &Paths, id: &str) -> ProfileSet {
@@ -474,7 +474,7 @@ pub fn snippet(paths: &Paths, args: &SnippetArgs, io: &mut Io) -> Result<u8, Cli
     Ok(0)
 }
 
-fn report_cleanup(cleaned: &[token::Cleanup]) {
+pub(super) fn report_cleanup(cleaned: &[token::Cleanup]) {
     if !cleaned.is_empty() {
         let what: Vec<String> = cleaned.iter().map(ToString::to_string).collect();
         errln!("note: removed {} before decoding", what.join(", "));
@@ -552,97 +552,8 @@ pub fn decode(args: &DecodeArgs, io: &mut Io) -> Result<u8, CliError> {
     Ok(0)
 }
 
-pub fn verify(paths: &Paths, args: &VerifyArgs, io: &mut Io) -> Result<u8, CliError> {
-    let now = match &args.at {
-        Some(at) => parse_time(at)?,
-        None => io.now,
-    };
-    let leeway_secs = parse_duration(&args.leeway).map_err(|e| CliError::usage(format!("--leeway: {e}")))?;
-    let set = match args.profile.as_deref() {
-        Some(id) => load_profile(paths, id),
-        None => ProfileSet::default(),
-    };
-    let profile = args.profile.as_deref().map(|id| set.get(id)).transpose()?;
-    if let Some(refusal) = profile.and_then(|p| super::schemes::not_signable(p, "verify")) {
-        return Err(refusal);
-    }
-    let text = io.token(args.token.as_deref())?;
-    let Some(loaded) = io.key(&args.key, args.encoding.secret_base64, profile)? else {
-        return Err(CliError::usage(
-            "no key given: pass --key NAME (a stored key), --secret-env VAR, --secret-file PATH, --secret-stdin or --key-file PEM",
-        ));
-    };
-    let (key, origin) = (&loaded.material, &loaded.origin);
-    let decoded = token::decode(&text)?;
-    report_cleanup(&decoded.cleaned);
-    let allowed = allowed_algs(profile.map(|p| (p.id.as_str(), p.algorithms.as_slice())), key)?;
-    let options = VerifyOptions {
-        allowed: allowed.clone(),
-        leeway_secs,
-        now,
-        require_exp: profile.is_some_and(|p| p.time.exp_required.value),
-        expect: token::expect::Expectations {
-            iss: args.iss.clone(),
-            aud: args.aud.clone(),
-            sub: args.sub.clone(),
-            require: args.require.clone(),
-        },
-    };
-    let verification = token::verify(&decoded, key, &options);
-    io.touch(&loaded);
-    let code = if verification.valid { 0 } else { 1 };
-    if args.json {
-        print_json(&json!({
-            "valid": verification.valid,
-            "alg": verification.alg,
-            "header_alg": decoded.alg(),
-            "allowed_algs": allowed,
-            "key": origin,
-            "profile": profile.map(|p| p.id.as_str()),
-            "signature_ok": verification.signature_ok,
-            "leeway_secs": leeway_secs,
-            "now": now,
-            "problems": verification.problems.iter().map(|p| json!({ "message": p.to_string(), "detail": p })).collect::<Vec<_>>(),
-            "payload": decoded.payload,
-        }))?;
-        return Ok(code);
-    }
-    outln!("result:     {}", if verification.valid { "valid" } else { "INVALID" });
-    for problem in &verification.problems {
-        outln!("problem:    {problem}");
-    }
-    let allowed_names: Vec<&str> = allowed.iter().map(|a| a.name()).collect();
-    match verification.alg {
-        Some(alg) => outln!(
-            "algorithm:  {alg} (allowed by the key{}: {})",
-            if profile.is_some() { " and profile" } else { "" },
-            allowed_names.join(", ")
-        ),
-        None => match decoded.alg() {
-            Some(alg) => {
-                outln!(
-                    "algorithm:  none used: the header's '{alg}' is not among {}",
-                    allowed_names.join(", ")
-                )
-            }
-            None => outln!("algorithm:  none used: {}", alg_problem(&decoded.header)),
-        },
-    }
-    outln!("key:        {origin}");
-    match verification.signature_ok {
-        Some(true) => outln!("signature:  verified"),
-        Some(false) => outln!("signature:  does NOT verify"),
-        None => outln!("signature:  not checked"),
-    }
-    for line in time_lines(&decoded.payload, now) {
-        outln!("time:     {line}");
-    }
-    outln!("leeway:     {}", human_duration(leeway_secs));
-    Ok(code)
-}
-
 /// Why the header has no usable alg: absent, or present but not a string.
-fn alg_problem(header: &Map<String, Value>) -> String {
+pub(super) fn alg_problem(header: &Map<String, Value>) -> String {
     match header.get("alg") {
         None => "the header has no alg".to_string(),
         Some(value) => format!(
@@ -694,10 +605,18 @@ pub fn doctor(paths: &Paths, args: &DoctorArgs, io: &mut Io) -> Result<u8, CliEr
         }
         tokensmith::profile::Scheme::Jwt => {}
     }
+    let with_set = super::keyset::asked(&args.keyset, Some(&args.key))?;
     let text = io.token(args.token.as_deref())?;
     let explicit = args.key.given();
     let mut candidates = Vec::new();
-    if explicit {
+    let decoded = if with_set { tokensmith::token::decode(&text).ok() } else { None };
+    let keyset = match &decoded {
+        Some(decoded) => super::keyset::load(io, &args.keyset, Some(&args.key), decoded)?,
+        None => None,
+    };
+    if keyset.is_some() {
+        // The keyset's keys are the candidates (below).
+    } else if explicit {
         if let Some(loaded) = io.key(&args.key, args.encoding.secret_base64, None)? {
             let text = match (&loaded.material, args.encoding.secret_base64) {
                 (tokensmith::token::KeyMaterial::Hmac(secret), false) => Some(secret.clone()),
@@ -720,7 +639,17 @@ pub fn doctor(paths: &Paths, args: &DoctorArgs, io: &mut Io) -> Result<u8, CliEr
     }
     let given_params = parse_params(&args.params)?;
     profile.resolve_params(&given_params)?;
-    let report = diagnose(&text, profile, &candidates, &given_params, at);
+    let report = match &keyset {
+        Some(loaded) => tokensmith::doctor::diagnose_with_keyset(
+            &text,
+            profile,
+            &loaded.set,
+            &loaded.from,
+            &given_params,
+            at,
+        ),
+        None => diagnose(&text, profile, &candidates, &given_params, at),
+    };
     let code = if report.passes() { 0 } else { 1 };
     if args.json || args.format == super::DoctorFormat::Json {
         print_json(&report)?;
