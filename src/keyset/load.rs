@@ -79,6 +79,20 @@ pub fn from_spec(spec: &str, options: &Options) -> Result<Loaded, LoadError> {
     if is_url(spec) { from_url(spec, options) } else { from_file(Path::new(spec)) }
 }
 
+/// What the workbench's keyset prompt takes: a file path, an https URL, or `discover` (from
+/// the pasted token's issuer, as `--discover`).
+pub fn from_prompt(spec: &str, token: &str, options: &Options) -> Result<Loaded, LoadError> {
+    let spec = spec.trim();
+    if spec != "discover" {
+        return from_spec(spec, options);
+    }
+    let decoded = crate::token::decode(token).map_err(|e| {
+        LoadError::Discover(format!("the pasted token does not decode ({e}): paste a token first"))
+    })?;
+    let iss = token_issuer(&decoded.payload)?;
+    discover(iss, options)
+}
+
 /// The metadata documents `--discover` asks, in order, below the issuer.
 pub const WELL_KNOWN: [&str; 2] =
     ["/.well-known/openid-configuration", "/.well-known/oauth-authorization-server"];

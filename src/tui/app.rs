@@ -43,6 +43,8 @@ pub enum EditTarget {
     NewClaimName,
     /// A token pasted for the doctor.
     DoctorToken,
+    /// The keyset the doctor verifies against: a path, a URL or `discover`.
+    DoctorKeyset,
     /// The value of a new free claim with this name.
     NewClaimValue(String),
     /// The name of a new header field.
@@ -463,6 +465,45 @@ impl App {
         }
     }
 
+    /// The doctor's report on a pasted token: against the keyset given with J, else against
+    /// the stored keys; a pasted identity hash against the Claims pane's identifier.
+    fn diagnose(
+        &self,
+        input: &str,
+        profile: &tokensmith::profile::Profile,
+        given_params: &[(String, String)],
+        now: i64,
+    ) -> tokensmith::doctor::Report {
+        let candidates = tokensmith::doctor::stored_candidates(&self.keys.entries, &profile.id);
+        match &self.token {
+            // A pasted identity hash: against the hash of the identifier the Claims pane
+            // holds, with every stored secret (the previous refresh's hash state).
+            TokenState::Hashed(h) if profile.scheme == tokensmith::profile::Scheme::IdentityHash => {
+                let other = other_identifier(profile, h);
+                tokensmith::doctor::diagnose_hash(
+                    input,
+                    profile,
+                    &h.identifier,
+                    other.as_deref(),
+                    &candidates,
+                    now,
+                )
+            }
+            _ => match &self.doctor.keyset {
+                // A keyset chooses the candidates (by kid, else alg) in place of the store.
+                Some(loaded) => tokensmith::doctor::diagnose_with_keyset(
+                    input,
+                    profile,
+                    &loaded.set,
+                    &loaded.from,
+                    given_params,
+                    now,
+                ),
+                None => tokensmith::doctor::diagnose(input, profile, &candidates, given_params, now),
+            },
+        }
+    }
+
     fn refresh_token(&mut self) {
         let Some(profile) = self.current().cloned() else {
             self.token = TokenState::NoKey("no profiles".into());
@@ -494,25 +535,8 @@ impl App {
         let given_params: Vec<(String, String)> =
             state.params.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
         let pasted = self.doctor.refresh_parts();
-        self.doctor.report = self.doctor.input.as_ref().map(|input| {
-            let candidates = tokensmith::doctor::stored_candidates(&self.keys.entries, &profile.id);
-            match &self.token {
-                // A pasted identity hash: against the hash of the identifier the Claims pane
-                // holds, with every stored secret (the previous refresh's hash state).
-                TokenState::Hashed(h) if profile.scheme == tokensmith::profile::Scheme::IdentityHash => {
-                    let other = other_identifier(&profile, h);
-                    tokensmith::doctor::diagnose_hash(
-                        input,
-                        &profile,
-                        &h.identifier,
-                        other.as_deref(),
-                        &candidates,
-                        now,
-                    )
-                }
-                _ => tokensmith::doctor::diagnose(input, &profile, &candidates, &given_params, now),
-            }
-        });
+        self.doctor.report =
+            self.doctor.input.as_ref().map(|input| self.diagnose(input, &profile, &given_params, now));
         let bench = match &self.token {
             TokenState::Signed(s) => Some((&s.header, &s.payload)),
             _ => None,

@@ -95,6 +95,8 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::OpenDoctor
         | Action::CloseDoctor
         | Action::CompareTokens
+        | Action::AskKeyset
+        | Action::KeysetLoaded(_)
         | Action::LoadToBench
         | Action::Resign
         | Action::CopyToken

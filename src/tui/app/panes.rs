@@ -102,6 +102,10 @@ pub struct DoctorPane {
     /// What differs from the bench's token (or the newest in the history), and which one that
     /// was; derived with the report while `compare` is on.
     pub diff: Option<(String, tokensmith::diff::TokenDiff)>,
+    /// The keyset the doctor verifies against (`J`), in place of the stored keys.
+    pub keyset: Option<std::sync::Arc<tokensmith::keyset::load::Loaded>>,
+    /// What was typed for it last: shown again when `J` is pressed.
+    pub keyset_spec: String,
 }
 
 /// A token's header and payload.

@@ -27,12 +27,9 @@ pub(super) fn token_pane(
                 *changed = true;
             }
         }
-        Action::CompareTokens if app.doctor.input.is_some() => {
-            app.doctor.compare = !app.doctor.compare;
-            app.token_pane.scroll = 0;
-            *changed = true;
+        action @ (Action::CompareTokens | Action::AskKeyset | Action::KeysetLoaded(_)) => {
+            doctor_keys(app, action, changed);
         }
-        Action::CompareTokens => app.set_status(Level::Info, "paste a token first (t), then = compares it"),
         Action::LoadToBench => {
             super::bench::load_pasted(app);
             *changed = true;
@@ -118,4 +115,37 @@ pub(super) fn token_pane(
         other => return Some(other),
     }
     None
+}
+
+/// = in the doctor compares; J asks for a keyset, and the set that came back (or why not)
+/// judges the token.
+fn doctor_keys(app: &mut App, action: Action, changed: &mut bool) {
+    match action {
+        Action::CompareTokens if app.doctor.input.is_some() => {
+            app.doctor.compare = !app.doctor.compare;
+            app.token_pane.scroll = 0;
+            *changed = true;
+        }
+        Action::CompareTokens => app.set_status(Level::Info, "paste a token first (t), then = compares it"),
+        Action::AskKeyset if app.doctor.input.is_some() => {
+            app.input = Input::new(app.doctor.keyset_spec.clone());
+            app.mode = Mode::Editing(EditTarget::DoctorKeyset);
+        }
+        Action::AskKeyset => {
+            app.set_status(Level::Info, "paste a token first (t), then J verifies it against a keyset")
+        }
+        Action::KeysetLoaded(result) => {
+            match result {
+                Ok(fetched) => {
+                    let set = &fetched.0;
+                    let text = format!("{}: {} key(s): {}", set.from, set.set.keys.len(), set.set.summary());
+                    app.set_status(Level::Success, text);
+                    app.doctor.keyset = Some(fetched.0);
+                }
+                Err(e) => app.set_status(Level::Error, e),
+            }
+            *changed = true;
+        }
+        _ => {}
+    }
 }
