@@ -327,3 +327,36 @@ fn plain_http_to_another_machine_is_refused_without_a_connection() {
         run(&env, &["verify", &token("pyjwt-RS256-nokid.jwt"), "--jwks", "-", "--key-file", "x.pem"]);
     assert!(err.contains("not both"), "{err}");
 }
+
+/// The README's keyset example: each `$ tokensmith ... < FILE` line, run from the repository's
+/// folder, prints the lines the README shows under it (the time lines it leaves out aside).
+#[test]
+fn the_readmes_keyset_example_is_what_the_commands_print() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("README");
+    let section = readme.split("### Keysets (JWKS)").nth(1).expect("the keyset section");
+    let block = section.split("```").nth(1).expect("the example block");
+    let env = Env::new();
+    let mut commands = 0;
+    for run in block.split("$ tokensmith ").skip(1) {
+        let (command, shown) = run.split_once('\n').expect("a command line");
+        let (args, input) = command.split_once(" < ").expect("input from a file");
+        let out = env
+            .cmd()
+            .current_dir(&root)
+            .args(args.split_whitespace())
+            .write_stdin(std::fs::read(root.join(input.trim())).expect("the input file"))
+            .output()
+            .expect("runs");
+        let printed =
+            format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        for line in shown.lines().filter(|l| !l.trim().is_empty()) {
+            assert!(
+                printed.lines().any(|p| p == line),
+                "README line not printed by `{command}`: {line}\n{printed}"
+            );
+        }
+        commands += 1;
+    }
+    assert_eq!(commands, 2);
+}
