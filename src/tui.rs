@@ -392,6 +392,23 @@ fn read_import(name: &str, path: &str, pass: Option<&KeyPass>, now: i64) -> Resu
     })
 }
 
+/// The doctor's keyset, read or fetched through the core as the CLI's --jwks and --discover
+/// are; a private CA comes from TOKENSMITH_CA_FILE (the CLI's --ca-file).
+fn fetch_keyset(spec: &str, token: &str) -> Result<action::FetchedKeyset, String> {
+    let options = tokensmith::net::Options {
+        ca_file: std::env::var_os("TOKENSMITH_CA_FILE").filter(|v| !v.is_empty()).map(PathBuf::from),
+        ..tokensmith::net::Options::default()
+    };
+    let spec = if tokensmith::keyset::load::is_url(spec) || spec == "discover" {
+        spec.to_string()
+    } else {
+        expand_home(spec).display().to_string()
+    };
+    tokensmith::keyset::load::from_prompt(&spec, token, &options)
+        .map(|loaded| action::FetchedKeyset(std::sync::Arc::new(loaded)))
+        .map_err(|e| e.to_string())
+}
+
 fn perform(
     effect: Effect,
     app: &App,
@@ -484,6 +501,13 @@ fn perform(
             .map(|e| Action::Notice(Level::Warning, format!("the history was not saved: {e}")))
             .into_iter()
             .collect(),
+        Effect::FetchKeyset { spec, token } => {
+            let worker = worker.clone();
+            std::thread::spawn(move || {
+                let _ = worker.send(Action::KeysetLoaded(fetch_keyset(&spec, &token)));
+            });
+            Vec::new()
+        }
         Effect::SaveProfile { profile, file } => {
             vec![Action::ProfileSaved(
                 profile_form::save(&paths.profiles(), &profile, file.as_deref()).map(Box::new),

@@ -31,7 +31,8 @@ pub struct KeySource {
     pub secret: Option<String>,
     /// Read a key file: private to sign, public or private to verify. PEM or binary DER
     /// (PKCS#1, PKCS#8, SPKI, SEC1), encrypted PKCS#8, a JWK, or a bare EC point (its curve
-    /// from the token's alg, else its size)
+    /// from the token's alg, else its size); to verify, a JWKS too (the key is chosen as
+    /// with --jwks)
     #[arg(long, value_name = "PATH")]
     pub key_file: Option<PathBuf>,
     /// The passphrase of an encrypted --key-file is in environment variable VAR (else it is
@@ -53,6 +54,29 @@ impl KeySource {
             || self.secret.is_some()
             || self.key_file.is_some()
             || self.key.is_some()
+    }
+}
+
+/// A keyset (JWKS) to verify against, instead of one key.
+#[derive(Debug, Default, Args)]
+pub struct KeySetArgs {
+    /// Verify against a keyset (JWKS): a file, an https URL, or - for standard input; the
+    /// key is chosen by the token's kid, else by its alg
+    #[arg(long, value_name = "FILE|URL|-")]
+    pub jwks: Option<String>,
+    /// Find the keyset from the token's iss: its /.well-known/openid-configuration (else
+    /// oauth-authorization-server) names the jwks_uri
+    #[arg(long, conflicts_with = "jwks")]
+    pub discover: bool,
+    /// Trust this CA certificate (PEM) too when fetching over https, for a private CA
+    #[arg(long, value_name = "PEM", env = "TOKENSMITH_CA_FILE")]
+    pub ca_file: Option<PathBuf>,
+}
+
+impl KeySetArgs {
+    /// Whether a keyset was asked for.
+    pub fn given(&self) -> bool {
+        self.jwks.is_some() || self.discover
     }
 }
 
@@ -160,6 +184,8 @@ pub struct DoctorArgs {
     #[command(flatten)]
     pub key: KeySource,
     #[command(flatten)]
+    pub keyset: KeySetArgs,
+    #[command(flatten)]
     pub encoding: SecretEncodingArg,
     /// Judge as of this time (unix seconds or RFC 3339), e.g. when the token was sent
     #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
@@ -197,6 +223,8 @@ pub struct DiffArgs {
     /// Judge times as of this time (unix seconds or RFC 3339)
     #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     pub at: Option<String>,
+    #[command(flatten)]
+    pub keyset: KeySetArgs,
     /// Print JSON
     #[arg(long)]
     pub json: bool,
@@ -237,6 +265,8 @@ pub struct VerifyArgs {
     pub token: Option<String>,
     #[command(flatten)]
     pub key: KeySource,
+    #[command(flatten)]
+    pub keyset: KeySetArgs,
     #[command(flatten)]
     pub encoding: SecretEncodingArg,
     /// Judge by this vendor profile: only its algorithms, and exp required when it requires one

@@ -184,7 +184,7 @@ pub struct SecretSource {
 /// Optional facts about a key.
 #[derive(Debug, Args)]
 pub struct Meta {
-    /// Key id for token headers
+    /// Key id for token headers; with `keys import` of a JWKS, the key to take out of it
     #[arg(long, value_name = "KID")]
     kid: Option<String>,
     /// The vendor profile this key belongs to
@@ -254,7 +254,14 @@ pub fn run(command: &KeysCommand, io: &mut Io) -> Result<u8, CliError> {
                 )?;
                 (bytes, file.clone())
             };
-            let bytes = zeroize::Zeroizing::new(bytes);
+            // A JWKS: the key with --kid, or its only key (the entry's kid is that key's).
+            let one = std::str::from_utf8(&bytes)
+                .ok()
+                .map(|text| tokensmith::keyset::take_one(text, meta.kid.as_deref()))
+                .transpose()
+                .map_err(|e| CliError::usage(format!("{from}: {e}")))?
+                .flatten();
+            let bytes = zeroize::Zeroizing::new(one.map_or(bytes, String::into_bytes));
             let mut entry = if tokensmith::token::looks_like_key(&bytes) {
                 let what = if file == "-" {
                     "the key on standard input".to_string()

@@ -73,6 +73,11 @@ pub enum Action {
     CloseDoctor,
     /// In the doctor: compare the pasted token with the bench's (or the newest from history).
     CompareTokens,
+    /// In the doctor: verify the pasted token against a keyset (a JWKS path, URL or
+    /// `discover`), asked for in a prompt.
+    AskKeyset,
+    /// The keyset asked for arrived from the worker thread, or why not.
+    KeysetLoaded(Result<FetchedKeyset, String>),
     /// In the doctor: put the pasted token's claims and header on the bench, under the profile
     /// it fits best, to edit and sign again.
     LoadToBench,
@@ -177,7 +182,8 @@ impl Action {
             | Action::NeedKeyPassphrase { .. }
             | Action::PassphraseChanged(_)
             | Action::Notice(..)
-            | Action::ProfileSaved(_) => true,
+            | Action::ProfileSaved(_)
+            | Action::KeysetLoaded(_) => true,
             Action::FocusNext
             | Action::FocusPrev
             | Action::Focus(_)
@@ -209,6 +215,7 @@ impl Action {
             | Action::OpenDoctor
             | Action::CloseDoctor
             | Action::CompareTokens
+            | Action::AskKeyset
             | Action::LoadToBench
             | Action::SetExpectations
             | Action::CopyToken
@@ -238,6 +245,16 @@ impl Action {
             | Action::AddNote
             | Action::SaveProfile => false,
         }
+    }
+}
+
+/// A keyset read or fetched for the doctor (shared: the set is not copied per action).
+#[derive(Clone, Debug)]
+pub struct FetchedKeyset(pub std::sync::Arc<tokensmith::keyset::load::Loaded>);
+
+impl PartialEq for FetchedKeyset {
+    fn eq(&self, other: &Self) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0)
     }
 }
 
@@ -271,6 +288,9 @@ pub enum Effect {
     RecordHistory(Box<tokensmith::history::Entry>),
     /// Note in the store that this key made what was just copied ("last used").
     RecordUse { name: String, at: i64 },
+    /// Read or fetch a keyset (a path, a URL, or `discover` from this token's issuer) on the
+    /// worker thread: a fetch may take seconds, never on the loop or the render path.
+    FetchKeyset { spec: String, token: String },
     /// Write a profile into the user folder (replacing `file`, its own file, when given).
     SaveProfile { profile: Box<tokensmith::profile::Profile>, file: Option<std::path::PathBuf> },
 }

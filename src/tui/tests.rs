@@ -405,8 +405,14 @@ fn run_with_store(app: &mut App, store: &tokensmith::store::StoreDir, actions: V
 fn perform_effect(app: &App, store: &tokensmith::store::StoreDir, effect: Effect) -> Vec<Action> {
     let paths = tokensmith::paths::Paths::under(store.path().parent().expect("store folder"));
     let mut clipboard = super::clipboard::Clipboard::new(super::clipboard::ClipboardSetting::Osc52, false);
-    let (worker, _results) = std::sync::mpsc::channel();
-    super::perform(effect, app, &paths, store, &mut clipboard, &worker)
+    let (worker, results) = std::sync::mpsc::channel();
+    // A keyset is read on the worker thread: its result is waited for here.
+    let waits = matches!(effect, Effect::FetchKeyset { .. });
+    let mut actions = super::perform(effect, app, &paths, store, &mut clipboard, &worker);
+    if waits {
+        actions.extend(results.recv_timeout(std::time::Duration::from_secs(30)).ok());
+    }
+    actions
 }
 
 /// Performs one effect and feeds its results back in.
@@ -482,5 +488,7 @@ mod hardening;
 mod key_import;
 /// The Keys pane against a real store.
 mod keys;
+/// The doctor against a keyset (J): issue 22, item 3.
+mod keyset;
 /// What keys do to the state and which effects they ask for.
 mod update;

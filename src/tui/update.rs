@@ -30,6 +30,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         .and_then(|action| token::token_pane(app, action, &mut effects, &mut changed))
         .and_then(|action| input::input(app, action, &mut effects, &mut changed))
         .and_then(|action| keys::event(app, action, &mut effects, &mut changed))
+        .and_then(|action| navigate(app, action, &mut effects, &mut changed))
     else {
         if changed {
             app.refresh();
@@ -37,19 +38,14 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         return effects;
     };
     match action {
-        Action::FocusNext => app.focus = app.focus.next(),
-        Action::FocusPrev => app.focus = app.focus.prev(),
-        Action::Focus(pane) => app.focus = pane,
-        Action::SelectPrev => changed = select(app, -1, &mut effects),
-        Action::SelectNext => changed = select(app, 1, &mut effects),
-        Action::ClickRow(pane, row) => {
-            app.focus = pane;
-            changed = click(app, pane, row, &mut effects);
-        }
-        Action::StartFilter => {
-            app.mode = Mode::Filter;
-            app.input = Input::new(app.filter.clone());
-        }
+        // Moving between panes and rows (navigate takes them above).
+        Action::FocusNext
+        | Action::FocusPrev
+        | Action::Focus(_)
+        | Action::SelectPrev
+        | Action::SelectNext
+        | Action::ClickRow(..)
+        | Action::StartFilter => {}
         // The Keys pane's and the events' (keys::keys_pane and keys::event take them above).
         Action::UseKey
         | Action::NewSecret
@@ -96,6 +92,8 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::OpenDoctor
         | Action::CloseDoctor
         | Action::CompareTokens
+        | Action::AskKeyset
+        | Action::KeysetLoaded(_)
         | Action::LoadToBench
         | Action::SetExpectations
         | Action::Resign
@@ -284,6 +282,27 @@ fn export_jwk(app: &mut App, effects: &mut Vec<Effect>) {
         }),
         Err(e) => app.set_status(Level::Error, format!("'{name}': {e}")),
     }
+}
+
+/// Moving between panes and rows, and the profile filter. None when handled.
+fn navigate(app: &mut App, action: Action, effects: &mut Vec<Effect>, changed: &mut bool) -> Option<Action> {
+    match action {
+        Action::FocusNext => app.focus = app.focus.next(),
+        Action::FocusPrev => app.focus = app.focus.prev(),
+        Action::Focus(pane) => app.focus = pane,
+        Action::SelectPrev => *changed = select(app, -1, effects),
+        Action::SelectNext => *changed = select(app, 1, effects),
+        Action::ClickRow(pane, row) => {
+            app.focus = pane;
+            *changed = click(app, pane, row, effects);
+        }
+        Action::StartFilter => {
+            app.mode = Mode::Filter;
+            app.input = Input::new(app.filter.clone());
+        }
+        other => return Some(other),
+    }
+    None
 }
 
 fn submit(app: &mut App, effects: &mut Vec<Effect>, changed: &mut bool) {

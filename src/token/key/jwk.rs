@@ -39,9 +39,17 @@ pub fn parse_jwk(text: &str) -> Result<ParsedKey, KeyError> {
         match keys.as_slice() {
             [serde_json::Value::Object(only)] => jwk = only.clone(),
             other => {
+                // Verifying chooses among them (--jwks, or --key-file in verify and doctor);
+                // storing or signing takes one, by kid.
+                let kids: Vec<String> = other
+                    .iter()
+                    .filter_map(|k| k.get("kid")?.as_str())
+                    .map(|k| crate::text::inline(k).into_owned())
+                    .collect();
                 return Err(KeyError::BadJwk(format!(
-                    "this JWKS holds {} keys: save the one you need on its own",
-                    other.len()
+                    "this JWKS holds {} keys (kids: {}): to verify, pass it with --jwks; to store one, `tokensmith keys import NAME FILE --kid KID`",
+                    other.len(),
+                    if kids.is_empty() { "none".to_string() } else { kids.join(", ") }
                 )));
             }
         }

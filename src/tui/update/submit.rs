@@ -42,6 +42,19 @@ pub(super) fn edit(
             }
             *changed = true;
         }
+        EditTarget::DoctorKeyset => {
+            let spec = value.trim().to_string();
+            app.doctor.keyset_spec.clone_from(&spec);
+            if spec.is_empty() {
+                app.doctor.keyset = None;
+                app.set_status(Level::Info, "no keyset: the doctor tries the stored keys");
+                *changed = true;
+            } else {
+                app.set_status(Level::Info, format!("reading the keyset {spec}..."));
+                let token = app.doctor.input.clone().unwrap_or_default();
+                effects.push(Effect::FetchKeyset { spec, token });
+            }
+        }
         EditTarget::NewClaimName => {
             let name = value.trim().to_string();
             let taken = app.state().extras.iter().any(|(n, _)| n == &name)
