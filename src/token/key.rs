@@ -171,6 +171,14 @@ pub enum KeyError {
         /// What ended early.
         detail: String,
     },
+    /// A binary DER key file that ends early.
+    #[error(
+        "the binary DER key is cut short ({detail}): copy the whole file again, byte for byte (not as text)"
+    )]
+    TruncatedDer {
+        /// What ended early.
+        detail: String,
+    },
     /// An encrypted private key, and no passphrase to open it.
     #[error(
         "this private key is encrypted with a passphrase ({label}): give the passphrase (--key-passphrase-env VAR, or type it when asked)"

@@ -25,6 +25,9 @@ impl DerCause for rsa::pkcs8::Error {
 pub(super) fn der_error(label: &str, format: KeyFormat, err: impl DerCause) -> KeyError {
     use rsa::pkcs8::der::ErrorKind;
     match err.der_kind() {
+        Some(ErrorKind::Incomplete { .. } | ErrorKind::Length { .. }) if label == super::read::DER_LABEL => {
+            KeyError::TruncatedDer { detail: format!("the key data ends early: {err}") }
+        }
         Some(ErrorKind::Incomplete { .. } | ErrorKind::Length { .. }) => KeyError::Truncated {
             label: label.to_string(),
             detail: format!("the key data ends early: {err}"),

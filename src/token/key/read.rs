@@ -40,10 +40,13 @@ fn parsed(material: KeyMaterial, format: KeyFormat) -> ParsedKey {
     ParsedKey { material, format, kid: None }
 }
 
+/// The label a binary DER key goes by in errors (a PEM key's is its BEGIN line's).
+pub(super) const DER_LABEL: &str = "DER";
+
 /// Binary DER: each structure is told apart by its shape, then read as its PEM twin is.
 fn from_der(der: &[u8], hint: &KeyHint<'_>) -> Result<ParsedKey, KeyError> {
     use rsa::pkcs8::der::asn1::AnyRef;
-    const LABEL: &str = "DER";
+    const LABEL: &str = DER_LABEL;
     if PrivateKeyInfo::from_der(der).is_ok() {
         return from_pkcs8(der, LABEL).map(|m| parsed(m, KeyFormat::Pkcs8Der));
     }
@@ -137,7 +140,9 @@ pub fn looks_like_key(bytes: &[u8]) -> bool {
     match std::str::from_utf8(bytes) {
         Ok(text) if text.contains("-----BEGIN") || text.trim_start().starts_with('{') => true,
         _ => match bytes.first() {
-            Some(0x30) => AnyRef::from_der(bytes).is_ok(),
+            // A SEQUENCE whose length takes 1 to 4 more bytes, as every key's does: a key even
+            // when cut short (then read to say so), never text.
+            Some(0x30) => AnyRef::from_der(bytes).is_ok() || matches!(bytes.get(1), Some(0x81..=0x84)),
             Some(0x02..=0x04) => curve_of_point(bytes).is_some(),
             _ => false,
         },
@@ -190,7 +195,7 @@ mod tests {
         assert_eq!(read("cert.der", None, None).err(), Some(KeyError::Certificate));
         let der = bytes("rsa2048-pkcs8.der");
         let cut = read_key(der.get(..der.len() / 2).unwrap_or_default(), &KeyHint::default());
-        assert!(matches!(cut, Err(KeyError::Truncated { .. })), "{cut:?}");
+        assert!(matches!(cut, Err(KeyError::TruncatedDer { .. })), "{cut:?}");
     }
 
     #[test]
@@ -274,5 +279,6 @@ mod tests {
         assert!(!looks_like_key(b"tokensmith-fixture-secret-0123456789abcdef"));
         assert!(!looks_like_key(&[0x30, 0x05, 1, 2]), "a secret that only starts like DER");
         assert!(!looks_like_key(&[0x04; 32]), "32 bytes are no point size");
+        assert!(looks_like_key(&[0x30, 0x82, 0x04, 0xa4, 0xff]), "DER cut short is still DER");
     }
 }
