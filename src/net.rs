@@ -21,7 +21,7 @@ pub const DEFAULT_MAX_BYTES: u64 = 1 << 20;
 /// The default number of redirects followed.
 pub const DEFAULT_MAX_REDIRECTS: u32 = 5;
 /// How much of an unexpected body an error quotes.
-const BODY_START: usize = 200;
+pub const BODY_START: usize = 200;
 
 /// How a request is made.
 #[derive(Clone, Debug)]
