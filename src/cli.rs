@@ -26,6 +26,7 @@ mod input;
 mod keys;
 mod keyset;
 mod output;
+mod probe;
 mod report;
 mod resign;
 mod schemes;
@@ -163,6 +164,22 @@ account.email). With --profile, the rules only one of the two breaks.
 Exit 0 when the header and claims are the same, 1 when they differ, 2 when
 an input is not a token.")]
     Diff(Deferred<DiffArgs>),
+    /// Call the customer's token endpoint and judge what it serves, as the page gets it
+    #[command(after_help = "\
+Examples:
+  tokensmith probe https://shop.example/api/ticketping/chat-jwt \\
+    -p ticketping --cookie session=abc123 --origin https://shop.example
+  tokensmith probe http://127.0.0.1:3000/api/ticketping/chat-jwt \\
+    -p ticketping --allow-private --secret-env TICKETPING_JWT_SECRET
+  tokensmith probe \"$URL\" -p viasocket --json | jq '.exchanges[].status'
+
+Each answer is judged: the status and content type, the token under the JSON
+key the profile's page reads, Cache-Control no-store, CORS for --origin, the
+server's Date against the token's iat, and the doctor's findings on the token.
+The same token twice is reported as cached. Loopback and private-network
+addresses are called only with --allow-private. Exit 0 when nothing would stop
+the page, 1 when something would, 2 for usage errors.")]
+    Probe(Deferred<ProbeArgs>),
     /// Embed code for the page, and server code that issues the same token
     #[command(after_help = "\
 Examples:
@@ -415,6 +432,7 @@ fn run(cli: Cli, common: common::Common) -> Result<u8, CliError> {
         Command::Keys(command) => keys::run(&command, &mut io),
         Command::Doctor(args) => verbs::doctor(&paths, &args, &mut io),
         Command::Diff(args) => diff::run(&paths, &args, &mut io),
+        Command::Probe(args) => probe::run(&paths, &args, &mut io),
         Command::Snippet(args) => verbs::snippet(&paths, &args, &mut io),
         Command::Paths { json } => verbs::paths(&paths, json),
         Command::History { json } => verbs::history(&paths, json, io.now),

@@ -18,6 +18,7 @@ pub mod keyset;
 pub mod limits;
 pub mod net;
 pub mod paths;
+pub mod probe;
 pub mod profile;
 pub mod resign;
 pub mod rules;

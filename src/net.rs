@@ -34,6 +34,10 @@ pub struct Options {
     pub max_redirects: u32,
     /// A PEM file of CA certificates trusted besides the system's (a private CA).
     pub ca_file: Option<PathBuf>,
+    /// Refuse loopback and private-network addresses (each hop's host, as written and as it
+    /// resolves), before any connection: for URLs a user names for someone else's server
+    /// (`probe`), where a redirect or a DNS name must not reach into the local network.
+    pub refuse_private: bool,
 }
 
 impl Default for Options {
@@ -43,6 +47,7 @@ impl Default for Options {
             max_bytes: DEFAULT_MAX_BYTES,
             max_redirects: DEFAULT_MAX_REDIRECTS,
             ca_file: None,
+            refuse_private: false,
         }
     }
 }
@@ -113,6 +118,18 @@ pub enum NetError {
         host: String,
         /// The URL.
         url: String,
+    },
+    /// A loopback or private-network address, refused unless allowed.
+    #[error(
+        "'{url}' is {what} ({host}): tokensmith calls loopback and private-network addresses only when told to; if you mean it, add --allow-private"
+    )]
+    Private {
+        /// The URL.
+        url: String,
+        /// The host as written.
+        host: String,
+        /// "a loopback address", "a private-network address (10.1.2.3)".
+        what: String,
     },
     /// Nothing listens there.
     #[error(
@@ -240,6 +257,79 @@ pub fn check_url(url: &str) -> Result<Uri, NetError> {
     }
 }
 
+/// Whether a host is loopback or on a private network, as written or as it resolves: the
+/// words for the refusal ("a loopback address"), or None for a public host. A name that does
+/// not resolve is left to the request, which names the DNS failure.
+pub fn private_host(host: &str, port: u16) -> Option<String> {
+    use std::net::ToSocketAddrs as _;
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    if bare.eq_ignore_ascii_case("localhost") || bare.to_ascii_lowercase().ends_with(".localhost") {
+        return Some("a loopback address".to_string());
+    }
+    if let Ok(ip) = bare.parse::<IpAddr>() {
+        return private_ip(ip).map(|kind| format!("a {kind} address"));
+    }
+    let addrs = (bare, port).to_socket_addrs().ok()?;
+    addrs
+        .map(|a| a.ip())
+        .find_map(|ip| private_ip(ip).map(|kind| format!("a name for a {kind} address ({ip})")))
+}
+
+/// "loopback", "private-network", "link-local"...: an address no public server has.
+fn private_ip(ip: IpAddr) -> Option<&'static str> {
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            if v4.is_loopback() {
+                Some("loopback")
+            } else if v4.is_private() || (a == 100 && (64..128).contains(&b)) {
+                Some("private-network")
+            } else if v4.is_link_local() {
+                Some("link-local")
+            } else if v4.is_unspecified() || v4.is_broadcast() {
+                Some("unspecified")
+            } else {
+                None
+            }
+        }
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return private_ip(IpAddr::V4(v4));
+            }
+            let first = v6.segments()[0];
+            if v6.is_loopback() {
+                Some("loopback")
+            } else if first & 0xfe00 == 0xfc00 {
+                Some("private-network")
+            } else if first & 0xffc0 == 0xfe80 {
+                Some("link-local")
+            } else if v6.is_unspecified() {
+                Some("unspecified")
+            } else {
+                None
+            }
+        }
+    }
+}
+
+/// A hop's URL checked before connecting: the scheme and, when private addresses are refused,
+/// the host.
+fn check_hop(url: &str, options: &Options) -> Result<(), NetError> {
+    let uri = check_url(url)?;
+    if options.refuse_private {
+        let host = uri.host().unwrap_or_default();
+        let port = uri.port_u16().unwrap_or(if uri.scheme_str() == Some("http") { 80 } else { 443 });
+        if let Some(what) = private_host(host, port) {
+            return Err(NetError::Private {
+                url: inline(url).into_owned(),
+                host: inline(host).into_owned(),
+                what,
+            });
+        }
+    }
+    Ok(())
+}
+
 /// 127.0.0.0/8, ::1 and localhost: the machine itself.
 pub fn is_loopback(host: &str) -> bool {
     let bare = host.trim_start_matches('[').trim_end_matches(']');
@@ -303,7 +393,7 @@ fn agent(options: &Options) -> Result<ureq::Agent, NetError> {
 /// final response whatever its status.
 pub fn send(request: &Request, options: &Options) -> Result<Response, NetError> {
     let mut url = request.url.clone();
-    check_url(&url)?;
+    check_hop(&url, options)?;
     let agent = agent(options)?;
     let mut redirects = Vec::new();
     loop {
@@ -324,7 +414,7 @@ pub fn send(request: &Request, options: &Options) -> Result<Response, NetError> 
                 path: hops(&redirects),
             });
         }
-        check_url(&next)?;
+        check_hop(&next, options)?;
         redirects.push(next.clone());
         url = next;
     }
@@ -499,6 +589,30 @@ mod tests {
         assert_eq!(body_start(b"<h1>Not found</h1>\n"), "<h1>Not found</h1>");
         assert_eq!(body_start(b"a\x1b[2Jb"), "a\\u{1b}[2Jb");
         assert!(body_start(&[b'x'; 500]).ends_with("..."));
+    }
+
+    #[test]
+    fn private_addresses_are_named_and_refused_before_connecting() {
+        assert_eq!(private_host("127.0.0.1", 80).as_deref(), Some("a loopback address"));
+        assert_eq!(private_host("localhost", 80).as_deref(), Some("a loopback address"));
+        assert_eq!(private_host("[::1]", 80).as_deref(), Some("a loopback address"));
+        assert_eq!(private_host("10.1.2.3", 80).as_deref(), Some("a private-network address"));
+        assert_eq!(private_host("172.20.0.1", 80).as_deref(), Some("a private-network address"));
+        assert_eq!(private_host("192.168.1.1", 80).as_deref(), Some("a private-network address"));
+        assert_eq!(private_host("100.64.0.1", 80).as_deref(), Some("a private-network address"));
+        assert_eq!(private_host("169.254.169.254", 80).as_deref(), Some("a link-local address"));
+        assert_eq!(private_host("[fd00::1]", 80).as_deref(), Some("a private-network address"));
+        assert_eq!(private_host("[::ffff:10.0.0.1]", 80).as_deref(), Some("a private-network address"));
+        assert_eq!(private_host("8.8.8.8", 80), None);
+        assert_eq!(private_host("172.32.0.1", 80), None);
+        // A listener that must never be reached: refused before the connection.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let url = format!("http://127.0.0.1:{}/token", listener.local_addr().expect("addr").port());
+        let options = Options { refuse_private: true, ..Options::default() };
+        let got = send(&Request::get(&url), &options);
+        assert!(matches!(got, Err(NetError::Private { .. })), "{got:?}");
+        listener.set_nonblocking(true).expect("nonblocking");
+        assert!(listener.accept().is_err(), "no connection was made");
     }
 
     #[test]

@@ -409,6 +409,36 @@ fn fetch_keyset(spec: &str, token: &str) -> Result<action::FetchedKeyset, String
         .map_err(|e| e.to_string())
 }
 
+/// The doctor's probe, run through the core as the CLI's `probe` is; a private CA comes from
+/// TOKENSMITH_CA_FILE (the CLI's --ca-file).
+fn probe(
+    line: &str,
+    profile: &tokensmith::profile::Profile,
+    candidates: &[tokensmith::doctor::Candidate],
+) -> Result<action::FetchedProbe, String> {
+    let plan = tokensmith::probe::Plan::parse_line(line).map_err(|e| e.to_string())?;
+    let options = tokensmith::net::Options {
+        ca_file: std::env::var_os("TOKENSMITH_CA_FILE").filter(|v| !v.is_empty()).map(PathBuf::from),
+        ..tokensmith::net::Options::default()
+    };
+    let judge = tokensmith::probe::Judge { profile, candidates, params: &[] };
+    tokensmith::probe::run(&plan, &options, judge, &now_secs)
+        .map(|report| action::FetchedProbe(std::sync::Arc::new(report)))
+        .map_err(|e| e.to_string())
+}
+
+/// Runs the doctor's probe on a thread of its own; the report comes back as an action (none
+/// now).
+fn spawn_probe(line: String, app: &App, worker: &mpsc::Sender<Action>) -> Vec<Action> {
+    let Some(profile) = app.current().cloned() else { return Vec::new() };
+    let candidates = tokensmith::doctor::stored_candidates(&app.keys.entries, &profile.id);
+    let worker = worker.clone();
+    std::thread::spawn(move || {
+        let _ = worker.send(Action::ProbeDone(probe(&line, &profile, &candidates)));
+    });
+    Vec::new()
+}
+
 fn perform(
     effect: Effect,
     app: &App,
@@ -508,6 +538,7 @@ fn perform(
             });
             Vec::new()
         }
+        Effect::Probe { line } => spawn_probe(line, app, worker),
         Effect::SaveProfile { profile, file } => {
             vec![Action::ProfileSaved(
                 profile_form::save(&paths.profiles(), &profile, file.as_deref()).map(Box::new),

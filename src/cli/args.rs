@@ -231,6 +231,46 @@ pub struct DiffArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ProbeArgs {
+    /// The customer's token endpoint (https, or http to this machine with --allow-private)
+    pub url: String,
+    /// The vendor profile: the JSON key the page reads and the doctor's rules
+    #[arg(long, short = 'p', value_name = "ID", add = ArgValueCandidates::new(complete::profile_ids))]
+    pub profile: String,
+    /// How many requests, a second apart (1 to 20): two show a cached token
+    #[arg(long, value_name = "N", default_value_t = tokensmith::probe::DEFAULT_COUNT)]
+    pub count: u32,
+    /// The HTTP method the page uses
+    #[arg(long, value_name = "METHOD", default_value = "GET")]
+    pub method: String,
+    /// Send a header: NAME:VALUE (repeatable), e.g. Authorization:'Bearer ...'
+    #[arg(long = "header", value_name = "NAME:VALUE")]
+    pub headers: Vec<String>,
+    /// Send a cookie: NAME=VALUE (repeatable), the logged-in user's session
+    #[arg(long = "cookie", value_name = "NAME=VALUE")]
+    pub cookies: Vec<String>,
+    /// The page's origin (https://shop.example): sent as Origin, and CORS is checked for it
+    #[arg(long, value_name = "ORIGIN")]
+    pub origin: Option<String>,
+    /// Allow loopback and private-network addresses (127.0.0.1, 10.x, 192.168.x, ...)
+    #[arg(long)]
+    pub allow_private: bool,
+    /// Trust this CA certificate (PEM) too, for a private CA
+    #[arg(long, value_name = "PEM", env = "TOKENSMITH_CA_FILE")]
+    pub ca_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub key: KeySource,
+    #[command(flatten)]
+    pub encoding: SecretEncodingArg,
+    /// The customer's parameter values, to check claims made from them: NAME=VALUE (project_id)
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
+    /// Print JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct HashArgs {
     /// The user's identifier, as the page passes it (the profile says which: user id or email)
     pub identifier: String,

@@ -263,7 +263,7 @@ fn parse_headers(args: &[String]) -> Result<Vec<(String, Value)>, CliError> {
 }
 
 /// `NAME=VALUE` arguments of `--param`.
-fn parse_params(args: &[String]) -> Result<Vec<(String, String)>, CliError> {
+pub(super) fn parse_params(args: &[String]) -> Result<Vec<(String, String)>, CliError> {
     args.iter()
         .map(|arg| {
             arg.split_once('=')
@@ -621,7 +621,7 @@ pub fn doctor(paths: &Paths, args: &DoctorArgs, io: &mut Io) -> Result<u8, CliEr
         // The keyset's keys are the candidates (below).
         Vec::new()
     } else {
-        doctor_candidates(args, io, &profile.id)?
+        doctor_candidates(&args.key, args.encoding.secret_base64, io, &profile.id)?
     };
     let given_params = parse_params(&args.params)?;
     profile.resolve_params(&given_params)?;
@@ -678,16 +678,17 @@ pub fn doctor(paths: &Paths, args: &DoctorArgs, io: &mut Io) -> Result<u8, CliEr
 /// The keys the doctor tries without a keyset: the one given, else the stored ones: those
 /// stored for this profile are the vendor's, those stored for no profile may be, those stored
 /// for another profile are another vendor's and are not tried.
-fn doctor_candidates(
-    args: &DoctorArgs,
+pub(super) fn doctor_candidates(
+    key: &super::KeySource,
+    secret_base64: bool,
     io: &mut Io,
     profile: &str,
 ) -> Result<Vec<tokensmith::doctor::Candidate>, CliError> {
-    if args.key.given() {
-        let Some(loaded) = io.key(&args.key, args.encoding.secret_base64, None)? else {
+    if key.given() {
+        let Some(loaded) = io.key(key, secret_base64, None)? else {
             return Ok(Vec::new());
         };
-        let text = match (&loaded.material, args.encoding.secret_base64) {
+        let text = match (&loaded.material, secret_base64) {
             (tokensmith::token::KeyMaterial::Hmac(secret), false) => Some(secret.clone()),
             _ => None,
         };

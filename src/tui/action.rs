@@ -78,6 +78,11 @@ pub enum Action {
     AskKeyset,
     /// The keyset asked for arrived from the worker thread, or why not.
     KeysetLoaded(Result<FetchedKeyset, String>),
+    /// In the doctor: call the customer's token endpoint (a URL and the CLI's probe options,
+    /// asked for in a prompt) and judge what it serves.
+    AskProbe,
+    /// The probe's report arrived from the worker thread, or why there is none.
+    ProbeDone(Result<FetchedProbe, String>),
     /// In the doctor: put the pasted token's claims and header on the bench, under the profile
     /// it fits best, to edit and sign again.
     LoadToBench,
@@ -183,7 +188,8 @@ impl Action {
             | Action::PassphraseChanged(_)
             | Action::Notice(..)
             | Action::ProfileSaved(_)
-            | Action::KeysetLoaded(_) => true,
+            | Action::KeysetLoaded(_)
+            | Action::ProbeDone(_) => true,
             Action::FocusNext
             | Action::FocusPrev
             | Action::Focus(_)
@@ -216,6 +222,7 @@ impl Action {
             | Action::CloseDoctor
             | Action::CompareTokens
             | Action::AskKeyset
+            | Action::AskProbe
             | Action::LoadToBench
             | Action::SetExpectations
             | Action::CopyToken
@@ -258,6 +265,16 @@ impl PartialEq for FetchedKeyset {
     }
 }
 
+/// A probe's report for the doctor (shared, compared by identity).
+#[derive(Clone, Debug)]
+pub struct FetchedProbe(pub std::sync::Arc<tokensmith::probe::ProbeReport>);
+
+impl PartialEq for FetchedProbe {
+    fn eq(&self, other: &Self) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
 /// A side effect the loop performs; results come back as actions.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Effect {
@@ -291,6 +308,9 @@ pub enum Effect {
     /// Read or fetch a keyset (a path, a URL, or `discover` from this token's issuer) on the
     /// worker thread: a fetch may take seconds, never on the loop or the render path.
     FetchKeyset { spec: String, token: String },
+    /// Probe a token endpoint (the prompt's line: a URL and the CLI's options) for the current
+    /// profile on the worker thread: requests take seconds, never on the loop.
+    Probe { line: String },
     /// Write a profile into the user folder (replacing `file`, its own file, when given).
     SaveProfile { profile: Box<tokensmith::profile::Profile>, file: Option<std::path::PathBuf> },
 }

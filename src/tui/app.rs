@@ -46,6 +46,8 @@ pub enum EditTarget {
     DoctorToken,
     /// The keyset the doctor verifies against: a path, a URL or `discover`.
     DoctorKeyset,
+    /// The token endpoint the doctor probes, with the CLI's options.
+    DoctorProbe,
     /// The value of a new free claim with this name.
     NewClaimValue(String),
     /// The name of a new header field.

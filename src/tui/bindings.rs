@@ -138,6 +138,7 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Global, &[key('b')], Action::LoadToBench, "doctor: put the token on the bench to re-sign"),
     bind!(Global, &[key('x')], Action::SetExpectations, "doctor: expect iss, aud, sub, claims"),
     bind!(Global, &[key('J')], Action::AskKeyset, "doctor: verify against a keyset (JWKS)"),
+    bind!(Global, &[key('P')], Action::AskProbe, "doctor: probe the token endpoint"),
     bind!(Global, &[code(KeyCode::Tab)], Action::FocusNext, "next pane"),
     bind!(Global, &[code(KeyCode::BackTab)], Action::FocusPrev, "previous pane"),
     bind!(Global, &[key('1')], Action::Focus(Pane::Profiles), "Profiles"),

@@ -407,7 +407,7 @@ fn perform_effect(app: &App, store: &tokensmith::store::StoreDir, effect: Effect
     let mut clipboard = super::clipboard::Clipboard::new(super::clipboard::ClipboardSetting::Osc52, false);
     let (worker, results) = std::sync::mpsc::channel();
     // A keyset is read on the worker thread: its result is waited for here.
-    let waits = matches!(effect, Effect::FetchKeyset { .. });
+    let waits = matches!(effect, Effect::FetchKeyset { .. } | Effect::Probe { .. });
     let mut actions = super::perform(effect, app, &paths, store, &mut clipboard, &worker);
     if waits {
         actions.extend(results.recv_timeout(std::time::Duration::from_secs(30)).ok());
@@ -490,5 +490,7 @@ mod key_import;
 mod keys;
 /// The doctor against a keyset (J): issue 22, item 3.
 mod keyset;
+/// The doctor probing a token endpoint (P): issue 23, item 3.
+mod probe;
 /// What keys do to the state and which effects they ask for.
 mod update;

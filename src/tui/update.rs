@@ -94,6 +94,8 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::CompareTokens
         | Action::AskKeyset
         | Action::KeysetLoaded(_)
+        | Action::AskProbe
+        | Action::ProbeDone(_)
         | Action::LoadToBench
         | Action::SetExpectations
         | Action::Resign

@@ -108,6 +108,11 @@ pub struct DoctorPane {
     pub keyset: Option<std::sync::Arc<tokensmith::keyset::load::Loaded>>,
     /// What was typed for it last: shown again when `J` is pressed.
     pub keyset_spec: String,
+    /// The last probe of the customer's token endpoint (`P`): its findings are shown above the
+    /// doctor's, and the last token it got is the doctor's input.
+    pub probe: Option<std::sync::Arc<tokensmith::probe::ProbeReport>>,
+    /// What was typed for it last: shown again when `P` is pressed.
+    pub probe_line: String,
 }
 
 /// A token's header and payload.

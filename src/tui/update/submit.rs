@@ -42,6 +42,7 @@ pub(super) fn edit(
             }
             *changed = true;
         }
+        EditTarget::DoctorProbe => submit_probe(app, value, effects),
         EditTarget::DoctorKeyset => {
             let spec = value.trim().to_string();
             app.doctor.keyset_spec.clone_from(&spec);
@@ -299,4 +300,18 @@ pub(super) fn ask_key_passphrase(app: &mut App, name: String, from: ImportFrom, 
     app.input = tui_input::Input::default();
     app.mode = Mode::Prompt(Prompt::KeyPassphrase { name, from });
     app.set_status(Level::Warning, why);
+}
+
+/// The doctor's probe line (`P`): checked here (a bad option, a private address without
+/// --allow-private: said at once, nothing sent), run by an effect on the worker thread.
+fn submit_probe(app: &mut App, value: &str, effects: &mut Vec<Effect>) {
+    let line = value.trim().to_string();
+    app.doctor.probe_line.clone_from(&line);
+    match tokensmith::probe::Plan::parse_line(&line).and_then(|plan| plan.check().map(|()| plan)) {
+        Err(e) => app.set_status(Level::Error, e.to_string()),
+        Ok(plan) => {
+            app.set_status(Level::Info, format!("probing {} ({} requests)...", plan.url, plan.count));
+            effects.push(Effect::Probe { line });
+        }
+    }
 }

@@ -3,7 +3,7 @@
 use tui_input::Input;
 
 use crate::tui::action::{Action, Effect};
-use crate::tui::app::{App, EditTarget, Level, Mode, Prompt, TokenState};
+use crate::tui::app::{App, EditTarget, Level, Mode, Pane, Prompt, TokenState};
 
 use super::remember;
 
@@ -126,6 +126,29 @@ fn doctor(app: &mut App, action: Action, changed: &mut bool) -> Option<Action> {
         }
         Action::AskKeyset => {
             app.set_status(Level::Info, "paste a token first (t), then J verifies it against a keyset");
+        }
+        Action::AskProbe => {
+            app.input = Input::new(app.doctor.probe_line.clone());
+            app.mode = Mode::Editing(EditTarget::DoctorProbe);
+        }
+        Action::ProbeDone(result) => {
+            match result {
+                Ok(fetched) => {
+                    let report = fetched.0;
+                    let verdict = app.current().map(|p| report.verdict(p)).unwrap_or_default();
+                    let level = if report.passes() { Level::Success } else { Level::Error };
+                    app.set_status(level, format!("probe: {verdict}"));
+                    // The last token served is the doctor's to judge, as if pasted.
+                    if let Some(token) = report.exchanges.iter().rev().find_map(|e| e.token.clone()) {
+                        app.doctor.input = Some(token);
+                    }
+                    app.doctor.probe = Some(report);
+                    app.focus = Pane::Token;
+                    app.token_pane.scroll = 0;
+                }
+                Err(e) => app.set_status(Level::Error, e),
+            }
+            *changed = true;
         }
         Action::KeysetLoaded(result) => {
             match result {

@@ -26,21 +26,29 @@ pub fn render_doctor(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) ->
     let block = pane_block(app, theme, Pane::Token, title, area.width);
     let inner = block.inner(area);
     let width = usize::from(inner.width);
-    if let Mode::Editing(target @ (EditTarget::DoctorToken | EditTarget::DoctorKeyset)) = &app.mode {
+    if let Mode::Editing(
+        target @ (EditTarget::DoctorToken | EditTarget::DoctorKeyset | EditTarget::DoctorProbe),
+    ) = &app.mode
+    {
         frame.render_widget(block, area);
-        let ask = if *target == EditTarget::DoctorKeyset {
-            "Verify against a keyset (JWKS): a file path, an https URL, or 'discover' (from the token's iss); empty for the stored keys. A private CA: TOKENSMITH_CA_FILE. Then Enter:"
-        } else {
-            "Paste the customer's token (quotes, 'Bearer ' and line breaks are fine), then Enter:"
+        let ask = match target {
+            EditTarget::DoctorKeyset => {
+                "Verify against a keyset (JWKS): a file path, an https URL, or 'discover' (from the token's iss); empty for the stored keys. A private CA: TOKENSMITH_CA_FILE. Then Enter:"
+            }
+            EditTarget::DoctorProbe => {
+                "Probe the customer's token endpoint: URL [--origin https://shop.example] [--cookie NAME=VALUE] [--header NAME:VALUE] [--count N] [--allow-private for this machine or a private network], then Enter:"
+            }
+            _ => "Paste the customer's token (quotes, 'Bearer ' and line breaks are fine), then Enter:",
         };
         render_paste_field(app, theme, frame, inner, ask);
         return (0, inner.height);
     }
+    let probed = probe_lines(app, theme);
     let Some(report) = &app.doctor.report else {
-        frame.render_widget(block, area);
-        return (0, inner.height);
+        return render_scrolled(app, theme, frame, block, area, probed);
     };
-    let mut lines = verdict(app, report, &profile, theme);
+    let mut lines = probed;
+    lines.extend(verdict(app, report, &profile, theme));
     lines.push(Line::raw(""));
     if app.doctor.compare {
         lines.extend(compare_lines(app, theme));
@@ -52,6 +60,29 @@ pub fn render_doctor(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) ->
     lines.push(Line::raw(""));
     lines.extend(parts(app, report, width, theme));
     render_scrolled(app, theme, frame, block, area, lines)
+}
+
+/// The last probe (`P`): the URL, each request's status and key, and the probe's own
+/// findings (the doctor's on the token follow, as for a pasted one).
+fn probe_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
+    let Some(report) = &app.doctor.probe else { return Vec::new() };
+    let verdict = app.current().map(|p| report.verdict(p)).unwrap_or_default();
+    let style = if report.passes() { theme.fg(Color::Green) } else { theme.fg(Color::Red) };
+    let mut lines = vec![
+        Line::styled(format!("Probe of {}", report.url), Style::new().add_modifier(Modifier::BOLD)),
+        Line::styled(verdict, style),
+    ];
+    for exchange in &report.exchanges {
+        let status = exchange.status.map_or_else(|| "no answer".to_string(), |s| format!("HTTP {s}"));
+        let key = exchange.key.as_ref().map(|k| format!(", token under '{k}'")).unwrap_or_default();
+        lines.push(Line::styled(format!("request {}: {status}{key}", exchange.number), theme.dim()));
+    }
+    let last = report.exchanges.last().map(|e| e.findings.iter()).into_iter().flatten();
+    for finding in last.chain(report.findings.iter()).filter(|f| f.code.starts_with("probe.")) {
+        lines.extend(finding_lines(finding, theme));
+    }
+    lines.push(Line::raw(""));
+    lines
 }
 
 /// The field the token is pasted into, under what may be pasted (wrapped, not cut).
