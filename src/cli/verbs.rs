@@ -263,7 +263,7 @@ fn parse_headers(args: &[String]) -> Result<Vec<(String, Value)>, CliError> {
 }
 
 /// `NAME=VALUE` arguments of `--param`.
-fn parse_params(args: &[String]) -> Result<Vec<(String, String)>, CliError> {
+pub(super) fn parse_params(args: &[String]) -> Result<Vec<(String, String)>, CliError> {
     args.iter()
         .map(|arg| {
             arg.split_once('=')

@@ -80,7 +80,13 @@ pub struct Hit {
     pub place: Place,
     /// Sent or received.
     pub direction: Direction,
+    /// For a hash: the text around it (at most [`CONTEXT`] bytes each side), where the
+    /// identifier it was made of is looked for.
+    pub context: Option<String>,
 }
+
+/// How much text each side of a hash is kept to find its identifier in.
+pub const CONTEXT: usize = 600;
 
 /// The calls and objects by which a page hands a widget its token or hash, and the
 /// profiles each belongs to (the profile ids of tokensmith's built-in vendors).
@@ -97,8 +103,15 @@ pub const SETTINGS: [(&str, &[&str]); 10] = [
     ("Kustomer.login", &["kustomer"]),
 ];
 
-/// The names widgets read an identity hash by.
-const HASH_FIELDS: [&str; 5] = ["user_hash", "identifier_hash", "userHash", "signature", "user:email"];
+/// The names widgets read an identity hash by, and the name the vendor gives it (a profile's
+/// `hash.page_field`): Crisp's hash follows the email in `["user:email", [email, signature]]`.
+const HASH_FIELDS: [(&str, &str); 5] = [
+    ("user_hash", "user_hash"),
+    ("identifier_hash", "identifier_hash"),
+    ("userHash", "userHash"),
+    ("signature", "signature"),
+    ("user:email", "signature"),
+];
 
 /// How far before a value a settings call may start and still be the one handing it over.
 const SETTING_REACH: usize = 2_000;
@@ -110,8 +123,8 @@ const MAX_SCANNED: usize = 16 << 20;
 pub fn scan(entry: &Entry) -> Vec<Hit> {
     let mut out = Vec::new();
     let request = &entry.request;
-    let mut sent = |value: String, kind: Kind, place: Place| {
-        out.push(Hit { value, kind, place, direction: Direction::Sent });
+    let mut sent = |value: String, kind: Kind, place: Place, context: Option<String>| {
+        out.push(Hit { value, kind, place, direction: Direction::Sent, context });
     };
     for h in &request.headers {
         header_hits(h, &mut sent);
@@ -120,14 +133,14 @@ pub fn scan(entry: &Entry) -> Vec<Hit> {
         if request.cookies.is_empty() { cookie_header(&request.headers) } else { request.cookies.clone() };
     for c in &cookies {
         for token in jwts(&percent(&c.value)) {
-            sent(token, Kind::Jwt, Place::Cookie(c.name.clone()));
+            sent(token, Kind::Jwt, Place::Cookie(c.name.clone()), None);
         }
     }
     let query =
         if request.query_string.is_empty() { url_query(&request.url) } else { request.query_string.clone() };
     for q in &query {
         for token in jwts(&percent(&q.value)) {
-            sent(token, Kind::Jwt, Place::Query(q.name.clone()));
+            sent(token, Kind::Jwt, Place::Query(q.name.clone()), None);
         }
     }
     if let Some(post) = &request.post_data {
@@ -137,8 +150,17 @@ pub fn scan(entry: &Entry) -> Vec<Hit> {
             post.params.clone()
         };
         for p in &params {
-            for token in jwts(&percent(&p.value)) {
-                sent(token, Kind::Jwt, Place::Form(p.name.clone()));
+            let value = percent(&p.value);
+            match serde_json::from_str::<Value>(&value) {
+                // A form field holding JSON (Intercom's `user_data`): walked as JSON under its name.
+                Ok(json @ (Value::Object(_) | Value::Array(_))) => {
+                    walk(&json, &mut p.name.clone(), &mut sent)
+                }
+                _ => {
+                    for token in jwts(&value) {
+                        sent(token, Kind::Jwt, Place::Form(p.name.clone()), None);
+                    }
+                }
             }
         }
         if params.is_empty()
@@ -148,8 +170,8 @@ pub fn scan(entry: &Entry) -> Vec<Hit> {
         }
     }
     let response = &entry.response;
-    let mut received = |value: String, kind: Kind, place: Place| {
-        out.push(Hit { value, kind, place, direction: Direction::Received });
+    let mut received = |value: String, kind: Kind, place: Place, context: Option<String>| {
+        out.push(Hit { value, kind, place, direction: Direction::Received, context });
     };
     for h in &response.headers {
         if !h.name.eq_ignore_ascii_case("set-cookie") {
@@ -158,7 +180,7 @@ pub fn scan(entry: &Entry) -> Vec<Hit> {
     }
     for c in &response.cookies {
         for token in jwts(&percent(&c.value)) {
-            received(token, Kind::Jwt, Place::Cookie(c.name.clone()));
+            received(token, Kind::Jwt, Place::Cookie(c.name.clone()), None);
         }
     }
     if let Some(text) = body_text(&response.content.text, response.content.encoding.as_deref()) {
@@ -190,7 +212,7 @@ fn dedupe(hits: Vec<Hit>) -> Vec<Hit> {
     out
 }
 
-fn header_hits(h: &NameValue, out: &mut impl FnMut(String, Kind, Place)) {
+fn header_hits(h: &NameValue, out: &mut impl FnMut(String, Kind, Place, Option<String>)) {
     if h.name.eq_ignore_ascii_case("cookie") {
         return;
     }
@@ -200,12 +222,12 @@ fn header_hits(h: &NameValue, out: &mut impl FnMut(String, Kind, Place)) {
         Place::Header(h.name.to_ascii_lowercase())
     };
     for token in jwts(&h.value) {
-        out(token, Kind::Jwt, place.clone());
+        out(token, Kind::Jwt, place.clone(), None);
     }
 }
 
 /// A body: JSON walked member by member, else text searched (with the settings calls).
-fn body_hits(text: &str, out: &mut impl FnMut(String, Kind, Place)) {
+fn body_hits(text: &str, out: &mut impl FnMut(String, Kind, Place, Option<String>)) {
     let text = cut(text, MAX_SCANNED);
     let trimmed = text.trim_start();
     if (trimmed.starts_with('{') || trimmed.starts_with('['))
@@ -216,15 +238,16 @@ fn body_hits(text: &str, out: &mut impl FnMut(String, Kind, Place)) {
     }
     for (at, token) in jwt_spans(text) {
         let place = setting_before(text, at).map_or(Place::Body, |s| Place::Setting(s.to_string()));
-        out(token.to_string(), Kind::Jwt, place);
+        out(token.to_string(), Kind::Jwt, place, None);
     }
     for (at, field, hash) in hash_spans(text) {
         let place = setting_before(text, at).map_or(Place::Body, |s| Place::Setting(s.to_string()));
-        out(hash.to_string(), Kind::Hash { field: field.to_string() }, place);
+        let context = around(text, at, CONTEXT).to_string();
+        out(hash.to_string(), Kind::Hash { field: field.to_string() }, place, Some(context));
     }
 }
 
-fn walk(value: &Value, path: &mut String, out: &mut impl FnMut(String, Kind, Place)) {
+fn walk(value: &Value, path: &mut String, out: &mut impl FnMut(String, Kind, Place, Option<String>)) {
     match value {
         Value::Object(map) => {
             for (key, member) in map {
@@ -233,11 +256,17 @@ fn walk(value: &Value, path: &mut String, out: &mut impl FnMut(String, Kind, Pla
                     path.push('.');
                 }
                 path.push_str(key);
-                if let Value::String(s) = member
-                    && HASH_FIELDS.contains(&key.as_str())
+                let named = HASH_FIELDS.iter().find(|(name, _)| name == key).map(|(_, field)| *field);
+                if let (Value::String(s), Some(field)) = (member, named)
                     && is_hex_hash(s)
                 {
-                    out(s.clone(), Kind::Hash { field: key.clone() }, Place::Json(path.clone()));
+                    let context = Value::Object(map.clone()).to_string();
+                    out(
+                        s.clone(),
+                        Kind::Hash { field: field.into() },
+                        Place::Json(path.clone()),
+                        Some(context),
+                    );
                 }
                 walk(member, path, out);
                 path.truncate(len);
@@ -253,7 +282,7 @@ fn walk(value: &Value, path: &mut String, out: &mut impl FnMut(String, Kind, Pla
         }
         Value::String(s) => {
             for token in jwts(s) {
-                out(token, Kind::Jwt, Place::Json(path.clone()));
+                out(token, Kind::Jwt, Place::Json(path.clone()), None);
             }
         }
         _ => {}
@@ -269,13 +298,20 @@ fn setting_before(text: &str, at: usize) -> Option<&'static str> {
 
 fn floor_char(text: &str, mut at: usize) -> usize {
     while at > 0 && !text.is_char_boundary(at) {
-        at -= 1;
+        at = at.saturating_sub(1);
     }
     at
 }
 
+/// The text `reach` bytes each side of `at`, cut at character boundaries.
+fn around(text: &str, at: usize, reach: usize) -> &str {
+    let from = floor_char(text, at.saturating_sub(reach));
+    let to = floor_char(text, at.saturating_add(reach).min(text.len()));
+    text.get(from..to).unwrap_or_default()
+}
+
 fn cut(text: &str, max: usize) -> &str {
-    &text[..floor_char(text, max.min(text.len()))]
+    text.get(..floor_char(text, max.min(text.len()))).unwrap_or_default()
 }
 
 fn is_b64url(b: u8) -> bool {
@@ -292,25 +328,27 @@ pub fn jwts(text: &str) -> Vec<String> {
 fn jwt_spans(text: &str) -> Vec<(usize, &str)> {
     let bytes = text.as_bytes();
     let run = |from: usize| {
-        from + bytes.get(from..).unwrap_or_default().iter().take_while(|b| is_b64url(**b)).count()
+        from.saturating_add(
+            bytes.get(from..).unwrap_or_default().iter().take_while(|b| is_b64url(**b)).count(),
+        )
     };
     let mut out = Vec::new();
     let mut i = 0;
     while let Some(found) = text.get(i..).and_then(|rest| rest.find("eyJ")) {
-        let start = i + found;
-        i = start + 3;
-        if start > 0 && bytes.get(start - 1).is_some_and(|b| is_b64url(*b)) {
+        let start = i.saturating_add(found);
+        i = start.saturating_add(3);
+        if start.checked_sub(1).and_then(|before| bytes.get(before)).is_some_and(|b| is_b64url(*b)) {
             continue;
         }
         let header_end = run(start);
         if bytes.get(header_end) != Some(&b'.') {
             continue;
         }
-        let payload_end = run(header_end + 1);
-        if payload_end < header_end + 3 || bytes.get(payload_end) != Some(&b'.') {
+        let payload_end = run(header_end.saturating_add(1));
+        if payload_end < header_end.saturating_add(3) || bytes.get(payload_end) != Some(&b'.') {
             continue;
         }
-        let end = run(payload_end + 1);
+        let end = run(payload_end.saturating_add(1));
         let Some(candidate) = text.get(start..end) else { continue };
         let decoded = crate::token::decode(candidate);
         if decoded.as_ref().is_ok_and(|d| d.alg().is_some()) {
@@ -329,8 +367,8 @@ fn quoted_hash(text: &str) -> Option<(usize, &str)> {
         if quote != b'"' && quote != b'\'' {
             return None;
         }
-        let value = text.get(at + 1..at + 65)?;
-        (is_hex_hash(value) && bytes.get(at + 65) == Some(&quote)).then_some((at, value))
+        let value = text.get(at.saturating_add(1)..at.saturating_add(65))?;
+        (is_hex_hash(value) && bytes.get(at.saturating_add(65)) == Some(&quote)).then_some((at, value))
     })
 }
 
@@ -343,20 +381,20 @@ fn is_hex_hash(s: &str) -> bool {
 /// `userHash = '...'`, Beacon's `signature`, and Crisp's `["user:email", ["ada@x", "HASH"]]`.
 fn hash_spans(text: &str) -> Vec<(usize, &'static str, &str)> {
     let mut out = Vec::new();
-    for field in HASH_FIELDS {
+    for (field, named) in HASH_FIELDS {
         let mut from = 0;
         while let Some(found) = text.get(from..).and_then(|rest| rest.find(field)) {
-            let at = from + found;
-            from = at + field.len();
+            let at = from.saturating_add(found);
+            from = at.saturating_add(field.len());
             let after = text.get(from..).unwrap_or_default();
             let Some((skip, value)) = quoted_hash(cut(after, 200)) else { continue };
-            let between = &after[..skip];
+            let between = after.get(..skip).unwrap_or_default();
             // Only punctuation between the name and the value (quotes, colon, brackets), or, in
             // Crisp's `["user:email", ["ada@x.com", "HASH"]]`, the email before it.
             let plain = between.chars().all(|c| " \t\r\n\"':=,[(".contains(c))
                 || (field == "user:email" && between.contains('@'));
             if plain {
-                out.push((at, field, value));
+                out.push((at, named, value));
             }
         }
     }

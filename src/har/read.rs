@@ -194,7 +194,7 @@ struct Counted<R> {
 impl<R: Read> Read for Counted<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.read.set(self.read.get() + n as u64);
+        self.read.set(self.read.get().saturating_add(u64::try_from(n).unwrap_or(u64::MAX)));
         Ok(n)
     }
 }
@@ -295,7 +295,7 @@ impl<'de> Visitor<'de> for EntriesSeed<'_, '_> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         while let Some(entry) = seq.next_element::<Entry>()? {
-            self.log.entries += 1;
+            self.log.entries = self.log.entries.saturating_add(1);
             (self.each)(entry);
         }
         Ok(())

@@ -85,7 +85,7 @@ fn answers_and_pages_give_up_their_tokens_and_hashes_with_the_setting_that_holds
         [
             ("the page's zE(".to_string(), Kind::Jwt),
             ("the page's intercomSettings".to_string(), Kind::Hash { field: "user_hash".into() }),
-            ("the page's $crisp.push".to_string(), Kind::Hash { field: "user:email".into() }),
+            ("the page's $crisp.push".to_string(), Kind::Hash { field: "signature".into() }),
         ]
     );
     // A base64 body (Firefox keeps some text that way) is decoded first.
