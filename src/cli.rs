@@ -25,12 +25,14 @@ mod diff;
 mod har;
 mod input;
 mod keys;
+mod keyset;
 mod output;
 mod report;
 mod resign;
 mod schemes;
 mod user_profiles;
 mod verbs;
+mod verify;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -426,7 +428,7 @@ fn run(cli: Cli, common: common::Common) -> Result<u8, CliError> {
         }
         Command::Sign(args) => verbs::sign(&paths, &args, &mut io),
         Command::Decode(args) => verbs::decode(&args, &mut io),
-        Command::Verify(args) => verbs::verify(&paths, &args, &mut io),
+        Command::Verify(args) => verify::verify(&paths, &args, &mut io),
         Command::Keys(command) => keys::run(&command, &mut io),
         Command::Doctor(args) => verbs::doctor(&paths, &args, &mut io),
         Command::Diff(args) => diff::run(&paths, &args, &mut io),

@@ -3,8 +3,10 @@
 
 use serde::Serialize;
 
+mod keyset;
 mod schemes;
 
+pub use keyset::diagnose_with_keyset;
 pub use schemes::{diagnose_hash, diagnose_issued};
 
 use crate::profile::{Profile, SecretEncoding};

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 use crate::secret::Secret;
-use crate::token::{KeyError, KeyFormat, KeyMaterial, ParsedKey, parse_key};
+use crate::token::{KeyError, KeyFormat, KeyHint, KeyMaterial, ParsedKey, parse_key, read_key};
 
 pub use crate::fsio::{ensure_private_dir, write_atomic};
 /// Key encodings live with the token module; kept here under the name callers know.
@@ -689,10 +689,19 @@ pub fn secret_entry(name: &str, bytes: Vec<u8>, base64: bool, now: i64) -> Resul
     Ok(entry)
 }
 
-/// Reads a key file for `keys import`: PEM (PKCS#1, PKCS#8, SPKI, SEC1) or a JWK. The stored
-/// form is PEM (PKCS#8 for private keys that came as SEC1 or JWK, SPKI for public JWKs).
+/// Reads a key's text for `keys import`: PEM (PKCS#1, PKCS#8, SPKI, SEC1) or a JWK. See
+/// [`import_key`], which takes any form.
 pub fn import_entry(name: &str, text: &str, now: i64) -> Result<KeyEntry, StoreError> {
-    let parsed = parse_key(text)?;
+    import_key(name, text.as_bytes(), &KeyHint::default(), now)
+}
+
+/// Reads a key file's bytes for `keys import` and the workbench's import, in any form
+/// [`crate::token::read_key`] reads. The stored form is PEM: PKCS#1, PKCS#8 and SPKI PEM as
+/// they came, anything else (SEC1, DER, a decrypted PKCS#8, a bare point, a JWK) as PKCS#8 for
+/// private keys and SPKI for public ones. An encrypted key without `hint.passphrase` is
+/// `KeyError::Encrypted`: ask for the passphrase and call again.
+pub fn import_key(name: &str, bytes: &[u8], hint: &KeyHint<'_>, now: i64) -> Result<KeyEntry, StoreError> {
+    let parsed = read_key(bytes, hint)?;
     if let KeyMaterial::Hmac(secret) = &parsed.material {
         // A JWK 'oct' key: keep its bytes as base64 text, read as base64.
         use base64::Engine as _;
@@ -702,11 +711,9 @@ pub fn import_entry(name: &str, text: &str, now: i64) -> Result<KeyEntry, StoreE
         entry.description = format!("{}, JWK", parsed.material.describe());
         return Ok(entry);
     }
-    let stored = match (&parsed.format, &parsed.material) {
-        (KeyFormat::Pkcs1 | KeyFormat::Pkcs8 | KeyFormat::Spki, _) => {
-            Zeroizing::new(text.trim().to_string() + "\n")
-        }
-        (_, material) => export::pem(material, true)?,
+    let stored = match std::str::from_utf8(bytes) {
+        Ok(text) if parsed.format.is_plain_pem() => Zeroizing::new(text.trim().to_string() + "\n"),
+        _ => export::pem(&parsed.material, true)?,
     };
     Ok(KeyEntry::new(name, &parsed, Secret::new(stored.as_bytes().to_vec()), SecretReading::Text, now))
 }

@@ -36,9 +36,9 @@ use serde::Deserialize;
 
 use tokensmith::paths::Paths;
 use tokensmith::profile::ProfileSet;
-use tokensmith::store::{StoreDir, StoreError, StoreState};
+use tokensmith::store::{KeyEntry, StoreDir, StoreError, StoreState};
 
-use action::{Action, Effect};
+use action::{Action, Effect, KeyPass};
 use app::{App, Confirm, Level, Mode, Prompt};
 use clipboard::{Clipboard, ClipboardSetting};
 
@@ -366,15 +366,47 @@ fn translate(app: &App, event: Event) -> Option<Action> {
 }
 
 /// A key file read for the store: only a regular file, and at most the bound (a FIFO would
-/// block this thread, the UI's, until a writer came, and /dev/zero would never end).
-fn read_import(name: &str, path: &str, now: i64) -> Result<tokensmith::store::KeyEntry, String> {
-    let path = expand_home(path);
-    let what = format!("'{}'", path.display());
-    let bytes = tokensmith::limits::read_file(&path, tokensmith::limits::MAX_KEY_FILE_BYTES, &what, true)
-        .map_err(|e| e.to_string())?;
-    let text = String::from_utf8(bytes)
-        .map_err(|_| format!("{what} is not text: give a PEM file (-----BEGIN ... KEY-----) or a JWK"))?;
-    tokensmith::store::import_entry(name, &text, now).map_err(|e| e.to_string())
+/// block this thread, the UI's, until a writer came, and /dev/zero would never end). Any form
+/// the core reads (PEM, DER, JWK, a bare EC point); an encrypted key without its passphrase
+/// (or with a wrong one) comes back as the action that asks for it.
+fn read_import(name: &str, path: &str, pass: Option<&KeyPass>, now: i64) -> Result<KeyEntry, Box<Action>> {
+    use tokensmith::store::StoreError;
+    use tokensmith::token::KeyError;
+    let file = expand_home(path);
+    let what = format!("'{}'", file.display());
+    let bytes = tokensmith::limits::read_file(&file, tokensmith::limits::MAX_KEY_FILE_BYTES, &what, true)
+        .map_err(|e| Box::new(Action::Notice(Level::Error, e.to_string())))?;
+    let bytes = zeroize::Zeroizing::new(bytes);
+    let hint = tokensmith::token::KeyHint { alg: None, passphrase: pass.map(|p| p.0.expose()) };
+    tokensmith::store::import_key(name, &bytes, &hint, now).map_err(|e| {
+        Box::new(match e {
+            StoreError::Key(e @ (KeyError::Encrypted { .. } | KeyError::WrongPassphrase)) => {
+                Action::NeedKeyPassphrase {
+                    name: name.to_string(),
+                    path: path.to_string(),
+                    why: e.to_string(),
+                }
+            }
+            e => Action::Notice(Level::Error, format!("{what}: {e}")),
+        })
+    })
+}
+
+/// The doctor's keyset, read or fetched through the core as the CLI's --jwks and --discover
+/// are; a private CA comes from TOKENSMITH_CA_FILE (the CLI's --ca-file).
+fn fetch_keyset(spec: &str, token: &str) -> Result<action::FetchedKeyset, String> {
+    let options = tokensmith::net::Options {
+        ca_file: std::env::var_os("TOKENSMITH_CA_FILE").filter(|v| !v.is_empty()).map(PathBuf::from),
+        ..tokensmith::net::Options::default()
+    };
+    let spec = if tokensmith::keyset::load::is_url(spec) || spec == "discover" {
+        spec.to_string()
+    } else {
+        expand_home(spec).display().to_string()
+    };
+    tokensmith::keyset::load::from_prompt(&spec, token, &options)
+        .map(|loaded| action::FetchedKeyset(std::sync::Arc::new(loaded)))
+        .map_err(|e| e.to_string())
 }
 
 fn perform(
@@ -458,15 +490,24 @@ fn perform(
             Ok(()) => vec![reload(store), Action::Notice(Level::Success, format!("updated '{name}'"))],
             Err(e) => failed(Effect::StoreSet { name, change, id }, e),
         },
-        Effect::ImportFile { name, path } => match read_import(&name, &path, app.now) {
-            Ok(entry) => perform(Effect::StoreAdd(Box::new(entry)), app, paths, store, clipboard, worker),
-            Err(e) => vec![Action::Notice(Level::Error, e)],
-        },
+        Effect::ImportFile { name, path, passphrase } => {
+            match read_import(&name, &path, passphrase.as_ref(), app.now) {
+                Ok(entry) => perform(Effect::StoreAdd(Box::new(entry)), app, paths, store, clipboard, worker),
+                Err(action) => vec![*action],
+            }
+        }
         Effect::RecordHistory(entry) => tokensmith::history::record(&paths.data, *entry)
             .err()
             .map(|e| Action::Notice(Level::Warning, format!("the history was not saved: {e}")))
             .into_iter()
             .collect(),
+        Effect::FetchKeyset { spec, token } => {
+            let worker = worker.clone();
+            std::thread::spawn(move || {
+                let _ = worker.send(Action::KeysetLoaded(fetch_keyset(&spec, &token)));
+            });
+            Vec::new()
+        }
         Effect::SaveProfile { profile, file } => {
             vec![Action::ProfileSaved(
                 profile_form::save(&paths.profiles(), &profile, file.as_deref()).map(Box::new),

@@ -176,7 +176,8 @@ fn imports_accept_every_openssl_form_and_explain_the_broken_ones() {
             .stderr(contains(*description));
     }
     let broken = [
-        ("rsa2048-encrypted-pkcs8.pem", "openssl pkey -in key.pem -out key-plain.pem"),
+        ("rsa2048-encrypted-pkcs8.pem", "give it with --key-passphrase-env VAR, or run on a terminal"),
+        ("rsa2048-legacy-encrypted.pem", "openssl pkcs8 -topk8 -in OLD.pem -out NEW.pem"),
         ("cert.pem", "openssl x509 -in cert.pem -pubkey -noout"),
         ("rsa2048-oneline.pem", "on one line"),
         ("rsa2048-truncated.pem", "cut short"),

@@ -53,6 +53,7 @@ fn key_for(profile: &Profile) -> KeyMaterial {
         Family::Rsa => fixture("rsa2048-pkcs8.pem"),
         Family::Ec(Curve::P256) => fixture("ec-p256-pkcs8.pem"),
         Family::Ec(Curve::P384) => fixture("ec-p384-pkcs8.pem"),
+        Family::Ec(Curve::P521) => fixture("ec-p521-pkcs8.pem"),
         Family::Ed25519 => fixture("ed25519-pkcs8.pem"),
     }
 }

@@ -46,6 +46,7 @@ fn pem_for(profile: &Profile) -> Option<String> {
         Family::Rsa => "keys/rsa2048-pkcs8.pem",
         Family::Ec(Curve::P256) => "keys/ec-p256-pkcs8.pem",
         Family::Ec(Curve::P384) => "keys/ec-p384-pkcs8.pem",
+        Family::Ec(Curve::P521) => "keys/ec-p521-pkcs8.pem",
         Family::Ed25519 => "keys/ed25519-pkcs8.pem",
     };
     Some(std::fs::read_to_string(fixture(file)).expect("key fixture"))

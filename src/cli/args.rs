@@ -10,7 +10,12 @@ use super::complete;
 
 /// Where the key comes from. Exactly one source.
 #[derive(Debug, Default, Args)]
-#[group(id = "key-source", multiple = false)]
+#[group(skip)]
+#[command(group(
+    clap::ArgGroup::new("key-source")
+        .multiple(false)
+        .args(["secret_env", "secret_file", "secret_stdin", "secret", "key_file", "key"])
+))]
 pub struct KeySource {
     /// Read the HMAC secret from environment variable VAR
     #[arg(long, value_name = "VAR")]
@@ -24,9 +29,16 @@ pub struct KeySource {
     /// The HMAC secret itself (visible to other users in `ps` and kept in shell history: prefer the others)
     #[arg(long, value_name = "SECRET")]
     pub secret: Option<String>,
-    /// Read a PEM key: private to sign, public or private to verify (PKCS#1, PKCS#8, SPKI, SEC1)
-    #[arg(long, value_name = "PEM")]
+    /// Read a key file: private to sign, public or private to verify. PEM or binary DER
+    /// (PKCS#1, PKCS#8, SPKI, SEC1), encrypted PKCS#8, a JWK, or a bare EC point (its curve
+    /// from the token's alg, else its size); to verify, a JWKS too (the key is chosen as
+    /// with --jwks)
+    #[arg(long, value_name = "PATH")]
     pub key_file: Option<PathBuf>,
+    /// The passphrase of an encrypted --key-file is in environment variable VAR (else it is
+    /// asked for on a terminal)
+    #[arg(long, value_name = "VAR", requires = "key_file")]
+    pub key_passphrase_env: Option<String>,
     /// Use a key from the store (`tokensmith keys list`); with --profile and no key option,
     /// the store's one key for that profile is used
     #[arg(long, value_name = "NAME", add = ArgValueCandidates::new(complete::key_names))]
@@ -42,6 +54,29 @@ impl KeySource {
             || self.secret.is_some()
             || self.key_file.is_some()
             || self.key.is_some()
+    }
+}
+
+/// A keyset (JWKS) to verify against, instead of one key.
+#[derive(Debug, Default, Args)]
+pub struct KeySetArgs {
+    /// Verify against a keyset (JWKS): a file, an https URL, or - for standard input; the
+    /// key is chosen by the token's kid, else by its alg
+    #[arg(long, value_name = "FILE|URL|-")]
+    pub jwks: Option<String>,
+    /// Find the keyset from the token's iss: its /.well-known/openid-configuration (else
+    /// oauth-authorization-server) names the jwks_uri
+    #[arg(long, conflicts_with = "jwks")]
+    pub discover: bool,
+    /// Trust this CA certificate (PEM) too when fetching over https, for a private CA
+    #[arg(long, value_name = "PEM", env = "TOKENSMITH_CA_FILE")]
+    pub ca_file: Option<PathBuf>,
+}
+
+impl KeySetArgs {
+    /// Whether a keyset was asked for.
+    pub fn given(&self) -> bool {
+        self.jwks.is_some() || self.discover
     }
 }
 
@@ -149,6 +184,8 @@ pub struct DoctorArgs {
     #[command(flatten)]
     pub key: KeySource,
     #[command(flatten)]
+    pub keyset: KeySetArgs,
+    #[command(flatten)]
     pub encoding: SecretEncodingArg,
     /// Judge as of this time (unix seconds or RFC 3339), e.g. when the token was sent
     #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
@@ -206,6 +243,8 @@ pub struct DiffArgs {
     /// Judge times as of this time (unix seconds or RFC 3339)
     #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     pub at: Option<String>,
+    #[command(flatten)]
+    pub keyset: KeySetArgs,
     /// Print JSON
     #[arg(long)]
     pub json: bool,
@@ -246,6 +285,8 @@ pub struct VerifyArgs {
     pub token: Option<String>,
     #[command(flatten)]
     pub key: KeySource,
+    #[command(flatten)]
+    pub keyset: KeySetArgs,
     #[command(flatten)]
     pub encoding: SecretEncodingArg,
     /// Judge by this vendor profile: only its algorithms, and exp required when it requires one

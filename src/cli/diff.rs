@@ -30,10 +30,25 @@ pub fn run(paths: &Paths, args: &DiffArgs, io: &mut Io) -> Result<u8, CliError> 
         profile,
         at,
     );
+    let keyset = super::keyset::load(io, &args.keyset, None, &first)?;
+    let checks: Option<Vec<_>> = keyset.as_ref().map(|loaded| {
+        super::keyset::print_skipped(loaded);
+        [&first, &second].map(|t| tokensmith::keyset::check_signature(t, &loaded.set)).to_vec()
+    });
     if args.json {
-        print_json(&d)?;
+        let mut value = serde_json::to_value(&d).map_err(|e| CliError::usage(e.to_string()))?;
+        if let (Some(checks), Some(map)) = (&checks, value.as_object_mut()) {
+            map.insert("signatures".to_string(), serde_json::json!(checks));
+        }
+        print_json(&value)?;
     } else {
         print_text(&d);
+        if let (Some(checks), Some(loaded)) = (&checks, &keyset) {
+            outln!("signatures (against {}):", loaded.from);
+            for (name, check) in ["first", "second"].iter().zip(checks) {
+                outln!("  {name}: {}", check.words);
+            }
+        }
     }
     Ok(u8::from(!d.same()))
 }

@@ -7,8 +7,9 @@ use tokensmith::limits::{MAX_KEY_FILE_BYTES, MAX_SECRET_BYTES, MAX_TOKEN_BYTES};
 
 use tokensmith::profile::{Profile, SecretEncoding};
 use tokensmith::secret::Secret;
+use tokensmith::store::StoreError;
 use tokensmith::store::{StoreDir, StoreState};
-use tokensmith::token::{KeyMaterial, parse_key};
+use tokensmith::token::{Alg, KeyError, KeyHint, KeyMaterial, ParsedKey, read_key};
 
 use super::{CliError, KeySource};
 
@@ -21,6 +22,9 @@ pub struct Io {
     stdin_taken: Option<&'static str>,
     /// The passphrase once asked: a command asks at most once.
     passphrase: Option<Option<Secret>>,
+    /// The algorithm a key file is for, when the command knows it (verify and doctor: the
+    /// token's `alg`): it names the curve of a bare EC point.
+    pub key_alg: Option<Alg>,
 }
 
 /// A key ready to use, with where it came from.
@@ -70,6 +74,7 @@ impl Io {
             store: StoreDir::new(data_dir),
             stdin_taken: None,
             passphrase: None,
+            key_alg: None,
         }
     }
 
@@ -253,10 +258,17 @@ impl Io {
                 return Err(CliError::usage("--secret-base64 applies to HMAC secrets, not to --key-file"));
             }
             let what = format!("key file '{}'", path.display());
-            let bytes = tokensmith::limits::read_file(path, MAX_KEY_FILE_BYTES, &what, false)?;
-            let text = String::from_utf8(bytes).map_err(|e| key_file_not_text(path, e.as_bytes()))?;
-            let key = parse_key(&text)
-                .map_err(|e| CliError::usage(format!("key file '{}': {e}", path.display())))?;
+            let bytes = zeroize::Zeroizing::new(tokensmith::limits::read_file(
+                path,
+                MAX_KEY_FILE_BYTES,
+                &what,
+                false,
+            )?);
+            let alg = self.key_alg;
+            let key: ParsedKey =
+                open_key(&what, source.key_passphrase_env.as_deref(), false, |passphrase| {
+                    Ok(read_key(&bytes, &KeyHint { alg, passphrase })?)
+                })?;
             let origin = format!("{} from {}", key.describe(), path.display());
             return Ok(Some(LoadedKey { material: key.material, origin, kid: key.kid, entry: None }));
         } else {
@@ -279,17 +291,39 @@ impl Io {
     }
 }
 
-/// A key file that is not text: binary DER (starts with an ASN.1 SEQUENCE) or something else.
-pub fn key_file_not_text(path: &std::path::Path, bytes: &[u8]) -> CliError {
-    let shown = path.display();
-    if bytes.first() == Some(&0x30) {
-        CliError::usage(format!(
-            "key file '{shown}' is binary DER, not PEM text: tokensmith reads PEM and JWK; convert it with `openssl pkey -inform DER -in {shown} -out key.pem` (a public key: `openssl pkey -pubin -inform DER -in {shown} -out key.pub.pem`)"
-        ))
-    } else {
-        CliError::usage(format!(
-            "key file '{shown}' is not text (not UTF-8): give a PEM file (-----BEGIN ... KEY-----) or a JWK"
-        ))
+/// Reads a key with the core's one reader (`read`: `read_key`, or the store's `import_key`),
+/// opening an encrypted one with its passphrase: from the variable `--key-passphrase-env`
+/// names, else typed at a prompt when standard input is a terminal and not used for the key.
+/// `what` names the key in messages.
+pub fn open_key<T>(
+    what: &str,
+    passphrase_env: Option<&str>,
+    stdin_used: bool,
+    read: impl Fn(Option<&[u8]>) -> Result<T, StoreError>,
+) -> Result<T, CliError> {
+    let fail = |e: StoreError| CliError::usage(format!("{what}: {e}"));
+    if let Some(var) = passphrase_env {
+        let value = std::env::var_os(var).ok_or_else(|| {
+            CliError::usage(format!(
+                "environment variable '{var}' (--key-passphrase-env) is not set: export it with the passphrase of {what}"
+            ))
+        })?;
+        let passphrase = Secret::new(os_bytes(value));
+        return read(Some(passphrase.expose())).map_err(fail);
+    }
+    match read(None) {
+        Err(StoreError::Key(KeyError::Encrypted { label })) => {
+            if stdin_used || !std::io::stdin().is_terminal() {
+                return Err(CliError::usage(format!(
+                    "{what} is encrypted with a passphrase ({label}): give it with --key-passphrase-env VAR, or run on a terminal to type it when asked"
+                )));
+            }
+            let typed = rpassword::prompt_password(format!("Passphrase for {what}: "))
+                .map(|p| Secret::new(p.into_bytes()))
+                .map_err(|e| CliError::usage(format!("cannot read the passphrase: {e}")))?;
+            read(Some(typed.expose())).map_err(fail)
+        }
+        other => other.map_err(fail),
     }
 }
 

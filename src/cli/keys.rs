@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use tokensmith::secret::Secret;
 use tokensmith::store::keygen::{GenKind, generate};
-use tokensmith::store::{KeyEntry, StoreDir, StoreState, export, import_entry, secret_entry};
+use tokensmith::store::{KeyEntry, StoreDir, StoreState, export, secret_entry};
 use tokensmith::time::{relative, utc};
 
 use super::CliError;
@@ -45,7 +45,7 @@ The secret never goes on the command line (other users can see it in `ps`).")]
         #[command(flatten)]
         meta: Meta,
     },
-    /// Store a key from a file or stdin: PEM (PKCS#1, PKCS#8, SPKI, SEC1), a JWK, or secret text
+    /// Store a key from a file or stdin: PEM, DER, JWK, EC point, or secret text
     #[command(after_help = "\
 Examples:
   tokensmith keys import orlo-prod private.pem --profile orlo
@@ -59,6 +59,10 @@ Examples:
         /// For secret text: it is base64, its decoded bytes are the key
         #[arg(long)]
         base64: bool,
+        /// The passphrase of an encrypted key is in environment variable VAR (else it is asked
+        /// for on a terminal)
+        #[arg(long = "key-passphrase-env", value_name = "VAR")]
+        passphrase_env: Option<String>,
         #[command(flatten)]
         meta: Meta,
     },
@@ -180,7 +184,7 @@ pub struct SecretSource {
 /// Optional facts about a key.
 #[derive(Debug, Args)]
 pub struct Meta {
-    /// Key id for token headers
+    /// Key id for token headers; with `keys import` of a JWKS, the key to take out of it
     #[arg(long, value_name = "KID")]
     kid: Option<String>,
     /// The vendor profile this key belongs to
@@ -236,13 +240,9 @@ pub fn run(command: &KeysCommand, io: &mut Io) -> Result<u8, CliError> {
             meta.apply(&mut entry);
             add(&store, entry, Some(&from))
         }
-        KeysCommand::Import { name, file, base64, meta } => {
-            let (text, from) = if file == "-" {
-                (
-                    String::from_utf8(io.stdin("key", tokensmith::limits::MAX_KEY_FILE_BYTES)?)
-                        .map_err(|_| CliError::usage("the key on standard input is not text"))?,
-                    "standard input".to_string(),
-                )
+        KeysCommand::Import { name, file, base64, passphrase_env, meta } => {
+            let (bytes, from) = if file == "-" {
+                (io.stdin("key", tokensmith::limits::MAX_KEY_FILE_BYTES)?, "standard input".to_string())
             } else {
                 let what = format!("key file '{file}'");
                 let path = std::path::Path::new(file);
@@ -252,15 +252,28 @@ pub fn run(command: &KeysCommand, io: &mut Io) -> Result<u8, CliError> {
                     &what,
                     false,
                 )?;
-                let text = String::from_utf8(bytes)
-                    .map_err(|e| super::input::key_file_not_text(std::path::Path::new(file), e.as_bytes()))?;
-                (text, file.clone())
+                (bytes, file.clone())
             };
-            let looks_like_key = text.contains("-----BEGIN") || text.trim_start().starts_with('{');
-            let mut entry = if looks_like_key {
-                import_entry(name, &text, io.now)?
+            // A JWKS: the key with --kid, or its only key (the entry's kid is that key's).
+            let one = std::str::from_utf8(&bytes)
+                .ok()
+                .map(|text| tokensmith::keyset::take_one(text, meta.kid.as_deref()))
+                .transpose()
+                .map_err(|e| CliError::usage(format!("{from}: {e}")))?
+                .flatten();
+            let bytes = zeroize::Zeroizing::new(one.map_or(bytes, String::into_bytes));
+            let mut entry = if tokensmith::token::looks_like_key(&bytes) {
+                let what = if file == "-" {
+                    "the key on standard input".to_string()
+                } else {
+                    format!("key file '{file}'")
+                };
+                super::input::open_key(&what, passphrase_env.as_deref(), file == "-", |passphrase| {
+                    let hint = tokensmith::token::KeyHint { alg: None, passphrase };
+                    tokensmith::store::import_key(name, &bytes, &hint, io.now)
+                })?
             } else {
-                secret_entry(name, strip_newline(text.into_bytes()), *base64, io.now)?
+                secret_entry(name, strip_newline(bytes.to_vec()), *base64, io.now)?
             };
             meta.apply(&mut entry);
             add(&store, entry, Some(&from))

@@ -7,11 +7,11 @@ use tokensmith::paths::Paths;
 use tokensmith::profile::{Profile, ProfileSet, ProfileSource};
 use tokensmith::sign::SignRequest;
 use tokensmith::time::{human_duration, parse_duration};
-use tokensmith::token::{self, Alg, VerifyOptions, allowed_algs};
+use tokensmith::token::{self, Alg};
 
 use super::input::{Io, parse_time};
 use super::output::{pretty, print_json, time_lines, times};
-use super::{CliError, DecodeArgs, DoctorArgs, SignArgs, SnippetArgs, VerifyArgs};
+use super::{CliError, DecodeArgs, DoctorArgs, SignArgs, SnippetArgs};
 
 /// Loads only what one profile id needs (startup time matters for scripted signing).
 pub(super) fn load_profile(paths: &Paths, id: &str) -> ProfileSet {
@@ -474,7 +474,7 @@ pub fn snippet(paths: &Paths, args: &SnippetArgs, io: &mut Io) -> Result<u8, Cli
     Ok(0)
 }
 
-fn report_cleanup(cleaned: &[token::Cleanup]) {
+pub(super) fn report_cleanup(cleaned: &[token::Cleanup]) {
     if !cleaned.is_empty() {
         let what: Vec<String> = cleaned.iter().map(ToString::to_string).collect();
         errln!("note: removed {} before decoding", what.join(", "));
@@ -552,92 +552,8 @@ pub fn decode(args: &DecodeArgs, io: &mut Io) -> Result<u8, CliError> {
     Ok(0)
 }
 
-pub fn verify(paths: &Paths, args: &VerifyArgs, io: &mut Io) -> Result<u8, CliError> {
-    let now = match &args.at {
-        Some(at) => parse_time(at)?,
-        None => io.now,
-    };
-    let leeway_secs = parse_duration(&args.leeway).map_err(|e| CliError::usage(format!("--leeway: {e}")))?;
-    let set = match args.profile.as_deref() {
-        Some(id) => load_profile(paths, id),
-        None => ProfileSet::default(),
-    };
-    let profile = args.profile.as_deref().map(|id| set.get(id)).transpose()?;
-    if let Some(refusal) = profile.and_then(|p| super::schemes::not_signable(p, "verify")) {
-        return Err(refusal);
-    }
-    let text = io.token(args.token.as_deref())?;
-    let Some(loaded) = io.key(&args.key, args.encoding.secret_base64, profile)? else {
-        return Err(CliError::usage(
-            "no key given: pass --key NAME (a stored key), --secret-env VAR, --secret-file PATH, --secret-stdin or --key-file PEM",
-        ));
-    };
-    let (key, origin) = (&loaded.material, &loaded.origin);
-    let decoded = token::decode(&text)?;
-    report_cleanup(&decoded.cleaned);
-    let allowed = allowed_algs(profile.map(|p| (p.id.as_str(), p.algorithms.as_slice())), key)?;
-    let options = VerifyOptions {
-        allowed: allowed.clone(),
-        leeway_secs,
-        now,
-        require_exp: profile.is_some_and(|p| p.time.exp_required.value),
-        expect: args.expect.expectations(),
-    };
-    let verification = token::verify(&decoded, key, &options);
-    io.touch(&loaded);
-    let code = if verification.valid { 0 } else { 1 };
-    if args.json {
-        print_json(&json!({
-            "valid": verification.valid,
-            "alg": verification.alg,
-            "header_alg": decoded.alg(),
-            "allowed_algs": allowed,
-            "key": origin,
-            "profile": profile.map(|p| p.id.as_str()),
-            "signature_ok": verification.signature_ok,
-            "leeway_secs": leeway_secs,
-            "now": now,
-            "problems": verification.problems.iter().map(|p| json!({ "message": p.to_string(), "detail": p })).collect::<Vec<_>>(),
-            "payload": decoded.payload,
-        }))?;
-        return Ok(code);
-    }
-    outln!("result:     {}", if verification.valid { "valid" } else { "INVALID" });
-    for problem in &verification.problems {
-        outln!("problem:    {problem}");
-    }
-    let allowed_names: Vec<&str> = allowed.iter().map(|a| a.name()).collect();
-    match verification.alg {
-        Some(alg) => outln!(
-            "algorithm:  {alg} (allowed by the key{}: {})",
-            if profile.is_some() { " and profile" } else { "" },
-            allowed_names.join(", ")
-        ),
-        None => match decoded.alg() {
-            Some(alg) => {
-                outln!(
-                    "algorithm:  none used: the header's '{alg}' is not among {}",
-                    allowed_names.join(", ")
-                )
-            }
-            None => outln!("algorithm:  none used: {}", alg_problem(&decoded.header)),
-        },
-    }
-    outln!("key:        {origin}");
-    match verification.signature_ok {
-        Some(true) => outln!("signature:  verified"),
-        Some(false) => outln!("signature:  does NOT verify"),
-        None => outln!("signature:  not checked"),
-    }
-    for line in time_lines(&decoded.payload, now) {
-        outln!("time:     {line}");
-    }
-    outln!("leeway:     {}", human_duration(leeway_secs));
-    Ok(code)
-}
-
 /// Why the header has no usable alg: absent, or present but not a string.
-fn alg_problem(header: &Map<String, Value>) -> String {
+pub(super) fn alg_problem(header: &Map<String, Value>) -> String {
     match header.get("alg") {
         None => "the header has no alg".to_string(),
         Some(value) => format!(
@@ -666,8 +582,7 @@ pub fn paths(paths: &Paths, json: bool) -> Result<u8, CliError> {
 }
 
 pub fn doctor(paths: &Paths, args: &DoctorArgs, io: &mut Io) -> Result<u8, CliError> {
-    use tokensmith::doctor::{Candidate, Severity, diagnose};
-    use tokensmith::store::StoreState;
+    use tokensmith::doctor::{Severity, diagnose};
     let at = match &args.at {
         Some(at) => parse_time(at)?,
         None => io.now,
@@ -694,34 +609,34 @@ pub fn doctor(paths: &Paths, args: &DoctorArgs, io: &mut Io) -> Result<u8, CliEr
         }
         tokensmith::profile::Scheme::Jwt => {}
     }
+    let with_set = super::keyset::asked(&args.keyset, Some(&args.key))?;
     let text = io.token(args.token.as_deref())?;
-    let explicit = args.key.given();
-    let mut candidates = Vec::new();
-    if explicit {
-        if let Some(loaded) = io.key(&args.key, args.encoding.secret_base64, None)? {
-            let text = match (&loaded.material, args.encoding.secret_base64) {
-                (tokensmith::token::KeyMaterial::Hmac(secret), false) => Some(secret.clone()),
-                _ => None,
-            };
-            candidates.push(Candidate {
-                name: loaded.origin.clone(),
-                key: loaded.material,
-                text,
-                explicit: true,
-            });
-        }
-    } else if io.store.state()? != StoreState::Missing {
-        // A damaged store is an error here as in sign and verify, not "no key stored".
-        let pass = io.passphrase()?;
-        let store = io.store.open(pass.as_ref())?;
-        // Keys stored for this profile are the vendor's; keys stored for no profile may be;
-        // keys stored for another profile are another vendor's and are not tried.
-        candidates = tokensmith::doctor::stored_candidates(&store.entries, &profile.id);
-    }
+    io.key_alg = token_alg(&text);
+    let decoded = if with_set { tokensmith::token::decode(&text).ok() } else { None };
+    let keyset = match &decoded {
+        Some(decoded) => super::keyset::load(io, &args.keyset, Some(&args.key), decoded)?,
+        None => None,
+    };
+    let candidates = if keyset.is_some() {
+        // The keyset's keys are the candidates (below).
+        Vec::new()
+    } else {
+        doctor_candidates(args, io, &profile.id)?
+    };
     let given_params = parse_params(&args.params)?;
     profile.resolve_params(&given_params)?;
-    let report = diagnose(&text, profile, &candidates, &given_params, at)
-        .expecting(&text, &args.expect.expectations());
+    let report = match &keyset {
+        Some(loaded) => tokensmith::doctor::diagnose_with_keyset(
+            &text,
+            profile,
+            &loaded.set,
+            &loaded.from,
+            &given_params,
+            at,
+        ),
+        None => diagnose(&text, profile, &candidates, &given_params, at),
+    }
+    .expecting(&text, &args.expect.expectations());
     let code = if report.passes() { 0 } else { 1 };
     if args.json || args.format == super::DoctorFormat::Json {
         print_json(&report)?;
@@ -760,6 +675,34 @@ pub fn doctor(paths: &Paths, args: &DoctorArgs, io: &mut Io) -> Result<u8, CliEr
     Ok(code)
 }
 
+/// The keys the doctor tries without a keyset: the one given, else the stored ones: those
+/// stored for this profile are the vendor's, those stored for no profile may be, those stored
+/// for another profile are another vendor's and are not tried.
+fn doctor_candidates(
+    args: &DoctorArgs,
+    io: &mut Io,
+    profile: &str,
+) -> Result<Vec<tokensmith::doctor::Candidate>, CliError> {
+    if args.key.given() {
+        let Some(loaded) = io.key(&args.key, args.encoding.secret_base64, None)? else {
+            return Ok(Vec::new());
+        };
+        let text = match (&loaded.material, args.encoding.secret_base64) {
+            (tokensmith::token::KeyMaterial::Hmac(secret), false) => Some(secret.clone()),
+            _ => None,
+        };
+        let name = loaded.origin.clone();
+        return Ok(vec![tokensmith::doctor::Candidate { name, key: loaded.material, text, explicit: true }]);
+    }
+    if io.store.state()? == tokensmith::store::StoreState::Missing {
+        return Ok(Vec::new());
+    }
+    // A damaged store is an error here as in sign and verify, not "no key stored".
+    let pass = io.passphrase()?;
+    let store = io.store.open(pass.as_ref())?;
+    Ok(tokensmith::doctor::stored_candidates(&store.entries, profile))
+}
+
 pub fn history(paths: &Paths, json: bool, now: i64) -> Result<u8, CliError> {
     let mut entries = tokensmith::history::load(&paths.data)?;
     entries.reverse();
@@ -783,4 +726,10 @@ pub fn history(paths: &Paths, json: bool, now: i64) -> Result<u8, CliError> {
         );
     }
     Ok(0)
+}
+
+/// The algorithm a token names, when it decodes and names one tokensmith knows: what a key
+/// file given with it (a bare EC point) is read for.
+pub(super) fn token_alg(text: &str) -> Option<tokensmith::token::Alg> {
+    token::decode(text).ok()?.alg()?.parse().ok()
 }

@@ -496,7 +496,10 @@ pub(super) fn context(input: &SnippetInput<'_>, lang: Lang) -> Source {
         family => family,
         pss => matches!(alg, Alg::PS256 | Alg::PS384 | Alg::PS512),
         bits => bits,
-        ec_size => if alg == Alg::ES384 { 48 } else { 32 },
+        ec_size => match alg.family() {
+            crate::token::Family::Ec(curve) => curve.field_bytes(),
+            _ => 32,
+        },
         env_var => env_var(profile),
         secret_base64 => profile.secret_encoding == SecretEncoding::Base64,
         typ => profile.header.typ.clone(),

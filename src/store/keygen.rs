@@ -31,13 +31,15 @@ pub enum GenKind {
     P256,
     /// EC P-384 (ES384).
     P384,
+    /// EC P-521 (ES512).
+    P521,
     /// Ed25519 (EdDSA).
     Ed25519,
 }
 
 impl GenKind {
     /// Every kind, as the CLI names them.
-    pub const ALL: [GenKind; 8] = [
+    pub const ALL: [GenKind; 9] = [
         GenKind::Hmac,
         GenKind::Hmac64,
         GenKind::Rsa2048,
@@ -45,6 +47,7 @@ impl GenKind {
         GenKind::Rsa4096,
         GenKind::P256,
         GenKind::P384,
+        GenKind::P521,
         GenKind::Ed25519,
     ];
 
@@ -58,6 +61,7 @@ impl GenKind {
             GenKind::Rsa4096 => "rsa4096",
             GenKind::P256 => "p256",
             GenKind::P384 => "p384",
+            GenKind::P521 => "p521",
             GenKind::Ed25519 => "ed25519",
         }
     }
@@ -131,6 +135,10 @@ pub fn generate(kind: GenKind, name: &str, now: i64) -> Result<KeyEntry, StoreEr
         }
         GenKind::P384 => {
             let key = p384::SecretKey::random(&mut rng);
+            from_pkcs8_pem(key.to_pkcs8_pem(lf).map_err(|e| failed(&e))?, name, now)
+        }
+        GenKind::P521 => {
+            let key = p521::SecretKey::random(&mut rng);
             from_pkcs8_pem(key.to_pkcs8_pem(lf).map_err(|e| failed(&e))?, name, now)
         }
         GenKind::Ed25519 => {

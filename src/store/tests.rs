@@ -166,7 +166,8 @@ fn imports_report_their_format_and_refuse_broken_pems() {
         assert!(entry.key().is_ok(), "{file}");
     }
     for (file, needle) in [
-        ("rsa2048-encrypted-pkcs8.pem", "openssl pkey"),
+        ("rsa2048-encrypted-pkcs8.pem", "encrypted with a passphrase"),
+        ("rsa2048-legacy-encrypted.pem", "openssl pkcs8 -topk8"),
         ("cert.pem", "openssl x509"),
         ("rsa2048-oneline.pem", "on one line"),
         ("rsa2048-truncated.pem", "cut short"),
@@ -179,6 +180,31 @@ fn imports_report_their_format_and_refuse_broken_pems() {
     assert_eq!((entry.kind, entry.kid.as_deref()), (EntryKind::EC_P256_PUBLIC, Some("vendor-1")));
 }
 
+/// DER, a bare point and an encrypted key are stored as PEM that reads back as the same key,
+/// described as they came.
+#[test]
+fn binary_and_encrypted_imports_are_stored_as_pem() {
+    let bytes = |name: &str| {
+        std::fs::read(format!("{}/tests/fixtures/keys/{name}", env!("CARGO_MANIFEST_DIR"))).expect("fixture")
+    };
+    let pass = Some(b"fixture".as_slice());
+    for (file, passphrase, description, public) in [
+        ("rsa2048-pkcs1.der", None, "RSA 2048-bit private key, PKCS#1 DER", "rsa2048-pub-spki.pem"),
+        ("ec-p256-sec1.der", None, "EC P-256 private key, SEC1 DER", "ec-p256-pub.pem"),
+        ("ec-p256-pub.der", None, "EC P-256 public key, SPKI DER", "ec-p256-pub.pem"),
+        ("ec-p521-point.bin", None, "EC P-521 public key, bare EC point", "ec-p521-pub.pem"),
+        ("ec-p256-encrypted-scrypt.pem", pass, "EC P-256 private key, encrypted PKCS#8", "ec-p256-pub.pem"),
+    ] {
+        let hint = KeyHint { alg: None, passphrase };
+        let entry = import_key("k", &bytes(file), &hint, NOW).expect(file);
+        assert_eq!(entry.description, description);
+        let stored = String::from_utf8(entry.material.expose().to_vec()).expect("text");
+        assert!(stored.starts_with("-----BEGIN "), "{file} is stored as PEM");
+        let key = entry.key().expect("reads back");
+        assert_eq!(export::pem(&key, false).expect("pem").as_str(), fixture(public), "{file}");
+    }
+}
+
 #[test]
 fn exported_public_keys_match_what_openssl_wrote() {
     for (private, public) in [
@@ -186,6 +212,7 @@ fn exported_public_keys_match_what_openssl_wrote() {
         ("rsa3072-pkcs8.pem", "rsa3072-pub-spki.pem"),
         ("ec-p256-sec1.pem", "ec-p256-pub.pem"),
         ("ec-p384-pkcs8.pem", "ec-p384-pub.pem"),
+        ("ec-p521-sec1.pem", "ec-p521-pub.pem"),
         ("ed25519-pkcs8.pem", "ed25519-pub.pem"),
     ] {
         let key = import_entry("k", &fixture(private), NOW).expect("import").key().expect("key");

@@ -14,6 +14,9 @@ pub enum Curve {
     /// NIST P-384 (secp384r1), used by ES384.
     #[serde(rename = "P-384")]
     P384,
+    /// NIST P-521 (secp521r1), used by ES512.
+    #[serde(rename = "P-521")]
+    P521,
 }
 
 impl fmt::Display for Curve {
@@ -21,8 +24,35 @@ impl fmt::Display for Curve {
         f.write_str(match self {
             Curve::P256 => "P-256",
             Curve::P384 => "P-384",
+            Curve::P521 => "P-521",
         })
     }
+}
+
+impl Curve {
+    /// The length of one coordinate (and of the private scalar), in bytes.
+    pub fn field_bytes(self) -> usize {
+        match self {
+            Curve::P256 => 32,
+            Curve::P384 => 48,
+            Curve::P521 => 66,
+        }
+    }
+
+    /// The length of a SEC1 point on it, in bytes: 0x04 || x || y, or 0x02/0x03 || x.
+    pub fn point_len(self, compressed: bool) -> usize {
+        match (self, compressed) {
+            (Curve::P256, false) => 65,
+            (Curve::P256, true) => 33,
+            (Curve::P384, false) => 97,
+            (Curve::P384, true) => 49,
+            (Curve::P521, false) => 133,
+            (Curve::P521, true) => 67,
+        }
+    }
+
+    /// Every curve, by size.
+    pub const ALL: [Curve; 3] = [Curve::P256, Curve::P384, Curve::P521];
 }
 
 /// What kind of key an algorithm needs.
@@ -59,6 +89,7 @@ impl Alg {
             Alg::HS512 => Some(64),
             Alg::ES256 => Some(64),
             Alg::ES384 => Some(96),
+            Alg::ES512 => Some(132),
             Alg::EdDSA => Some(64),
             _ => None,
         }
@@ -74,6 +105,7 @@ impl Family {
             Family::Rsa => "RSA key pair",
             Family::Ec(Curve::P256) => "EC P-256 key pair",
             Family::Ec(Curve::P384) => "EC P-384 key pair",
+            Family::Ec(Curve::P521) => "EC P-521 key pair",
             Family::Ed25519 => "Ed25519 key pair",
         }
     }
@@ -85,13 +117,20 @@ impl Family {
             Family::Rsa => "rsa-key-pair",
             Family::Ec(Curve::P256) => "ec-p256-key-pair",
             Family::Ec(Curve::P384) => "ec-p384-key-pair",
+            Family::Ec(Curve::P521) => "ec-p521-key-pair",
             Family::Ed25519 => "ed25519-key-pair",
         }
     }
 
     /// Every family.
-    pub const ALL: [Family; 5] =
-        [Family::Hmac, Family::Rsa, Family::Ec(Curve::P256), Family::Ec(Curve::P384), Family::Ed25519];
+    pub const ALL: [Family; 6] = [
+        Family::Hmac,
+        Family::Rsa,
+        Family::Ec(Curve::P256),
+        Family::Ec(Curve::P384),
+        Family::Ec(Curve::P521),
+        Family::Ed25519,
+    ];
 }
 
 /// The one key model: a key's family and whether it holds the private part (which signs; an
@@ -120,6 +159,10 @@ impl KeyKind {
     pub const EC_P384_PRIVATE: KeyKind = KeyKind { family: Family::Ec(Curve::P384), private: true };
     /// An EC P-384 public key only.
     pub const EC_P384_PUBLIC: KeyKind = KeyKind { family: Family::Ec(Curve::P384), private: false };
+    /// An EC P-521 private key.
+    pub const EC_P521_PRIVATE: KeyKind = KeyKind { family: Family::Ec(Curve::P521), private: true };
+    /// An EC P-521 public key only.
+    pub const EC_P521_PUBLIC: KeyKind = KeyKind { family: Family::Ec(Curve::P521), private: false };
     /// An Ed25519 private key.
     pub const ED25519_PRIVATE: KeyKind = KeyKind { family: Family::Ed25519, private: true };
     /// An Ed25519 public key only.
@@ -142,6 +185,7 @@ impl KeyKind {
             Family::Rsa => "rsa",
             Family::Ec(Curve::P256) => "ec-p256",
             Family::Ec(Curve::P384) => "ec-p384",
+            Family::Ec(Curve::P521) => "ec-p521",
             Family::Ed25519 => "ed25519",
         };
         format!("{family}-{}", if self.private { "private" } else { "public" })
@@ -208,13 +252,15 @@ pub enum Alg {
     ES256,
     /// ECDSA on P-384 with SHA-384.
     ES384,
+    /// ECDSA on P-521 with SHA-512.
+    ES512,
     /// Ed25519 (RFC 8037).
     EdDSA,
 }
 
 impl Alg {
     /// Every supported algorithm, in the order help texts list them.
-    pub const ALL: [Alg; 12] = [
+    pub const ALL: [Alg; 13] = [
         Alg::HS256,
         Alg::HS384,
         Alg::HS512,
@@ -226,6 +272,7 @@ impl Alg {
         Alg::PS512,
         Alg::ES256,
         Alg::ES384,
+        Alg::ES512,
         Alg::EdDSA,
     ];
 
@@ -243,6 +290,7 @@ impl Alg {
             Alg::PS512 => "PS512",
             Alg::ES256 => "ES256",
             Alg::ES384 => "ES384",
+            Alg::ES512 => "ES512",
             Alg::EdDSA => "EdDSA",
         }
     }
@@ -254,6 +302,7 @@ impl Alg {
             Alg::RS256 | Alg::RS384 | Alg::RS512 | Alg::PS256 | Alg::PS384 | Alg::PS512 => Family::Rsa,
             Alg::ES256 => Family::Ec(Curve::P256),
             Alg::ES384 => Family::Ec(Curve::P384),
+            Alg::ES512 => Family::Ec(Curve::P521),
             Alg::EdDSA => Family::Ed25519,
         }
     }
@@ -273,9 +322,11 @@ impl Alg {
         Alg::ALL.into_iter().filter(|alg| alg.family() == family).collect()
     }
 
-    pub(crate) fn to_jsonwebtoken(self) -> jsonwebtoken::Algorithm {
+    /// jsonwebtoken's name for it; None for ES512, which jsonwebtoken does not know (it is
+    /// signed and verified in `token::es512`).
+    pub(crate) fn to_jsonwebtoken(self) -> Option<jsonwebtoken::Algorithm> {
         use jsonwebtoken::Algorithm as J;
-        match self {
+        Some(match self {
             Alg::HS256 => J::HS256,
             Alg::HS384 => J::HS384,
             Alg::HS512 => J::HS512,
@@ -287,8 +338,9 @@ impl Alg {
             Alg::PS512 => J::PS512,
             Alg::ES256 => J::ES256,
             Alg::ES384 => J::ES384,
+            Alg::ES512 => return None,
             Alg::EdDSA => J::EdDSA,
-        }
+        })
     }
 }
 
@@ -301,7 +353,7 @@ impl fmt::Display for Alg {
 /// An `alg` name tokensmith does not support.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "unknown algorithm '{0}': use one of HS256, HS384, HS512, RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, EdDSA"
+    "unknown algorithm '{0}': use one of HS256, HS384, HS512, RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA"
 )]
 pub struct UnknownAlg(pub String);
 
@@ -375,6 +427,8 @@ mod key_kind_tests {
             (KeyKind::EC_P256_PUBLIC, "ec-p256-public"),
             (KeyKind::EC_P384_PRIVATE, "ec-p384-private"),
             (KeyKind::EC_P384_PUBLIC, "ec-p384-public"),
+            (KeyKind::EC_P521_PRIVATE, "ec-p521-private"),
+            (KeyKind::EC_P521_PUBLIC, "ec-p521-public"),
             (KeyKind::ED25519_PRIVATE, "ed25519-private"),
             (KeyKind::ED25519_PUBLIC, "ed25519-public"),
         ];

@@ -125,7 +125,7 @@ impl std::str::FromStr for Expectations {
     }
 }
 
-/// The one-line form again, which [`Expectations::from_str`] reads back.
+/// The one-line form again, which `str::parse` reads back.
 impl std::fmt::Display for Expectations {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut words = Vec::new();

@@ -61,6 +61,9 @@ pub fn pem(material: &KeyMaterial, private: bool) -> Result<Zeroizing<String>, K
         KeyMaterial::EcPublic { curve: Curve::P384, point } => p384::PublicKey::from_sec1_bytes(&point)
             .map_err(|e| invalid("P-384 point", e))?
             .to_public_key_pem(lf),
+        KeyMaterial::EcPublic { curve: Curve::P521, point } => p521::PublicKey::from_sec1_bytes(&point)
+            .map_err(|e| invalid("P-521 point", e))?
+            .to_public_key_pem(lf),
         KeyMaterial::EdPublic { public } => {
             let bytes: [u8; 32] =
                 public.as_slice().try_into().map_err(|_| invalid("Ed25519 key", "not 32 bytes"))?;
@@ -162,6 +165,10 @@ pub fn jwk(
                         .to_bytes()
                         .to_vec(),
                     Curve::P384 => p384::SecretKey::from_pkcs8_der(pkcs8_der.expose())
+                        .map_err(|e| invalid("EC key", e))?
+                        .to_bytes()
+                        .to_vec(),
+                    Curve::P521 => p521::SecretKey::from_pkcs8_der(pkcs8_der.expose())
                         .map_err(|e| invalid("EC key", e))?
                         .to_bytes()
                         .to_vec(),

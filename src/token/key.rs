@@ -1,5 +1,6 @@
-//! Key material: HMAC secrets and PEM keys (PKCS#1, PKCS#8, SPKI, SEC1), parsed into the forms
-//! the signer needs, with errors that say what a key is and what to do with it.
+//! Key material: HMAC secrets and keys (PKCS#1, PKCS#8, SPKI, SEC1 as PEM or DER; encrypted
+//! PKCS#8; JWK; a bare EC point), parsed into the forms the signer needs, with errors that say
+//! what a key is and what to do with it.
 
 use std::fmt;
 
@@ -18,10 +19,12 @@ use crate::secret::Secret;
 mod der;
 mod jwk;
 mod pem;
+mod read;
 
 pub use jwk::parse_jwk;
 pub use pem::parse_pem;
 use pem::pem_label;
+pub use read::{KeyHint, looks_like_key, read_key};
 
 const OID_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
 const OID_RSA_PSS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.10");
@@ -48,6 +51,27 @@ pub enum KeyFormat {
     Jwk,
     /// An HMAC secret given as bytes or text.
     Secret,
+    /// Binary DER of an RSAPrivateKey or RSAPublicKey.
+    Pkcs1Der,
+    /// Binary DER of a PrivateKeyInfo.
+    Pkcs8Der,
+    /// Binary DER of a SubjectPublicKeyInfo.
+    SpkiDer,
+    /// Binary DER of an ECPrivateKey.
+    Sec1Der,
+    /// `BEGIN ENCRYPTED PRIVATE KEY`, opened with its passphrase.
+    EncryptedPkcs8,
+    /// Binary DER of an EncryptedPrivateKeyInfo, opened with its passphrase.
+    EncryptedPkcs8Der,
+    /// A bare EC point, 0x04 || x || y or compressed (0x02/0x03 || x).
+    EcPoint,
+}
+
+impl KeyFormat {
+    /// True for the forms whose text is PEM, so the store can keep it as it came.
+    pub fn is_plain_pem(self) -> bool {
+        matches!(self, KeyFormat::Pkcs1 | KeyFormat::Pkcs8 | KeyFormat::Spki)
+    }
 }
 
 impl fmt::Display for KeyFormat {
@@ -59,6 +83,13 @@ impl fmt::Display for KeyFormat {
             KeyFormat::Sec1 => "SEC1",
             KeyFormat::Jwk => "JWK",
             KeyFormat::Secret => "raw secret",
+            KeyFormat::Pkcs1Der => "PKCS#1 DER",
+            KeyFormat::Pkcs8Der => "PKCS#8 DER",
+            KeyFormat::SpkiDer => "SPKI DER",
+            KeyFormat::Sec1Der => "SEC1 DER",
+            KeyFormat::EncryptedPkcs8 => "encrypted PKCS#8",
+            KeyFormat::EncryptedPkcs8Der => "encrypted PKCS#8 DER",
+            KeyFormat::EcPoint => "bare EC point",
         })
     }
 }
@@ -140,14 +171,45 @@ pub enum KeyError {
         /// What ended early.
         detail: String,
     },
-    /// An encrypted private key.
+    /// A binary DER key file that ends early.
     #[error(
-        "this private key is encrypted with a passphrase ({label}): decrypt it first with `openssl pkey -in key.pem -out key-plain.pem` and use key-plain.pem"
+        "the binary DER key is cut short ({detail}): copy the whole file again, byte for byte (not as text)"
+    )]
+    TruncatedDer {
+        /// What ended early.
+        detail: String,
+    },
+    /// An encrypted private key, and no passphrase to open it.
+    #[error(
+        "this private key is encrypted with a passphrase ({label}): give the passphrase (--key-passphrase-env VAR, or type it when asked)"
     )]
     Encrypted {
+        /// The PEM label, or the DER form.
+        label: String,
+    },
+    /// The passphrase given does not open the encrypted key.
+    #[error(
+        "the passphrase does not open this encrypted private key: check it (it is the one given when the key was encrypted, e.g. to `openssl pkcs8 -topk8`)"
+    )]
+    WrongPassphrase,
+    /// OpenSSL's old PEM encryption (`Proc-Type: 4,ENCRYPTED` and `DEK-Info` headers).
+    #[error(
+        "this '{label}' is encrypted the old OpenSSL way (Proc-Type: 4,ENCRYPTED), which tokensmith does not open: convert it to encrypted PKCS#8 with `openssl pkcs8 -topk8 -in OLD.pem -out NEW.pem` (it asks for the old passphrase, then the new one) and use NEW.pem"
+    )]
+    LegacyEncrypted {
         /// The PEM label.
         label: String,
     },
+    /// An encrypted PKCS#8 key whose scheme cannot be opened here.
+    #[error(
+        "this private key is encrypted with a scheme tokensmith does not open ({0}): re-encrypt it with `openssl pkcs8 -topk8 -v2 aes-256-cbc -in OLD.pem -out NEW.pem`"
+    )]
+    Encryption(String),
+    /// Binary data that is no key form tokensmith reads.
+    #[error(
+        "this is binary data but not a key tokensmith reads ({0}): give PEM, JWK, binary DER (PKCS#1, PKCS#8, SPKI, SEC1) or a bare EC point (65, 97 or 133 bytes starting 0x04; compressed 33, 49 or 67)"
+    )]
+    NotAKey(String),
     /// A certificate instead of a key.
     #[error(
         "this is an X.509 certificate, not a key: extract its public key with `openssl x509 -in cert.pem -pubkey -noout > public.pem`"
@@ -311,12 +373,25 @@ impl KeyMaterial {
 
     /// The key for signing with `alg`; refuses public keys and keys of another family.
     pub fn encoding_key(&self, alg: Alg) -> Result<EncodingKey, KeyError> {
+        let der = self.signing_der(alg)?;
+        Ok(match self {
+            KeyMaterial::Hmac(_) => EncodingKey::from_secret(der.expose()),
+            KeyMaterial::RsaPrivate { .. } => EncodingKey::from_rsa_der(der.expose()),
+            KeyMaterial::EdPrivate { .. } => EncodingKey::from_ed_der(der.expose()),
+            _ => EncodingKey::from_ec_der(der.expose()),
+        })
+    }
+
+    /// The private bytes that sign with `alg` (the secret, PKCS#1 DER for RSA, PKCS#8 DER for
+    /// EC and Ed25519); refuses public keys and keys of another family.
+    pub(crate) fn signing_der(&self, alg: Alg) -> Result<&Secret, KeyError> {
         self.check_family(alg)?;
         match self {
-            KeyMaterial::Hmac(secret) => Ok(EncodingKey::from_secret(secret.expose())),
-            KeyMaterial::RsaPrivate { pkcs1_der, .. } => Ok(EncodingKey::from_rsa_der(pkcs1_der.expose())),
-            KeyMaterial::EcPrivate { pkcs8_der, .. } => Ok(EncodingKey::from_ec_der(pkcs8_der.expose())),
-            KeyMaterial::EdPrivate { pkcs8_der, .. } => Ok(EncodingKey::from_ed_der(pkcs8_der.expose())),
+            KeyMaterial::Hmac(secret) => Ok(secret),
+            KeyMaterial::RsaPrivate { pkcs1_der, .. } => Ok(pkcs1_der),
+            KeyMaterial::EcPrivate { pkcs8_der, .. } | KeyMaterial::EdPrivate { pkcs8_der, .. } => {
+                Ok(pkcs8_der)
+            }
             public => Err(KeyError::WrongKind {
                 alg,
                 need: format!("a private key to sign ({} can only verify)", public.describe()),

@@ -73,6 +73,11 @@ pub enum Action {
     CloseDoctor,
     /// In the doctor: compare the pasted token with the bench's (or the newest from history).
     CompareTokens,
+    /// In the doctor: verify the pasted token against a keyset (a JWKS path, URL or
+    /// `discover`), asked for in a prompt.
+    AskKeyset,
+    /// The keyset asked for arrived from the worker thread, or why not.
+    KeysetLoaded(Result<FetchedKeyset, String>),
     /// In the doctor: put the pasted token's claims and header on the bench, under the profile
     /// it fits best, to edit and sign again.
     LoadToBench,
@@ -134,6 +139,9 @@ pub enum Action {
     StoreLocked,
     /// A store change needs the passphrase: ask for it, then perform the change.
     NeedPassphrase(Box<Effect>),
+    /// The key file being imported is encrypted (or the passphrase given did not open it):
+    /// ask for its passphrase, saying why.
+    NeedKeyPassphrase { name: String, path: String, why: String },
     /// The store's passphrase was set or changed (true) or removed (false), or why not.
     PassphraseChanged(Result<bool, String>),
     /// Something finished that the status line should say.
@@ -171,9 +179,11 @@ impl Action {
             | Action::CopyFailed(_)
             | Action::StoreLocked
             | Action::NeedPassphrase(_)
+            | Action::NeedKeyPassphrase { .. }
             | Action::PassphraseChanged(_)
             | Action::Notice(..)
-            | Action::ProfileSaved(_) => true,
+            | Action::ProfileSaved(_)
+            | Action::KeysetLoaded(_) => true,
             Action::FocusNext
             | Action::FocusPrev
             | Action::Focus(_)
@@ -205,6 +215,7 @@ impl Action {
             | Action::OpenDoctor
             | Action::CloseDoctor
             | Action::CompareTokens
+            | Action::AskKeyset
             | Action::LoadToBench
             | Action::SetExpectations
             | Action::CopyToken
@@ -237,6 +248,16 @@ impl Action {
     }
 }
 
+/// A keyset read or fetched for the doctor (shared: the set is not copied per action).
+#[derive(Clone, Debug)]
+pub struct FetchedKeyset(pub std::sync::Arc<tokensmith::keyset::load::Loaded>);
+
+impl PartialEq for FetchedKeyset {
+    fn eq(&self, other: &Self) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
 /// A side effect the loop performs; results come back as actions.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Effect {
@@ -258,14 +279,29 @@ pub enum Effect {
     StoreLock,
     /// Remove the store's passphrase (the one in `App::passphrase`).
     StoreUnlock,
-    /// Read a key file and add it to the store under this name.
-    ImportFile { name: String, path: String },
+    /// Read a key file and add it to the store under this name (an encrypted one opened
+    /// with the passphrase, when one was typed).
+    ImportFile { name: String, path: String, passphrase: Option<KeyPass> },
     /// Save the session (last profile, key, claim values).
     SaveSession,
     /// Append a token's header and payload to the history file.
     RecordHistory(Box<tokensmith::history::Entry>),
     /// Note in the store that this key made what was just copied ("last used").
     RecordUse { name: String, at: i64 },
+    /// Read or fetch a keyset (a path, a URL, or `discover` from this token's issuer) on the
+    /// worker thread: a fetch may take seconds, never on the loop or the render path.
+    FetchKeyset { spec: String, token: String },
     /// Write a profile into the user folder (replacing `file`, its own file, when given).
     SaveProfile { profile: Box<tokensmith::profile::Profile>, file: Option<std::path::PathBuf> },
+}
+
+/// An encrypted key's passphrase, carried by an effect: never printed, compared in constant
+/// time.
+#[derive(Clone, Debug)]
+pub struct KeyPass(pub tokensmith::secret::Secret);
+
+impl PartialEq for KeyPass {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.ct_eq(&other.0)
+    }
 }

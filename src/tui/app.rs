@@ -15,6 +15,7 @@ use tokensmith::token::{Alg, KeyMaterial};
 
 pub use super::pane::Pane;
 
+mod diagnose;
 mod keys;
 pub mod panes;
 pub use keys::KeysPane;
@@ -43,6 +44,8 @@ pub enum EditTarget {
     NewClaimName,
     /// A token pasted for the doctor.
     DoctorToken,
+    /// The keyset the doctor verifies against: a path, a URL or `discover`.
+    DoctorKeyset,
     /// The value of a new free claim with this name.
     NewClaimValue(String),
     /// The name of a new header field.
@@ -80,6 +83,17 @@ pub enum Prompt {
     NewPassphraseAgain,
     /// What the doctor expects of the claims, in one line (`iss=... aud=a,b`).
     Expect,
+    /// The passphrase of an encrypted key being imported under this name.
+    KeyPassphrase { name: String, from: ImportFrom },
+}
+
+/// Where a key being imported comes from: a file, or text pasted into the prompt.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ImportFrom {
+    /// A file's path, as typed.
+    Path(String),
+    /// Pasted PEM (an encrypted key: its text is no secret without the passphrase).
+    Pasted(String),
 }
 
 impl Prompt {
@@ -97,6 +111,9 @@ impl Prompt {
             Prompt::NewPassphrase => "Lock the key store: new passphrase".into(),
             Prompt::NewPassphraseAgain => "Lock the key store: the new passphrase again".into(),
             Prompt::Expect => "Doctor: expect iss=URL aud=A,B sub=ID require=CLAIM (empty: nothing)".into(),
+            Prompt::KeyPassphrase { name, .. } => {
+                format!("Import '{name}': the key is encrypted, its passphrase")
+            }
         }
     }
 
@@ -104,7 +121,11 @@ impl Prompt {
     pub fn masked(&self) -> bool {
         matches!(
             self,
-            Prompt::SecretValue(_) | Prompt::Passphrase | Prompt::NewPassphrase | Prompt::NewPassphraseAgain
+            Prompt::SecretValue(_)
+                | Prompt::Passphrase
+                | Prompt::NewPassphrase
+                | Prompt::NewPassphraseAgain
+                | Prompt::KeyPassphrase { .. }
         )
     }
 }
@@ -497,26 +518,8 @@ impl App {
         let given_params: Vec<(String, String)> =
             state.params.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
         let pasted = self.doctor.refresh_parts();
-        self.doctor.report = self.doctor.input.as_ref().map(|input| {
-            let candidates = tokensmith::doctor::stored_candidates(&self.keys.entries, &profile.id);
-            match &self.token {
-                // A pasted identity hash: against the hash of the identifier the Claims pane
-                // holds, with every stored secret (the previous refresh's hash state).
-                TokenState::Hashed(h) if profile.scheme == tokensmith::profile::Scheme::IdentityHash => {
-                    let other = other_identifier(&profile, h);
-                    tokensmith::doctor::diagnose_hash(
-                        input,
-                        &profile,
-                        &h.identifier,
-                        other.as_deref(),
-                        &candidates,
-                        now,
-                    )
-                }
-                _ => tokensmith::doctor::diagnose(input, &profile, &candidates, &given_params, now)
-                    .expecting(input, &self.doctor.expect),
-            }
-        });
+        self.doctor.report =
+            self.doctor.input.as_ref().map(|input| self.diagnose(input, &profile, &given_params, now));
         let bench = match &self.token {
             TokenState::Signed(s) => Some((&s.header, &s.payload)),
             _ => None,
@@ -704,16 +707,6 @@ fn hash(
         })),
         Err(e) => TokenState::Error(e.to_string()),
     }
-}
-
-/// The user's other identifier, for the doctor: the first of the profile's identifier fields
-/// that is set and is not the one hashed (their email when the user id is hashed).
-fn other_identifier(profile: &Profile, hashed: &Hashed) -> Option<String> {
-    let fields = &profile.hash.as_ref()?.identifier.value;
-    fields
-        .iter()
-        .filter(|path| path.to_string() != hashed.field)
-        .find_map(|path| tokensmith::hash::identifier_text(path.get(&hashed.values)))
 }
 
 /// Signs through the one pipeline (`tokensmith::sign`), with the rules the token breaks.

@@ -137,6 +137,7 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Global, &[key('=')], Action::CompareTokens, "doctor: compare with the bench's token"),
     bind!(Global, &[key('b')], Action::LoadToBench, "doctor: put the token on the bench to re-sign"),
     bind!(Global, &[key('x')], Action::SetExpectations, "doctor: expect iss, aud, sub, claims"),
+    bind!(Global, &[key('J')], Action::AskKeyset, "doctor: verify against a keyset (JWKS)"),
     bind!(Global, &[code(KeyCode::Tab)], Action::FocusNext, "next pane"),
     bind!(Global, &[code(KeyCode::BackTab)], Action::FocusPrev, "previous pane"),
     bind!(Global, &[key('1')], Action::Focus(Pane::Profiles), "Profiles"),

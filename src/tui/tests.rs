@@ -405,8 +405,14 @@ fn run_with_store(app: &mut App, store: &tokensmith::store::StoreDir, actions: V
 fn perform_effect(app: &App, store: &tokensmith::store::StoreDir, effect: Effect) -> Vec<Action> {
     let paths = tokensmith::paths::Paths::under(store.path().parent().expect("store folder"));
     let mut clipboard = super::clipboard::Clipboard::new(super::clipboard::ClipboardSetting::Osc52, false);
-    let (worker, _results) = std::sync::mpsc::channel();
-    super::perform(effect, app, &paths, store, &mut clipboard, &worker)
+    let (worker, results) = std::sync::mpsc::channel();
+    // A keyset is read on the worker thread: its result is waited for here.
+    let waits = matches!(effect, Effect::FetchKeyset { .. });
+    let mut actions = super::perform(effect, app, &paths, store, &mut clipboard, &worker);
+    if waits {
+        actions.extend(results.recv_timeout(std::time::Duration::from_secs(30)).ok());
+    }
+    actions
 }
 
 /// Performs one effect and feeds its results back in.
@@ -478,7 +484,11 @@ fn an_identity_hash_profile_shows_and_copies_the_hash() {
 mod first_hour;
 /// Issue 19's cases: a stranger's bytes, a FIFO, a second process on the store.
 mod hardening;
+/// Issue 22's key forms: a DER file, an encrypted key and its masked passphrase prompt.
+mod key_import;
 /// The Keys pane against a real store.
 mod keys;
+/// The doctor against a keyset (J): issue 22, item 3.
+mod keyset;
 /// What keys do to the state and which effects they ask for.
 mod update;

@@ -30,6 +30,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         .and_then(|action| token::token_pane(app, action, &mut effects, &mut changed))
         .and_then(|action| input::input(app, action, &mut effects, &mut changed))
         .and_then(|action| keys::event(app, action, &mut effects, &mut changed))
+        .and_then(|action| navigate(app, action, &mut effects, &mut changed))
     else {
         if changed {
             app.refresh();
@@ -37,19 +38,14 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         return effects;
     };
     match action {
-        Action::FocusNext => app.focus = app.focus.next(),
-        Action::FocusPrev => app.focus = app.focus.prev(),
-        Action::Focus(pane) => app.focus = pane,
-        Action::SelectPrev => changed = select(app, -1, &mut effects),
-        Action::SelectNext => changed = select(app, 1, &mut effects),
-        Action::ClickRow(pane, row) => {
-            app.focus = pane;
-            changed = click(app, pane, row, &mut effects);
-        }
-        Action::StartFilter => {
-            app.mode = Mode::Filter;
-            app.input = Input::new(app.filter.clone());
-        }
+        // Moving between panes and rows (navigate takes them above).
+        Action::FocusNext
+        | Action::FocusPrev
+        | Action::Focus(_)
+        | Action::SelectPrev
+        | Action::SelectNext
+        | Action::ClickRow(..)
+        | Action::StartFilter => {}
         // The Keys pane's and the events' (keys::keys_pane and keys::event take them above).
         Action::UseKey
         | Action::NewSecret
@@ -76,6 +72,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Notice(..)
         | Action::StoreLocked
         | Action::NeedPassphrase(_)
+        | Action::NeedKeyPassphrase { .. }
         | Action::PassphraseChanged(_) => {}
         // The profile form's own (profile_form::owns takes them before this match).
         Action::CopyProfile
@@ -95,6 +92,8 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::OpenDoctor
         | Action::CloseDoctor
         | Action::CompareTokens
+        | Action::AskKeyset
+        | Action::KeysetLoaded(_)
         | Action::LoadToBench
         | Action::SetExpectations
         | Action::Resign
@@ -285,6 +284,27 @@ fn export_jwk(app: &mut App, effects: &mut Vec<Effect>) {
     }
 }
 
+/// Moving between panes and rows, and the profile filter. None when handled.
+fn navigate(app: &mut App, action: Action, effects: &mut Vec<Effect>, changed: &mut bool) -> Option<Action> {
+    match action {
+        Action::FocusNext => app.focus = app.focus.next(),
+        Action::FocusPrev => app.focus = app.focus.prev(),
+        Action::Focus(pane) => app.focus = pane,
+        Action::SelectPrev => *changed = select(app, -1, effects),
+        Action::SelectNext => *changed = select(app, 1, effects),
+        Action::ClickRow(pane, row) => {
+            app.focus = pane;
+            *changed = click(app, pane, row, effects);
+        }
+        Action::StartFilter => {
+            app.mode = Mode::Filter;
+            app.input = Input::new(app.filter.clone());
+        }
+        other => return Some(other),
+    }
+    None
+}
+
 fn submit(app: &mut App, effects: &mut Vec<Effect>, changed: &mut bool) {
     // The field may hold a secret, a passphrase or a private key: the buffer is wiped as the
     // value leaves it, and what is not moved on is wiped when dropped.
@@ -311,11 +331,16 @@ fn summarize_input(app: &mut App) {
         Mode::Prompt(Prompt::ImportSource(_)) => {
             let value = app.input.value();
             let lines = value.lines().count();
-            let looks_like_key = value.contains("-----BEGIN") || value.trim_start().starts_with('{');
-            looks_like_key.then(|| match tokensmith::token::parse_key(value) {
+            let looks_like_key = tokensmith::token::looks_like_key(value.as_bytes());
+            let read = |value: &str| tokensmith::token::read_key(value.as_bytes(), &Default::default());
+            looks_like_key.then(|| match read(value) {
                 Ok(key) => format!(
                     "{}, {lines} line{}; Enter to import",
                     key.describe(),
+                    if lines == 1 { "" } else { "s" }
+                ),
+                Err(tokensmith::token::KeyError::Encrypted { .. }) => format!(
+                    "an encrypted private key, {lines} line{}; Enter asks for its passphrase",
                     if lines == 1 { "" } else { "s" }
                 ),
                 Err(e) => {

@@ -137,7 +137,7 @@ pub fn pane_block<'a>(app: &App, theme: &Theme, pane: Pane, title: Line<'a>, roo
 fn is_pane_mode(app: &App, pane: Pane) -> bool {
     use super::app::EditTarget;
     match (&app.mode, pane) {
-        (Mode::Editing(EditTarget::DoctorToken), p) => p == Pane::Token,
+        (Mode::Editing(EditTarget::DoctorToken | EditTarget::DoctorKeyset), p) => p == Pane::Token,
         (Mode::Filter, Pane::Profiles) | (Mode::Editing(_), Pane::Claims) => true,
         _ => false,
     }

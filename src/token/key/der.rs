@@ -25,6 +25,9 @@ impl DerCause for rsa::pkcs8::Error {
 pub(super) fn der_error(label: &str, format: KeyFormat, err: impl DerCause) -> KeyError {
     use rsa::pkcs8::der::ErrorKind;
     match err.der_kind() {
+        Some(ErrorKind::Incomplete { .. } | ErrorKind::Length { .. }) if label == super::read::DER_LABEL => {
+            KeyError::TruncatedDer { detail: format!("the key data ends early: {err}") }
+        }
         Some(ErrorKind::Incomplete { .. } | ErrorKind::Length { .. }) => KeyError::Truncated {
             label: label.to_string(),
             detail: format!("the key data ends early: {err}"),
@@ -58,10 +61,8 @@ pub(super) fn unsupported_oid(oid: ObjectIdentifier, curve: Option<ObjectIdentif
         "an RSA-PSS-only key (OID 1.2.840.113549.1.1.10): make a plain RSA key with `openssl genpkey -algorithm rsa`; it signs PS256 too".to_string()
     } else if oid == OID_DSA {
         "DSA, which JWTs do not use".to_string()
-    } else if curve == Some(OID_P521) {
-        "EC P-521 (ES512 is not supported here): use P-256 (ES256) or P-384 (ES384)".to_string()
     } else if let Some(curve) = curve {
-        format!("an EC key on curve {curve}: use P-256 (ES256) or P-384 (ES384)")
+        format!("an EC key on curve {curve}: use P-256 (ES256), P-384 (ES384) or P-521 (ES512)")
     } else {
         format!("algorithm OID {oid}")
     })
@@ -71,6 +72,7 @@ pub(super) fn curve_of(oid: Option<ObjectIdentifier>) -> Option<Curve> {
     match oid {
         Some(o) if o == OID_P256 => Some(Curve::P256),
         Some(o) if o == OID_P384 => Some(Curve::P384),
+        Some(o) if o == OID_P521 => Some(Curve::P521),
         _ => None,
     }
 }
@@ -113,6 +115,12 @@ pub(super) fn ec_private_from_pkcs8(curve: Curve, der: &[u8], label: &str) -> Re
             .to_encoded_point(false)
             .as_bytes()
             .to_vec(),
+        Curve::P521 => p521::SecretKey::from_pkcs8_der(der)
+            .map_err(|e| der_error(label, KeyFormat::Pkcs8, e))?
+            .public_key()
+            .to_encoded_point(false)
+            .as_bytes()
+            .to_vec(),
     };
     Ok(KeyMaterial::EcPrivate { curve, pkcs8_der: Secret::new(der.to_vec()), point })
 }
@@ -130,6 +138,10 @@ pub(super) fn from_sec1(der: &[u8], label: &str) -> Result<KeyMaterial, KeyError
         Some(Curve::P384) => {
             let secret = p384::SecretKey::from_sec1_der(der).map_err(|e| invalid(&e))?;
             (Curve::P384, secret.to_pkcs8_der().map_err(|e| invalid(&e))?)
+        }
+        Some(Curve::P521) => {
+            let secret = p521::SecretKey::from_sec1_der(der).map_err(|e| invalid(&e))?;
+            (Curve::P521, secret.to_pkcs8_der().map_err(|e| invalid(&e))?)
         }
         None => return Err(unsupported_oid(OID_EC, curve_oid)),
     };
@@ -160,4 +172,55 @@ pub(super) fn from_spki(der: &[u8], label: &str) -> Result<KeyMaterial, KeyError
         return Ok(KeyMaterial::EdPublic { public: bits.to_vec() });
     }
     Err(unsupported_oid(oid, None))
+}
+
+/// The uncompressed form (0x04 || x || y) of a point on `curve`, given uncompressed or
+/// compressed; the point is checked to lie on the curve.
+pub(super) fn uncompressed_point(curve: Curve, point: &[u8]) -> Result<Vec<u8>, String> {
+    let err = |e: &dyn fmt::Display| format!("not a point on {curve}: {e}");
+    Ok(match curve {
+        Curve::P256 => p256::PublicKey::from_sec1_bytes(point)
+            .map_err(|e| err(&e))?
+            .to_encoded_point(false)
+            .as_bytes()
+            .to_vec(),
+        Curve::P384 => p384::PublicKey::from_sec1_bytes(point)
+            .map_err(|e| err(&e))?
+            .to_encoded_point(false)
+            .as_bytes()
+            .to_vec(),
+        Curve::P521 => p521::PublicKey::from_sec1_bytes(point)
+            .map_err(|e| err(&e))?
+            .to_encoded_point(false)
+            .as_bytes()
+            .to_vec(),
+    })
+}
+
+/// Opens an EncryptedPrivateKeyInfo (PBES2: PBKDF2 or scrypt, AES-CBC) with its passphrase
+/// and reads the PrivateKeyInfo inside.
+pub(super) fn from_encrypted_pkcs8(
+    der: &[u8],
+    passphrase: &[u8],
+    label: &str,
+) -> Result<KeyMaterial, KeyError> {
+    use pkcs8::pkcs5;
+    let info = pkcs8::EncryptedPrivateKeyInfo::from_der(der)
+        .map_err(|e| der_error(label, KeyFormat::EncryptedPkcs8, e))?;
+    let plain = info.decrypt(passphrase).map_err(|e| match e {
+        // pkcs5 0.7 reports bad padding after decryption (a wrong passphrase) as EncryptFailed.
+        pkcs8::Error::EncryptedPrivateKey(pkcs5::Error::DecryptFailed | pkcs5::Error::EncryptFailed) => {
+            KeyError::WrongPassphrase
+        }
+        pkcs8::Error::EncryptedPrivateKey(pkcs5::Error::NoPbes1CryptSupport) => {
+            KeyError::Encryption("PBES1, the old PKCS#5 v1.5 scheme".to_string())
+        }
+        other => KeyError::Encryption(other.to_string()),
+    })?;
+    // A wrong passphrase can still end in valid padding (about 1 time in 256): what comes out
+    // is then no PrivateKeyInfo.
+    if PrivateKeyInfo::from_der(plain.as_bytes()).is_err() {
+        return Err(KeyError::WrongPassphrase);
+    }
+    from_pkcs8(plain.as_bytes(), label)
 }

@@ -39,9 +39,17 @@ pub fn parse_jwk(text: &str) -> Result<ParsedKey, KeyError> {
         match keys.as_slice() {
             [serde_json::Value::Object(only)] => jwk = only.clone(),
             other => {
+                // Verifying chooses among them (--jwks, or --key-file in verify and doctor);
+                // storing or signing takes one, by kid.
+                let kids: Vec<String> = other
+                    .iter()
+                    .filter_map(|k| k.get("kid")?.as_str())
+                    .map(|k| crate::text::inline(k).into_owned())
+                    .collect();
                 return Err(KeyError::BadJwk(format!(
-                    "this JWKS holds {} keys: save the one you need on its own",
-                    other.len()
+                    "this JWKS holds {} keys (kids: {}): to verify, pass it with --jwks; to store one, `tokensmith keys import NAME FILE --kid KID`",
+                    other.len(),
+                    if kids.is_empty() { "none".to_string() } else { kids.join(", ") }
                 )));
             }
         }
@@ -101,9 +109,10 @@ fn ec_jwk(jwk: &serde_json::Map<String, serde_json::Value>) -> Result<KeyMateria
     let curve = match jwk.get("crv").and_then(|c| c.as_str()) {
         Some("P-256") => Curve::P256,
         Some("P-384") => Curve::P384,
+        Some("P-521") => Curve::P521,
         other => {
             return Err(KeyError::Unsupported(format!(
-                "EC curve {}: use P-256 (ES256) or P-384 (ES384)",
+                "EC curve {}: use P-256 (ES256), P-384 (ES384) or P-521 (ES512)",
                 other.unwrap_or("(missing crv)")
             )));
         }
@@ -115,6 +124,7 @@ fn ec_jwk(jwk: &serde_json::Map<String, serde_json::Value>) -> Result<KeyMateria
             let pkcs8 = match curve {
                 Curve::P256 => p256::SecretKey::from_slice(&d).map_err(|e| invalid(&e))?.to_pkcs8_der(),
                 Curve::P384 => p384::SecretKey::from_slice(&d).map_err(|e| invalid(&e))?.to_pkcs8_der(),
+                Curve::P521 => p521::SecretKey::from_slice(&d).map_err(|e| invalid(&e))?.to_pkcs8_der(),
             }
             .map_err(|e| invalid(&e))?;
             ec_private_from_pkcs8(curve, pkcs8.as_bytes(), "JWK")?

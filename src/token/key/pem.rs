@@ -64,9 +64,15 @@ pub(super) fn pem_blocks(text: &str) -> Result<Vec<PemBlock>, KeyError> {
     Ok(blocks)
 }
 
-/// Reads a PEM key: PKCS#1 (RSA), PKCS#8 (RSA, EC P-256/P-384, Ed25519), SPKI public keys,
-/// SEC1 EC keys (an `EC PARAMETERS` block before it is skipped).
+/// Reads a PEM key: PKCS#1 (RSA), PKCS#8 (RSA, EC P-256/P-384/P-521, Ed25519), SPKI public
+/// keys, SEC1 EC keys (an `EC PARAMETERS` block before it is skipped). An encrypted PKCS#8 key
+/// needs [`super::read_key`] with its passphrase.
 pub fn parse_pem(text: &str) -> Result<ParsedKey, KeyError> {
+    parse_pem_with(text, None)
+}
+
+/// [`parse_pem`], opening `ENCRYPTED PRIVATE KEY` with the passphrase when one is given.
+pub(super) fn parse_pem_with(text: &str, passphrase: Option<&[u8]>) -> Result<ParsedKey, KeyError> {
     if !text.contains("-----BEGIN ") {
         return Err(KeyError::NotPem);
     }
@@ -77,7 +83,7 @@ pub fn parse_pem(text: &str) -> Result<ParsedKey, KeyError> {
         .ok_or_else(|| KeyError::UnknownLabel("EC PARAMETERS".to_string()))?;
     let label = block.label.as_str();
     if block.headers.iter().any(|h| h.contains("ENCRYPTED")) {
-        return Err(KeyError::Encrypted { label: block.label.clone() });
+        return Err(KeyError::LegacyEncrypted { label: block.label.clone() });
     }
     let der = block.der;
     match label {
@@ -94,7 +100,14 @@ pub fn parse_pem(text: &str) -> Result<ParsedKey, KeyError> {
         "PRIVATE KEY" => from_pkcs8(&der, label).map(|material| ParsedKey { material, format: KeyFormat::Pkcs8, kid: None }),
         "PUBLIC KEY" => from_spki(&der, label).map(|material| ParsedKey { material, format: KeyFormat::Spki, kid: None }),
         "EC PRIVATE KEY" => from_sec1(&der, label).map(|material| ParsedKey { material, format: KeyFormat::Sec1, kid: None }),
-        "ENCRYPTED PRIVATE KEY" => Err(KeyError::Encrypted { label: label.to_string() }),
+        "ENCRYPTED PRIVATE KEY" => match passphrase {
+            Some(pass) => from_encrypted_pkcs8(&der, pass, label).map(|material| ParsedKey {
+                material,
+                format: KeyFormat::EncryptedPkcs8,
+                kid: None,
+            }),
+            None => Err(KeyError::Encrypted { label: label.to_string() }),
+        },
         "CERTIFICATE" | "TRUSTED CERTIFICATE" | "X509 CERTIFICATE" => Err(KeyError::Certificate),
         "OPENSSH PRIVATE KEY" => Err(KeyError::Unsupported(
             "an OpenSSH private key: convert it with `ssh-keygen -p -m PKCS8 -f key` (it rewrites the file in place)".to_string(),

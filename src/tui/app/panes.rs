@@ -104,6 +104,10 @@ pub struct DoctorPane {
     pub diff: Option<(String, tokensmith::diff::TokenDiff)>,
     /// What the engineer expects of the claims (`x`): each mismatch is a finding.
     pub expect: tokensmith::token::expect::Expectations,
+    /// The keyset the doctor verifies against (`J`), in place of the stored keys.
+    pub keyset: Option<std::sync::Arc<tokensmith::keyset::load::Loaded>>,
+    /// What was typed for it last: shown again when `J` is pressed.
+    pub keyset_spec: String,
 }
 
 /// A token's header and payload.

@@ -57,7 +57,7 @@ fn importing_a_fifo_or_a_device_is_refused_at_once() {
         [(fifo.display().to_string(), "a FIFO"), ("/dev/zero".to_string(), "a character device")]
     {
         let mut app = app("ticketping", vec![demo_key()]);
-        perform_one(&mut app, &store, Effect::ImportFile { name: "k".into(), path });
+        perform_one(&mut app, &store, Effect::ImportFile { name: "k".into(), path, passphrase: None });
         let status = app.status.clone().expect("a status");
         assert_eq!(status.level, Level::Error);
         assert!(status.text.contains(kind) && status.text.contains("not a regular file"), "{}", status.text);

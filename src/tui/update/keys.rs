@@ -165,6 +165,9 @@ pub(super) fn event(
             }
             *changed = true;
         }
+        Action::NeedKeyPassphrase { name, path, why } => {
+            super::submit::ask_key_passphrase(app, name, crate::tui::app::ImportFrom::Path(path), why);
+        }
         Action::NeedPassphrase(effect) => {
             app.keys.encrypted = true;
             app.passphrase = None;

@@ -4,11 +4,12 @@
 
 use tokensmith::secret::Secret;
 use tokensmith::store::keygen::GenKind;
-use tokensmith::store::{import_entry, secret_entry};
+use tokensmith::store::{StoreError, import_key, secret_entry};
+use tokensmith::token::{KeyError, KeyHint};
 
 use super::{new_name, remember, start_generation};
-use crate::tui::action::Effect;
-use crate::tui::app::{App, Confirm, EditTarget, Level, Mode, Pane, Prompt, Row};
+use crate::tui::action::{Effect, KeyPass};
+use crate::tui::app::{App, Confirm, EditTarget, ImportFrom, Level, Mode, Pane, Prompt, Row};
 
 /// A claims-form row, the doctor's token, a new claim or header field.
 pub(super) fn edit(
@@ -40,6 +41,19 @@ pub(super) fn edit(
                 app.token_pane.scroll = 0;
             }
             *changed = true;
+        }
+        EditTarget::DoctorKeyset => {
+            let spec = value.trim().to_string();
+            app.doctor.keyset_spec.clone_from(&spec);
+            if spec.is_empty() {
+                app.doctor.keyset = None;
+                app.set_status(Level::Info, "no keyset: the doctor tries the stored keys");
+                *changed = true;
+            } else {
+                app.set_status(Level::Info, format!("reading the keyset {spec}..."));
+                let token = app.doctor.input.clone().unwrap_or_default();
+                effects.push(Effect::FetchKeyset { spec, token });
+            }
         }
         EditTarget::NewClaimName => {
             let name = value.trim().to_string();
@@ -180,16 +194,21 @@ pub(super) fn prompt(
             }
         }
         Prompt::ImportSource(name) => {
-            let looks_like_key = value.contains("-----BEGIN") || value.trim_start().starts_with('{');
-            if looks_like_key {
-                match import_entry(&name, value, app.now) {
-                    Ok(entry) => effects.push(Effect::StoreAdd(Box::new(entry))),
-                    Err(e) => app.set_status(Level::Error, e.to_string()),
-                }
+            if tokensmith::token::looks_like_key(value.as_bytes()) {
+                import_pasted(app, name, value, None, effects);
             } else if value.trim().is_empty() {
                 app.set_status(Level::Error, "give a file path, or paste the PEM or JWK");
             } else {
-                effects.push(Effect::ImportFile { name, path: value.trim().to_string() });
+                effects.push(Effect::ImportFile { name, path: value.trim().to_string(), passphrase: None });
+            }
+        }
+        Prompt::KeyPassphrase { name, from } => {
+            let pass = KeyPass(Secret::new(value.as_bytes().to_vec()));
+            match from {
+                ImportFrom::Pasted(text) => import_pasted(app, name, &text, Some(&pass), effects),
+                ImportFrom::Path(path) => {
+                    effects.push(Effect::ImportFile { name, path, passphrase: Some(pass) });
+                }
             }
         }
         Prompt::GenerateName(kind) => {
@@ -260,4 +279,24 @@ pub(super) fn confirm(app: &mut App, confirm: Confirm, effects: &mut Vec<Effect>
             start_generation(app, GenKind::Hmac, "demo".into(), note, effects);
         }
     }
+}
+
+/// Imports pasted key text; an encrypted key asks for its passphrase (again, when the one
+/// typed did not open it).
+fn import_pasted(app: &mut App, name: String, text: &str, pass: Option<&KeyPass>, effects: &mut Vec<Effect>) {
+    let hint = KeyHint { alg: None, passphrase: pass.map(|p| p.0.expose()) };
+    match import_key(&name, text.as_bytes(), &hint, app.now) {
+        Ok(entry) => effects.push(Effect::StoreAdd(Box::new(entry))),
+        Err(StoreError::Key(e @ (KeyError::Encrypted { .. } | KeyError::WrongPassphrase))) => {
+            ask_key_passphrase(app, name, ImportFrom::Pasted(text.to_string()), e.to_string());
+        }
+        Err(e) => app.set_status(Level::Error, e.to_string()),
+    }
+}
+
+/// Asks for the passphrase of an encrypted key being imported, in a masked prompt.
+pub(super) fn ask_key_passphrase(app: &mut App, name: String, from: ImportFrom, why: String) {
+    app.input = tui_input::Input::default();
+    app.mode = Mode::Prompt(Prompt::KeyPassphrase { name, from });
+    app.set_status(Level::Warning, why);
 }

@@ -100,7 +100,7 @@ pub(super) fn token_pane(
     None
 }
 
-/// The doctor's keys: paste, close, compare, put on the bench, expectations.
+/// The doctor's keys: paste, close, compare, put on the bench, a keyset (J), expectations.
 fn doctor(app: &mut App, action: Action, changed: &mut bool) -> Option<Action> {
     match action {
         Action::OpenDoctor => {
@@ -120,6 +120,25 @@ fn doctor(app: &mut App, action: Action, changed: &mut bool) -> Option<Action> {
             *changed = true;
         }
         Action::CompareTokens => app.set_status(Level::Info, "paste a token first (t), then = compares it"),
+        Action::AskKeyset if app.doctor.input.is_some() => {
+            app.input = Input::new(app.doctor.keyset_spec.clone());
+            app.mode = Mode::Editing(EditTarget::DoctorKeyset);
+        }
+        Action::AskKeyset => {
+            app.set_status(Level::Info, "paste a token first (t), then J verifies it against a keyset");
+        }
+        Action::KeysetLoaded(result) => {
+            match result {
+                Ok(fetched) => {
+                    let set = &fetched.0;
+                    let text = format!("{}: {} key(s): {}", set.from, set.set.keys.len(), set.set.summary());
+                    app.set_status(Level::Success, text);
+                    app.doctor.keyset = Some(fetched.0);
+                }
+                Err(e) => app.set_status(Level::Error, e),
+            }
+            *changed = true;
+        }
         Action::SetExpectations if app.doctor.input.is_some() => {
             app.input = Input::new(app.doctor.expect.to_string());
             app.mode = Mode::Prompt(Prompt::Expect);

@@ -26,9 +26,14 @@ pub fn render_doctor(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) ->
     let block = pane_block(app, theme, Pane::Token, title, area.width);
     let inner = block.inner(area);
     let width = usize::from(inner.width);
-    if let Mode::Editing(EditTarget::DoctorToken) = app.mode {
+    if let Mode::Editing(target @ (EditTarget::DoctorToken | EditTarget::DoctorKeyset)) = &app.mode {
         frame.render_widget(block, area);
-        render_paste_field(app, theme, frame, inner);
+        let ask = if *target == EditTarget::DoctorKeyset {
+            "Verify against a keyset (JWKS): a file path, an https URL, or 'discover' (from the token's iss); empty for the stored keys. A private CA: TOKENSMITH_CA_FILE. Then Enter:"
+        } else {
+            "Paste the customer's token (quotes, 'Bearer ' and line breaks are fine), then Enter:"
+        };
+        render_paste_field(app, theme, frame, inner, ask);
         return (0, inner.height);
     }
     let Some(report) = &app.doctor.report else {
@@ -50,9 +55,8 @@ pub fn render_doctor(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) ->
 }
 
 /// The field the token is pasted into, under what may be pasted (wrapped, not cut).
-fn render_paste_field(app: &App, theme: &Theme, frame: &mut Frame, inner: Rect) {
+fn render_paste_field(app: &App, theme: &Theme, frame: &mut Frame, inner: Rect, ask: &str) {
     let width = usize::from(inner.width);
-    let ask = "Paste the customer's token (quotes, 'Bearer ' and line breaks are fine), then Enter:";
     let mut lines: Vec<Line> =
         wrap_words(ask, width).into_iter().map(|l| Line::styled(l, theme.dim())).collect();
     let field_row = u16::try_from(lines.len()).unwrap_or(u16::MAX);

@@ -21,6 +21,7 @@ fn short_kind(kind: EntryKind) -> String {
         Family::Rsa => "RSA",
         Family::Ec(Curve::P256) => "P-256",
         Family::Ec(Curve::P384) => "P-384",
+        Family::Ec(Curve::P521) => "P-521",
         Family::Ed25519 => "Ed25519",
     };
     if kind.private { family.to_string() } else { format!("{family} pub") }

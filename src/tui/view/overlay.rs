@@ -241,7 +241,8 @@ fn render_prompt(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, prompt
     };
     let hint = match prompt {
         Prompt::SecretValue(_) => "stored masked; never shown unless you reveal it (v)",
-        Prompt::ImportSource(_) => "PEM (PKCS#1, PKCS#8, SPKI, SEC1), JWK, or a file holding one",
+        Prompt::ImportSource(_) => "PEM or JWK, or a file: PEM, DER, JWK, encrypted PKCS#8, EC point",
+        Prompt::KeyPassphrase { .. } => "opens the key to store it; L in Keys locks the whole store",
         Prompt::Passphrase => "Esc: later, u in Keys asks again · or set TOKENSMITH_PASSPHRASE",
         Prompt::NewPassphrase | Prompt::NewPassphraseAgain => "a forgotten passphrase cannot be recovered",
         Prompt::Kid(_) => "the header's kid when this key signs",
@@ -272,6 +273,7 @@ fn describe(kind: GenKind) -> &'static str {
         GenKind::Rsa4096 => "RSA 4096-bit key pair (slow)",
         GenKind::P256 => "EC P-256 key pair (ES256)",
         GenKind::P384 => "EC P-384 key pair (ES384)",
+        GenKind::P521 => "EC P-521 key pair (ES512)",
         GenKind::Ed25519 => "Ed25519 key pair (EdDSA)",
     }
 }
