@@ -168,8 +168,9 @@ pub fn read(reader: impl Read, what: &str, mut each: impl FnMut(Entry)) -> Resul
     let counted = Counted { inner: limited, read: std::rc::Rc::clone(&read) };
     let mut de = serde_json::Deserializer::from_reader(counted);
     let mut log = Log::default();
-    let mut found = false;
-    let result = (&mut de).deserialize_map(RootVisitor { log: &mut log, found: &mut found, each: &mut each });
+    let (mut found, mut started) = (false, false);
+    let root = RootVisitor { log: &mut log, found: &mut found, started: &mut started, each: &mut each };
+    let result = (&mut de).deserialize_map(root);
     if read.get() > MAX_HAR_BYTES {
         return Err(ReadError::TooBig { what: what.into(), limit: crate::limits::size(MAX_HAR_BYTES) });
     }
@@ -177,9 +178,8 @@ pub fn read(reader: impl Read, what: &str, mut each: impl FnMut(Entry)) -> Resul
         Ok(()) if found => Ok(log),
         Ok(()) => Err(ReadError::NoEntries { what: what.into() }),
         Err(e) if e.is_io() => Err(ReadError::Io { what: what.into(), detail: e.to_string() }),
-        Err(e) if !found && e.is_syntax() && e.line() == 1 && e.column() <= 1 => {
-            Err(ReadError::NotJson { what: what.into() })
-        }
+        // Broken before the first `{` was read whole: not JSON at all.
+        Err(e) if !started && e.is_syntax() => Err(ReadError::NotJson { what: what.into() }),
         Err(e) if !found && e.is_data() => Err(ReadError::NoEntries { what: what.into() }),
         Err(e) => Err(ReadError::Broken { what: what.into(), detail: e.to_string() }),
     }
@@ -204,6 +204,7 @@ type Each<'a> = &'a mut dyn FnMut(Entry);
 struct RootVisitor<'a, 'b> {
     log: &'a mut Log,
     found: &'a mut bool,
+    started: &'a mut bool,
     each: Each<'b>,
 }
 
@@ -215,6 +216,7 @@ impl<'de> Visitor<'de> for RootVisitor<'_, '_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        *self.started = true;
         while let Some(key) = map.next_key::<String>()? {
             if key == "log" {
                 map.next_value_seed(LogSeed {
@@ -381,6 +383,7 @@ mod tests {
     fn what_is_not_a_har_says_so() {
         assert!(matches!(entries(b"\0\0\0\0"), Err(ReadError::NotJson { .. })), "{:?}", entries(b"\0"));
         assert!(matches!(entries(b"<html>"), Err(ReadError::NotJson { .. })));
+        assert!(matches!(entries(b"not json"), Err(ReadError::NotJson { .. })), "{:?}", entries(b"not json"));
         assert!(matches!(entries(br#"{"alg": "HS256"}"#), Err(ReadError::NoEntries { .. })));
         assert!(matches!(entries(br#"[1, 2]"#), Err(ReadError::NoEntries { .. })), "{:?}", entries(b"[1,2]"));
         let cut = br#"{"log": {"entries": [{"request": {"url": "https://a.example/"}}, {"req"#;

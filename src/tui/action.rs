@@ -78,6 +78,8 @@ pub enum Action {
     AskKeyset,
     /// The keyset asked for arrived from the worker thread, or why not.
     KeysetLoaded(Result<FetchedKeyset, String>),
+    /// A HAR was read and judged (or why not), for the doctor's timeline.
+    HarLoaded(Result<LoadedHar, String>),
     /// In the doctor: put the pasted token's claims and header on the bench, under the profile
     /// it fits best, to edit and sign again.
     LoadToBench,
@@ -183,7 +185,8 @@ impl Action {
             | Action::PassphraseChanged(_)
             | Action::Notice(..)
             | Action::ProfileSaved(_)
-            | Action::KeysetLoaded(_) => true,
+            | Action::KeysetLoaded(_)
+            | Action::HarLoaded(_) => true,
             Action::FocusNext
             | Action::FocusPrev
             | Action::Focus(_)
@@ -252,6 +255,16 @@ impl Action {
 #[derive(Clone, Debug)]
 pub struct FetchedKeyset(pub std::sync::Arc<tokensmith::keyset::load::Loaded>);
 
+/// A HAR's case, read on the worker thread, and the path it was read from.
+#[derive(Clone, Debug)]
+pub struct LoadedHar(pub std::sync::Arc<tokensmith::har::Case>, pub String);
+
+impl PartialEq for LoadedHar {
+    fn eq(&self, other: &Self) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
 impl PartialEq for FetchedKeyset {
     fn eq(&self, other: &Self) -> bool {
         std::sync::Arc::ptr_eq(&self.0, &other.0)
@@ -291,6 +304,8 @@ pub enum Effect {
     /// Read or fetch a keyset (a path, a URL, or `discover` from this token's issuer) on the
     /// worker thread: a fetch may take seconds, never on the loop or the render path.
     FetchKeyset { spec: String, token: String },
+    /// Read and judge a HAR file on the worker thread (with the profiles and stored keys).
+    ReadHar { path: String },
     /// Write a profile into the user folder (replacing `file`, its own file, when given).
     SaveProfile { profile: Box<tokensmith::profile::Profile>, file: Option<std::path::PathBuf> },
 }

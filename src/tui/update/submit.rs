@@ -22,7 +22,13 @@ pub(super) fn edit(
     match target {
         EditTarget::FormField => {}
         EditTarget::Row(row) => set_row(app, row, value, effects, changed),
+        EditTarget::DoctorToken if is_har_path(value) => {
+            let path = value.trim().to_string();
+            app.set_status(Level::Info, format!("reading {path}..."));
+            effects.push(Effect::ReadHar { path });
+        }
         EditTarget::DoctorToken => {
+            app.doctor.at = None;
             if value.trim().is_empty() {
                 app.doctor.input = None;
             } else {
@@ -299,4 +305,10 @@ pub(super) fn ask_key_passphrase(app: &mut App, name: String, from: ImportFrom, 
     app.input = tui_input::Input::default();
     app.mode = Mode::Prompt(Prompt::KeyPassphrase { name, from });
     app.set_status(Level::Warning, why);
+}
+
+/// A file name ending `.har` or `.har.gz`, on one line: read as a HAR, not as a token.
+fn is_har_path(value: &str) -> bool {
+    let value = value.trim().to_ascii_lowercase();
+    !value.contains('\n') && (value.ends_with(".har") || value.ends_with(".har.gz"))
 }
