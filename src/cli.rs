@@ -22,6 +22,7 @@ mod common;
 mod complete;
 mod deferred;
 mod diff;
+mod har;
 mod input;
 mod keys;
 mod keyset;
@@ -180,6 +181,22 @@ The same token twice is reported as cached. Loopback and private-network
 addresses are called only with --allow-private. Exit 0 when nothing would stop
 the page, 1 when something would, 2 for usage errors.")]
     Probe(Deferred<ProbeArgs>),
+    /// Find the widget tokens in a HAR file and say what the vendor made of each
+    #[command(after_help = "\
+Examples:
+  tokensmith har capture.har
+  tokensmith har capture.har.gz --format markdown --mask-personal > ticket.md
+  tokensmith har capture.har --json | jq '.tokens[].verdict'
+
+Every token and identity hash in the HAR is found (Authorization headers,
+cookies, query strings, form and JSON bodies, JSON answers, the page's widget
+settings) and followed: the request whose answer issued it, the vendor
+requests that used it and what the vendor answered, the doctor's findings at
+the moment it was sent, and the issuing server's clock (its Date header
+against the token's iat). Stored keys of each vendor's profile are tried.
+Exit 0 when no token was refused or breaks a rule, 1 when one was, 2 when
+the file is not a HAR.")]
+    Har(Deferred<HarArgs>),
     /// Embed code for the page, and server code that issues the same token
     #[command(after_help = "\
 Examples:
@@ -433,6 +450,7 @@ fn run(cli: Cli, common: common::Common) -> Result<u8, CliError> {
         Command::Doctor(args) => verbs::doctor(&paths, &args, &mut io),
         Command::Diff(args) => diff::run(&paths, &args, &mut io),
         Command::Probe(args) => probe::run(&paths, &args, &mut io),
+        Command::Har(args) => har::run(&paths, &args, &mut io),
         Command::Snippet(args) => verbs::snippet(&paths, &args, &mut io),
         Command::Paths { json } => verbs::paths(&paths, json),
         Command::History { json } => verbs::history(&paths, json, io.now),

@@ -12,6 +12,7 @@ pub mod claims;
 pub mod diff;
 pub mod doctor;
 pub mod fsio;
+pub mod har;
 pub mod hash;
 pub mod history;
 pub mod keyset;

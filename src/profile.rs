@@ -354,6 +354,11 @@ pub struct Profile {
     /// Facts that are unconfirmed, and other remarks.
     #[serde(default)]
     pub notes: Vec<String>,
+    /// The vendor's domains (`tiledesk.com`): a request to one of them or a subdomain is the
+    /// widget talking to the vendor (`tokensmith har` names the vendor by them). Each appears
+    /// in a URL of the profile's sources or snippets (a test checks it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hosts: Vec<String>,
     /// Where it was loaded from.
     #[serde(skip_deserializing)]
     pub source: ProfileSource,
@@ -373,6 +378,15 @@ fn hmac_family() -> Family {
 }
 
 impl Profile {
+    /// Whether a request to `host` goes to the vendor: one of its [`Profile::hosts`] or a
+    /// subdomain of one (`api.tiledesk.com` for `tiledesk.com`, not `nottiledesk.com`).
+    pub fn serves_host(&self, host: &str) -> bool {
+        let host = host.trim_end_matches('.').to_ascii_lowercase();
+        self.hosts
+            .iter()
+            .any(|h| host == *h || host.strip_suffix(h.as_str()).is_some_and(|rest| rest.ends_with('.')))
+    }
+
     /// The claim field at a path.
     pub fn field(&self, path: &ClaimPath) -> Option<&ClaimField> {
         self.claims.iter().find(|f| &f.path == path)

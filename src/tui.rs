@@ -466,18 +466,9 @@ fn perform(
                 Err(e) => Action::CopyFailed(e),
             }]
         }
-        Effect::Generate { kind, name, note } => {
-            let worker = worker.clone();
-            let now = app.now;
-            std::thread::spawn(move || {
-                let result = tokensmith::store::keygen::generate(kind, &name, now)
-                    .map(|mut entry| {
-                        entry.note = note;
-                        entry
-                    })
-                    .map_err(|e| e.to_string());
-                let _ = worker.send(Action::KeyGenerated(result));
-            });
+        // Slow work (key generation, a keyset fetch, a HAR) runs beside the screen.
+        effect @ (Effect::Generate { .. } | Effect::FetchKeyset { .. } | Effect::ReadHar { .. }) => {
+            on_worker(effect, app, worker);
             Vec::new()
         }
         Effect::StoreAdd(entry) => {
@@ -531,13 +522,6 @@ fn perform(
             .map(|e| Action::Notice(Level::Warning, format!("the history was not saved: {e}")))
             .into_iter()
             .collect(),
-        Effect::FetchKeyset { spec, token } => {
-            let worker = worker.clone();
-            std::thread::spawn(move || {
-                let _ = worker.send(Action::KeysetLoaded(fetch_keyset(&spec, &token)));
-            });
-            Vec::new()
-        }
         Effect::Probe { line } => spawn_probe(line, app, worker),
         Effect::SaveProfile { profile, file } => {
             vec![Action::ProfileSaved(
@@ -552,6 +536,37 @@ fn perform(
     }
 }
 
+/// Starts slow work on its own thread; its result comes back to the loop as an action.
+fn on_worker(effect: Effect, app: &App, worker: &mpsc::Sender<Action>) {
+    let worker = worker.clone();
+    match effect {
+        Effect::Generate { kind, name, note } => {
+            let now = app.now;
+            std::thread::spawn(move || {
+                let result = tokensmith::store::keygen::generate(kind, &name, now)
+                    .map(|mut entry| {
+                        entry.note = note;
+                        entry
+                    })
+                    .map_err(|e| e.to_string());
+                let _ = worker.send(Action::KeyGenerated(result));
+            });
+        }
+        Effect::FetchKeyset { spec, token } => {
+            std::thread::spawn(move || {
+                let _ = worker.send(Action::KeysetLoaded(fetch_keyset(&spec, &token)));
+            });
+        }
+        Effect::ReadHar { path } => {
+            let (profiles, keys, now) = (app.profiles.clone(), app.keys.entries.clone(), app.now);
+            std::thread::spawn(move || {
+                let _ = worker.send(Action::HarLoaded(read_har(&path, &profiles, &keys, now)));
+            });
+        }
+        _ => {}
+    }
+}
+
 /// The store as it is on disk now, for the view.
 fn reload_store(store: &StoreDir, pass: Option<&tokensmith::secret::Secret>) -> Action {
     match store.open(pass) {
@@ -559,6 +574,20 @@ fn reload_store(store: &StoreDir, pass: Option<&tokensmith::secret::Secret>) -> 
         Err(StoreError::NeedPassphrase) => Action::StoreLocked,
         Err(e) => Action::StoreLoaded(Err(e.to_string())),
     }
+}
+
+/// A HAR read and judged through the core, as the CLI's `har` reads it.
+fn read_har(
+    path: &str,
+    profiles: &[tokensmith::profile::Profile],
+    keys: &[tokensmith::store::KeyEntry],
+    now: i64,
+) -> Result<action::LoadedHar, String> {
+    let file =
+        std::fs::File::open(expand_home(path)).map_err(|e| format!("cannot read HAR file '{path}': {e}"))?;
+    let judge = tokensmith::har::Judge { profiles, keys, params: &[], now };
+    let case = tokensmith::har::examine(file, &format!("'{path}'"), &judge).map_err(|e| e.to_string())?;
+    Ok(action::LoadedHar(std::sync::Arc::new(case), path.to_string()))
 }
 
 fn expand_home(path: &str) -> PathBuf {

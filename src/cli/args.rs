@@ -212,6 +212,26 @@ pub struct DoctorArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct HarArgs {
+    /// The HAR file the customer exported (plain or gzip), or - for standard input
+    pub file: String,
+    /// The customer's parameter values, to check claims made from them: NAME=VALUE (project_id)
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
+    /// text; json (for scripts: the whole case, tokens in full); markdown (for a ticket:
+    /// no signature, no cookie, no hash in full)
+    #[arg(long, value_name = "FORMAT", default_value = "text")]
+    pub format: DoctorFormat,
+    /// Print JSON (the same as --format json)
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+    /// Mask the claims that name a person (email, names, phone, user ids) in the text and
+    /// Markdown reports
+    #[arg(long)]
+    pub mask_personal: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct DiffArgs {
     /// The first token (the one that worked, say): the token, - for standard input, or @FILE
     pub first: String,

@@ -83,6 +83,8 @@ pub enum Action {
     AskProbe,
     /// The probe's report arrived from the worker thread, or why there is none.
     ProbeDone(Result<FetchedProbe, String>),
+    /// A HAR was read and judged (or why not), for the doctor's timeline.
+    HarLoaded(Result<LoadedHar, String>),
     /// In the doctor: put the pasted token's claims and header on the bench, under the profile
     /// it fits best, to edit and sign again.
     LoadToBench,
@@ -190,6 +192,7 @@ impl Action {
             | Action::ProfileSaved(_)
             | Action::KeysetLoaded(_)
             | Action::ProbeDone(_) => true,
+            Action::HarLoaded(_) => true,
             Action::FocusNext
             | Action::FocusPrev
             | Action::Focus(_)
@@ -259,6 +262,16 @@ impl Action {
 #[derive(Clone, Debug)]
 pub struct FetchedKeyset(pub std::sync::Arc<tokensmith::keyset::load::Loaded>);
 
+/// A HAR's case, read on the worker thread, and the path it was read from.
+#[derive(Clone, Debug)]
+pub struct LoadedHar(pub std::sync::Arc<tokensmith::har::Case>, pub String);
+
+impl PartialEq for LoadedHar {
+    fn eq(&self, other: &Self) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
 impl PartialEq for FetchedKeyset {
     fn eq(&self, other: &Self) -> bool {
         std::sync::Arc::ptr_eq(&self.0, &other.0)
@@ -311,6 +324,8 @@ pub enum Effect {
     /// Probe a token endpoint (the prompt's line: a URL and the CLI's options) for the current
     /// profile on the worker thread: requests take seconds, never on the loop.
     Probe { line: String },
+    /// Read and judge a HAR file on the worker thread (with the profiles and stored keys).
+    ReadHar { path: String },
     /// Write a profile into the user folder (replacing `file`, its own file, when given).
     SaveProfile { profile: Box<tokensmith::profile::Profile>, file: Option<std::path::PathBuf> },
 }

@@ -163,6 +163,8 @@ pub enum Mode {
     Snippet,
     /// The history overlay: tokens copied or pasted before.
     History,
+    /// A HAR's tokens on a timeline, with their verdicts (a `.har` path pasted in the doctor).
+    Har,
     /// A yes/no question.
     Confirm(Confirm),
     /// The profile form (`y` on the Profiles pane).
@@ -520,8 +522,11 @@ impl App {
         let given_params: Vec<(String, String)> =
             state.params.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
         let pasted = self.doctor.refresh_parts();
-        self.doctor.report =
-            self.doctor.input.as_ref().map(|input| self.diagnose(input, &profile, &given_params, now));
+        self.doctor.report = self
+            .doctor
+            .input
+            .as_ref()
+            .map(|input| self.diagnose(input, &profile, &given_params, self.doctor.at.unwrap_or(now)));
         let bench = match &self.token {
             TokenState::Signed(s) => Some((&s.header, &s.payload)),
             _ => None,

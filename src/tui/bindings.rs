@@ -66,6 +66,7 @@ pub enum Overlay {
     PickKind,
     Confirm,
     ProfileForm,
+    Har,
 }
 
 /// One binding: its keys, what it does, and its label for the footer and help.
@@ -162,6 +163,10 @@ pub static BINDINGS: &[Binding] = &[
         "previous flavour"
     ),
     bind!(HISTORY, &[code(KeyCode::Esc), key('q'), key('h')], Action::Cancel, "close"),
+    bind!(HAR, &[code(KeyCode::Esc), key('q')], Action::Cancel, "close"),
+    bind!(HAR, UP, Action::SelectPrev, "up"),
+    bind!(HAR, DOWN, Action::SelectNext, "down"),
+    bind!(HAR, &[code(KeyCode::Enter)], Action::Submit, "open in the doctor"),
     bind!(HISTORY, UP, Action::SelectPrev, "up"),
     bind!(HISTORY, DOWN, Action::SelectNext, "down"),
     bind!(PICK_KIND, &[code(KeyCode::Esc)], Action::Cancel, "cancel"),
@@ -187,6 +192,7 @@ pub static BINDINGS: &[Binding] = &[
 const HELP: Context = Context::Overlay(Overlay::Help);
 const SNIPPET: Context = Context::Overlay(Overlay::Snippet);
 const HISTORY: Context = Context::Overlay(Overlay::History);
+const HAR: Context = Context::Overlay(Overlay::Har);
 const PICK_KIND: Context = Context::Overlay(Overlay::PickKind);
 const CONFIRM: Context = Context::Overlay(Overlay::Confirm);
 const FORM: Context = Context::Overlay(Overlay::ProfileForm);

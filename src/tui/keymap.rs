@@ -13,6 +13,7 @@ pub fn overlay_of(mode: &Mode) -> Option<Overlay> {
         Mode::Help => Some(Overlay::Help),
         Mode::Snippet => Some(Overlay::Snippet),
         Mode::History => Some(Overlay::History),
+        Mode::Har => Some(Overlay::Har),
         Mode::PickKind => Some(Overlay::PickKind),
         Mode::Confirm(_) => Some(Overlay::Confirm),
         Mode::ProfileForm => Some(Overlay::ProfileForm),
@@ -54,6 +55,7 @@ pub fn action_for(app: &App, event: &KeyEvent) -> Option<Action> {
         Mode::Help
         | Mode::Snippet
         | Mode::History
+        | Mode::Har
         | Mode::PickKind
         | Mode::Confirm(_)
         | Mode::ProfileForm => None,

@@ -407,7 +407,7 @@ fn perform_effect(app: &App, store: &tokensmith::store::StoreDir, effect: Effect
     let mut clipboard = super::clipboard::Clipboard::new(super::clipboard::ClipboardSetting::Osc52, false);
     let (worker, results) = std::sync::mpsc::channel();
     // A keyset is read on the worker thread: its result is waited for here.
-    let waits = matches!(effect, Effect::FetchKeyset { .. } | Effect::Probe { .. });
+    let waits = matches!(effect, Effect::FetchKeyset { .. } | Effect::Probe { .. } | Effect::ReadHar { .. });
     let mut actions = super::perform(effect, app, &paths, store, &mut clipboard, &worker);
     if waits {
         actions.extend(results.recv_timeout(std::time::Duration::from_secs(30)).ok());
@@ -483,6 +483,7 @@ fn an_identity_hash_profile_shows_and_copies_the_hash() {
 /// Issue 21's first hour: what a new user met in the workbench.
 mod first_hour;
 /// Issue 19's cases: a stranger's bytes, a FIFO, a second process on the store.
+mod har;
 mod hardening;
 /// Issue 22's key forms: a DER file, an encrypted key and its masked passphrase prompt.
 mod key_import;

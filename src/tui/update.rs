@@ -96,6 +96,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::KeysetLoaded(_)
         | Action::AskProbe
         | Action::ProbeDone(_)
+        | Action::HarLoaded(_)
         | Action::LoadToBench
         | Action::SetExpectations
         | Action::Resign
@@ -133,6 +134,10 @@ fn select(app: &mut App, delta: isize, effects: &mut Vec<Effect>) -> bool {
     }
     if app.mode == Mode::History {
         app.history.move_by(delta);
+        return false;
+    }
+    if let (Mode::Har, Some(har)) = (&app.mode, app.doctor.har.as_mut()) {
+        har.move_by(delta);
         return false;
     }
     match app.focus {
@@ -318,6 +323,7 @@ fn submit(app: &mut App, effects: &mut Vec<Effect>, changed: &mut bool) {
         Mode::Prompt(prompt) => submit::prompt(app, prompt, &value, effects, changed),
         Mode::Confirm(confirm) => submit::confirm(app, confirm, effects),
         Mode::Normal | Mode::Help | Mode::Snippet | Mode::History | Mode::Filter | Mode::ProfileForm => {}
+        Mode::Har => *changed = token::open_har_token(app, effects),
         Mode::PickKind => {
             let kind = GenKind::ALL[app.kind_choice.min(GenKind::ALL.len() - 1)];
             let n = app.keys.entries.len() + 1;

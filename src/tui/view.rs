@@ -3,6 +3,7 @@
 mod claims;
 mod doctor;
 pub mod fit;
+mod har;
 mod keys;
 pub mod overlay;
 pub mod profile_form;

@@ -102,6 +102,11 @@ pub struct DoctorPane {
     /// What differs from the bench's token (or the newest in the history), and which one that
     /// was; derived with the report while `compare` is on.
     pub diff: Option<(String, tokensmith::diff::TokenDiff)>,
+    /// The HAR read last (a `.har` path pasted with `t`), shown as a timeline.
+    pub har: Option<HarView>,
+    /// The time the pasted token is judged at instead of now: when it was sent, for a token
+    /// opened from a HAR.
+    pub at: Option<i64>,
     /// What the engineer expects of the claims (`x`): each mismatch is a finding.
     pub expect: tokensmith::token::expect::Expectations,
     /// The keyset the doctor verifies against (`J`), in place of the stored keys.
@@ -201,5 +206,24 @@ mod tests {
         assert_eq!(claims.row, 3);
         claims.clamp(0);
         assert_eq!(claims.row, 0);
+    }
+}
+
+/// A HAR read in the doctor: its tokens on a timeline, one selected.
+#[derive(Clone, Debug, Default)]
+pub struct HarView {
+    /// The case (`tokensmith::har`), as the CLI's `har` reports it.
+    pub case: std::sync::Arc<tokensmith::har::Case>,
+    /// The file, as typed.
+    pub path: String,
+    /// The selected token.
+    pub selected: usize,
+}
+
+impl HarView {
+    /// Moves the selection, within the tokens.
+    pub fn move_by(&mut self, delta: isize) {
+        let last = self.case.tokens.len().saturating_sub(1);
+        self.selected = self.selected.saturating_add_signed(delta).min(last);
     }
 }

@@ -22,7 +22,13 @@ pub(super) fn edit(
     match target {
         EditTarget::FormField => {}
         EditTarget::Row(row) => set_row(app, row, value, effects, changed),
+        EditTarget::DoctorToken if is_har_path(value) => {
+            let path = value.trim().to_string();
+            app.set_status(Level::Info, format!("reading {path}..."));
+            effects.push(Effect::ReadHar { path });
+        }
         EditTarget::DoctorToken => {
+            app.doctor.at = None;
             if value.trim().is_empty() {
                 app.doctor.input = None;
             } else {
@@ -314,4 +320,10 @@ fn submit_probe(app: &mut App, value: &str, effects: &mut Vec<Effect>) {
             effects.push(Effect::Probe { line });
         }
     }
+}
+
+/// A file name ending `.har` or `.har.gz`, on one line: read as a HAR, not as a token.
+fn is_har_path(value: &str) -> bool {
+    let value = value.trim().to_ascii_lowercase();
+    !value.contains('\n') && (value.ends_with(".har") || value.ends_with(".har.gz"))
 }

@@ -108,6 +108,7 @@ fn doctor(app: &mut App, action: Action, changed: &mut bool) -> Option<Action> {
             app.mode = Mode::Editing(EditTarget::DoctorToken);
         }
         Action::CloseDoctor => {
+            app.doctor.at = None;
             if app.doctor.input.take().is_some() {
                 // Back to the token from its start, not where the doctor's report was scrolled.
                 app.token_pane.scroll = 0;
@@ -162,6 +163,13 @@ fn doctor(app: &mut App, action: Action, changed: &mut bool) -> Option<Action> {
             }
             *changed = true;
         }
+        Action::HarLoaded(Ok(super::super::action::LoadedHar(case, path))) => {
+            let text = format!("{path}: {}", case.summary);
+            app.set_status(Level::Success, text);
+            app.doctor.har = Some(crate::tui::app::panes::HarView { case, path, selected: 0 });
+            app.mode = Mode::Har;
+        }
+        Action::HarLoaded(Err(e)) => app.set_status(Level::Error, e),
         Action::SetExpectations if app.doctor.input.is_some() => {
             app.input = Input::new(app.doctor.expect.to_string());
             app.mode = Mode::Prompt(Prompt::Expect);
@@ -176,4 +184,21 @@ fn doctor(app: &mut App, action: Action, changed: &mut bool) -> Option<Action> {
         other => return Some(other),
     }
     None
+}
+
+/// Enter on the HAR's timeline: the selected token into the doctor, judged when it was sent,
+/// under the profile the HAR's reading chose for it. Whether anything changed.
+pub(super) fn open_har_token(app: &mut App, effects: &mut Vec<Effect>) -> bool {
+    let Some(token) = app.doctor.har.as_ref().and_then(|h| h.case.tokens.get(h.selected)).cloned() else {
+        return false;
+    };
+    if let Some(at) = token.vendor.as_ref().and_then(|v| app.profiles.iter().position(|p| p.id == v.profile))
+    {
+        super::switch_profile(app, at, effects);
+    }
+    app.doctor.input = Some(token.value.clone());
+    app.doctor.at = token.judged_at;
+    app.focus = crate::tui::app::Pane::Token;
+    app.token_pane.scroll = 0;
+    true
 }

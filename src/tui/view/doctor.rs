@@ -38,7 +38,9 @@ pub fn render_doctor(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) ->
             EditTarget::DoctorProbe => {
                 "Probe the customer's token endpoint: URL [--origin https://shop.example] [--cookie NAME=VALUE] [--header NAME:VALUE] [--count N] [--allow-private for this machine or a private network], then Enter:"
             }
-            _ => "Paste the customer's token (quotes, 'Bearer ' and line breaks are fine), then Enter:",
+            _ => {
+                "Paste the customer's token (quotes, 'Bearer ' and line breaks are fine), or a HAR file's path (.har, .har.gz), then Enter:"
+            }
         };
         render_paste_field(app, theme, frame, inner, ask);
         return (0, inner.height);
@@ -116,8 +118,9 @@ fn verdict(app: &App, report: &Report, profile: &str, theme: &Theme) -> Vec<Line
         )
     };
     let when = format!(
-        "judged at {}; c copies this {what}, t pastes another, = compares it with the bench's, b puts it on the bench to re-sign, x says what its claims must be, 1 picks another profile",
-        utc(report.at).unwrap_or_default()
+        "judged at {}{}; c copies this {what}, t pastes another, = compares it with the bench's, b puts it on the bench to re-sign, x says what its claims must be, 1 picks another profile",
+        utc(report.at).unwrap_or_default(),
+        if app.doctor.at.is_some() { " (when the HAR says it was sent)" } else { "" }
     );
     let mut lines = vec![verdict, Line::styled(when, theme.dim())];
     if !app.doctor.expect.is_empty() {

@@ -13,7 +13,7 @@ use super::{Theme, fit};
 use crate::tui::app::{App, Confirm, Mode, Pane, Prompt};
 use crate::tui::keymap::{BINDINGS, Context, EDITING_KEYS};
 
-fn centered(area: Rect, width: u16, height: u16) -> Rect {
+pub(super) fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let [row] =
         Layout::vertical([Constraint::Length(height.min(area.height))]).flex(Flex::Center).areas(area);
     let [cell] =
@@ -22,7 +22,7 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
 }
 
 /// An overlay's frame, its title cut to fit the box's `width`.
-fn boxed<'a>(theme: &Theme, title: &str, width: u16) -> Block<'a> {
+pub(super) fn boxed<'a>(theme: &Theme, title: &str, width: u16) -> Block<'a> {
     let title = fit(title, usize::from(width).saturating_sub(4));
     Block::bordered()
         .border_type(BorderType::Double)
@@ -39,6 +39,7 @@ pub fn render_overlay(app: &App, theme: &Theme, frame: &mut Frame) {
         Mode::Help => render_help(app, theme, frame, area),
         Mode::Snippet => render_snippet(app, theme, frame, area),
         Mode::History => render_history(app, theme, frame, area),
+        Mode::Har => super::har::render_har(app, theme, frame, area),
         Mode::Prompt(prompt) => render_prompt(app, theme, frame, area, prompt),
         Mode::PickKind => render_kinds(app, theme, frame, area),
         Mode::Confirm(question) => render_confirm(theme, frame, area, question),

@@ -1,0 +1,58 @@
+//! Issue 23, item 2: a HAR opens from the doctor (its path pasted with t), read and judged on
+//! the worker thread by the same `tokensmith::har` the CLI's `har` uses; its tokens show on a
+//! timeline with their verdicts, and Enter opens one in the doctor, judged when it was sent.
+
+use super::*;
+
+fn har(browser: &str) -> String {
+    format!("{}/tests/fixtures/har/tiledesk-clock-ahead.{browser}.har", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn a_har_path_in_the_doctor_opens_its_timeline_and_enter_opens_a_token_judged_when_sent() {
+    let dir = tempfile::tempdir().expect("temp");
+    let store = tokensmith::store::StoreDir::new(dir.path());
+    let mut app = app("ticketping", vec![demo_key()]);
+    let effects = run(&mut app, [Action::OpenDoctor, Action::Paste(har("firefox")), Action::Submit]);
+    let read: Vec<&Effect> = effects.iter().filter(|e| matches!(e, Effect::ReadHar { .. })).collect();
+    assert_eq!(read.len(), 1, "{effects:?}");
+    assert!(app.doctor.input.is_none(), "a path is not a token");
+    perform_one(&mut app, &store, read[0].clone());
+    assert_eq!(app.mode, Mode::Har);
+    let text = screen(&app, 120, 40).backend().to_string();
+    assert!(text.contains("✗ 00:00:01 UTC tiledesk       refused 401 · issued by shop.example/api/tiledesk-jwt, its clock 10m ahead"), "{text}");
+    assert!(text.contains("1 token in 3 requests: 1 refused by the vendor"), "{text}");
+    run(&mut app, [Action::Submit]);
+    assert_eq!(app.mode, Mode::Normal);
+    assert_eq!(app.current().map(|p| p.id.as_str()), Some("tiledesk"), "the HAR's vendor");
+    assert_eq!(app.doctor.at, Some(1_767_225_601), "judged when it was sent");
+    let report = app.doctor.report.as_ref().expect("the doctor's report");
+    assert_eq!(report.at, 1_767_225_601);
+    assert!(report.codes().contains(&"time.iat-future"), "{:?}", report.codes());
+    let text = screen(&app, 120, 40).backend().to_string();
+    assert!(text.contains("(when the HAR says it was sent)"), "{text}");
+    // A token pasted by hand is judged now again.
+    let token = std::fs::read_to_string(format!(
+        "{}/tests/fixtures/doctor/ticketping-ok.jwt",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("a token");
+    run(&mut app, [Action::OpenDoctor, Action::Paste(token.trim().to_string()), Action::Submit]);
+    assert_eq!(app.doctor.at, None);
+}
+
+#[test]
+fn what_is_not_a_har_says_so_in_the_status_line() {
+    let dir = tempfile::tempdir().expect("temp");
+    let store = tokensmith::store::StoreDir::new(dir.path());
+    std::fs::write(dir.path().join("x.har"), "not json").expect("write");
+    let mut app = app("ticketping", vec![demo_key()]);
+    let path = dir.path().join("x.har").display().to_string();
+    let effects = run(&mut app, [Action::OpenDoctor, Action::Paste(path), Action::Submit]);
+    for effect in effects.into_iter().filter(|e| matches!(e, Effect::ReadHar { .. })) {
+        perform_one(&mut app, &store, effect);
+    }
+    assert_ne!(app.mode, Mode::Har);
+    let status = app.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
+    assert!(status.contains("is not a HAR file"), "{status}");
+}
