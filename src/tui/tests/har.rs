@@ -56,3 +56,41 @@ fn what_is_not_a_har_says_so_in_the_status_line() {
     let status = app.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
     assert!(status.contains("is not a HAR file"), "{status}");
 }
+
+/// A HAR headless Chromium wrote (tests/har_capture.rs keeps one): the same timeline, its hosts
+/// with their ports, and Enter judges the token at the moment Chromium sent it.
+#[test]
+fn a_har_chromium_wrote_opens_the_same_way() {
+    let dir = tempfile::tempdir().expect("temp");
+    let store = tokensmith::store::StoreDir::new(dir.path());
+    let path = format!("{}/tests/fixtures/har/captured-chromium.har", env!("CARGO_MANIFEST_DIR"));
+    let har: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("the kept capture")).expect("JSON");
+    let sent = har["log"]["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .find(|e| e["request"]["method"] == "POST")
+        .and_then(|e| e["startedDateTime"].as_str())
+        .and_then(tokensmith::time::parse_rfc3339)
+        .expect("the vendor request's time");
+    let mut app = app("ticketping", vec![demo_key()]);
+    let effects = run(&mut app, [Action::OpenDoctor, Action::Paste(path), Action::Submit]);
+    for effect in effects.into_iter().filter(|e| matches!(e, Effect::ReadHar { .. })) {
+        perform_one(&mut app, &store, effect);
+    }
+    assert_eq!(app.mode, Mode::Har);
+    let text = screen(&app, 120, 40).backend().to_string();
+    let line = text.lines().find(|l| l.contains("✗ ")).unwrap_or_else(|| panic!("a refused token\n{text}"));
+    for part in
+        ["tiledesk", "refused 401 · issued by shop.example:", "/api/tiledesk-jwt, its clock ", " ahead"]
+    {
+        assert!(line.contains(part), "{part}\n{text}");
+    }
+    assert!(text.contains("1 token in 4 requests: 1 refused by the vendor"), "{text}");
+    run(&mut app, [Action::Submit]);
+    assert_eq!(app.current().map(|p| p.id.as_str()), Some("tiledesk"), "the HAR's vendor");
+    assert_eq!(app.doctor.at, Some(sent), "judged when Chromium sent it");
+    let report = app.doctor.report.as_ref().expect("the doctor's report");
+    assert!(report.codes().contains(&"time.iat-future"), "{:?}", report.codes());
+}
