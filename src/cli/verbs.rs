@@ -611,9 +611,10 @@ pub fn doctor(paths: &Paths, args: &DoctorArgs, io: &mut Io) -> Result<u8, CliEr
     }
     let with_set = super::keyset::asked(&args.keyset, Some(&args.key))?;
     let text = io.token(args.token.as_deref())?;
-    io.key_alg = token_alg(&text);
-    let decoded = if with_set { tokensmith::token::decode(&text).ok() } else { None };
-    let keyset = match &decoded {
+    let decoded = tokensmith::token::decode(&text).ok();
+    // A bare EC point takes its curve from the token's alg.
+    io.key_alg = decoded.as_ref().and_then(|d| d.alg()).and_then(|alg| alg.parse().ok());
+    let keyset = match decoded.as_ref().filter(|_| with_set) {
         Some(decoded) => super::keyset::load(io, &args.keyset, Some(&args.key), decoded)?,
         None => None,
     };
@@ -727,10 +728,4 @@ pub fn history(paths: &Paths, json: bool, now: i64) -> Result<u8, CliError> {
         );
     }
     Ok(0)
-}
-
-/// The algorithm a token names, when it decodes and names one tokensmith knows: what a key
-/// file given with it (a bare EC point) is read for.
-pub(super) fn token_alg(text: &str) -> Option<tokensmith::token::Alg> {
-    token::decode(text).ok()?.alg()?.parse().ok()
 }

@@ -39,8 +39,9 @@ pub fn verify(paths: &Paths, args: &VerifyArgs, io: &mut Io) -> Result<u8, CliEr
     }
     let with_set = super::keyset::asked(&args.keyset, Some(&args.key))?;
     let text = io.token(args.token.as_deref())?;
+    let decoded = token::decode(&text)?;
     // A bare EC point takes its curve from the token's alg.
-    io.key_alg = super::verbs::token_alg(&text);
+    io.key_alg = decoded.alg().and_then(|alg| alg.parse().ok());
     let single = if with_set {
         None
     } else {
@@ -51,7 +52,6 @@ pub fn verify(paths: &Paths, args: &VerifyArgs, io: &mut Io) -> Result<u8, CliEr
         };
         Some(loaded)
     };
-    let decoded = token::decode(&text)?;
     let options = VerifyOptions {
         allowed: Vec::new(),
         leeway_secs,

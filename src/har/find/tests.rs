@@ -115,3 +115,19 @@ fn look_alikes_are_not_tokens() {
     assert!(hash_spans(&format!("user_hash: getHash(), other: '{HASH}'")).is_empty());
     assert_eq!(hash_spans(&format!("\"userHash\":\"{HASH}\"")).len(), 1);
 }
+
+/// Every widget setting tokensmith knows names the place a token handed over in it was found.
+#[test]
+fn each_widget_setting_names_the_place() {
+    for (marker, _) in SETTINGS {
+        let page = format!("<script>{marker} {{ user: 'u1', token: '{RFC}' }});</script>");
+        let entry = Entry {
+            response: Response {
+                content: Content { mime_type: "text/html".into(), text: Some(page), ..Default::default() },
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        assert_eq!(places(&entry), [(format!("the page's {marker}"), Direction::Received)], "{marker}");
+    }
+}
