@@ -3,7 +3,6 @@
 //! doctor uses too). Text for the engineer, JSON for scripts, Markdown (redacted) for a ticket.
 
 use tokensmith::doctor::Severity;
-use tokensmith::har::case::Request;
 use tokensmith::har::{Case, Outcome, TokenCase, redact, words};
 use tokensmith::paths::Paths;
 use tokensmith::text;
@@ -67,7 +66,7 @@ fn print_text(case: &Case, file: &str, mask: bool) {
         if let Some(vendor) = &token.vendor {
             outln!("   vendor:   {} ({})", vendor.profile, say(&vendor.why));
         }
-        for line in timeline(token, &case.requests) {
+        for line in words::timeline(token, &case.requests) {
             outln!("   {}", say(&line));
         }
         if let Some(report) = &token.report {
@@ -80,28 +79,6 @@ fn print_text(case: &Case, file: &str, mask: bool) {
     }
     outln!();
     outln!("summary: {}", text::inline(&redact::masked(&case.summary, &all_personal(case, mask))));
-}
-
-/// Issued and used, in HAR order: time, method, place, where in it, the answer.
-fn timeline(token: &TokenCase, requests: &[Request]) -> Vec<String> {
-    token
-        .sightings
-        .iter()
-        .filter_map(|s| {
-            let r = requests.get(s.request)?;
-            let at = r.at.map_or_else(|| "--:--:--".to_string(), words::clock);
-            let what = match s.direction {
-                tokensmith::har::find::Direction::Received => "issued:",
-                tokensmith::har::find::Direction::Sent => "used:  ",
-            };
-            let answer = match (r.status, &r.error) {
-                (0, _) => "no answer".to_string(),
-                (n, Some(body)) => format!("{n} {}: {}", r.status_text, redact::scrub(body)),
-                (n, None) => format!("{n} {}", r.status_text).trim_end().to_string(),
-            };
-            Some(format!("{what} {at} {} {} ({}) → {answer}", r.method, words::place(r), s.place))
-        })
-        .collect()
 }
 
 fn personal(token: &TokenCase, mask: bool) -> Vec<(String, String)> {
@@ -143,7 +120,7 @@ fn markdown(case: &Case, file: &str, mask: bool) -> String {
         if let Some(vendor) = &token.vendor {
             out.push_str(&format!("- vendor: {} ({})\n", vendor.name, say(&vendor.why)));
         }
-        for line in timeline(token, &case.requests) {
+        for line in words::timeline(token, &case.requests) {
             out.push_str(&format!("- {}\n", say(&line)));
         }
         if let Some(report) = &token.report {

@@ -98,3 +98,25 @@ fn findings(token: &TokenCase) -> String {
 pub fn count(n: usize, what: &str) -> String {
     if n == 1 { format!("1 {what}") } else { format!("{n} {what}s") }
 }
+
+/// Issued and used, in HAR order: time, method, place, where in it, the answer.
+pub fn timeline(token: &TokenCase, requests: &[Request]) -> Vec<String> {
+    token
+        .sightings
+        .iter()
+        .filter_map(|s| {
+            let r = requests.get(s.request)?;
+            let at = r.at.map_or_else(|| "--:--:--".to_string(), clock);
+            let what = match s.direction {
+                super::find::Direction::Received => "issued:",
+                super::find::Direction::Sent => "used:  ",
+            };
+            let answer = match (r.status, &r.error) {
+                (0, _) => "no answer".to_string(),
+                (n, Some(body)) => format!("{n} {}: {}", r.status_text, super::redact::scrub(body)),
+                (n, None) => format!("{n} {}", r.status_text).trim_end().to_string(),
+            };
+            Some(format!("{what} {at} {} {} ({}) → {answer}", r.method, place(r), s.place))
+        })
+        .collect()
+}

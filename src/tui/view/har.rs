@@ -41,6 +41,9 @@ pub fn render_har(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
                 theme.dim(),
             ));
         }
+        for line in words::timeline(token, &har.case.requests) {
+            lines.push(Line::styled(inline(&line).into_owned(), theme.dim()));
+        }
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled(inline(&har.case.summary).into_owned(), theme.dim()));
