@@ -4,7 +4,7 @@
 use serde_json::{Map, Value};
 
 /// Claims that identify a person (their values are masked with `--mask-personal`).
-pub const PERSONAL: [&str; 14] = [
+pub const PERSONAL: [&str; 25] = [
     "email",
     "name",
     "given_name",
@@ -13,11 +13,22 @@ pub const PERSONAL: [&str; 14] = [
     "last_name",
     "firstname",
     "lastname",
+    "firstName",
+    "lastName",
     "display_name",
+    "displayName",
+    "username",
     "phone",
     "phone_number",
+    "phoneNumber",
     "user_id",
+    "userId",
     "external_id",
+    "externalId",
+    "identifier",
+    "uid",
+    "id",
+    "_id",
     "sub",
 ];
 
