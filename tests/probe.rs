@@ -190,8 +190,12 @@ fn generated(env: &Env, lang: &str, dir: &Path, port: u16) -> Command {
                 go_jwt.display()
             );
             std::fs::write(dir.join("go.mod"), go_mod).expect("go.mod");
-            let mut cmd = Command::new("go");
-            cmd.args(["run", "issue_token.go"]).env("GOFLAGS", "-mod=mod").env("GOPROXY", "off");
+            // Built, then exec'd: `go run` serves from a child of its own, which killing `go`
+            // leaves running after the test.
+            let mut cmd = Command::new("sh");
+            cmd.args(["-c", "go build -o issue_token issue_token.go && exec ./issue_token"])
+                .env("GOFLAGS", "-mod=mod")
+                .env("GOPROXY", "off");
             ("issue_token.go", code, cmd)
         }
         "java" => {
