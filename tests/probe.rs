@@ -4,10 +4,11 @@
 //! wrong key, no no-store, a clock 10 minutes off, CORS). Without --allow-private the same
 //! loopback URL is refused before any connection.
 //!
-//! The generated code's route runs as written; where it leans on a web framework CI does not
-//! install (express, FastAPI, Sinatra), a small stand-in that listens takes the framework's
-//! place (tests/fixtures/probe/), and the code's "replace with your authentication" stub gives
-//! a fixed user. Tools follow TOKENSMITH_REQUIRE_TOOLS.
+//! The generated code runs as written, on the framework it names: express (node), FastAPI
+//! served by uvicorn (python), Sinatra (ruby), PHP's built-in server, Go's net/http and the
+//! JDK's HttpServer. Only the code's "replace with your authentication" stub is filled (a
+//! fixed user) and its port changed. Each answer must carry `Cache-Control: no-store`. Tools
+//! follow TOKENSMITH_REQUIRE_TOOLS; .ci/run installs them.
 
 mod common;
 
@@ -20,7 +21,7 @@ use std::time::{Duration, Instant};
 use common::{Env, FIXTURE_SECRET, fixture, skip_missing, stdout_json};
 use serde_json::Value;
 
-/// The user the servers' authentication stand-in gives.
+/// The user the filled authentication stub gives.
 const USER: &str = r#"{"id": 4242, "email": "ada@example.com", "name": "Ada Lovelace", "first_name": "Ada", "last_name": "Lovelace"}"#;
 const ROUTE: &str = "/api/ticketping/chat-jwt";
 
@@ -109,32 +110,60 @@ fn errors(report: &Value) -> Vec<(String, String, String)> {
 // ---- the generated server code ----
 
 /// The generated Ticketping server for a language, made ready to serve here: the
-/// authentication stub gives USER, the port is PROBE_PORT. Returns the command that serves it.
-fn generated(env: &Env, lang: &str, dir: &Path) -> Command {
+/// authentication stub gives USER, and it listens on 127.0.0.1:`port` (the code reads
+/// PROBE_PORT, or the framework's runner is told). Returns the command that serves it.
+fn generated(env: &Env, lang: &str, dir: &Path, port: u16) -> Command {
     let out = env.ok(&["snippet", "-p", "ticketping", "--flavor", lang]);
     let code = String::from_utf8(out.stdout).expect("utf8");
     let patch = |code: &str, from: &str, to: &str| {
         assert!(code.contains(from), "{lang}: the generated code no longer has {from:?}");
         code.replace(from, to)
     };
-    let stand_ins = fixture("probe");
     let (file, code, mut cmd) = match lang {
         "node" => {
-            let mut cmd = common::node();
-            let path = first_on(&cmd, "NODE_PATH", stand_ins.join("node"));
-            cmd.env("NODE_PATH", path).arg("issue-token.js");
+            // An authentication middleware that sets req.user, where the code says one must run.
+            let code = patch(
+                &code,
+                "set req.user (Passport does).\n",
+                "set req.user (Passport does).\n  app.use((req, res, next) => { req.user = JSON.parse(process.env.PROBE_USER); next(); });\n",
+            );
+            let code = patch(
+                &code,
+                "app.listen(3000);",
+                "app.listen(Number(process.env.PROBE_PORT), \"127.0.0.1\");",
+            );
+            let mut cmd = node();
+            cmd.arg("issue-token.js");
             ("issue-token.js", code, cmd)
         }
         "python" => {
-            let mut cmd = common::python();
-            let path = first_on(&cmd, "PYTHONPATH", stand_ins.join("python"));
-            cmd.env("PYTHONPATH", path);
-            cmd.args(["-c", "import fastapi, issue_token; fastapi.serve(issue_token)"]);
+            let code = patch(
+                &code,
+                "raise HTTPException(status_code=401)",
+                "return json.loads(os.environ[\"PROBE_USER\"])",
+            );
+            let mut cmd = python();
+            // `uvicorn issue_token:app`, as the code's docstring says; the port is uvicorn's option.
+            cmd.args([
+                "-m",
+                "uvicorn",
+                "issue_token:app",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                &port.to_string(),
+            ]);
             ("issue_token.py", code, cmd)
         }
         "ruby" => {
+            let code = patch(
+                &code,
+                "def current_user\n      nil\n",
+                "def current_user\n      JSON.parse(ENV.fetch(\"PROBE_USER\"), symbolize_names: true)\n",
+            );
+            // Sinatra's own command-line options give the port and the address.
             let mut cmd = Command::new("ruby");
-            cmd.arg("-I").arg(stand_ins.join("ruby")).arg("issue_token.rb");
+            cmd.args(["issue_token.rb", "-p", &port.to_string(), "-o", "127.0.0.1"]);
             ("issue_token.rb", code, cmd)
         }
         "php" => {
@@ -161,8 +190,12 @@ fn generated(env: &Env, lang: &str, dir: &Path) -> Command {
                 go_jwt.display()
             );
             std::fs::write(dir.join("go.mod"), go_mod).expect("go.mod");
-            let mut cmd = Command::new("go");
-            cmd.args(["run", "issue_token.go"]).env("GOFLAGS", "-mod=mod").env("GOPROXY", "off");
+            // Built, then exec'd: `go run` serves from a child of its own, which killing `go`
+            // leaves running after the test.
+            let mut cmd = Command::new("sh");
+            cmd.args(["-c", "go build -o issue_token issue_token.go && exec ./issue_token"])
+                .env("GOFLAGS", "-mod=mod")
+                .env("GOPROXY", "off");
             ("issue_token.go", code, cmd)
         }
         "java" => {
@@ -187,20 +220,33 @@ fn generated(env: &Env, lang: &str, dir: &Path) -> Command {
     cmd
 }
 
-/// The search path a command was given (common::node and common::python set them), with
-/// `first` put before it.
-fn first_on(cmd: &Command, var: &str, first: PathBuf) -> std::ffi::OsString {
-    let given = cmd.get_envs().find(|(k, _)| *k == var).and_then(|(_, v)| v).map(ToOwned::to_owned);
-    let rest = given.iter().flat_map(std::env::split_paths);
-    std::env::join_paths(std::iter::once(first).chain(rest)).expect("a search path")
+/// `node` that finds the installed express and jsonwebtoken, and no stand-in (common::node
+/// puts tests/vendors/stubs first, where a small express for the re-typed samples lives).
+fn node() -> Command {
+    let mut cmd = Command::new("node");
+    cmd.env("NODE_PATH", common::tools_path("NODE_PATH", "node/node_modules"));
+    cmd
+}
+
+/// `python3` that finds the installed FastAPI, uvicorn and PyJWT, and no stand-in.
+fn python() -> Command {
+    let mut cmd = Command::new("python3");
+    cmd.env("PYTHONPATH", common::tools_path("PYTHONPATH", "py"));
+    cmd
 }
 
 /// Whether a language's server can run here; else what is missing.
 fn toolchain(lang: &str) -> Result<(), &'static str> {
     let ok = match lang {
-        "node" => common::node_has_jsonwebtoken(),
-        "python" => common::python_has_pyjwt(),
-        "ruby" => tool_works("ruby", &["-e", "require 'jwt'; require 'webrick'"]),
+        "node" => node()
+            .args(["-e", "require('jsonwebtoken'); require('express')"])
+            .output()
+            .is_ok_and(|o| o.status.success()),
+        "python" => {
+            python().args(["-c", "import jwt, fastapi, uvicorn"]).output().is_ok_and(|o| o.status.success())
+        }
+        // sinatra/base: `require "sinatra"` would start a server when the script ends.
+        "ruby" => tool_works("ruby", &["-e", "require 'jwt'; require 'sinatra/base'; require 'webrick'"]),
         "php" => tool_works("php", &["-r", "exit(function_exists('hash_hmac') ? 0 : 1);"]),
         "go" => {
             tool_works("go", &["version"])
@@ -211,9 +257,9 @@ fn toolchain(lang: &str) -> Result<(), &'static str> {
         _ => false,
     };
     ok.then_some(()).ok_or(match lang {
-        "node" => "node with jsonwebtoken",
-        "python" => "python3 with PyJWT",
-        "ruby" => "ruby with ruby-jwt and webrick",
+        "node" => "node with jsonwebtoken and express",
+        "python" => "python3 with PyJWT, FastAPI and uvicorn",
+        "ruby" => "ruby with ruby-jwt, Sinatra and WEBrick",
         "php" => "php-cli",
         "go" => "go with golang-jwt v4",
         _ => "a JDK",
@@ -235,7 +281,7 @@ fn every_generated_server_serves_tokens_the_probe_passes() {
         let dir = root.path().join(lang);
         std::fs::create_dir_all(&dir).expect("dir");
         let port = free_port();
-        let mut cmd = generated(&env, lang, &dir);
+        let mut cmd = generated(&env, lang, &dir, port);
         if lang == "php" {
             cmd.args(["-S", &format!("127.0.0.1:{port}"), "issue_token.php"]);
         }
@@ -258,10 +304,13 @@ fn every_generated_server_serves_tokens_the_probe_passes() {
             assert_eq!(exchange["key"], "jwt", "{name}");
             assert!(exchange["content_type"].as_str().is_some_and(|t| t.contains("json")), "{name}");
             assert!(exchange["verified_with"].as_str().is_some_and(|k| k.contains("SECRET")), "{name}");
+            assert_eq!(exchange["cache_control"], "no-store", "{name}");
         }
         let codes: Vec<String> = findings(&report).into_iter().map(|(_, c, _)| c).collect();
         // Two requests a second apart got two tokens: each is made when asked for.
         assert!(!codes.contains(&"probe.cached".to_string()), "{name}: {codes:?}");
+        // The token answer says no cache may keep it (RFC 9111, 5.2.2.5).
+        assert!(!codes.contains(&"probe.cache-control".to_string()), "{name}: {codes:?}");
     }
     eprintln!("{} generated servers started and probed in {:?}", servers.len(), started.elapsed());
 }

@@ -78,6 +78,12 @@ fn search_path(var: &str, tools: &str, first: Option<PathBuf>) -> std::ffi::OsSt
     std::env::join_paths(dirs).expect("a search path")
 }
 
+/// A tool's search path without the stand-ins: the variable's value, or else `.ci/run`'s
+/// folder (`target/ci-tools/<tools>`); for code that must run on the real framework.
+pub fn tools_path(var: &str, tools: &str) -> std::ffi::OsString {
+    search_path(var, tools, None)
+}
+
 /// `node` that finds `jsonwebtoken` (NODE_PATH, else `.ci/run`'s folder) and, first, the
 /// stand-in modules the re-typed samples import (`express`, `cors`).
 pub fn node() -> std::process::Command {
