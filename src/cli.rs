@@ -23,6 +23,7 @@ mod complete;
 mod deferred;
 mod diff;
 mod har;
+mod help;
 mod input;
 mod keys;
 mod keyset;
@@ -86,11 +87,7 @@ pub struct Cli {
 pub enum Command {
     /// List the vendor profiles (built-in and yours)
     #[command(after_help = "Examples:\n  tokensmith profiles\n  tokensmith profiles --json | jq '.[].id'")]
-    Profiles {
-        /// Print JSON
-        #[arg(long)]
-        json: bool,
-    },
+    Profiles(Deferred<JsonArg>),
     /// Show one vendor profile
     #[command(
         subcommand,
@@ -100,114 +97,20 @@ tokensmith profile validate ~/.config/tokensmith/profiles/acme.toml"
     )]
     Profile(Deferred<ProfileCommand>),
     /// Sign a token for a vendor profile
-    #[command(after_help = "\
-Examples (each command on one line, or continued with \\):
-  tokensmith sign -p tiledesk --secret-env TILEDESK_JWT_SECRET \\
-    --param project_id=65f0c0ffee \\
-    -c name='Ada Lovelace' -c email=ada@example.com -c external_id=u42
-  tokensmith sign -p orlo --key-file private.pem -c 'User ID:=124'
-  tokensmith sign -p ticketping --secret-file secret.txt --ttl 2m --json
-  tokensmith sign -p tiledesk --key demo --param project_id=65f0c0ffee
-
-PATH=VALUE sets text, converted to the claim's declared type (time claims
-accept now+5m, now-30s, unix seconds or 2026-01-31T12:00:00Z); PATH:=JSON sets
-a raw JSON value. Dotted paths nest: account.first_name=Ada makes
-{\"account\":{\"first_name\":\"Ada\"}}. Claims left unset get the profile's
-default; some defaults are made from parameters (Tiledesk's aud from
-project_id). A token that breaks one of the vendor's rules is still made, with
-one 'rule:' line on stderr per broken rule; --strict refuses it instead.")]
     Sign(Deferred<SignArgs>),
     /// Decode a token without verifying it: header, payload, signature and times
-    #[command(after_help = "\
-Examples:
-  tokensmith decode eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln
-  echo 'Bearer eyJ...' | tokensmith decode
-  tokensmith decode - --json < token.txt
-
-Works on any well-formed token, including alg none and algorithms tokensmith
-cannot verify. Quotes, whitespace and 'Bearer '/'JWT ' prefixes around the
-token are removed and reported.")]
     Decode(Deferred<DecodeArgs>),
     /// Verify a token's signature and expiry; exit 0 valid, 1 invalid
-    #[command(after_help = "\
-Examples:
-  tokensmith verify \"$TOKEN\" -p tiledesk --secret-env TILEDESK_JWT_SECRET
-  tokensmith verify - --key-file public.pem --leeway 30s < token.txt
-  tokensmith verify \"$TOKEN\" --secret-file s.txt --at 2026-01-31T12:00:00Z
-
-The algorithm comes from the key and the profile, never from the token's
-header: an HS256 token checked against an RSA key is refused, not verified
-with the key's text.")]
     Verify(Deferred<VerifyArgs>),
     /// Diagnose a token for a vendor: what it would reject, and how to fix it
-    #[command(after_help = "\
-Examples:
-  pbpaste | tokensmith doctor -p tiledesk --secret-env TILEDESK_JWT_SECRET
-  tokensmith doctor \"$TOKEN\" -p ticketping --at 2026-01-31T12:00:00Z
-  tokensmith doctor \"$TOKEN\" --profile orlo --json | jq '.findings[].code'
-  tokensmith doctor \"$TOKEN\" -p tiledesk --format markdown > ticket.md
-
-With no key option, every stored key is tried and the one that verifies is
-named. Exit 0 when nothing the vendor would refuse was found, 1 when something
-was, 2 for usage errors.")]
     Doctor(Deferred<DoctorArgs>),
     /// What differs between two tokens, claim by claim; exit 0 the same, 1 they differ
-    #[command(after_help = "\
-Examples:
-  tokensmith diff \"$WORKED\" \"$FAILS\"
-  tokensmith diff @worked.jwt - --profile tiledesk < fails.jwt
-  tokensmith diff \"$A\" \"$B\" --json | jq '.payload[].path'
-
-Each token is given as it is, as - (standard input, for one of them) or as
-@FILE. Claims are compared by their dotted path: added, removed, changed,
-changed type (123 against \"123\"), and moved in nesting (email against
-account.email). With --profile, the rules only one of the two breaks.
-Exit 0 when the header and claims are the same, 1 when they differ, 2 when
-an input is not a token.")]
     Diff(Deferred<DiffArgs>),
     /// Call the customer's token endpoint and judge what it serves, as the page gets it
-    #[command(after_help = "\
-Examples:
-  tokensmith probe https://shop.example/api/ticketping/chat-jwt \\
-    -p ticketping --cookie session=abc123 --origin https://shop.example
-  tokensmith probe http://127.0.0.1:3000/api/ticketping/chat-jwt \\
-    -p ticketping --allow-private --secret-env TICKETPING_JWT_SECRET
-  tokensmith probe \"$URL\" -p viasocket --json | jq '.exchanges[].status'
-
-Each answer is judged: the status and content type, the token under the JSON
-key the profile's page reads, Cache-Control no-store, CORS for --origin, the
-server's Date against the token's iat, and the doctor's findings on the token.
-The same token twice is reported as cached. Loopback and private-network
-addresses are called only with --allow-private. Exit 0 when nothing would stop
-the page, 1 when something would, 2 for usage errors.")]
     Probe(Deferred<ProbeArgs>),
     /// Find the widget tokens in a HAR file and say what the vendor made of each
-    #[command(after_help = "\
-Examples:
-  tokensmith har capture.har
-  tokensmith har capture.har.gz --format markdown --mask-personal > ticket.md
-  tokensmith har capture.har --json | jq '.tokens[].verdict'
-
-Every token and identity hash in the HAR is found (Authorization headers,
-cookies, query strings, form and JSON bodies, JSON answers, the page's widget
-settings) and followed: the request whose answer issued it, the vendor
-requests that used it and what the vendor answered, the doctor's findings at
-the moment it was sent, and the issuing server's clock (its Date header
-against the token's iat). Stored keys of each vendor's profile are tried.
-Exit 0 when no token was refused or breaks a rule, 1 when one was, 2 when
-the file is not a HAR.")]
     Har(Deferred<HarArgs>),
     /// Embed code for the page, and server code that issues the same token
-    #[command(after_help = "\
-Examples:
-  tokensmith snippet --profile tiledesk --list
-  tokensmith snippet --profile tiledesk --flavor html \"$TOKEN\"
-  tokensmith snippet -p ticketping --flavor react --param app_id=acme
-  tokensmith snippet --profile orlo --flavor node > issue-token.js
-
-Without TOKEN, one is signed with the key given or stored for the profile
-(server code needs none: it reads the secret or key from an environment
-variable, never embeds it).")]
     Snippet(Deferred<SnippetArgs>),
     /// Manage the key store: secrets and key pairs, masked unless asked
     #[command(
@@ -217,21 +120,8 @@ variable, never embeds it).")]
     Keys(Deferred<keys::KeysCommand>),
     /// Print the config and data folders
     #[command(after_help = "Examples:\n  tokensmith paths\n  tokensmith --home /tmp/ts paths --json")]
-    Paths {
-        /// Print JSON
-        #[arg(long)]
-        json: bool,
-    },
+    Paths(Deferred<JsonArg>),
     /// The identity hash (hex HMAC-SHA256 of the user's identifier) for an identity-hash profile
-    #[command(after_help = "\
-Examples:
-  tokensmith hash -p helpscout --secret-env BEACON_SECRET ada@example.com
-  tokensmith hash -p intercom-hash --key intercom 4242 --json
-  tokensmith doctor -p helpscout --secret-env BEACON_SECRET --hash H ada@x.com
-
-The identifier is hashed exactly as given (no trimming, no lower-casing): pass
-what the page passes. Profiles: intercom-hash, helpscout, front, chatwoot,
-crisp (`tokensmith profiles` lists them).")]
     Hash(Deferred<HashArgs>),
     /// The last tokens copied from the workbench or pasted into its doctor, newest first
     #[command(after_help = "\
@@ -242,37 +132,11 @@ Examples:
 Each entry keeps the header, payload, profile and time, never the token or a
 secret; the last 50 are kept in <data>/history.jsonl (`tokensmith paths`
 prints the folder).")]
-    History {
-        /// Print JSON
-        #[arg(long)]
-        json: bool,
-    },
+    History(Deferred<JsonArg>),
     /// Print the shell completion script (profile ids and key names complete too)
-    #[command(after_help = "\
-Examples:
-  echo 'source <(tokensmith completions bash)' >> ~/.bashrc
-  echo 'source <(tokensmith completions zsh)' >> ~/.zshrc
-  mkdir -p ~/.config/fish/completions
-  tokensmith completions fish > ~/.config/fish/completions/tokensmith.fish
-
-The script calls `tokensmith` (on PATH) to complete, so it stays right after
-an upgrade.")]
-    Completions {
-        /// bash, zsh, fish, powershell or elvish
-        #[arg(value_name = "SHELL")]
-        shell: complete::Shell,
-    },
+    Completions(Deferred<ShellArg>),
     /// Print the man page (roff) on standard output
-    #[command(after_help = "\
-Examples:
-  tokensmith man | man -l -
-  mkdir -p ~/.cargo/share/man/man1
-  tokensmith man > ~/.cargo/share/man/man1/tokensmith.1
-
-man looks in ../share/man of each folder on PATH: with ~/.cargo/bin on PATH
-(where cargo install puts tokensmith), `man tokensmith` then finds the page.
-Where MANPATH is set, add ~/.cargo/share/man to it.")]
-    Man,
+    Man(Deferred<NoArgs>),
 }
 
 #[derive(Debug, Subcommand)]
@@ -393,21 +257,17 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// The command line's definition, with the common options (`common.rs`) on every subcommand.
+/// The command line's definition, with the common options (`common.rs`) on every subcommand
+/// (each adds them in its deferred definition, `deferred.rs`).
 pub fn command() -> clap::Command {
-    // The subcommands without a deferred definition of their own (see `deferred.rs`) get one
-    // that adds the common options.
-    const PLAIN: [&str; 5] = ["profiles", "paths", "history", "completions", "man"];
-    PLAIN.iter().fold(<Cli as clap::CommandFactory>::command(), |cmd, name| {
-        cmd.mut_subcommand(name, |sub| sub.defer(common::add))
-    })
+    <Cli as clap::CommandFactory>::command()
 }
 
 fn run(cli: Cli, common: common::Common) -> Result<u8, CliError> {
     // These two need no folders: they work before a home exists.
     match &cli.command {
-        Some(Command::Completions { shell }) => return complete::script(*shell),
-        Some(Command::Man) => return complete::man(),
+        Some(Command::Completions(args)) => return complete::script(args.shell),
+        Some(Command::Man(_)) => return complete::man(),
         _ => {}
     }
     let home = common
@@ -432,7 +292,7 @@ fn run(cli: Cli, common: common::Common) -> Result<u8, CliError> {
     sigpipe::reset();
     user_profiles::set_verbose(common.verbose);
     match command {
-        Command::Profiles { json } => verbs::profiles(&paths, json),
+        Command::Profiles(args) => verbs::profiles(&paths, args.json),
         Command::Profile(Deferred(ProfileCommand::Show { id, json })) => {
             verbs::profile_show(&paths, &id, json)
         }
@@ -452,11 +312,11 @@ fn run(cli: Cli, common: common::Common) -> Result<u8, CliError> {
         Command::Probe(args) => probe::run(&paths, &args, &mut io),
         Command::Har(args) => har::run(&paths, &args, &mut io),
         Command::Snippet(args) => verbs::snippet(&paths, &args, &mut io),
-        Command::Paths { json } => verbs::paths(&paths, json),
-        Command::History { json } => verbs::history(&paths, json, io.now),
+        Command::Paths(args) => verbs::paths(&paths, args.json),
+        Command::History(args) => verbs::history(&paths, args.json, io.now),
         Command::Hash(args) => schemes::hash(&paths, &args, &mut io),
-        Command::Completions { shell } => complete::script(shell),
-        Command::Man => complete::man(),
+        Command::Completions(args) => complete::script(args.shell),
+        Command::Man(_) => complete::man(),
     }
 }
 
@@ -479,8 +339,11 @@ mod tests {
                 check(sub, long);
             }
         }
+        // The texts live with each verb's deferred definition: build them all first.
+        let mut cmd = super::command();
+        cmd.build();
         let mut long = Vec::new();
-        check(&super::command(), &mut long);
+        check(&cmd, &mut long);
         assert!(long.is_empty(), "help lines over 78 columns:\n{}", long.join("\n"));
     }
 
@@ -593,7 +456,19 @@ mod tests {
         let after = texts(&cmd);
         for (name, about, after_help) in &before {
             let built = after.iter().find(|(n, ..)| n == name).expect("still there");
-            assert_eq!((about, after_help), (&built.1, &built.2), "'{name}' lost its help texts");
+            assert_eq!(about, &built.1, "'{name}' lost its about");
+            // A text set on the variant stays; one set on its deferred arguments comes then.
+            if !after_help.is_empty() {
+                assert_eq!(after_help, &built.2, "'{name}' lost its examples");
+            }
+        }
+        for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+            let examples = sub.get_after_help().map(ToString::to_string).unwrap_or_default();
+            assert!(
+                examples.starts_with("Examples"),
+                "'{}' --help has no examples once built",
+                sub.get_name()
+            );
         }
         let sign = cmd.find_subcommand("sign").expect("sign");
         assert!(sign.get_arguments().any(|a| a.get_id() == "profile"), "the deferred arguments are built");

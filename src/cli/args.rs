@@ -88,6 +88,7 @@ pub struct SecretEncodingArg {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = super::help::SIGN)]
 pub struct SignArgs {
     /// The vendor profile (see `tokensmith profiles`)
     #[arg(long, short = 'p', value_name = "ID", add = ArgValueCandidates::new(complete::profile_ids))]
@@ -133,6 +134,7 @@ pub struct SignArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = super::help::DECODE)]
 pub struct DecodeArgs {
     /// The token, or - (or nothing) to read it from standard input
     pub token: Option<String>,
@@ -145,6 +147,7 @@ pub struct DecodeArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = super::help::SNIPPET)]
 pub struct SnippetArgs {
     /// The vendor profile
     #[arg(long, short = 'p', value_name = "ID", add = ArgValueCandidates::new(complete::profile_ids))]
@@ -174,6 +177,7 @@ pub struct SnippetArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = super::help::DOCTOR)]
 pub struct DoctorArgs {
     /// The token as the customer sent it, or - (or nothing) to read it from standard input;
     /// with --hash, the identifier the hash should be made of
@@ -212,6 +216,7 @@ pub struct DoctorArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = super::help::HAR)]
 pub struct HarArgs {
     /// The HAR file the customer exported (plain or gzip), or - for standard input
     pub file: String,
@@ -232,6 +237,7 @@ pub struct HarArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = super::help::DIFF)]
 pub struct DiffArgs {
     /// The first token (the one that worked, say): the token, - for standard input, or @FILE
     pub first: String,
@@ -251,6 +257,7 @@ pub struct DiffArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = super::help::PROBE)]
 pub struct ProbeArgs {
     /// The customer's token endpoint (https, or http to this machine with --allow-private)
     pub url: String,
@@ -291,6 +298,7 @@ pub struct ProbeArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = super::help::HASH)]
 pub struct HashArgs {
     /// The user's identifier, as the page passes it (the profile says which: user id or email)
     pub identifier: String,
@@ -320,6 +328,7 @@ pub enum DoctorFormat {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = super::help::VERIFY)]
 pub struct VerifyArgs {
     /// The token, or - (or nothing) to read it from standard input
     pub token: Option<String>,
@@ -373,3 +382,25 @@ impl ExpectArgs {
         }
     }
 }
+
+/// `--json` alone (`profiles`, `paths`, `history`).
+#[derive(Debug, Args)]
+pub struct JsonArg {
+    /// Print JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The shell a completion script is for.
+#[derive(Debug, Args)]
+#[command(after_help = super::help::COMPLETIONS)]
+pub struct ShellArg {
+    /// bash, zsh, fish, powershell or elvish
+    #[arg(value_name = "SHELL")]
+    pub shell: super::complete::Shell,
+}
+
+/// No arguments of its own (`man`): deferred all the same, for the common options.
+#[derive(Debug, Args)]
+#[command(after_help = super::help::MAN)]
+pub struct NoArgs {}
