@@ -14,6 +14,13 @@ use crate::profile::{Profile, Scheme};
 /// request): the rest are counted, not judged.
 pub const MAX_TOKENS: usize = 1_000;
 
+/// The most requests with a token a case keeps, and the most places one token is followed to:
+/// a HAR of a million requests that all carry the same token stays a few megabytes. What is
+/// beyond them is counted.
+pub const MAX_REQUESTS: usize = 50_000;
+/// See [`MAX_REQUESTS`].
+pub const MAX_SIGHTINGS: usize = 1_000;
+
 /// How much of a refusal's body is kept.
 const ERROR_EXCERPT: usize = 300;
 
@@ -132,6 +139,8 @@ pub struct Case {
     pub summary: String,
     /// Tokens beyond [`MAX_TOKENS`], counted only.
     pub untracked: usize,
+    /// Sightings beyond [`MAX_REQUESTS`] or [`MAX_SIGHTINGS`], counted only.
+    pub unfollowed: usize,
 }
 
 /// What a case is judged with: the profiles, the stored keys, the customer's parameters.
@@ -173,6 +182,10 @@ impl Collector {
         if hits.is_empty() {
             return;
         }
+        if self.case.requests.len() >= MAX_REQUESTS {
+            self.case.unfollowed = self.case.unfollowed.saturating_add(hits.len());
+            return;
+        }
         let request = self.case.requests.len();
         self.case.requests.push(request_of(index, entry));
         for hit in hits {
@@ -183,6 +196,10 @@ impl Collector {
     fn sight(&mut self, request: usize, hit: Hit) {
         let sighting = Sighting { request, place: hit.place, direction: hit.direction };
         if let Some(token) = self.case.tokens.iter_mut().find(|t| t.value == hit.value) {
+            if token.sightings.len() >= MAX_SIGHTINGS {
+                self.case.unfollowed = self.case.unfollowed.saturating_add(1);
+                return;
+            }
             token.sightings.push(sighting);
             return;
         }
@@ -352,6 +369,9 @@ fn summary(case: &Case) -> String {
     }
     if case.untracked > 0 {
         words.push_str(&format!("; {} more not followed (over {MAX_TOKENS})", case.untracked));
+    }
+    if case.unfollowed > 0 {
+        words.push_str(&format!("; {} more places tokens were seen, not followed", case.unfollowed));
     }
     words
 }

@@ -117,3 +117,23 @@ fn a_sanitized_export_is_named_and_a_hash_is_checked_with_the_identifier_beside_
     assert_eq!(token.outcome, Outcome::Accepted);
     assert!(token.verdict.starts_with("Intercom"), "{}", token.verdict);
 }
+
+/// A HAR of many requests carrying the same token keeps a bounded case: the places beyond the
+/// bound are counted, not kept.
+#[test]
+fn one_token_in_many_requests_keeps_a_bounded_case() {
+    let token = IAT_FUTURE.trim();
+    let entries: Vec<serde_json::Value> = (0..MAX_SIGHTINGS + 50)
+        .map(|i| {
+            json!({"startedDateTime": "2026-01-01T00:00:01Z",
+                   "request": {"method": "GET", "url": format!("https://api.tiledesk.com/x/{i}"),
+                               "headers": [header("Authorization", &format!("JWT {token}"))]},
+                   "response": {"status": 200, "content": {"size": 0, "mimeType": "text/plain", "text": ""}}})
+        })
+        .collect();
+    let case = judged(&json!({"log": {"entries": entries}}).to_string());
+    assert_eq!(case.tokens.len(), 1);
+    assert_eq!(case.tokens[0].sightings.len(), MAX_SIGHTINGS);
+    assert_eq!(case.unfollowed, 50);
+    assert!(case.summary.ends_with("; 50 more places tokens were seen, not followed"), "{}", case.summary);
+}

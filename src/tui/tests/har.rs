@@ -94,3 +94,38 @@ fn a_har_chromium_wrote_opens_the_same_way() {
     let report = app.doctor.report.as_ref().expect("the doctor's report");
     assert!(report.codes().contains(&"time.iat-future"), "{:?}", report.codes());
 }
+
+/// The timeline draws at every small size, its hosts and notes escaped: a stranger's HAR names
+/// the hosts and headers.
+#[test]
+fn the_timeline_draws_at_small_sizes_with_a_strangers_text_escaped() {
+    let dir = tempfile::tempdir().expect("temp");
+    let store = tokensmith::store::StoreDir::new(dir.path());
+    let token = std::fs::read_to_string(format!(
+        "{}/tests/fixtures/doctor/tiledesk-iat-future.jwt",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("a token");
+    let har = serde_json::json!({"log": {"creator": {"name": "x\u{1b}]52;c;AAAA\u{7}"}, "entries": [
+        {"startedDateTime": "2026-01-01T00:00:01Z",
+         "request": {"method": "GET\u{1b}[2J", "url": "https://api.tiledesk.com/\u{202e}evil",
+                     "headers": [{"name": "X-\u{1b}[31mRed", "value": format!("JWT {}", token.trim())}]},
+         "response": {"status": 401, "statusText": "No\u{1b}[5m", "content": {"size": 5, "mimeType": "text/plain", "text": "bad\u{7}"}}}
+    ]}});
+    let path = dir.path().join("stranger.har");
+    std::fs::write(&path, har.to_string()).expect("write");
+    let mut app = app("ticketping", vec![demo_key()]);
+    let effects =
+        run(&mut app, [Action::OpenDoctor, Action::Paste(path.display().to_string()), Action::Submit]);
+    for effect in effects.into_iter().filter(|e| matches!(e, Effect::ReadHar { .. })) {
+        perform_one(&mut app, &store, effect);
+    }
+    assert_eq!(app.mode, Mode::Har);
+    for (w, h) in [(1, 1), (10, 3), (30, 8), (50, 14), (80, 12), (120, 40)] {
+        let text = screen(&app, w, h).backend().to_string();
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}') && !text.contains('\u{202e}'),
+            "{w}x{h}: {text:?}"
+        );
+    }
+}
