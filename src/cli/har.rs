@@ -18,8 +18,15 @@ pub fn run(paths: &Paths, args: &HarArgs, io: &mut Io) -> Result<u8, CliError> {
     let keys = stored_keys(io)?;
     let judge = tokensmith::har::Judge { profiles: &profiles, keys: &keys, params: &params, now: io.now };
     let case = if args.file == "-" {
-        let bytes = io.stdin("HAR", tokensmith::har::read::MAX_HAR_BYTES)?;
-        tokensmith::har::examine(bytes.as_slice(), "the HAR on standard input", &judge)
+        // Streamed as a file is (one request in memory at a time), not read whole first.
+        use std::io::IsTerminal as _;
+        let stdin = std::io::stdin();
+        if stdin.is_terminal() {
+            return Err(CliError::usage(
+                "a HAR is a file: give its path, or pipe it in (tokensmith har - < capture.har)",
+            ));
+        }
+        tokensmith::har::examine(stdin.lock(), "the HAR on standard input", &judge)
     } else {
         let path = std::path::Path::new(&args.file);
         let file = std::fs::File::open(path)
