@@ -137,6 +137,9 @@ pub enum ReadError {
         "{what} is not a HAR file: a HAR is JSON starting with {{\"log\": ... (export it from the browser's Network tab: right-click a request, Save all as HAR)"
     )]
     NotJson { what: String },
+    /// Nothing at all.
+    #[error("{what} is empty: export the HAR again (DevTools, Network, Save all as HAR)")]
+    Empty { what: String },
     /// JSON, but not a HAR.
     #[error(
         "{what} is JSON but not a HAR: it has no log.entries (export it from the browser's Network tab: right-click a request, Save all as HAR)"
@@ -178,6 +181,7 @@ pub fn read(reader: impl Read, what: &str, mut each: impl FnMut(Entry)) -> Resul
         Ok(()) if found => Ok(log),
         Ok(()) => Err(ReadError::NoEntries { what: what.into() }),
         Err(e) if e.is_io() => Err(ReadError::Io { what: what.into(), detail: e.to_string() }),
+        Err(e) if !started && e.is_eof() && e.column() == 0 => Err(ReadError::Empty { what: what.into() }),
         // Broken before the first `{` was read whole: not JSON at all.
         Err(e) if !started && e.is_syntax() => Err(ReadError::NotJson { what: what.into() }),
         Err(e) if !found && e.is_data() => Err(ReadError::NoEntries { what: what.into() }),
@@ -383,6 +387,8 @@ mod tests {
     fn what_is_not_a_har_says_so() {
         assert!(matches!(entries(b"\0\0\0\0"), Err(ReadError::NotJson { .. })), "{:?}", entries(b"\0"));
         assert!(matches!(entries(b"<html>"), Err(ReadError::NotJson { .. })));
+        assert!(matches!(entries(b""), Err(ReadError::Empty { .. })), "{:?}", entries(b""));
+        assert!(matches!(entries(b"  \n"), Err(ReadError::Empty { .. })), "{:?}", entries(b"  \n"));
         assert!(matches!(entries(b"not json"), Err(ReadError::NotJson { .. })), "{:?}", entries(b"not json"));
         assert!(matches!(entries(br#"{"alg": "HS256"}"#), Err(ReadError::NoEntries { .. })));
         assert!(matches!(entries(br#"[1, 2]"#), Err(ReadError::NoEntries { .. })), "{:?}", entries(b"[1,2]"));
