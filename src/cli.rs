@@ -37,7 +37,6 @@ mod verbs;
 mod verify;
 
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 pub use args::*;
 use clap::{FromArgMatches as _, Parser, Subcommand};
@@ -229,7 +228,8 @@ impl From<DecodeError> for CliError {
     }
 }
 
-pub fn main() -> ExitCode {
+/// The whole program; returns the exit status (`src/main.rs` hands it to the C runtime).
+pub fn main() -> u8 {
     complete::answer_if_asked();
     // --color is read before parsing so clap's own help and errors follow it too.
     let when = color::When::from_args(std::env::args_os());
@@ -249,10 +249,10 @@ pub fn main() -> ExitCode {
     };
     color::init(common.color);
     match run(cli, common) {
-        Ok(code) => ExitCode::from(code),
+        Ok(code) => code,
         Err(err) => {
             errln!("{} {}", color::error_label(), err.message);
-            ExitCode::from(err.code)
+            err.code
         }
     }
 }
@@ -288,7 +288,8 @@ fn run(cli: Cli, common: common::Common) -> Result<u8, CliError> {
     };
     // A command's output piped into `head` must end quietly when the pipe closes, as cat and
     // grep do (killed by SIGPIPE, status 141), not panic in println!. Only for commands: the
-    // workbench keeps Rust's default so a closed clipboard socket is an error, not a death.
+    // workbench catches SIGPIPE (`tui::restore_on_signals`) so a closed clipboard socket is an
+    // error, not a death.
     sigpipe::reset();
     user_profiles::set_verbose(common.verbose);
     match command {

@@ -1,15 +1,20 @@
-#![forbid(unsafe_code)]
+// Items in `start.rs` need `unsafe` to give C symbols their names; nothing else may.
+#![deny(unsafe_code)]
+// On Linux glibc the program starts in `start.rs`, not in Rust's start-up (start.rs says why).
+#![cfg_attr(all(target_os = "linux", target_env = "gnu", not(test)), no_main)]
 
 mod cli;
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+mod start;
 mod tui;
 
-use std::process::ExitCode;
-
-fn main() -> ExitCode {
-    cli::main()
+/// Everywhere but Linux glibc, Rust's own start-up calls this.
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn main() -> std::process::ExitCode {
+    std::process::ExitCode::from(cli::main())
 }
 
-/// On musl (the Linux x86-64 build, see .cargo/config.toml) memory comes from dlmalloc, the
+/// On musl (the opt-in static build, see .cargo/config.toml) memory comes from dlmalloc, the
 /// allocator Rust's own standard library uses on WebAssembly, rather than musl's malloc, which
 /// makes a system call for nearly every first allocation of a size: an RS256 `sign` made 57
 /// mmap/munmap/brk calls with it, 5 with dlmalloc, and finished 0.2 to 0.35 ms sooner

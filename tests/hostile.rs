@@ -110,3 +110,38 @@ fn a_closed_pipe_ends_quietly() {
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
     }
 }
+
+/// Started with standard output and error closed, the process opens them on /dev/null before
+/// anything else, so that no file it opens (the key store's lock or temporary file) takes
+/// their numbers and receives what it prints. Rust's start-up does this, and so does the
+/// program's own start on Linux glibc (src/start.rs). Seen from /proc while `decode -` waits
+/// for its input.
+#[cfg(target_os = "linux")]
+#[test]
+fn closed_standard_descriptors_are_opened_on_dev_null() {
+    let env = Env::new();
+    let binary = env.cmd().get_program().to_owned();
+    let mut child = Command::new("sh")
+        .args(["-c", r#"exec 1>&- 2>&-; exec "$0" decode -"#])
+        .arg(&binary)
+        .env_clear()
+        .env("TOKENSMITH_HOME", env.home.path())
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("sh runs");
+    let proc_dir = std::path::PathBuf::from(format!("/proc/{}", child.id()));
+    let started = std::time::Instant::now();
+    let mut seen = Vec::new();
+    while started.elapsed() < std::time::Duration::from_secs(10) {
+        let running_it = std::fs::read_link(proc_dir.join("exe")).is_ok_and(|exe| exe == binary);
+        seen = ["fd/1", "fd/2"].map(|fd| std::fs::read_link(proc_dir.join(fd)).ok()).to_vec();
+        if running_it && seen.iter().all(Option::is_some) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    drop(child.stdin.take());
+    let _ = child.wait();
+    let null = Some(std::path::PathBuf::from("/dev/null"));
+    assert_eq!(seen, [null.clone(), null], "descriptors 1 and 2 of the running program");
+}
