@@ -288,8 +288,8 @@ fn run(cli: Cli, common: common::Common) -> Result<u8, CliError> {
     };
     // A command's output piped into `head` must end quietly when the pipe closes, as cat and
     // grep do (killed by SIGPIPE, status 141), not panic in println!. Only for commands: the
-    // workbench catches SIGPIPE (`tui::restore_on_signals`) so a closed clipboard socket is an
-    // error, not a death.
+    // workbench keeps it ignored, as the process starts (Rust's start-up, or `start.rs`), so
+    // a closed clipboard socket is an error, not a death.
     sigpipe::reset();
     user_profiles::set_verbose(common.verbose);
     match command {

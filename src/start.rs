@@ -18,17 +18,18 @@
 use std::ffi::{c_char, c_int};
 use std::io::Write as _;
 
-/// The C runtime's entry into the program, in place of Rust's `lang_start`. It keeps what
-/// that start-up does and tokensmith relies on:
+/// The C runtime's entry into the program, in place of Rust's `lang_start`. It does what that
+/// start-up does and tokensmith relies on:
 /// - file descriptors 0, 1 and 2 are open ([`standard_fds`]), so a file the program opens
-///   (the key store's temporary file) can never be its standard output;
+///   (the key store's temporary file) never becomes its standard output, nor a program it
+///   starts (`$EDITOR`) that of its own;
+/// - SIGPIPE is ignored ([`ignore_sigpipe`]) until the program decides: the commands end
+///   quietly on a closed pipe (`cli::run`), and the workbench goes on;
 /// - a panic ends the process with status 101, after the panic hook has printed it;
 /// - standard output is flushed at the end;
 /// - `std::env::args` works: glibc hands `argc` and `argv` to the standard library's own
 ///   initialiser as well.
 ///
-/// SIGPIPE was ignored by Rust's start-up; tokensmith already set it for itself (the commands
-/// end quietly on a closed pipe, `cli::run`; the workbench catches it, `tui::restore_on_signals`).
 /// What is given up: a stack overflow ends with SIGSEGV and no message, and a panic's message
 /// calls the thread `<unnamed>`, not `main`.
 #[allow(unsafe_code, reason = "`no_mangle` names this function `main` for the C runtime to call")]
@@ -36,25 +37,56 @@ use std::io::Write as _;
 #[cfg_attr(test, allow(dead_code, reason = "a test binary starts in the harness's own `main`"))]
 extern "C" fn main(_argc: c_int, _argv: *const *const c_char) -> c_int {
     standard_fds();
+    ignore_sigpipe();
     let code = std::panic::catch_unwind(crate::cli::main).unwrap_or(101);
     let _ = std::io::stdout().flush();
     c_int::from(code)
 }
 
 /// Opens `/dev/null` on whichever of file descriptors 0, 1 and 2 is closed, as Rust's own
-/// start-up does. An open takes the lowest free number: one that returns 0, 1 or 2 has filled
-/// a gap and is kept; the first that returns a higher number is closed again.
+/// start-up does: one `poll` asks which are closed (`POLLNVAL`), and each open of `/dev/null`
+/// takes the lowest free number, so they fill the gaps in order. Not close-on-exec, so that a
+/// program tokensmith starts inherits them too. Without `/dev/null` the process aborts, as
+/// Rust's start-up does: it must not run with a standard descriptor that any file may take.
 fn standard_fds() {
-    use std::os::fd::{AsRawFd as _, IntoRawFd as _};
-    while let Ok(null) = std::fs::OpenOptions::new().read(true).write(true).open("/dev/null") {
-        if null.as_raw_fd() > 2 {
-            break;
+    use rustix::event::{PollFd, PollFlags, Timespec, poll};
+    use rustix::fs::{Mode, OFlags, open};
+    use std::os::fd::IntoRawFd as _;
+    // rustix's handles, not std's: std's stdin() would allocate its buffer here for nothing.
+    let (stdin, stdout, stderr) = (rustix::stdio::stdin(), rustix::stdio::stdout(), rustix::stdio::stderr());
+    let mut fds = [
+        PollFd::new(&stdin, PollFlags::empty()),
+        PollFd::new(&stdout, PollFlags::empty()),
+        PollFd::new(&stderr, PollFlags::empty()),
+    ];
+    if poll(&mut fds, Some(&Timespec { tv_sec: 0, tv_nsec: 0 })).is_err() {
+        std::process::abort();
+    }
+    for fd in &fds {
+        if fd.revents().contains(PollFlags::NVAL) {
+            match open("/dev/null", OFlags::RDWR, Mode::empty()) {
+                Ok(null) => {
+                    let _kept_open = null.into_raw_fd();
+                }
+                Err(_) => std::process::abort(),
+            }
         }
-        let _kept_open = null.into_raw_fd();
+    }
+}
+
+/// SIGPIPE ignored, as Rust's start-up leaves it: a write to a closed pipe is an error the
+/// program sees (`EPIPE`), until `cli::run` sets it back for the commands.
+fn ignore_sigpipe() {
+    // SAFETY: SIG_IGN installs no handler, so no code runs in signal context; nothing else
+    // changes signal dispositions while this one call runs (the process has one thread).
+    #[allow(unsafe_code, reason = "libc's signal(), which has no safe wrapper here")]
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_IGN);
     }
 }
 
 /// C's `pow`, one of the two libm functions the binary calls (minijinja's `**` operator).
+/// Like musl's, it leaves `errno` alone; nothing in the program reads it.
 #[allow(unsafe_code, reason = "`no_mangle` gives the linker this definition of C's `pow`")]
 #[unsafe(no_mangle)]
 extern "C" fn pow(x: f64, y: f64) -> f64 {

@@ -164,14 +164,9 @@ impl Drop for TerminalGuard {
 /// off, the main screen back, mouse capture and bracketed paste released. The session and the
 /// store are saved as each change is made, so nothing is left to write. A watcher thread
 /// waits for the signal; the exit status is 128 + its number, as a shell reports.
-///
-/// SIGPIPE is caught and left alone, so that writing to a pipe or socket whose reader has
-/// gone (a clipboard helper, the X server) is an error the workbench reports, not its end.
 #[cfg(unix)]
 fn restore_on_signals(mouse: bool) -> Result<(), String> {
-    use signal_hook::consts::{SIGHUP, SIGINT, SIGPIPE, SIGQUIT, SIGTERM};
-    signal_hook::flag::register(SIGPIPE, std::sync::Arc::default())
-        .map_err(|e| format!("cannot catch SIGPIPE: {e}"))?;
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
     let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT])
         .map_err(|e| format!("cannot watch for signals: {e}"))?;
     std::thread::spawn(move || {

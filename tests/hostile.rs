@@ -120,7 +120,8 @@ fn a_closed_pipe_ends_quietly() {
 #[test]
 fn closed_standard_descriptors_are_opened_on_dev_null() {
     let env = Env::new();
-    let binary = env.cmd().get_program().to_owned();
+    // /proc names the file itself: compare with the path's symbolic links resolved.
+    let binary = std::fs::canonicalize(env.cmd().get_program()).expect("the binary");
     let mut child = Command::new("sh")
         .args(["-c", r#"exec 1>&- 2>&-; exec "$0" decode -"#])
         .arg(&binary)
@@ -132,9 +133,11 @@ fn closed_standard_descriptors_are_opened_on_dev_null() {
     let proc_dir = std::path::PathBuf::from(format!("/proc/{}", child.id()));
     let started = std::time::Instant::now();
     let mut seen = Vec::new();
+    let mut flags = Vec::new();
     while started.elapsed() < std::time::Duration::from_secs(10) {
         let running_it = std::fs::read_link(proc_dir.join("exe")).is_ok_and(|exe| exe == binary);
         seen = ["fd/1", "fd/2"].map(|fd| std::fs::read_link(proc_dir.join(fd)).ok()).to_vec();
+        flags = ["fdinfo/1", "fdinfo/2"].map(|fd| open_flags(&proc_dir.join(fd))).to_vec();
         if running_it && seen.iter().all(Option::is_some) {
             break;
         }
@@ -144,4 +147,40 @@ fn closed_standard_descriptors_are_opened_on_dev_null() {
     let _ = child.wait();
     let null = Some(std::path::PathBuf::from("/dev/null"));
     assert_eq!(seen, [null.clone(), null], "descriptors 1 and 2 of the running program");
+    // Not close-on-exec: a program it starts ($EDITOR) has them open too.
+    const O_CLOEXEC: u32 = 0o2_000_000;
+    assert!(flags.iter().all(|f| f.is_some_and(|f| f & O_CLOEXEC == 0)), "flags {flags:?}");
+}
+
+/// The open flags /proc/PID/fdinfo/N gives (octal), if it is there.
+#[cfg(target_os = "linux")]
+fn open_flags(fdinfo: &std::path::Path) -> Option<u32> {
+    let text = std::fs::read_to_string(fdinfo).ok()?;
+    let line = text.lines().find_map(|l| l.strip_prefix("flags:"))?;
+    u32::from_str_radix(line.trim(), 8).ok()
+}
+
+/// Help written into a pipe already closed ends with its usual status, as under Rust's own
+/// start-up (SIGPIPE ignored until a command sets it back), never killed by SIGPIPE (141).
+#[test]
+fn help_into_a_closed_pipe_ends_with_its_usual_status() {
+    let env = Env::new();
+    for args in [&["--help"][..], &["sign", "--help"], &["help", "sign"], &["--version"]] {
+        let (reader, writer) = std::io::pipe().expect("pipe");
+        drop(reader);
+        let out = Command::new(assert_cmd::cargo::cargo_bin("tokensmith"))
+            .env_clear()
+            .env("TOKENSMITH_HOME", env.home.path())
+            .args(args)
+            .stdout(writer)
+            .stderr(Stdio::piped())
+            .output()
+            .expect("runs");
+        #[cfg(unix)]
+        {
+            use std::os::unix::process::ExitStatusExt as _;
+            assert_eq!(out.status.signal(), None, "{args:?}: killed by a signal");
+        }
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    }
 }

@@ -377,7 +377,7 @@ fn the_workbench_and_the_cli_share_one_store() {
     let children = Command::new("pgrep").args(["-P", shell.trim()]).output().expect("pgrep");
     let pid = String::from_utf8_lossy(&children.stdout).trim().to_string();
     assert!(!pid.is_empty(), "the workbench's pid");
-    // SIGPIPE (a clipboard helper or the X server gone away) is caught, not the end of it.
+    // SIGPIPE (a clipboard helper or the X server gone away) is ignored, not the end of it.
     assert!(Command::new("kill").args(["-PIPE", &pid]).status().expect("kill").success());
     std::thread::sleep(Duration::from_millis(300));
     assert!(!tmux.screen().contains("TOKENSMITH-EXITED"), "SIGPIPE ended the workbench");
