@@ -229,6 +229,9 @@ impl From<DecodeError> for CliError {
 }
 
 /// The whole program; returns the exit status (`src/main.rs` hands it to the C runtime).
+/// Never inlined into its caller: `link/hot-text.ld` and `.ci/run` find it by name, whichever
+/// start-up calls it.
+#[inline(never)]
 pub fn main() -> u8 {
     complete::answer_if_asked();
     // --color is read before parsing so clap's own help and errors follow it too.
